@@ -1,0 +1,63 @@
+package dev.vpcepilot.aws;
+
+import dev.vpcepilot.errors.AwsRequestFailed;
+import dev.vpcepilot.errors.TransientAwsError;
+import dev.vpcepilot.errors.WorkflowError;
+import java.util.function.Supplier;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * Runs one AWS call and turns what the SDK throws (after its own retries) into the workflow's typed errors:
+ * throttling, 5xx and I/O failures become {@link TransientAwsError} (the state machine retries it), anything
+ * else becomes {@link AwsRequestFailed} naming the call and AWS's error code. Call sites that expect a
+ * specific error code (a missing VPC, say) catch {@link AwsServiceException} themselves first.
+ */
+public final class AwsCalls {
+
+    private AwsCalls() {
+    }
+
+    public static <T> T call(String operation, Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (WorkflowError e) {
+            throw e;
+        } catch (SdkException e) {
+            throw translate(operation, e);
+        }
+    }
+
+    public static WorkflowError translate(String operation, SdkException e) {
+        if (isTransient(e)) {
+            return new TransientAwsError(operation + " failed transiently after the SDK's retries: "
+                    + describe(e), e);
+        }
+        return new AwsRequestFailed(operation + " was refused: " + describe(e), e);
+    }
+
+    public static boolean isTransient(SdkException e) {
+        if (e instanceof AwsServiceException ase) {
+            return ase.isThrottlingException() || ase.statusCode() >= 500 || ase.statusCode() == 429;
+        }
+        return e instanceof SdkClientException;
+    }
+
+    /** The AWS error code of a service exception, or null. */
+    public static String errorCode(SdkException e) {
+        if (e instanceof AwsServiceException ase && ase.awsErrorDetails() != null) {
+            return ase.awsErrorDetails().errorCode();
+        }
+        return null;
+    }
+
+    private static String describe(SdkException e) {
+        if (e instanceof AwsServiceException ase && ase.awsErrorDetails() != null) {
+            String message = ase.awsErrorDetails().errorMessage();
+            return ase.awsErrorDetails().errorCode() + " (HTTP " + ase.statusCode() + ")"
+                    + (message == null ? "" : ": " + message);
+        }
+        return e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+}

@@ -1,0 +1,132 @@
+package dev.vpcepilot.aws;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.sfn.SfnClient;
+
+/**
+ * Builds the AWS SDK clients once per container, with everything explicit so that nothing is discovered at
+ * cold start: the region, the credentials provider, the lightweight URLConnection HTTP client, bounded
+ * timeouts and the SDK's STANDARD retry mode (3 attempts with backoff and jitter inside each call; the state
+ * machine's Retry absorbs longer storms).
+ *
+ * <p>In Lambda use {@link #fromEnvironment()}. The local runner and the tests use {@link #forEndpoint} to point
+ * every client at an emulator on loopback.
+ */
+public final class AwsClients implements AutoCloseable {
+
+    /** Optional endpoint override for every service, as the AWS SDKs and CLI define it. */
+    public static final String ENDPOINT_ENV = "AWS_ENDPOINT_URL";
+
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
+    private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(20);
+    private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(25);
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Region region;
+    private final URI endpointOverride;
+    private final AwsCredentialsProvider credentials;
+    private final SdkHttpClient httpClient;
+    private Ec2Client ec2;
+    private DynamoDbClient dynamoDb;
+    private SfnClient sfn;
+
+    private AwsClients(Region region, URI endpointOverride, AwsCredentialsProvider credentials) {
+        this.region = Objects.requireNonNull(region, "region");
+        this.endpointOverride = endpointOverride;
+        this.credentials = Objects.requireNonNull(credentials, "credentials");
+        this.httpClient = UrlConnectionHttpClient.builder()
+                .connectionTimeout(CONNECT_TIMEOUT)
+                .socketTimeout(SOCKET_TIMEOUT)
+                .build();
+    }
+
+    /** Lambda: region from {@code AWS_REGION}, the function role's credentials from the environment. */
+    public static AwsClients fromEnvironment() {
+        String region = System.getenv("AWS_REGION");
+        if (region == null || region.isBlank()) {
+            region = System.getenv("AWS_DEFAULT_REGION");
+        }
+        if (region == null || region.isBlank()) {
+            throw new IllegalStateException("AWS_REGION is not set");
+        }
+        String endpoint = System.getenv(ENDPOINT_ENV);
+        return new AwsClients(Region.of(region),
+                endpoint == null || endpoint.isBlank() ? null : URI.create(endpoint),
+                EnvironmentVariableCredentialsProvider.create());
+    }
+
+    /** An emulator (or any other endpoint) with fixed dummy credentials. */
+    public static AwsClients forEndpoint(String region, URI endpoint) {
+        return new AwsClients(Region.of(region), Objects.requireNonNull(endpoint, "endpoint"),
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")));
+    }
+
+    public String region() {
+        return region.id();
+    }
+
+    public synchronized Ec2Client ec2() {
+        if (ec2 == null) {
+            ec2 = configure(Ec2Client.builder()).build();
+        }
+        return ec2;
+    }
+
+    public synchronized DynamoDbClient dynamoDb() {
+        if (dynamoDb == null) {
+            dynamoDb = configure(DynamoDbClient.builder()).build();
+        }
+        return dynamoDb;
+    }
+
+    public synchronized SfnClient sfn() {
+        if (sfn == null) {
+            sfn = configure(SfnClient.builder()).build();
+        }
+        return sfn;
+    }
+
+    private <B extends AwsClientBuilder<B, ?> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, ?>>
+            B configure(B builder) {
+        builder.region(region)
+                .credentialsProvider(credentials)
+                .httpClient(httpClient)
+                .overrideConfiguration(ClientOverrideConfiguration.builder()
+                        .retryStrategy(RetryMode.STANDARD)
+                        .apiCallAttemptTimeout(ATTEMPT_TIMEOUT)
+                        .apiCallTimeout(CALL_TIMEOUT)
+                        .build());
+        if (endpointOverride != null) {
+            builder.endpointOverride(endpointOverride);
+        }
+        return builder;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (ec2 != null) {
+            ec2.close();
+        }
+        if (dynamoDb != null) {
+            dynamoDb.close();
+        }
+        if (sfn != null) {
+            sfn.close();
+        }
+        httpClient.close();
+    }
+}
