@@ -1,0 +1,40 @@
+package dev.vpcepilot.handlers;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vpcepilot.aws.AwsClients;
+import dev.vpcepilot.model.ValidatedRequest;
+import dev.vpcepilot.service.InputValidator;
+import dev.vpcepilot.service.ServiceAvailabilityChecker;
+
+/** Step 1: validates the execution input (InvalidInput), then checks the service is offered as a Gateway. */
+public final class CheckServiceAvailabilityHandler extends JsonStepHandler<JsonNode, ValidatedRequest> {
+
+    private final InputValidator validator;
+    private final ServiceAvailabilityChecker checker;
+    private final String region;
+
+    public CheckServiceAvailabilityHandler() {
+        this(SharedClients.get());
+    }
+
+    public CheckServiceAvailabilityHandler(AwsClients clients) {
+        this(clients.region(), new ServiceAvailabilityChecker(clients.ec2()));
+    }
+
+    CheckServiceAvailabilityHandler(String region, ServiceAvailabilityChecker checker) {
+        super(JsonNode.class);
+        this.region = region;
+        this.validator = new InputValidator(region);
+        this.checker = checker;
+    }
+
+    @Override
+    protected ValidatedRequest handle(JsonNode input, Context context) {
+        InputValidator.Input valid = validator.validate(input);
+        String type = checker.requireGateway(valid.serviceName());
+        log(context, "Service " + valid.serviceName() + " is offered as " + type);
+        return new ValidatedRequest(region, valid.serviceName(), type, valid.vpcId(), valid.routeTableIds(),
+                valid.policyDocument(), valid.tags(), valid.cleanup());
+    }
+}

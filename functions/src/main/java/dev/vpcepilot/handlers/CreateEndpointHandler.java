@@ -1,0 +1,35 @@
+package dev.vpcepilot.handlers;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import dev.vpcepilot.aws.AwsClients;
+import dev.vpcepilot.model.EndpointState;
+import dev.vpcepilot.service.EndpointManager;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+/** Step 3: reuse or create the endpoint, then converge duplicates. */
+public final class CreateEndpointHandler extends JsonStepHandler<CreateEndpointHandler.Input, EndpointState> {
+
+    public record Input(String serviceName, String vpcId, List<String> routeTableIds, String policyDocument,
+                        Map<String, String> tags, String executionId) {
+    }
+
+    private final AwsClients clients;
+
+    public CreateEndpointHandler() {
+        this(SharedClients.get());
+    }
+
+    public CreateEndpointHandler(AwsClients clients) {
+        super(Input.class);
+        this.clients = clients;
+    }
+
+    @Override
+    protected EndpointState handle(Input input, Context context) {
+        EndpointManager manager = new EndpointManager(clients.ec2(), Clock.systemUTC(), m -> log(context, m));
+        return manager.ensure(new EndpointManager.Request(input.serviceName(), input.vpcId(), input.routeTableIds(),
+                input.policyDocument(), input.tags() == null ? Map.of() : input.tags(), input.executionId()));
+    }
+}

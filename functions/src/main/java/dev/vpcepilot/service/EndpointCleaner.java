@@ -1,0 +1,84 @@
+package dev.vpcepilot.service;
+
+import dev.vpcepilot.aws.AwsCalls;
+import dev.vpcepilot.model.CleanupResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
+
+/**
+ * The tutorial's {@code delete-vpc-endpoints}, made safe: deletes only endpoints that carry the ownership tag,
+ * treats an endpoint that is already gone as deleted, and reads the {@code Unsuccessful} list.
+ */
+public final class EndpointCleaner {
+
+    private final Ec2Client ec2;
+    private final EndpointDeleter deleter;
+    private final Consumer<String> log;
+
+    public EndpointCleaner(Ec2Client ec2, Consumer<String> log) {
+        this.ec2 = ec2;
+        this.deleter = new EndpointDeleter(ec2);
+        this.log = log;
+    }
+
+    /** Deletes the endpoint if this tool owns it. */
+    public CleanupResult deleteIfOwned(String vpcEndpointId) {
+        VpcEndpoint endpoint = find(vpcEndpointId);
+        if (endpoint == null || isGone(endpoint)) {
+            return new CleanupResult(true, vpcEndpointId, vpcEndpointId + " was already gone.");
+        }
+        if (!Ownership.isOwned(endpoint.tags())) {
+            log.accept("Not deleting " + vpcEndpointId + ": it has no " + Ownership.MANAGED_BY_KEY + "="
+                    + Ownership.MANAGED_BY_VALUE + " tag");
+            return new CleanupResult(false, vpcEndpointId, vpcEndpointId + " was not created by vpce-pilot (no "
+                    + Ownership.MANAGED_BY_KEY + "=" + Ownership.MANAGED_BY_VALUE + " tag), so it was left in place.");
+        }
+        deleter.delete(List.of(vpcEndpointId));
+        log.accept("Deleted " + vpcEndpointId);
+        return new CleanupResult(true, vpcEndpointId, vpcEndpointId + " was deleted.");
+    }
+
+    /** Deletes every live endpoint that the given execution created (owned and tagged with it). */
+    public List<String> deleteCreatedBy(String executionId) {
+        List<String> ids = new ArrayList<>();
+        AwsCalls.call("EC2 DescribeVpcEndpoints", () -> {
+            ec2.describeVpcEndpointsPaginator(r -> r.filters(Ownership.ownedFilter(),
+                    Ownership.createdByFilter(executionId))).vpcEndpoints().forEach(e -> {
+                        if (!isGone(e) && Ownership.isOwned(e.tags())) {
+                            ids.add(e.vpcEndpointId());
+                        }
+                    });
+            return ids;
+        });
+        deleter.delete(ids);
+        if (!ids.isEmpty()) {
+            log.accept("Rolled back " + ids);
+        }
+        return ids;
+    }
+
+    private VpcEndpoint find(String vpcEndpointId) {
+        try {
+            List<VpcEndpoint> found = ec2.describeVpcEndpoints(r -> r.vpcEndpointIds(vpcEndpointId)).vpcEndpoints();
+            return found.isEmpty() ? null : found.get(0);
+        } catch (AwsServiceException e) {
+            String code = AwsCalls.errorCode(e);
+            if ("InvalidVpcEndpointId.NotFound".equals(code) || "InvalidVpcEndpoint.NotFound".equals(code)) {
+                return null;
+            }
+            throw AwsCalls.translate("EC2 DescribeVpcEndpoints", e);
+        } catch (SdkException e) {
+            throw AwsCalls.translate("EC2 DescribeVpcEndpoints", e);
+        }
+    }
+
+    private static boolean isGone(VpcEndpoint endpoint) {
+        String state = endpoint.stateAsString();
+        return state != null && (state.equalsIgnoreCase("deleted") || state.equalsIgnoreCase("deleting"));
+    }
+}

@@ -1,0 +1,109 @@
+package dev.vpcepilot.service;
+
+import dev.vpcepilot.aws.AwsCalls;
+import dev.vpcepilot.errors.NoDefaultVpc;
+import dev.vpcepilot.errors.RouteTableNotFound;
+import dev.vpcepilot.errors.VpcNotFound;
+import dev.vpcepilot.model.ResolvedVpc;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.Route;
+import software.amazon.awssdk.services.ec2.model.RouteTable;
+import software.amazon.awssdk.services.ec2.model.Vpc;
+
+/**
+ * The tutorial's {@code describe-vpcs}, made exact: the given VPC (which must exist) or the region's default
+ * one, and the route tables the endpoint must serve (the requested ones, which must belong to the VPC, or all of
+ * the VPC's: its main table and every explicitly associated one). Two calls.
+ */
+public final class VpcResolver {
+
+    private final Ec2Client ec2;
+
+    public VpcResolver(Ec2Client ec2) {
+        this.ec2 = ec2;
+    }
+
+    public ResolvedVpc resolve(String vpcId, List<String> requestedRouteTableIds) {
+        Vpc vpc = vpcId == null ? defaultVpc() : existingVpc(vpcId);
+        List<RouteTable> tables = routeTables(vpc.vpcId());
+        Map<String, RouteTable> byId = new TreeMap<>();
+        tables.forEach(t -> byId.put(t.routeTableId(), t));
+
+        List<String> selected;
+        if (requestedRouteTableIds == null) {
+            selected = new ArrayList<>(byId.keySet());
+        } else {
+            List<String> missing = requestedRouteTableIds.stream().filter(id -> !byId.containsKey(id)).toList();
+            if (!missing.isEmpty()) {
+                throw new RouteTableNotFound("Route table(s) " + String.join(", ", missing) + " do not exist in "
+                        + vpc.vpcId() + ". Route tables of that VPC: " + String.join(", ", byId.keySet()) + ".");
+            }
+            selected = requestedRouteTableIds.stream().sorted().toList();
+        }
+        Map<String, Map<String, String>> prefixListRoutes = new LinkedHashMap<>();
+        for (String id : selected) {
+            prefixListRoutes.put(id, prefixListRoutes(byId.get(id)));
+        }
+        return new ResolvedVpc(vpc.vpcId(), Boolean.TRUE.equals(vpc.isDefault()), selected, prefixListRoutes);
+    }
+
+    /** Destination prefix list id -> target gateway id, for the prefix-list routes of a table. */
+    public static Map<String, String> prefixListRoutes(RouteTable table) {
+        Map<String, String> routes = new TreeMap<>();
+        for (Route route : table.routes()) {
+            if (route.destinationPrefixListId() != null && route.gatewayId() != null
+                    && !"blackhole".equals(route.stateAsString())) {
+                routes.put(route.destinationPrefixListId(), route.gatewayId());
+            }
+        }
+        return routes;
+    }
+
+    private Vpc defaultVpc() {
+        List<Vpc> vpcs = AwsCalls.call("EC2 DescribeVpcs", () -> ec2.describeVpcs(r -> r.filters(
+                Filter.builder().name("isDefault").values("true").build()))).vpcs();
+        if (vpcs.isEmpty()) {
+            throw new NoDefaultVpc("This region has no default VPC, and no vpcId was given. Pass \"vpcId\" in the "
+                    + "input, or create a default VPC (aws ec2 create-default-vpc).");
+        }
+        return vpcs.get(0);
+    }
+
+    private Vpc existingVpc(String vpcId) {
+        try {
+            List<Vpc> vpcs = ec2.describeVpcs(r -> r.vpcIds(vpcId)).vpcs();
+            if (vpcs.isEmpty()) {
+                throw vpcNotFound(vpcId);
+            }
+            return vpcs.get(0);
+        } catch (AwsServiceException e) {
+            if ("InvalidVpcID.NotFound".equals(AwsCalls.errorCode(e))) {
+                throw vpcNotFound(vpcId);
+            }
+            throw AwsCalls.translate("EC2 DescribeVpcs", e);
+        } catch (software.amazon.awssdk.core.exception.SdkException e) {
+            throw AwsCalls.translate("EC2 DescribeVpcs", e);
+        }
+    }
+
+    private static VpcNotFound vpcNotFound(String vpcId) {
+        return new VpcNotFound("VPC " + vpcId + " does not exist in this account and region. Check the id and "
+                + "the region, or omit vpcId for the region's default VPC.");
+    }
+
+    private List<RouteTable> routeTables(String vpcId) {
+        Filter inVpc = Filter.builder().name("vpc-id").values(vpcId).build();
+        return AwsCalls.call("EC2 DescribeRouteTables", () -> {
+            List<RouteTable> all = new ArrayList<>();
+            ec2.describeRouteTablesPaginator(r -> r.filters(inVpc)).routeTables().forEach(all::add);
+            return all;
+        });
+    }
+}
