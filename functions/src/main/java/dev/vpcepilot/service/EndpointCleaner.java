@@ -4,6 +4,7 @@ import dev.vpcepilot.aws.AwsCalls;
 import dev.vpcepilot.model.CleanupResult;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -28,6 +29,14 @@ public final class EndpointCleaner {
 
     /** Deletes the endpoint if this tool owns it. */
     public CleanupResult deleteIfOwned(String vpcEndpointId) {
+        return deleteIfOwned(vpcEndpointId, Map.of());
+    }
+
+    /**
+     * Deletes the endpoint if this tool owns it and it carries every one of {@code requiredTags} (the custom
+     * resource uses this so that a stack deletes only the endpoint that was created for it, never one it reused).
+     */
+    public CleanupResult deleteIfOwned(String vpcEndpointId, Map<String, String> requiredTags) {
         VpcEndpoint endpoint = find(vpcEndpointId);
         if (endpoint == null || isGone(endpoint)) {
             return new CleanupResult(true, vpcEndpointId, vpcEndpointId + " was already gone.");
@@ -37,6 +46,15 @@ public final class EndpointCleaner {
                     + Ownership.MANAGED_BY_VALUE + " tag");
             return new CleanupResult(false, vpcEndpointId, vpcEndpointId + " was not created by vpce-pilot (no "
                     + Ownership.MANAGED_BY_KEY + "=" + Ownership.MANAGED_BY_VALUE + " tag), so it was left in place.");
+        }
+        List<String> mismatched = requiredTags.entrySet().stream()
+                .filter(required -> endpoint.tags().stream().noneMatch(
+                        t -> t.key().equals(required.getKey()) && t.value().equals(required.getValue())))
+                .map(Map.Entry::getKey)
+                .toList();
+        if (!mismatched.isEmpty()) {
+            return new CleanupResult(false, vpcEndpointId, vpcEndpointId + " was not created for this resource (tags "
+                    + mismatched + " do not match), so it was left in place.");
         }
         deleter.delete(List.of(vpcEndpointId));
         log.accept("Deleted " + vpcEndpointId);

@@ -1,0 +1,83 @@
+package dev.vpcepilot.hook;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.vpcepilot.aws.AwsCalls;
+import dev.vpcepilot.json.Json;
+import java.time.Duration;
+import java.time.Instant;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+
+/**
+ * Starts the deployed state machine and polls it. The execution is named after the CloudFormation request, so
+ * a repeated invocation for the same request finds the running execution ({@code ExecutionAlreadyExists} is
+ * not an error) instead of starting a second one.
+ */
+public final class StepFunctionsWorkflowRunner implements WorkflowRunner {
+
+    private final SfnClient sfn;
+    private final String stateMachineArn;
+    private final Duration pollInterval;
+
+    public StepFunctionsWorkflowRunner(SfnClient sfn, String stateMachineArn, Duration pollInterval) {
+        this.sfn = sfn;
+        this.stateMachineArn = stateMachineArn;
+        this.pollInterval = pollInterval;
+    }
+
+    @Override
+    public String executionArn(String executionName) {
+        return stateMachineArn.replace(":stateMachine:", ":execution:") + ":" + executionName;
+    }
+
+    @Override
+    public Outcome run(String executionName, com.fasterxml.jackson.databind.JsonNode input, Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        String arn;
+        try {
+            arn = AwsCalls.call("Step Functions StartExecution", () -> sfn.startExecution(r -> r
+                    .stateMachineArn(stateMachineArn).name(executionName).input(input.toString()))).executionArn();
+        } catch (RuntimeException e) {
+            if (!(e.getCause() instanceof ExecutionAlreadyExistsException) && !(e instanceof ExecutionAlreadyExistsException)) {
+                throw e;
+            }
+            arn = executionArn(executionName);
+        }
+        String executionArn = arn;
+        while (true) {
+            DescribeExecutionResponse execution = AwsCalls.call("Step Functions DescribeExecution",
+                    () -> sfn.describeExecution(r -> r.executionArn(executionArn)));
+            ExecutionStatus status = execution.status();
+            if (status == ExecutionStatus.SUCCEEDED) {
+                return Outcome.succeeded(executionArn, parse(execution.output()));
+            }
+            if (status != ExecutionStatus.RUNNING && status != ExecutionStatus.PENDING_REDRIVE) {
+                return Outcome.failed(executionArn, execution.error() == null ? status.toString() : execution.error(),
+                        execution.cause());
+            }
+            if (Instant.now().plus(pollInterval).isAfter(deadline)) {
+                return Outcome.timedOut(executionArn, timeout);
+            }
+            sleep(pollInterval);
+        }
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode parse(String output) {
+        try {
+            return Json.MAPPER.readTree(output == null ? "{}" : output);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("The execution's output is not JSON", e);
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for the execution", e);
+        }
+    }
+}
