@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Objects;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
@@ -66,7 +67,20 @@ public final class AwsClients implements AutoCloseable {
         String endpoint = System.getenv(ENDPOINT_ENV);
         return new AwsClients(Region.of(region),
                 endpoint == null || endpoint.isBlank() ? null : URI.create(endpoint),
-                EnvironmentVariableCredentialsProvider.create());
+                lambdaCredentials());
+    }
+
+    /**
+     * The function role's credentials, named explicitly instead of searched for: with SnapStart the Java runtime
+     * serves them from the container credentials endpoint (and the key environment variables are absent);
+     * without it, from the environment.
+     */
+    static AwsCredentialsProvider lambdaCredentials() {
+        String containerUri = System.getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI");
+        if (containerUri != null && !containerUri.isBlank()) {
+            return ContainerCredentialsProvider.create();
+        }
+        return EnvironmentVariableCredentialsProvider.create();
     }
 
     /** An emulator (or any other endpoint) with fixed dummy credentials. */

@@ -6,13 +6,15 @@ import dev.vpcepilot.errors.InvalidInput;
 import dev.vpcepilot.model.CleanupResult;
 import dev.vpcepilot.service.EndpointCleaner;
 
+import software.amazon.awssdk.services.ec2.Ec2Client;
+
 /** Step 5 (optional): deletes the endpoint if, and only if, this tool owns it. */
 public final class CleanupHandler extends JsonStepHandler<CleanupHandler.Input, CleanupResult> {
 
     public record Input(String vpcEndpointId) {
     }
 
-    private final AwsClients clients;
+    private final Ec2Client ec2;
 
     public CleanupHandler() {
         this(SharedClients.get());
@@ -20,7 +22,7 @@ public final class CleanupHandler extends JsonStepHandler<CleanupHandler.Input, 
 
     public CleanupHandler(AwsClients clients) {
         super(Input.class);
-        this.clients = clients;
+        this.ec2 = clients.ec2();
     }
 
     @Override
@@ -28,6 +30,6 @@ public final class CleanupHandler extends JsonStepHandler<CleanupHandler.Input, 
         if (input.vpcEndpointId() == null || !input.vpcEndpointId().startsWith("vpce-")) {
             throw new InvalidInput("Cleanup needs a vpcEndpointId ('vpce-...'), got " + input.vpcEndpointId());
         }
-        return new EndpointCleaner(clients.ec2(), m -> log(context, m)).deleteIfOwned(input.vpcEndpointId());
+        return new EndpointCleaner(ec2, m -> log(context, m)).deleteIfOwned(input.vpcEndpointId());
     }
 }

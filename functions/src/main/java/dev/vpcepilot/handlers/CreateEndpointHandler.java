@@ -8,6 +8,8 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 
+import software.amazon.awssdk.services.ec2.Ec2Client;
+
 /** Step 3: reuse or create the endpoint, then converge duplicates. */
 public final class CreateEndpointHandler extends JsonStepHandler<CreateEndpointHandler.Input, EndpointState> {
 
@@ -15,7 +17,7 @@ public final class CreateEndpointHandler extends JsonStepHandler<CreateEndpointH
                         Map<String, String> tags, String executionId) {
     }
 
-    private final AwsClients clients;
+    private final Ec2Client ec2;
 
     public CreateEndpointHandler() {
         this(SharedClients.get());
@@ -23,12 +25,12 @@ public final class CreateEndpointHandler extends JsonStepHandler<CreateEndpointH
 
     public CreateEndpointHandler(AwsClients clients) {
         super(Input.class);
-        this.clients = clients;
+        this.ec2 = clients.ec2();
     }
 
     @Override
     protected EndpointState handle(Input input, Context context) {
-        EndpointManager manager = new EndpointManager(clients.ec2(), Clock.systemUTC(), m -> log(context, m));
+        EndpointManager manager = new EndpointManager(ec2, Clock.systemUTC(), m -> log(context, m));
         return manager.ensure(new EndpointManager.Request(input.serviceName(), input.vpcId(), input.routeTableIds(),
                 input.policyDocument(), input.tags() == null ? Map.of() : input.tags(), input.executionId()));
     }

@@ -8,6 +8,8 @@ import dev.vpcepilot.service.EndpointCleaner;
 import dev.vpcepilot.service.FailureDescriber;
 import java.util.List;
 
+import software.amazon.awssdk.services.ec2.Ec2Client;
+
 /**
  * The failure path: deletes what this execution created (owned endpoints tagged with its execution id; an
  * endpoint it reused is never touched), then names the error for the final Fail state. Receives the whole
@@ -15,7 +17,7 @@ import java.util.List;
  */
 public final class RollbackHandler extends JsonStepHandler<JsonNode, FailureReport> {
 
-    private final AwsClients clients;
+    private final Ec2Client ec2;
 
     public RollbackHandler() {
         this(SharedClients.get());
@@ -23,7 +25,7 @@ public final class RollbackHandler extends JsonStepHandler<JsonNode, FailureRepo
 
     public RollbackHandler(AwsClients clients) {
         super(JsonNode.class);
-        this.clients = clients;
+        this.ec2 = clients.ec2();
     }
 
     @Override
@@ -35,7 +37,7 @@ public final class RollbackHandler extends JsonStepHandler<JsonNode, FailureRepo
         String executionId = state.path("execution").asText(null);
         // Nothing can have been created before the VPC was resolved: skip the lookup (and any AWS call) then.
         if (executionId != null && state.hasNonNull("vpc")) {
-            rolledBack = new EndpointCleaner(clients.ec2(), m -> log(context, m)).deleteCreatedBy(executionId);
+            rolledBack = new EndpointCleaner(ec2, m -> log(context, m)).deleteCreatedBy(executionId);
         }
         String cause = rolledBack.isEmpty() ? described.cause()
                 : described.cause() + " Rolled back " + String.join(", ", rolledBack) + ", created by this execution.";

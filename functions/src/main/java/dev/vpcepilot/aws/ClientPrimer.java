@@ -1,0 +1,108 @@
+package dev.vpcepilot.aws;
+
+import java.net.URI;
+import java.util.List;
+import java.util.function.Consumer;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.ec2.model.TagSpecification;
+import software.amazon.awssdk.services.ec2.model.VpcEndpointType;
+import software.amazon.awssdk.services.sfn.SfnClient;
+
+/**
+ * SnapStart priming without calling AWS: runs every request the functions make through throwaway clients
+ * whose interceptor stops each call just before it would go on the wire. Class loading, request marshalling,
+ * endpoint rules, signing and the retry machinery are then in the snapshot instead of the first invocation.
+ */
+public final class ClientPrimer {
+
+    /** Thrown by the interceptor to stop a priming call before transmission. */
+    static final class PrimingStop extends RuntimeException {
+        PrimingStop() {
+            super("priming call stopped before transmission", null, false, false);
+        }
+    }
+
+    private static final ExecutionInterceptor STOP_BEFORE_TRANSMISSION = new ExecutionInterceptor() {
+        @Override
+        public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+            throw new PrimingStop();
+        }
+    };
+
+    private ClientPrimer() {
+    }
+
+    /** Primes the EC2, DynamoDB and Step Functions calls of the functions; returns how many were primed. */
+    public static int prime(String region) {
+        Region r = Region.of(region);
+        StaticCredentialsProvider credentials =
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("priming", "priming"));
+        URI nowhere = URI.create("https://priming.invalid");
+        int primed = 0;
+        try (Ec2Client ec2 = Ec2Client.builder().region(r).credentialsProvider(credentials).endpointOverride(nowhere)
+                .overrideConfiguration(o -> o.addExecutionInterceptor(STOP_BEFORE_TRANSMISSION)).build()) {
+            Filter filter = Filter.builder().name("vpc-id").values("vpc-00000000").build();
+            primed += attempt(() -> ec2.describeVpcEndpointServices(b -> b.serviceNames("com.amazonaws." + region + ".dynamodb")));
+            primed += attempt(() -> ec2.describeVpcs(b -> b.filters(filter)));
+            primed += attempt(() -> ec2.describeRouteTables(b -> b.filters(filter)));
+            primed += attempt(() -> ec2.describeVpcEndpoints(b -> b.filters(filter)));
+            primed += attempt(() -> ec2.createVpcEndpoint(b -> b.vpcId("vpc-00000000").serviceName("s")
+                    .vpcEndpointType(VpcEndpointType.GATEWAY).routeTableIds("rtb-00000000").clientToken("t")
+                    .tagSpecifications(TagSpecification.builder().resourceType(ResourceType.VPC_ENDPOINT)
+                            .tags(Tag.builder().key("k").value("v").build()).build())));
+            primed += attempt(() -> ec2.modifyVpcEndpoint(b -> b.vpcEndpointId("vpce-00000000")
+                    .addRouteTableIds(List.of("rtb-00000000"))));
+            primed += attempt(() -> ec2.deleteVpcEndpoints(b -> b.vpcEndpointIds("vpce-00000000")));
+            primed += attempt(() -> ec2.createTags(b -> b.resources("vpce-00000000")
+                    .tags(Tag.builder().key("k").value("v").build())));
+        }
+        try (DynamoDbClient dynamoDb = DynamoDbClient.builder().region(r).credentialsProvider(credentials)
+                .endpointOverride(nowhere)
+                .overrideConfiguration(o -> o.addExecutionInterceptor(STOP_BEFORE_TRANSMISSION)).build()) {
+            primed += attempt(() -> dynamoDb.listTables(b -> b.exclusiveStartTableName("t")));
+        }
+        try (SfnClient sfn = SfnClient.builder().region(r).credentialsProvider(credentials).endpointOverride(nowhere)
+                .overrideConfiguration(o -> o.addExecutionInterceptor(STOP_BEFORE_TRANSMISSION)).build()) {
+            primed += attempt(() -> sfn.describeExecution(b -> b.executionArn("arn:aws:states:" + region
+                    + ":000000000000:execution:priming:priming")));
+        }
+        return primed;
+    }
+
+    private static int attempt(Runnable call) {
+        try {
+            call.run();
+            return 0;
+        } catch (PrimingStop e) {
+            return 1;
+        } catch (RuntimeException e) {
+            Throwable cause = e;
+            while (cause != null) {
+                if (cause instanceof PrimingStop) {
+                    return 1;
+                }
+                cause = cause.getCause();
+            }
+            return 0;
+        }
+    }
+
+    /** For callers that want to run a priming step and ignore its outcome. */
+    public static void quietly(Consumer<String> log, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            log.accept("Priming step skipped: " + e);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package dev.vpcepilot.handlers;
+
+import dev.vpcepilot.aws.ClientPrimer;
+import dev.vpcepilot.json.Json;
+import dev.vpcepilot.model.EndpointState;
+import dev.vpcepilot.model.FailureReport;
+import dev.vpcepilot.model.ResolvedVpc;
+import dev.vpcepilot.model.ValidatedRequest;
+import dev.vpcepilot.model.Verification;
+import dev.vpcepilot.service.InputValidator;
+import java.util.List;
+import java.util.Map;
+import org.crac.Context;
+import org.crac.Core;
+import org.crac.Resource;
+
+/**
+ * SnapStart's {@code beforeCheckpoint}: loads, before the snapshot, what the first invocation would otherwise
+ * load: Jackson's handling of every step's records, the input validator, and every AWS call's marshalling and
+ * signing path (through {@link ClientPrimer}, which never reaches AWS). Registered once per container.
+ */
+final class SnapStartPriming implements Resource {
+
+    /** CRaC holds resources weakly: this reference keeps the registration alive. */
+    private static final SnapStartPriming INSTANCE = new SnapStartPriming();
+
+    private SnapStartPriming() {
+    }
+
+    static void register() {
+        Core.getGlobalContext().register(INSTANCE);
+    }
+
+    @Override
+    public void beforeCheckpoint(Context<? extends Resource> context) {
+        String region = System.getenv().getOrDefault("AWS_REGION", "us-east-1");
+        ClientPrimer.quietly(System.err::println, () -> ClientPrimer.prime(region));
+        ClientPrimer.quietly(System.err::println, SnapStartPriming::primeJson);
+    }
+
+    @Override
+    public void afterRestore(Context<? extends Resource> context) {
+        // Nothing to refresh: clients resolve credentials per call, and nothing time-based was cached.
+    }
+
+    static void primeJson() {
+        try {
+            new InputValidator("us-east-1").validate(Json.MAPPER.readTree(
+                    "{\"vpcId\":\"vpc-0123456789abcdef0\",\"routeTableIds\":[\"rtb-0123456789abcdef0\"],"
+                            + "\"tags\":{\"k\":\"v\"},\"cleanup\":false,"
+                            + "\"policyDocument\":{\"Statement\":[]}}"));
+            roundTrip(new ValidatedRequest("us-east-1", "com.amazonaws.us-east-1.dynamodb", "Gateway", null, null,
+                    null, Map.of(), false), ValidatedRequest.class);
+            roundTrip(new ResolvedVpc("vpc-00000000", true, List.of("rtb-00000000"),
+                    Map.of("rtb-00000000", Map.of("pl-00000000", "vpce-00000000"))), ResolvedVpc.class);
+            roundTrip(new EndpointState("vpce-00000000", true, true, true, "available", List.of("rtb-00000000"), 0),
+                    EndpointState.class);
+            roundTrip(new Verification(true, true, "pl-00000000", List.of("rtb-00000000"), true, 0),
+                    Verification.class);
+            roundTrip(new FailureReport("InvalidInput", "cause", List.of()), FailureReport.class);
+            roundTrip(new CreateEndpointHandler.Input("s", "vpc-00000000", List.of(), null, Map.of(), "e"),
+                    CreateEndpointHandler.Input.class);
+            roundTrip(new VerifyEndpointHandler.Input("s", null, null), VerifyEndpointHandler.Input.class);
+            roundTrip(new ResolveVpcHandler.Input(null, null), ResolveVpcHandler.Input.class);
+            roundTrip(new CleanupHandler.Input("vpce-00000000"), CleanupHandler.Input.class);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("JSON priming failed", e);
+        }
+    }
+
+    private static <T> void roundTrip(T value, Class<T> type) throws java.io.IOException {
+        Json.MAPPER.readValue(Json.MAPPER.writeValueAsBytes(value), type);
+    }
+}
