@@ -1,0 +1,282 @@
+#!/usr/bin/env python3
+"""vpce-pilot benchmark: the tutorial's CLI path against the workflow, AWS call budget, cold starts, artifact size.
+
+One run, one moto_server on loopback, a counting proxy (the test suite's fault proxy with no faults) in front
+of it. Prints the figures and writes BENCHMARKS.md. A benchmark, not a test: nothing here fails a build.
+
+    bench/run.py [--rounds N] [--warm-calls N] [--no-write]
+"""
+import argparse
+import datetime
+import glob
+import json
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REGION = "us-east-1"
+SERVICE = f"com.amazonaws.{REGION}.dynamodb"
+# The flags the Lambda Java runtime starts the JVM with (plus the tiered-compilation setting of template.yaml).
+LAMBDA_JVM_FLAGS = ["-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto"]
+HANDLERS = ["CheckServiceAvailabilityHandler", "ResolveVpcHandler", "CreateEndpointHandler",
+            "GetEndpointStatusHandler", "VerifyEndpointHandler", "CleanupHandler", "RollbackHandler"]
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def java_home():
+    out = subprocess.run(["bash", "-c", ". scripts/select-jdk.sh && vpce_select_jdk && echo $JAVA_HOME"],
+                         cwd=ROOT, capture_output=True, text=True)
+    if out.returncode != 0 or not out.stdout.strip():
+        sys.exit("No JDK >= 21 found (see scripts/select-jdk.sh)")
+    return out.stdout.strip()
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(url, seconds=30):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=1).read()
+            return
+        except Exception:
+            time.sleep(0.1)
+    sys.exit(f"{url} did not answer within {seconds} s")
+
+
+def aws_env():
+    env = dict(os.environ, AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
+               AWS_DEFAULT_REGION=REGION, AWS_REGION=REGION, AWS_PAGER="")
+    env.pop("AWS_PROFILE", None)
+    return env
+
+
+def aws(endpoint, *args):
+    out = subprocess.run(["aws", "--endpoint-url", endpoint, "--output", "json", *args],
+                         capture_output=True, text=True, env=aws_env())
+    if out.returncode != 0:
+        raise RuntimeError(f"aws {' '.join(args)} failed: {out.stderr.strip()}")
+    return json.loads(out.stdout) if out.stdout.strip() else {}
+
+
+def new_vpc(moto):
+    vpc = aws(moto, "ec2", "create-vpc", "--cidr-block", "10.%d.0.0/16" % (int(time.time() * 1000) % 250))["Vpc"]["VpcId"]
+    return vpc
+
+
+class Proxy:
+    """The fault proxy from the test suite, run with no faults: it only counts calls per AWS action."""
+
+    def __init__(self, jh, target):
+        cp = os.pathsep.join([os.path.join(ROOT, "runner/target/classes"), os.path.join(ROOT, "runner/target/lib/*")])
+        self.proc = subprocess.Popen([os.path.join(jh, "bin/java"), "-cp", cp,
+                                      "dev.vpcepilot.local.faults.FaultProxyMain", "--target", target],
+                                     stdout=subprocess.PIPE, stdin=subprocess.PIPE, text=True)
+        self.endpoint = json.loads(self.proc.stdout.readline())["endpoint"]
+
+    def reset(self):
+        urllib.request.urlopen(urllib.request.Request(self.endpoint + "/__faults/reset", method="POST")).read()
+
+    def counts(self):
+        return json.loads(urllib.request.urlopen(self.endpoint + "/__faults/counts").read())
+
+    def close(self):
+        self.proc.stdin.close()
+        self.proc.terminate()
+        self.proc.wait(10)
+
+
+def aws_calls(counts):
+    per_action = counts.get("counts", counts)
+    return {k: v for k, v in per_action.items() if not k.startswith("other:")}
+
+
+def tutorial_path(endpoint, vpc):
+    """The tutorial's five commands, as a person runs them."""
+    start = time.perf_counter()
+    aws(endpoint, "dynamodb", "list-tables")
+    aws(endpoint, "ec2", "describe-vpc-endpoint-services")
+    aws(endpoint, "ec2", "describe-vpcs")
+    aws(endpoint, "ec2", "create-vpc-endpoint", "--vpc-id", vpc, "--service-name", SERVICE)
+    aws(endpoint, "dynamodb", "list-tables")
+    return time.perf_counter() - start
+
+
+def workflow(endpoint, vpc):
+    start = time.perf_counter()
+    out = subprocess.run([os.path.join(ROOT, "run-local"), "--endpoint-url", endpoint, "--region", REGION,
+                          "--input-json", json.dumps({"vpcId": vpc})], capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if out.returncode != 0:
+        raise RuntimeError(f"run-local failed ({out.returncode}): {out.stdout}{out.stderr[-2000:]}")
+    return elapsed, json.loads(out.stdout)
+
+
+def cold_start(jh, handler, payload, endpoint, warm_calls):
+    cp = os.pathsep.join([os.path.join(ROOT, "runner/target/classes"), os.path.join(ROOT, "runner/target/lib/*")])
+    out = subprocess.run([os.path.join(jh, "bin/java"), *LAMBDA_JVM_FLAGS, "-cp", cp,
+                          "dev.vpcepilot.local.bench.HandlerColdStart", "dev.vpcepilot.handlers." + handler,
+                          json.dumps(payload), endpoint, REGION, str(warm_calls)], capture_output=True, text=True)
+    if out.returncode != 0:
+        raise RuntimeError(f"cold start of {handler} failed: {out.stderr[-2000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def artifact_size(jh):
+    env = dict(os.environ, JAVA_HOME=jh)
+    with tempfile.TemporaryDirectory() as lib:
+        subprocess.run(["mvn", "-B", "-q", "-o", "dependency:copy-dependencies", "-DincludeScope=runtime",
+                        f"-DoutputDirectory={lib}"], cwd=os.path.join(ROOT, "functions"), env=env, check=True,
+                       stdout=subprocess.DEVNULL)
+        jars = sum(os.path.getsize(p) for p in glob.glob(os.path.join(lib, "*.jar")))
+        count = len(glob.glob(os.path.join(lib, "*.jar")))
+    classes = 0
+    for dirpath, _, files in os.walk(os.path.join(ROOT, "functions/target/classes")):
+        classes += sum(os.path.getsize(os.path.join(dirpath, f)) for f in files)
+    return classes, jars, count
+
+
+def machine():
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2 ** 30
+    return f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB, {platform.system()} {platform.release()}"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--warm-calls", type=int, default=20)
+    parser.add_argument("--no-write", action="store_true", help="print only; do not rewrite BENCHMARKS.md")
+    args = parser.parse_args()
+    for tool in ("moto_server", "aws", "mvn"):
+        if not shutil.which(tool):
+            sys.exit(f"{tool} not found on PATH")
+
+    jh = java_home()
+    log("building (mvn -DskipTests install)...")
+    subprocess.run(["mvn", "-B", "-q", "-DskipTests", "install"], cwd=ROOT, env=dict(os.environ, JAVA_HOME=jh),
+                   check=True, stdout=sys.stderr)
+    java_version = subprocess.run([os.path.join(jh, "bin/java"), "-version"], capture_output=True,
+                                  text=True).stderr.splitlines()[0]
+
+    port = free_port()
+    moto_log = tempfile.NamedTemporaryFile(prefix="bench-moto-", suffix=".log", delete=False)
+    moto_proc = subprocess.Popen(["moto_server", "-H", "127.0.0.1", "-p", str(port)], stdout=moto_log,
+                                 stderr=subprocess.STDOUT)
+    moto = f"http://127.0.0.1:{port}"
+    proxy = None
+    try:
+        wait_http(moto + "/moto-api/")
+        proxy = Proxy(jh, moto)
+        cli_times, flow_times, create_calls, reuse_calls = [], [], [], []
+        for r in range(args.rounds):
+            vpc_cli, vpc_flow = new_vpc(moto), new_vpc(moto)
+            order = ["cli", "flow"] if r % 2 == 0 else ["flow", "cli"]
+            for which in order:
+                if which == "cli":
+                    cli_times.append(tutorial_path(proxy.endpoint, vpc_cli))
+                else:
+                    proxy.reset()
+                    elapsed, out = workflow(proxy.endpoint, vpc_flow)
+                    assert out["created"] is True, out
+                    flow_times.append(elapsed)
+                    create_calls.append(aws_calls(proxy.counts()))
+            proxy.reset()
+            _, again = workflow(proxy.endpoint, vpc_flow)
+            assert again["created"] is False, again
+            reuse_calls.append(aws_calls(proxy.counts()))
+            log(f"round {r + 1}: tutorial {cli_times[-1]:.2f} s, workflow {flow_times[-1]:.2f} s, "
+                f"calls creating {sum(create_calls[-1].values())}, reusing {sum(reuse_calls[-1].values())}")
+
+        # Cold starts, against the emulator directly, with realistic inputs for each step.
+        vpc = new_vpc(moto)
+        rtb = aws(moto, "ec2", "describe-route-tables", "--filters", f"Name=vpc-id,Values={vpc}")["RouteTables"][0]["RouteTableId"]
+        _, made = workflow(moto, vpc)
+        endpoint_state = {"vpcEndpointId": made["vpcEndpointId"], "created": False, "owned": True, "modified": False,
+                          "state": "available", "routeTableIds": [rtb], "waitAttempts": 0}
+        payloads = {
+            "CheckServiceAvailabilityHandler": {"vpcId": vpc},
+            "ResolveVpcHandler": {"vpcId": vpc, "routeTableIds": None},
+            "CreateEndpointHandler": {"serviceName": SERVICE, "vpcId": vpc, "routeTableIds": [rtb],
+                                      "policyDocument": None, "tags": {}, "executionId": "bench"},
+            "GetEndpointStatusHandler": endpoint_state,
+            "VerifyEndpointHandler": {"serviceName": SERVICE, "endpoint": dict(endpoint_state, modified=True),
+                                      "vpc": {"vpcId": vpc, "isDefault": False, "routeTableIds": [rtb],
+                                              "prefixListRoutes": None}},
+            "CleanupHandler": {"vpcEndpointId": "vpce-0000000000000000f"},
+            "RollbackHandler": {"execution": "bench", "error": {"Error": "States.Timeout", "Cause": "bench"}},
+        }
+        starts = [cold_start(jh, h, payloads[h], moto, args.warm_calls) for h in HANDLERS]
+    finally:
+        if proxy:
+            proxy.close()
+        moto_proc.terminate()
+        moto_proc.wait(10)
+
+    classes, jars, jar_count = artifact_size(jh)
+    cli_median, flow_median = statistics.median(cli_times), statistics.median(flow_times)
+    creating = max(sum(c.values()) for c in create_calls)
+    reusing = max(sum(c.values()) for c in reuse_calls)
+    mib = 2 ** 20
+    today = datetime.date.today().isoformat()
+
+    lines = [
+        "# Benchmarks", "",
+        f"Measured on {today} by `bench/run.py --rounds {args.rounds}` on {machine()}; {java_version};",
+        "moto_server on loopback behind the counting proxy. Reproduce with one command: `bench/run.py`.", "",
+        "## Tutorial CLI path vs. the workflow", "",
+        "Each round uses two fresh VPCs; the two paths alternate which goes first. The tutorial path is its five",
+        "AWS CLI commands (list-tables, describe-vpc-endpoint-services, describe-vpcs, create-vpc-endpoint,",
+        "list-tables); the workflow is `./run-local --endpoint-url <proxy>` from a cold JVM, validating, creating,",
+        "waiting, and verifying routes and ListTables.", "",
+        "| | median | runs (s) |", "|---|---|---|",
+        f"| tutorial CLI path | {cli_median:.2f} s | {', '.join(f'{t:.2f}' for t in cli_times)} |",
+        f"| `./run-local` workflow | {flow_median:.2f} s | {', '.join(f'{t:.2f}' for t in flow_times)} |",
+        f"| **ratio workflow / tutorial** | **{flow_median / cli_median:.2f}x** | |", "",
+        "## AWS calls per run (counted by the proxy)", "",
+        f"- creating run: **{creating}** calls: " + ", ".join(f"{k} {v}" for k, v in sorted(create_calls[-1].items())),
+        f"- reusing run: **{reusing}** calls: " + ", ".join(f"{k} {v}" for k, v in sorted(reuse_calls[-1].items())), "",
+        "## Handler cold start and warm latency", "",
+        f"Fresh JVM per handler with Lambda's flags (`{' '.join(LAMBDA_JVM_FLAGS)}`), SDK clients pointed at",
+        "moto_server; cold start = JVM start to the first response (without SnapStart, which restores from a",
+        f"snapshot taken after priming); warm = median of {args.warm_calls} further calls.", "",
+        "| handler | JVM start to handler ready | cold start (first response) | warm median |", "|---|---|---|---|",
+    ]
+    for s in starts:
+        lines.append(f"| {s['handler']} | {s['initMs']} ms | {s['coldStartMs']} ms | {s['warmMedianMs']:.1f} ms |")
+    lines += ["", "## Deployment artifact", "",
+              f"`functions/target/classes` {classes / mib:.2f} MiB + {jar_count} runtime jars {jars / mib:.2f} MiB = "
+              f"**{(classes + jars) / mib:.2f} MiB** (what `sam build` packages per function).", ""]
+    report = "\n".join(lines)
+    print(report)
+    if not args.no_write:
+        with open(os.path.join(ROOT, "BENCHMARKS.md"), "w") as f:
+            f.write(report)
+        log("wrote BENCHMARKS.md")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,86 @@
+package dev.vpcepilot.local.bench;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import dev.vpcepilot.aws.AwsClients;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Benchmark probe, run in a fresh JVM per handler: the time from JVM start to the handler's first response
+ * (what a Lambda cold start without SnapStart pays for our code), then the median of further warm calls.
+ * Prints one JSON line. Used by bench/run.py; not a test.
+ *
+ * <pre>java -cp ... HandlerColdStart &lt;handler class&gt; &lt;input json&gt; &lt;endpoint url&gt; &lt;region&gt; &lt;warm calls&gt;</pre>
+ */
+public final class HandlerColdStart {
+
+    private HandlerColdStart() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 5) {
+            System.err.println("usage: HandlerColdStart <handler class> <input json> <endpoint url> <region> <warm calls>");
+            System.exit(2);
+        }
+        long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
+        byte[] input = args[1].getBytes(StandardCharsets.UTF_8);
+        AwsClients clients = AwsClients.forEndpoint(args[3], URI.create(args[2]));
+        RequestStreamHandler handler = (RequestStreamHandler) Class.forName(args[0])
+                .getConstructor(AwsClients.class).newInstance(clients);
+        long initDone = System.currentTimeMillis();
+        String firstError = invoke(handler, input);
+        long firstResponse = System.currentTimeMillis();
+
+        int warmCalls = Integer.parseInt(args[4]);
+        long[] warm = new long[warmCalls];
+        for (int i = 0; i < warmCalls; i++) {
+            long start = System.nanoTime();
+            invoke(handler, input);
+            warm[i] = System.nanoTime() - start;
+        }
+        Arrays.sort(warm);
+        double warmMedianMs = warmCalls == 0 ? 0 : warm[warmCalls / 2] / 1e6;
+        System.out.printf("{\"handler\":\"%s\",\"initMs\":%d,\"coldStartMs\":%d,\"warmMedianMs\":%.2f,\"firstCallError\":%s}%n",
+                args[0].substring(args[0].lastIndexOf('.') + 1), initDone - jvmStart, firstResponse - jvmStart,
+                warmMedianMs, firstError == null ? "null" : "\"" + firstError + "\"");
+        clients.close();
+    }
+
+    /** Invokes once; returns the error class name if the handler threw (an expected error still counts as a response). */
+    private static String invoke(RequestStreamHandler handler, byte[] input) {
+        try {
+            handler.handleRequest(new ByteArrayInputStream(input), new ByteArrayOutputStream(), QuietContext.INSTANCE);
+            return null;
+        } catch (Exception e) {
+            return e.getClass().getSimpleName();
+        }
+    }
+
+    /** A Lambda context whose logger discards output, so logging cost is not hidden in a terminal. */
+    private enum QuietContext implements Context {
+        INSTANCE;
+
+        @Override public String getAwsRequestId() { return "bench"; }
+        @Override public String getLogGroupName() { return "bench"; }
+        @Override public String getLogStreamName() { return "bench"; }
+        @Override public String getFunctionName() { return "bench"; }
+        @Override public String getFunctionVersion() { return "$LATEST"; }
+        @Override public String getInvokedFunctionArn() { return "arn:aws:lambda:us-east-1:123456789012:function:bench"; }
+        @Override public com.amazonaws.services.lambda.runtime.CognitoIdentity getIdentity() { return null; }
+        @Override public com.amazonaws.services.lambda.runtime.ClientContext getClientContext() { return null; }
+        @Override public int getRemainingTimeInMillis() { return 60_000; }
+        @Override public int getMemoryLimitInMB() { return 1024; }
+        @Override public LambdaLogger getLogger() {
+            return new LambdaLogger() {
+                @Override public void log(String message) { }
+                @Override public void log(byte[] message) { }
+            };
+        }
+    }
+}
