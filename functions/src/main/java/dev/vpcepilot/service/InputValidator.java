@@ -1,6 +1,7 @@
 package dev.vpcepilot.service;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vpcepilot.errors.InvalidInput;
 import dev.vpcepilot.json.Json;
@@ -158,7 +159,8 @@ public final class InputValidator {
                 throw tooLong(text.length());
             }
             try {
-                policy = Json.MAPPER.readTree(text);
+                // Trailing text after the JSON value ("{...} junk") is not a policy either.
+                policy = Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(text);
             } catch (JsonProcessingException e) {
                 throw new InvalidInput("policyDocument is a string but not JSON (" + e.getOriginalMessage()
                         + "). Allowed: an IAM policy document as a JSON object or as a string holding one, at most "
