@@ -1,0 +1,143 @@
+package dev.vpcepilot.local;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.vpcepilot.local.asl.JsonText;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The command line of {@code ./run-local}:
+ * {@value #USAGE}. Flags take their value as the next argument or after {@code =}.
+ *
+ * @param endpointUrl the emulator to use, or null to start moto_server
+ * @param region      the region (flag, else {@code AWS_REGION}, {@code AWS_DEFAULT_REGION}, {@code us-east-1})
+ * @param inputFile   {@code --input FILE} ({@code -} is stdin), or null
+ * @param inputJson   {@code --input-json JSON}, or null
+ * @param cfnEvent    {@code --cfn-event FILE}, or null
+ * @param help        {@code -h} / {@code --help}
+ */
+public record CliArguments(URI endpointUrl, String region, Path inputFile, String inputJson, Path cfnEvent,
+                           boolean help) {
+
+    public static final String USAGE = "./run-local [--endpoint-url URL] [--region REGION] "
+            + "[--input FILE | --input-json JSON] [--cfn-event FILE]";
+    private static final List<String> FLAGS = List.of("--endpoint-url", "--region", "--input", "--input-json",
+            "--cfn-event");
+    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d+");
+
+    public static CliArguments parse(String[] args, Map<String, String> environment) throws UsageException {
+        Map<String, String> values = new LinkedHashMap<>();
+        boolean help = false;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("-h") || arg.equals("--help")) {
+                help = true;
+                continue;
+            }
+            String flag = arg;
+            String value = null;
+            int equals = arg.indexOf('=');
+            if (arg.startsWith("--") && equals > 0) {
+                flag = arg.substring(0, equals);
+                value = arg.substring(equals + 1);
+            }
+            if (!FLAGS.contains(flag)) {
+                throw new UsageException(arg.startsWith("-") ? "unknown option " + flag
+                        : "unexpected argument '" + arg + "' (every value follows its option)");
+            }
+            if (value == null) {
+                if (i + 1 >= args.length || FLAGS.contains(args[i + 1])) {
+                    throw new UsageException(flag + " needs a value");
+                }
+                value = args[++i];
+            }
+            if (values.containsKey(flag)) {
+                throw new UsageException(flag + " is given more than once");
+            }
+            values.put(flag, value);
+        }
+        if (values.containsKey("--input") && values.containsKey("--input-json")) {
+            throw new UsageException("give either --input FILE or --input-json JSON, not both");
+        }
+        if (values.containsKey("--cfn-event") && (values.containsKey("--input") || values.containsKey("--input-json"))) {
+            throw new UsageException("--cfn-event takes its input from the event; it cannot be combined with --input "
+                    + "or --input-json");
+        }
+        String region = values.containsKey("--region") ? values.get("--region")
+                : LocalWorkflow.defaultRegion(environment);
+        if (!REGION.matcher(region).matches()) {
+            throw new UsageException("'" + region + "' is not an AWS region name (e.g. us-east-1)");
+        }
+        return new CliArguments(endpoint(values.get("--endpoint-url")), region, path(values.get("--input")),
+                values.get("--input-json"), path(values.get("--cfn-event")), help);
+    }
+
+    /** The execution input: the file's or the flag's JSON, or {@code {}} when neither is given. */
+    public JsonNode readInput(InputStream stdin) throws UsageException {
+        if (inputJson != null) {
+            return json(inputJson, "--input-json");
+        }
+        if (inputFile != null) {
+            return json(readFile(inputFile, "--input", stdin), "--input " + inputFile);
+        }
+        return JsonNodeFactory.instance.objectNode();
+    }
+
+    /** The text of a file named on the command line ({@code -} is stdin). */
+    public static String readFile(Path file, String flag, InputStream stdin) throws UsageException {
+        try {
+            if (file.toString().equals("-")) {
+                return new String(stdin.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UsageException(flag + " " + file + ": cannot read the file (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
+        }
+    }
+
+    public static JsonNode json(String text, String source) throws UsageException {
+        try {
+            return JsonText.parse(text);
+        } catch (JsonProcessingException e) {
+            throw new UsageException(source + ": not a JSON document (" + e.getOriginalMessage() + ")");
+        }
+    }
+
+    private static URI endpoint(String value) throws UsageException {
+        if (value == null) {
+            return null;
+        }
+        try {
+            URI uri = new URI(value);
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new UsageException("--endpoint-url must be an http:// or https:// URL with a host, not '"
+                        + value + "'");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new UsageException("--endpoint-url '" + value + "' is not a URL: " + e.getReason());
+        }
+    }
+
+    private static Path path(String value) throws UsageException {
+        if (value == null) {
+            return null;
+        }
+        if (value.isBlank()) {
+            throw new UsageException("a file name must not be empty");
+        }
+        return Path.of(value);
+    }
+}

@@ -1,0 +1,286 @@
+package dev.vpcepilot.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vpcepilot.aws.AwsClients;
+import dev.vpcepilot.local.asl.AslSupport;
+import dev.vpcepilot.local.asl.ExecutionListener;
+import dev.vpcepilot.local.asl.ExecutionResult;
+import dev.vpcepilot.local.asl.InterpreterSettings;
+import dev.vpcepilot.local.asl.ProgressEvent;
+import dev.vpcepilot.local.asl.Sleeper;
+import dev.vpcepilot.local.asl.StateMachineInterpreter;
+import dev.vpcepilot.local.asl.TimeScale;
+import dev.vpcepilot.local.asl.UnsupportedDefinitionException;
+import dev.vpcepilot.local.lambda.HandlerClasses;
+import dev.vpcepilot.local.lambda.LambdaTaskInvoker;
+import dev.vpcepilot.local.template.LocalFunction;
+import dev.vpcepilot.local.template.LocalStateMachine;
+import dev.vpcepilot.local.template.SamTemplate;
+import dev.vpcepilot.local.template.StateMachineLoader;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * The project's state machine, run in-process with the real handler classes against an AWS endpoint (an
+ * emulator): the Java API of the local runner, used by {@code ./run-local} and by the workflow tests.
+ *
+ * <p>{@link Builder#build()} reads {@code template.yaml}, applies the state machine's
+ * {@code DefinitionSubstitutions}, and refuses, before anything runs, a definition that uses what the runner does
+ * not implement ({@link UnsupportedDefinitionException}) or names handlers that cannot run in-process. Each
+ * {@link #run} is one execution with its own warm handler instances; runs may happen concurrently, on one
+ * instance or several. {@link #close()} closes the SDK clients.
+ *
+ * <pre>{@code
+ * try (MotoServer moto = MotoServer.start();
+ *      LocalWorkflow workflow = LocalWorkflow.builder(projectRoot).endpoint(moto.endpoint()).timeScale(0).build()) {
+ *     ExecutionResult result = workflow.run(Json.MAPPER.readTree("{\"cleanup\": true}"));
+ *     assertEquals(ExecutionResult.Status.SUCCEEDED, result.status());
+ * }
+ * }</pre>
+ */
+public final class LocalWorkflow implements AutoCloseable {
+
+    private final LocalStateMachine stateMachine;
+    private final String region;
+    private final AwsClients clients;
+    private final InterpreterSettings settings;
+    private final ExecutionListener listener;
+    private final Consumer<String> functionLog;
+    private final ClassLoader handlerLoader;
+
+    private LocalWorkflow(Builder builder, LocalStateMachine stateMachine) {
+        this.stateMachine = stateMachine;
+        this.region = builder.region;
+        this.settings = builder.settings;
+        this.listener = builder.listener;
+        this.functionLog = builder.functionLog;
+        this.handlerLoader = builder.handlerLoader;
+        this.clients = AwsClients.forEndpoint(builder.region, builder.endpoint);
+    }
+
+    public static Builder builder(Path projectRoot) {
+        return new Builder(projectRoot);
+    }
+
+    /** One execution named with a random UUID. */
+    public ExecutionResult run(JsonNode input) {
+        return run(input, UUID.randomUUID().toString());
+    }
+
+    /**
+     * One execution; returns when it has ended.
+     *
+     * @param executionName 1 to 80 characters, as Step Functions allows (part of {@code $$.Execution.Id})
+     */
+    public ExecutionResult run(JsonNode input, String executionName) {
+        Objects.requireNonNull(executionName, "executionName");
+        return interpreter(settings).execute(input, executionName, listener);
+    }
+
+    /** One execution reporting its events to {@code extraListener} as well as to the builder's listener. */
+    public ExecutionResult run(JsonNode input, String executionName, ExecutionListener extraListener) {
+        return interpreter(settings).execute(input, executionName, event -> {
+            listener.onEvent(event);
+            extraListener.onEvent(event);
+        });
+    }
+
+    /** The definition as it runs, after {@code DefinitionSubstitutions}. */
+    public JsonNode definition() {
+        return stateMachine.definition().deepCopy();
+    }
+
+    public LocalStateMachine stateMachine() {
+        return stateMachine;
+    }
+
+    public String region() {
+        return region;
+    }
+
+    public String stateMachineArn() {
+        return stateMachine.arn();
+    }
+
+    /** The ARN an execution of this name has. */
+    public String executionArn(String executionName) {
+        return stateMachine.arn().replace(":stateMachine:", ":execution:") + ":" + executionName;
+    }
+
+    @Override
+    public void close() {
+        clients.close();
+    }
+
+    private StateMachineInterpreter interpreter(InterpreterSettings runSettings) {
+        LambdaTaskInvoker tasks = new LambdaTaskInvoker(stateMachine.functions(), clients, handlerLoader, functionLog,
+                runSettings.clock());
+        return new StateMachineInterpreter(stateMachine.definition(), stateMachine.arn(), tasks, runSettings);
+    }
+
+    /** Where the project is and how to run it; every setting has a default except the endpoint. */
+    public static final class Builder {
+        private final Path projectRoot;
+        private Path templateFile;
+        private String stateMachineId;
+        private String region = defaultRegion(System.getenv());
+        private URI endpoint;
+        private final Map<String, String> parameters = new LinkedHashMap<>();
+        private InterpreterSettings settings = InterpreterSettings.defaults()
+                .withTimeScale(TimeScale.fromEnvironment(System.getenv()));
+        private ExecutionListener listener = ExecutionListener.NONE;
+        private Consumer<String> functionLog = System.err::println;
+        private ClassLoader handlerLoader = defaultLoader();
+
+        private Builder(Path projectRoot) {
+            this.projectRoot = projectRoot.toAbsolutePath().normalize();
+            this.templateFile = this.projectRoot.resolve("template.yaml");
+        }
+
+        /** The SAM template, if not {@code <projectRoot>/template.yaml}. */
+        public Builder template(Path file) {
+            this.templateFile = projectRoot.resolve(file);
+            return this;
+        }
+
+        /** The state machine's logical id, needed only if the template has several. */
+        public Builder stateMachine(String logicalId) {
+            this.stateMachineId = logicalId;
+            return this;
+        }
+
+        /** Default: {@code AWS_REGION}, else {@code AWS_DEFAULT_REGION}, else {@code us-east-1}. */
+        public Builder region(String newRegion) {
+            this.region = Objects.requireNonNull(newRegion, "region");
+            return this;
+        }
+
+        /** Required: every AWS call of the handlers goes here (the local runner never uses real AWS endpoints). */
+        public Builder endpoint(URI newEndpoint) {
+            this.endpoint = Objects.requireNonNull(newEndpoint, "endpoint");
+            return this;
+        }
+
+        /** Overrides a template parameter's {@code Default} (checked against its constraints). */
+        public Builder parameter(String name, String value) {
+            parameters.put(name, value);
+            return this;
+        }
+
+        public Builder parameters(Map<String, String> values) {
+            parameters.putAll(values);
+            return this;
+        }
+
+        /** Factor for Wait states and Retry intervals: default {@code VPCE_PILOT_TIME_SCALE} or 0.02; 0 = no waiting. */
+        public Builder timeScale(double factor) {
+            settings = settings.withTimeScale(factor);
+            return this;
+        }
+
+        /** States an execution may enter before failing (default 1000). */
+        public Builder maxTransitions(int max) {
+            settings = settings.withMaxTransitions(max);
+            return this;
+        }
+
+        /** How to wait (tests may record instead of sleeping). */
+        public Builder sleeper(Sleeper sleeper) {
+            settings = settings.withSleeper(sleeper);
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            settings = settings.withClock(clock);
+            return this;
+        }
+
+        /** Receives every {@link ProgressEvent} as it happens (they are also in each {@link ExecutionResult}). */
+        public Builder listener(ExecutionListener newListener) {
+            this.listener = Objects.requireNonNull(newListener, "listener");
+            return this;
+        }
+
+        /** Where the handlers' {@code context.getLogger()} lines go (default: stderr). */
+        public Builder functionLog(Consumer<String> sink) {
+            this.functionLog = Objects.requireNonNull(sink, "sink");
+            return this;
+        }
+
+        /** The class loader the handler classes are loaded from (default: the runner's). */
+        public Builder handlerLoader(ClassLoader loader) {
+            this.handlerLoader = Objects.requireNonNull(loader, "loader");
+            return this;
+        }
+
+        /**
+         * Reads the template and the definition and checks them, without connecting anywhere.
+         *
+         * @return the state machine as it would run
+         * @throws dev.vpcepilot.local.template.TemplateException if the template cannot be read or resolved
+         * @throws UnsupportedDefinitionException if the definition uses anything the runner does not implement, or
+         *                                        a handler it names cannot run in-process
+         */
+        public LocalStateMachine check() {
+            LocalStateMachine stateMachine = StateMachineLoader.load(SamTemplate.load(templateFile), stateMachineId,
+                    region, parameters);
+            List<String> problems = new ArrayList<>(AslSupport.unsupportedFeatures(stateMachine.definition(),
+                    resource -> stateMachine.functions().resolve(resource).isPresent()));
+            for (LocalFunction function : functionsUsed(stateMachine)) {
+                HandlerClasses.problem(function, handlerLoader).ifPresent(problems::add);
+            }
+            if (!problems.isEmpty()) {
+                throw new UnsupportedDefinitionException(problems);
+            }
+            return stateMachine;
+        }
+
+        /**
+         * {@link #check()}, then the workflow, with SDK clients for the endpoint.
+         *
+         * @throws IllegalStateException if no endpoint was given
+         */
+        public LocalWorkflow build() {
+            if (endpoint == null) {
+                throw new IllegalStateException("LocalWorkflow needs an endpoint (e.g. MotoServer.endpoint())");
+            }
+            return new LocalWorkflow(this, check());
+        }
+
+        private static Set<LocalFunction> functionsUsed(LocalStateMachine stateMachine) {
+            Set<LocalFunction> used = new LinkedHashSet<>();
+            stateMachine.definition().path("States").forEach(state -> {
+                if ("Task".equals(state.path("Type").asText())) {
+                    stateMachine.functions().resolve(state.path("Resource").asText()).ifPresent(used::add);
+                }
+            });
+            return used;
+        }
+
+        private static ClassLoader defaultLoader() {
+            ClassLoader context = Thread.currentThread().getContextClassLoader();
+            return context != null ? context : LocalWorkflow.class.getClassLoader();
+        }
+    }
+
+    /** {@code AWS_REGION}, else {@code AWS_DEFAULT_REGION}, else {@code us-east-1}. */
+    public static String defaultRegion(Map<String, String> environment) {
+        for (String variable : List.of("AWS_REGION", "AWS_DEFAULT_REGION")) {
+            String value = environment.get(variable);
+            if (value != null && !value.isBlank()) {
+                return value.trim();
+            }
+        }
+        return "us-east-1";
+    }
+}

@@ -1,0 +1,74 @@
+package dev.vpcepilot.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vpcepilot.local.asl.ExecutionResult;
+import dev.vpcepilot.local.asl.TimeScale;
+import dev.vpcepilot.local.asl.UnsupportedDefinitionException;
+import dev.vpcepilot.local.moto.MotoServer;
+import dev.vpcepilot.local.template.TemplateException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The default command: one execution of the state machine with the given input, against {@code --endpoint-url}
+ * or a {@code moto_server} started for the run. Progress lines go to stderr; the result is the execution's
+ * output (exit 0) or its error and cause (exit 1).
+ */
+public final class WorkflowCommand implements CliCommand {
+
+    private final Path projectRoot;
+    private final Map<String, String> environment;
+    private final InputStream stdin;
+    private final PrintStream progress;
+
+    public WorkflowCommand(Path projectRoot, Map<String, String> environment, InputStream stdin, PrintStream progress) {
+        this.projectRoot = projectRoot;
+        this.environment = environment;
+        this.stdin = stdin;
+        this.progress = progress;
+    }
+
+    @Override
+    public CommandResult run(CliArguments arguments) throws UsageException {
+        JsonNode input = arguments.readInput(stdin);
+        double timeScale;
+        try {
+            timeScale = TimeScale.fromEnvironment(environment);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        LocalWorkflow.Builder builder = LocalWorkflow.builder(projectRoot)
+                .region(arguments.region())
+                .timeScale(timeScale)
+                .listener(event -> progress.println(RunLocal.PREFIX + event.describe()))
+                .functionLog(progress::println);
+        try {
+            builder.check();
+        } catch (TemplateException | UnsupportedDefinitionException e) {
+            throw new UsageException(e.getMessage());
+        }
+        URI endpoint = arguments.endpointUrl();
+        MotoServer moto = null;
+        try {
+            if (endpoint == null) {
+                moto = MotoServer.start(environment);
+                endpoint = moto.endpoint();
+                progress.println(RunLocal.PREFIX + "moto_server on " + endpoint + " (stopped at the end)");
+            }
+            try (LocalWorkflow workflow = builder.endpoint(endpoint).build()) {
+                ExecutionResult result = workflow.run(input);
+                return new CommandResult(result.document(),
+                        result.succeeded() ? CommandResult.SUCCEEDED : CommandResult.FAILED);
+            }
+        } catch (MotoServer.MotoServerException e) {
+            return CommandResult.error("SetupError", e.getMessage(), CommandResult.USAGE);
+        } finally {
+            if (moto != null) {
+                moto.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,486 @@
+package dev.vpcepilot.local.asl;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vpcepilot.local.asl.intrinsic.IntrinsicParser;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * The static check run before any execution: everything in a definition that the local runner does not
+ * implement, or that is not valid States Language, as one message per problem naming the state and the
+ * feature. The runner implements exactly Task (Lambda handlers of the template), Pass, Choice, Wait, Succeed and
+ * Fail with JSONPath processing; anything else (Map, Parallel, JSONata, variables, unknown fields, unknown
+ * intrinsic functions or Choice operators, other Task resources) is refused, so a definition can never silently
+ * mean something else locally than in Step Functions.
+ */
+public final class AslSupport {
+
+    private static final int MAX_STATE_NAME = 80;
+    private static final long MAX_INTEGER_FIELD = 99_999_999L;
+    private static final long MAX_DELAY_SECONDS = 31_622_400L;
+
+    private static final Set<String> TOP_LEVEL_FIELDS = Set.of("Comment", "StartAt", "States", "Version",
+            "QueryLanguage");
+    private static final Set<String> COMMON = Set.of("Type", "Comment", "QueryLanguage");
+    private static final Map<String, Set<String>> FIELDS = Map.of(
+            "Task", union(COMMON, Set.of("Next", "End", "InputPath", "OutputPath", "Parameters", "ResultSelector",
+                    "ResultPath", "Retry", "Catch", "Resource", "TimeoutSeconds")),
+            "Pass", union(COMMON, Set.of("Next", "End", "InputPath", "OutputPath", "Parameters", "ResultPath",
+                    "Result")),
+            "Choice", union(COMMON, Set.of("InputPath", "OutputPath", "Choices", "Default")),
+            "Wait", union(COMMON, Set.of("Next", "End", "InputPath", "OutputPath", "Seconds", "SecondsPath",
+                    "Timestamp", "TimestampPath")),
+            "Succeed", union(COMMON, Set.of("InputPath", "OutputPath")),
+            "Fail", union(COMMON, Set.of("Error", "ErrorPath", "Cause", "CausePath")));
+    private static final Set<String> UNSUPPORTED_TYPES = Set.of("Map", "Parallel");
+    private static final Map<String, String> UNSUPPORTED_FIELDS = Map.ofEntries(
+            Map.entry("Arguments", "JSONata"), Map.entry("Output", "JSONata"),
+            Map.entry("Assign", "workflow variables"),
+            Map.entry("HeartbeatSeconds", "activity and callback heartbeats"),
+            Map.entry("HeartbeatSecondsPath", "activity and callback heartbeats"),
+            Map.entry("TimeoutSecondsPath", "a timeout from the input"),
+            Map.entry("Credentials", "cross-account task credentials"),
+            Map.entry("ItemProcessor", "Map"), Map.entry("Iterator", "Map"), Map.entry("ItemsPath", "Map"),
+            Map.entry("Items", "Map"), Map.entry("ItemSelector", "Map"), Map.entry("ItemReader", "Map"),
+            Map.entry("ItemBatcher", "Map"), Map.entry("ResultWriter", "Map"),
+            Map.entry("MaxConcurrency", "Map"), Map.entry("MaxConcurrencyPath", "Map"),
+            Map.entry("ToleratedFailureCount", "Map"), Map.entry("ToleratedFailureCountPath", "Map"),
+            Map.entry("ToleratedFailurePercentage", "Map"), Map.entry("ToleratedFailurePercentagePath", "Map"),
+            Map.entry("Label", "Map"), Map.entry("Branches", "Parallel"));
+    private static final Set<String> RETRIER_FIELDS = Set.of("ErrorEquals", "IntervalSeconds", "MaxAttempts",
+            "BackoffRate", "MaxDelaySeconds", "JitterStrategy", "Comment");
+    private static final Set<String> CATCHER_FIELDS = Set.of("ErrorEquals", "Next", "ResultPath", "Comment");
+
+    private AslSupport() {
+    }
+
+    /** Problems of the definition, not checking what Task Resources name. */
+    public static List<String> unsupportedFeatures(JsonNode definition) {
+        return unsupportedFeatures(definition, resource -> true);
+    }
+
+    /** Problems of the definition; a Task Resource must be accepted by {@code knownResource}. */
+    public static List<String> unsupportedFeatures(JsonNode definition, Predicate<String> knownResource) {
+        List<String> problems = new ArrayList<>();
+        if (definition == null || !definition.isObject()) {
+            problems.add("Definition: must be a JSON object");
+            return problems;
+        }
+        for (String field : fieldNames(definition)) {
+            if (field.equals("TimeoutSeconds")) {
+                problems.add("Definition: top-level TimeoutSeconds (an execution time limit) is not supported by the "
+                        + "local runner");
+            } else if (!TOP_LEVEL_FIELDS.contains(field)) {
+                problems.add("Definition: unknown top-level field " + field);
+            }
+        }
+        queryLanguageProblem(definition).ifPresent(p -> problems.add("Definition: " + p));
+        if (definition.has("Version") && !"1.0".equals(definition.get("Version").asText())) {
+            problems.add("Definition: Version must be \"1.0\"");
+        }
+        JsonNode states = definition.path("States");
+        if (!states.isObject() || states.isEmpty()) {
+            problems.add("Definition: States must be a non-empty object");
+            return problems;
+        }
+        JsonNode startAt = definition.path("StartAt");
+        if (!startAt.isTextual() || !states.has(startAt.asText())) {
+            problems.add("Definition: StartAt must name a state; found " + JsonText.abbreviate(startAt));
+        }
+        for (String name : fieldNames(states)) {
+            new StateCheck(name, states.get(name), states, knownResource, problems).run();
+        }
+        if (startAt.isTextual() && states.has(startAt.asText())) {
+            Set<String> reachable = reachableFrom(startAt.asText(), states);
+            for (String name : fieldNames(states)) {
+                if (!reachable.contains(name)) {
+                    problems.add("State \"" + name + "\": not reachable from StartAt");
+                }
+            }
+        }
+        return problems;
+    }
+
+    /** Throws {@link UnsupportedDefinitionException} listing every problem, if there is any. */
+    public static void requireSupported(JsonNode definition, Predicate<String> knownResource) {
+        List<String> problems = unsupportedFeatures(definition, knownResource);
+        if (!problems.isEmpty()) {
+            throw new UnsupportedDefinitionException(problems);
+        }
+    }
+
+    private static Optional<String> queryLanguageProblem(JsonNode node) {
+        JsonNode language = node.get("QueryLanguage");
+        if (language == null || "JSONPath".equals(language.asText())) {
+            return Optional.empty();
+        }
+        if ("JSONata".equals(language.asText())) {
+            return Optional.of("QueryLanguage JSONata is not supported by the local runner (JSONPath only)");
+        }
+        return Optional.of("QueryLanguage must be JSONPath or JSONata, not " + JsonText.abbreviate(language));
+    }
+
+    /** The checks of one state; problems are prefixed with the state's name and type. */
+    private static final class StateCheck {
+        private final String name;
+        private final JsonNode state;
+        private final JsonNode states;
+        private final Predicate<String> knownResource;
+        private final List<String> problems;
+        private String where;
+
+        StateCheck(String name, JsonNode state, JsonNode states, Predicate<String> knownResource, List<String> problems) {
+            this.name = name;
+            this.state = state;
+            this.states = states;
+            this.knownResource = knownResource;
+            this.problems = problems;
+            this.where = "State \"" + name + "\"";
+        }
+
+        void run() {
+            if (name.length() > MAX_STATE_NAME) {
+                problem("a state name must be at most " + MAX_STATE_NAME + " characters");
+            }
+            if (!state.isObject()) {
+                problem("must be a JSON object");
+                return;
+            }
+            JsonNode typeNode = state.path("Type");
+            if (!typeNode.isTextual()) {
+                problem("has no Type");
+                return;
+            }
+            String type = typeNode.asText();
+            where += " (" + type + ")";
+            queryLanguageProblem(state).ifPresent(this::problem);
+            if (UNSUPPORTED_TYPES.contains(type)) {
+                problem("the " + type + " state type is not supported by the local runner");
+                return;
+            }
+            Set<String> allowed = FIELDS.get(type);
+            if (allowed == null) {
+                problem("unknown state type " + type);
+                return;
+            }
+            for (String field : fieldNames(state)) {
+                if (allowed.contains(field)) {
+                    continue;
+                }
+                if (UNSUPPORTED_FIELDS.containsKey(field)) {
+                    problem("field " + field + " (" + UNSUPPORTED_FIELDS.get(field) + ") is not supported by the "
+                            + "local runner");
+                } else if (FIELDS.values().stream().anyMatch(fields -> fields.contains(field))) {
+                    problem("field " + field + " is not allowed in a " + type + " state");
+                } else {
+                    problem("unknown field " + field);
+                }
+            }
+            checkTransition(type);
+            checkPath("InputPath");
+            checkPath("OutputPath");
+            checkReferencePath("ResultPath", state.get("ResultPath"));
+            checkPayloadTemplate("Parameters");
+            checkPayloadTemplate("ResultSelector");
+            switch (type) {
+                case "Task" -> checkTask();
+                case "Choice" -> checkChoice();
+                case "Wait" -> checkWait();
+                case "Fail" -> checkFail();
+                default -> { }
+            }
+        }
+
+        private void checkTransition(String type) {
+            if (!Set.of("Task", "Pass", "Wait").contains(type)) {
+                return;
+            }
+            boolean hasNext = state.has("Next");
+            boolean hasEnd = state.has("End");
+            if (hasNext == hasEnd) {
+                problem("must have exactly one of Next and End");
+            }
+            if (hasNext) {
+                checkTarget("Next", state.get("Next"));
+            }
+            if (hasEnd && !state.get("End").asBoolean(false)) {
+                problem("End must be true");
+            }
+        }
+
+        private void checkTask() {
+            JsonNode resource = state.path("Resource");
+            if (!resource.isTextual()) {
+                problem("Resource must be a string");
+            } else if (!knownResource.test(resource.asText())) {
+                problem("Resource '" + resource.asText() + "' is not a Lambda function of the template; the local "
+                        + "runner runs only the template's Java handlers (service integrations and activities are "
+                        + "not supported)");
+            }
+            if (state.has("TimeoutSeconds")) {
+                checkInteger("TimeoutSeconds", state.get("TimeoutSeconds"), 1, MAX_INTEGER_FIELD);
+            }
+            if (state.has("Retry")) {
+                checkRetry(state.get("Retry"));
+            }
+            if (state.has("Catch")) {
+                checkCatch(state.get("Catch"));
+            }
+        }
+
+        private void checkRetry(JsonNode retriers) {
+            if (!retriers.isArray()) {
+                problem("Retry must be an array");
+                return;
+            }
+            for (int i = 0; i < retriers.size(); i++) {
+                JsonNode retrier = retriers.get(i);
+                String label = "Retry #" + (i + 1);
+                if (!retrier.isObject()) {
+                    problem(label + " must be an object");
+                    continue;
+                }
+                for (String field : fieldNames(retrier)) {
+                    if (!RETRIER_FIELDS.contains(field)) {
+                        problem(label + ": unknown field " + field);
+                    }
+                }
+                checkErrorEquals(label, retrier.get("ErrorEquals"), i == retriers.size() - 1);
+                if (retrier.has("IntervalSeconds")) {
+                    checkInteger(label + ".IntervalSeconds", retrier.get("IntervalSeconds"), 1, MAX_INTEGER_FIELD);
+                }
+                if (retrier.has("MaxAttempts")) {
+                    checkInteger(label + ".MaxAttempts", retrier.get("MaxAttempts"), 0, MAX_INTEGER_FIELD);
+                }
+                if (retrier.has("MaxDelaySeconds")) {
+                    checkInteger(label + ".MaxDelaySeconds", retrier.get("MaxDelaySeconds"), 1, MAX_DELAY_SECONDS);
+                }
+                if (retrier.has("BackoffRate")) {
+                    JsonNode rate = retrier.get("BackoffRate");
+                    if (!rate.isNumber() || rate.asDouble() < 1.0) {
+                        problem(label + ".BackoffRate must be a number >= 1.0");
+                    }
+                }
+                if (retrier.has("JitterStrategy")) {
+                    String jitter = retrier.get("JitterStrategy").asText();
+                    if (!jitter.equals("FULL") && !jitter.equals("NONE")) {
+                        problem(label + ".JitterStrategy must be FULL or NONE");
+                    }
+                }
+            }
+        }
+
+        private void checkCatch(JsonNode catchers) {
+            if (!catchers.isArray()) {
+                problem("Catch must be an array");
+                return;
+            }
+            for (int i = 0; i < catchers.size(); i++) {
+                JsonNode catcher = catchers.get(i);
+                String label = "Catch #" + (i + 1);
+                if (!catcher.isObject()) {
+                    problem(label + " must be an object");
+                    continue;
+                }
+                for (String field : fieldNames(catcher)) {
+                    if (UNSUPPORTED_FIELDS.containsKey(field)) {
+                        problem(label + ": field " + field + " (" + UNSUPPORTED_FIELDS.get(field) + ") is not "
+                                + "supported by the local runner");
+                    } else if (!CATCHER_FIELDS.contains(field)) {
+                        problem(label + ": unknown field " + field);
+                    }
+                }
+                checkErrorEquals(label, catcher.get("ErrorEquals"), i == catchers.size() - 1);
+                checkTarget(label + ".Next", catcher.get("Next"));
+                checkReferencePath(label + ".ResultPath", catcher.get("ResultPath"));
+            }
+        }
+
+        private void checkErrorEquals(String label, JsonNode errorEquals, boolean last) {
+            if (errorEquals == null || !errorEquals.isArray() || errorEquals.isEmpty()) {
+                problem(label + ".ErrorEquals must be a non-empty array of error names");
+                return;
+            }
+            for (JsonNode error : errorEquals) {
+                if (!error.isTextual()) {
+                    problem(label + ".ErrorEquals must hold strings only");
+                    continue;
+                }
+                String errorName = error.asText();
+                if (errorName.startsWith("States.") && !ErrorNames.RESERVED.contains(errorName)) {
+                    problem(label + ".ErrorEquals: " + errorName + " is not a States error name");
+                }
+                if (errorName.equals(ErrorNames.ALL) && (errorEquals.size() != 1 || !last)) {
+                    problem(label + ".ErrorEquals: States.ALL must appear alone, in the last "
+                            + (label.startsWith("Retry") ? "Retrier" : "Catcher"));
+                }
+            }
+        }
+
+        private void checkChoice() {
+            JsonNode choices = state.path("Choices");
+            if (!choices.isArray() || choices.isEmpty()) {
+                problem("Choices must be a non-empty array");
+                return;
+            }
+            for (int i = 0; i < choices.size(); i++) {
+                JsonNode rule = choices.get(i);
+                String label = "Choices #" + (i + 1);
+                ChoiceRules.problems(rule, true).forEach(p -> problem(label + ": " + p));
+                if (rule.path("Next").isTextual()) {
+                    checkTarget(label + ".Next", rule.get("Next"));
+                }
+            }
+            if (state.has("Default")) {
+                checkTarget("Default", state.get("Default"));
+            }
+        }
+
+        private void checkWait() {
+            int given = 0;
+            for (String field : List.of("Seconds", "SecondsPath", "Timestamp", "TimestampPath")) {
+                given += state.has(field) ? 1 : 0;
+            }
+            if (given != 1) {
+                problem("must have exactly one of Seconds, SecondsPath, Timestamp and TimestampPath");
+            }
+            if (state.has("Seconds")) {
+                checkInteger("Seconds", state.get("Seconds"), 0, MAX_INTEGER_FIELD);
+            }
+            if (state.has("Timestamp")) {
+                JsonNode timestamp = state.get("Timestamp");
+                if (!timestamp.isTextual() || Timestamps.parse(timestamp.asText()).isEmpty()) {
+                    problem("Timestamp must be an RFC 3339 timestamp such as 2024-01-31T12:00:00Z");
+                }
+            }
+            for (String field : List.of("SecondsPath", "TimestampPath")) {
+                if (state.has(field)) {
+                    checkReferencePath(field, state.get(field));
+                }
+            }
+        }
+
+        private void checkFail() {
+            if (state.has("Error") && state.has("ErrorPath")) {
+                problem("must not have both Error and ErrorPath");
+            }
+            if (state.has("Cause") && state.has("CausePath")) {
+                problem("must not have both Cause and CausePath");
+            }
+            for (String field : List.of("Error", "Cause")) {
+                if (state.has(field) && !state.get(field).isTextual()) {
+                    problem(field + " must be a string");
+                }
+            }
+            for (String field : List.of("ErrorPath", "CausePath")) {
+                JsonNode value = state.get(field);
+                if (value == null) {
+                    continue;
+                }
+                if (!value.isTextual()) {
+                    problem(field + " must be a string");
+                } else if (IntrinsicParser.looksLikeCall(value.asText())) {
+                    PayloadTemplate.expressionProblem(value.asText()).ifPresent(p -> problem(field + ": " + p));
+                } else {
+                    checkReferencePath(field, value);
+                }
+            }
+        }
+
+        private void checkPath(String field) {
+            JsonNode value = state.get(field);
+            if (value == null || value.isNull()) {
+                return;
+            }
+            if (!value.isTextual()) {
+                problem(field + " must be a path or null");
+            } else if (JsonPaths.isContextPath(value.asText())) {
+                problem(field + " must be a path on the state input, not the context object");
+            } else {
+                JsonPaths.pathProblem(value.asText()).ifPresent(p -> problem(field + ": " + p));
+            }
+        }
+
+        private void checkReferencePath(String field, JsonNode value) {
+            if (value == null || value.isNull()) {
+                return;
+            }
+            if (!value.isTextual()) {
+                problem(field + " must be a Reference Path or null");
+            } else {
+                JsonPaths.referencePathProblem(value.asText()).ifPresent(p -> problem(field + ": " + p));
+            }
+        }
+
+        private void checkPayloadTemplate(String field) {
+            JsonNode template = state.get(field);
+            if (template != null) {
+                PayloadTemplate.problems(template).forEach(p -> problem(field + ": " + p));
+            }
+        }
+
+        private void checkTarget(String field, JsonNode target) {
+            if (target == null || !target.isTextual()) {
+                problem(field + " must name a state");
+            } else if (!states.has(target.asText())) {
+                problem(field + " \"" + target.asText() + "\" names no state");
+            }
+        }
+
+        private void checkInteger(String field, JsonNode value, long min, long max) {
+            if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < min || value.asLong() > max) {
+                problem(field + " must be an integer from " + min + " to " + max + ", not "
+                        + JsonText.abbreviate(value));
+            }
+        }
+
+        private void problem(String text) {
+            problems.add(where + ": " + text);
+        }
+    }
+
+    private static Set<String> reachableFrom(String start, JsonNode states) {
+        Set<String> seen = new LinkedHashSet<>();
+        Deque<String> pending = new ArrayDeque<>(List.of(start));
+        while (!pending.isEmpty()) {
+            String name = pending.pop();
+            if (!seen.add(name) || !states.path(name).isObject()) {
+                continue;
+            }
+            JsonNode state = states.get(name);
+            List<JsonNode> targets = new ArrayList<>();
+            targets.add(state.get("Next"));
+            targets.add(state.get("Default"));
+            state.path("Choices").forEach(rule -> targets.add(rule.get("Next")));
+            state.path("Catch").forEach(catcher -> targets.add(catcher.get("Next")));
+            for (JsonNode target : targets) {
+                if (target != null && target.isTextual() && states.has(target.asText())) {
+                    pending.push(target.asText());
+                }
+            }
+        }
+        return seen;
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            names.add(it.next());
+        }
+        return names;
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new LinkedHashSet<>(a);
+        all.addAll(b);
+        return Set.copyOf(all);
+    }
+}

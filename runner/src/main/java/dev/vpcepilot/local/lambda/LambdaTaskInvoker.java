@@ -1,0 +1,92 @@
+package dev.vpcepilot.local.lambda;
+
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.vpcepilot.aws.AwsClients;
+import dev.vpcepilot.local.asl.ErrorNames;
+import dev.vpcepilot.local.asl.JsonText;
+import dev.vpcepilot.local.asl.StatesError;
+import dev.vpcepilot.local.asl.TaskInvoker;
+import dev.vpcepilot.local.template.FunctionDirectory;
+import dev.vpcepilot.local.template.LocalFunction;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * Runs Task states the way Lambda runs the template's Java functions: the Task's {@code Resource} names a
+ * function of the template; its handler is created once (a warm container for the life of this invoker, one
+ * execution) and called through {@link RequestStreamHandler#handleRequest} with the effective input as JSON bytes;
+ * the bytes it writes are the result (no bytes is {@code null}). An exception thrown by the handler becomes the
+ * error the Lambda Java runtime reports: the class name, with a JSON cause holding message, type and stack trace.
+ */
+public final class LambdaTaskInvoker implements TaskInvoker {
+
+    private final FunctionDirectory functions;
+    private final AwsClients clients;
+    private final ClassLoader loader;
+    private final Consumer<String> logSink;
+    private final Clock clock;
+    private final Map<String, RequestStreamHandler> warm = new ConcurrentHashMap<>();
+
+    public LambdaTaskInvoker(FunctionDirectory functions, AwsClients clients, ClassLoader loader,
+                             Consumer<String> logSink, Clock clock) {
+        this.functions = functions;
+        this.clients = clients;
+        this.loader = loader;
+        this.logSink = logSink;
+        this.clock = clock;
+    }
+
+    @Override
+    public boolean canInvoke(String resource) {
+        return functions.resolve(resource).isPresent();
+    }
+
+    @Override
+    public JsonNode invoke(TaskInvocation invocation) {
+        LocalFunction function = functions.resolve(invocation.resource()).orElseThrow(() -> StatesError.runtime(
+                "The Resource " + invocation.resource() + " is not a function of the template"));
+        byte[] request = JsonText.compact(invocation.input()).getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream response = new ByteArrayOutputStream();
+        LocalLambdaContext context = new LocalLambdaContext(function, invocation.resource(),
+                UUID.randomUUID().toString(), clock, logSink);
+        try {
+            handler(function).handleRequest(new ByteArrayInputStream(request), response, context);
+        } catch (HandlerClasses.HandlerLoadException e) {
+            throw StatesError.runtime(e.getMessage());
+        } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
+            throw new StatesError(LambdaErrors.errorName(e), LambdaErrors.cause(e));
+        }
+        String text = response.toString(StandardCharsets.UTF_8);
+        if (text.isBlank()) {
+            return JsonNodeFactory.instance.nullNode();
+        }
+        try {
+            return JsonText.parse(text);
+        } catch (JsonProcessingException e) {
+            throw new StatesError(ErrorNames.RUNTIME, "The function " + function.functionName()
+                    + " returned a response that is not JSON: " + (text.length() > 200 ? text.substring(0, 200)
+                    + "..." : text));
+        }
+    }
+
+    private RequestStreamHandler handler(LocalFunction function) {
+        RequestStreamHandler handler = warm.get(function.logicalId());
+        if (handler == null) {
+            handler = HandlerClasses.instantiate(HandlerClasses.load(function, loader), clients);
+            RequestStreamHandler raced = warm.putIfAbsent(function.logicalId(), handler);
+            if (raced != null) {
+                handler = raced;
+            }
+        }
+        return handler;
+    }
+}

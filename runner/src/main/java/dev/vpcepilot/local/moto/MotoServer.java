@@ -1,0 +1,251 @@
+package dev.vpcepilot.local.moto;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The AWS emulator {@code moto_server} on a free loopback port, for as long as this object is open: started and
+ * waited for in {@link #start()}, stopped (with any child processes) by {@link #close()} or, if the JVM ends
+ * first, by a shutdown hook. Its log goes to a temporary file, never to this process's stdout.
+ */
+public final class MotoServer implements AutoCloseable {
+
+    public static final String EXECUTABLE = "moto_server";
+    public static final String NOT_FOUND = "moto_server not found: install it with pip install \"moto[server]\"";
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(20);
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(100);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
+    private static final int PORT_ATTEMPTS = 3;
+
+    private final Process process;
+    private final URI endpoint;
+    private final Path logFile;
+    private final Thread shutdownHook;
+    private final HttpClient http;
+    private boolean closed;
+
+    private MotoServer(Process process, URI endpoint, Path logFile, HttpClient http) {
+        this.process = process;
+        this.endpoint = endpoint;
+        this.logFile = logFile;
+        this.http = http;
+        this.shutdownHook = new Thread(this::stopProcess, "moto-server-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /** Starts {@code moto_server} found on the PATH. */
+    public static MotoServer start() {
+        return start(System.getenv());
+    }
+
+    /** Starts {@code moto_server} found on the PATH of {@code environment}; waits until it answers HTTP. */
+    public static MotoServer start(Map<String, String> environment) {
+        Path executable = findExecutable(environment.getOrDefault("PATH", ""))
+                .orElseThrow(() -> new MotoServerException(NOT_FOUND));
+        MotoServerException lastFailure = null;
+        for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
+            try {
+                return startOnce(executable, freePort());
+            } catch (PortTakenException e) {
+                lastFailure = e;
+            }
+        }
+        throw lastFailure;
+    }
+
+    /** The executable {@value #EXECUTABLE} in one of the directories of {@code path}. */
+    public static Optional<Path> findExecutable(String path) {
+        for (String directory : path.split(File.pathSeparator)) {
+            if (directory.isEmpty()) {
+                continue;
+            }
+            Path candidate = Path.of(directory, EXECUTABLE);
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** {@code http://127.0.0.1:<port>}: the endpoint URL for every AWS client. */
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    public Path logFile() {
+        return logFile;
+    }
+
+    public boolean isRunning() {
+        return process.isAlive();
+    }
+
+    /** Forgets every resource the emulator holds ({@code POST /moto-api/reset}). */
+    public void reset() {
+        HttpRequest request = HttpRequest.newBuilder(endpoint.resolve("/moto-api/reset"))
+                .timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build();
+        try {
+            HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
+            if (response.statusCode() / 100 != 2) {
+                throw new MotoServerException("moto_server reset answered HTTP " + response.statusCode());
+            }
+        } catch (IOException e) {
+            throw new MotoServerException("moto_server reset failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MotoServerException("interrupted while resetting moto_server");
+        }
+    }
+
+    /** Stops the emulator and its children and deletes its log. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        stopProcess();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // the JVM is already shutting down and runs the hook itself
+        }
+        try {
+            Files.deleteIfExists(logFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot delete the moto_server log " + logFile, e);
+        }
+    }
+
+    private void stopProcess() {
+        List<ProcessHandle> children = process.descendants().toList();
+        process.destroy();
+        children.forEach(ProcessHandle::destroy);
+        try {
+            if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    }
+
+    private static MotoServer startOnce(Path executable, int port) {
+        Path logFile;
+        try {
+            logFile = Files.createTempFile("moto-server-", ".log");
+        } catch (IOException e) {
+            throw new MotoServerException("Cannot create a log file for moto_server: " + e.getMessage());
+        }
+        Process process;
+        try {
+            process = new ProcessBuilder(executable.toString(), "-H", "127.0.0.1", "-p", String.valueOf(port))
+                    .redirectErrorStream(true)
+                    .redirectOutput(logFile.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .start();
+        } catch (IOException e) {
+            throw new MotoServerException("Cannot start " + executable + ": " + e.getMessage());
+        }
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        MotoServer server = new MotoServer(process, URI.create("http://127.0.0.1:" + port), logFile, http);
+        try {
+            server.awaitReady();
+            return server;
+        } catch (RuntimeException e) {
+            String log = server.logTail();
+            server.close();
+            if (log.contains("Address already in use")) {
+                throw new PortTakenException(port);
+            }
+            throw e instanceof MotoServerException ? new MotoServerException(e.getMessage() + "\n" + log) : e;
+        }
+    }
+
+    private void awaitReady() {
+        Instant deadline = Instant.now().plus(STARTUP_TIMEOUT);
+        HttpRequest probe = HttpRequest.newBuilder(endpoint.resolve("/moto-api/"))
+                .timeout(Duration.ofSeconds(2))
+                .GET()
+                .build();
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new MotoServerException("moto_server exited with code " + process.exitValue()
+                        + " before answering on " + endpoint);
+            }
+            try {
+                HttpResponse<Void> response = http.send(probe, HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() < 500) {
+                    return;
+                }
+            } catch (ConnectException e) {
+                // not listening yet
+            } catch (IOException e) {
+                // starting up: the connection was accepted and dropped
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new MotoServerException("interrupted while waiting for moto_server");
+            }
+            try {
+                Thread.sleep(POLL_INTERVAL);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new MotoServerException("interrupted while waiting for moto_server");
+            }
+        }
+        throw new MotoServerException("moto_server did not answer on " + endpoint + " within "
+                + STARTUP_TIMEOUT.toSeconds() + " s");
+    }
+
+    private String logTail() {
+        try {
+            String log = Files.readString(logFile, StandardCharsets.UTF_8);
+            return log.length() <= 2000 ? log : log.substring(log.length() - 2000);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new MotoServerException("Cannot find a free loopback port: " + e.getMessage());
+        }
+    }
+
+    /** The emulator cannot be found or started. */
+    public static class MotoServerException extends RuntimeException {
+        public MotoServerException(String message) {
+            super(message);
+        }
+    }
+
+    private static final class PortTakenException extends MotoServerException {
+        PortTakenException(int port) {
+            super("port " + port + " was taken before moto_server could bind it");
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package dev.vpcepilot.local.template;
+
+/** The pseudo account and stack the local runner pretends to deploy into (moto's default account). */
+public final class LocalAccount {
+
+    public static final String ACCOUNT_ID = "123456789012";
+    public static final String STACK_NAME = "vpce-pilot-local";
+
+    private LocalAccount() {
+    }
+
+    /** The ARN partition of a region, as {@code AWS::Partition} resolves. */
+    public static String partition(String region) {
+        if (region.startsWith("cn-")) {
+            return "aws-cn";
+        }
+        if (region.startsWith("us-gov-")) {
+            return "aws-us-gov";
+        }
+        return "aws";
+    }
+
+    /** {@code AWS::URLSuffix}. */
+    public static String urlSuffix(String region) {
+        return region.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com";
+    }
+}
