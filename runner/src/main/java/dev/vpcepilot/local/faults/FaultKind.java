@@ -1,0 +1,20 @@
+package dev.vpcepilot.local.faults;
+
+import java.util.Locale;
+
+/** The faults the proxy can inject. */
+public enum FaultKind {
+    /** The service's own throttling error for the protocol (the SDK sees {@code isThrottlingException()}). */
+    THROTTLE,
+    /** An HTTP 500 internal error in the protocol's error format. */
+    ERROR,
+    /** The connection is closed after the request is read, without any response (an I/O error for the client). */
+    DROP,
+    /** A fixed delay before the request is forwarded (or before another fault is answered). */
+    LATENCY;
+
+    /** The lower-case name used in JSON ({@code throttle}, {@code error}, {@code drop}, {@code latency}). */
+    public String jsonName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,104 @@
+package dev.vpcepilot.local.faults;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The error responses the proxy injects, byte for byte what the service sends for its protocol, so the SDK's
+ * own error parsing classifies them: EC2 throttling is HTTP 503 {@code RequestLimitExceeded}, DynamoDB's is HTTP
+ * 400 {@code ThrottlingException} (namespaced {@code __type}), Step Functions' HTTP 400
+ * {@code ThrottlingException}; internal errors are HTTP 500 in the same formats.
+ */
+final class FaultResponses {
+
+    static final String INJECTED = " (injected by the fault proxy)";
+
+    private FaultResponses() {
+    }
+
+    /** The service's throttling error for this call's protocol. */
+    static Http.Response throttle(AwsCall call) {
+        String id = UUID.randomUUID().toString();
+        return switch (call.protocol()) {
+            case EC2_QUERY -> ec2Error(503, "Service Unavailable", "RequestLimitExceeded", "Request limit exceeded.", id);
+            case QUERY -> queryError(400, "Bad Request", "Sender", "Throttling", "Rate exceeded", id);
+            case JSON_1_0, JSON_1_1 -> call.service().equals("dynamodb")
+                    ? json(400, "Bad Request", call, "com.amazonaws.dynamodb.v20120810#ThrottlingException",
+                            "Rate of requests exceeds the allowed throughput.", id)
+                    : json(400, "Bad Request", call, "ThrottlingException", "Rate exceeded", id);
+            case OTHER, MOTO_API -> restError(call, 503, "Service Unavailable", 429, "Too Many Requests",
+                    "SlowDown", "Please reduce your request rate.", "ThrottlingException", "Rate exceeded", id);
+        };
+    }
+
+    /** An HTTP 500 internal error for this call's protocol. */
+    static Http.Response internalError(AwsCall call) {
+        String id = UUID.randomUUID().toString();
+        return switch (call.protocol()) {
+            case EC2_QUERY -> ec2Error(500, "Internal Server Error", "InternalError",
+                    "An internal error has occurred." + INJECTED, id);
+            case QUERY -> queryError(500, "Internal Server Error", "Receiver", "InternalFailure",
+                    "The request processing has failed because of an unknown error, exception or failure." + INJECTED, id);
+            case JSON_1_0, JSON_1_1 -> json(500, "Internal Server Error", call, "InternalServerError",
+                    "Internal server error." + INJECTED, id);
+            case OTHER, MOTO_API -> restError(call, 500, "Internal Server Error", 500, "Internal Server Error",
+                    "InternalError", "We encountered an internal error. Please try again." + INJECTED,
+                    "InternalServerError", "Internal server error." + INJECTED, id);
+        };
+    }
+
+    /** A plain-text answer of the proxy itself (bad request, upstream unreachable). */
+    static Http.Response plain(int status, String reason, String text) {
+        return new Http.Response(status, reason,
+                List.of(new Http.Header("Content-Type", "text/plain; charset=utf-8")),
+                (text + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Http.Response ec2Error(int status, String reason, String code, String message, String id) {
+        String body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Errors><Error><Code>" + code
+                + "</Code><Message>" + message + "</Message></Error></Errors><RequestID>" + id
+                + "</RequestID></Response>";
+        return new Http.Response(status, reason, List.of(new Http.Header("Content-Type", "text/xml")),
+                body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Http.Response queryError(int status, String reason, String type, String code, String message,
+                                            String id) {
+        String body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><ErrorResponse><Error><Type>" + type
+                + "</Type><Code>" + code + "</Code><Message>" + message + "</Message></Error><RequestId>" + id
+                + "</RequestId></ErrorResponse>";
+        return new Http.Response(status, reason, List.of(new Http.Header("Content-Type", "text/xml"),
+                new Http.Header("x-amzn-RequestId", id)), body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Http.Response json(int status, String reason, AwsCall call, String type, String message,
+                                      String id) {
+        String contentType = call.protocol() == AwsCall.Protocol.JSON_1_1
+                ? "application/x-amz-json-1.1" : "application/x-amz-json-1.0";
+        String body = "{\"__type\":\"" + type + "\",\"message\":\"" + message + "\"}";
+        return new Http.Response(status, reason, List.of(new Http.Header("Content-Type", contentType),
+                new Http.Header("x-amzn-RequestId", id)), body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * REST protocols: S3-style XML (503 {@code SlowDown} for throttling) unless the call is signed for a service
+     * other than S3 and unknown, in which case REST-JSON with {@code x-amzn-ErrorType} (429 for throttling).
+     */
+    private static Http.Response restError(AwsCall call, int xmlStatus, String xmlReason, int jsonStatus,
+                                           String jsonReason, String xmlCode, String xmlMessage, String jsonType,
+                                           String jsonMessage, String id) {
+        boolean xml = call.service().equals("s3") || call.service().equals("other")
+                || call.service().equals("moto-api");
+        if (xml) {
+            String body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + xmlCode + "</Code><Message>"
+                    + xmlMessage + "</Message><RequestId>" + id + "</RequestId></Error>";
+            return new Http.Response(xmlStatus, xmlReason, List.of(new Http.Header("Content-Type", "application/xml"),
+                    new Http.Header("x-amz-request-id", id)), body.getBytes(StandardCharsets.UTF_8));
+        }
+        String body = "{\"__type\":\"" + jsonType + "\",\"message\":\"" + jsonMessage + "\"}";
+        return new Http.Response(jsonStatus, jsonReason, List.of(new Http.Header("Content-Type", "application/json"),
+                new Http.Header("x-amzn-ErrorType", jsonType), new Http.Header("x-amzn-RequestId", id)),
+                body.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,198 @@
+package dev.vpcepilot.local.faults;
+
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One fault rule of a {@link FaultProxy}: which fault ({@link FaultKind}), when it fires, and optionally for which
+ * calls ({@link #only(String)}: an action prefix such as {@code ec2:} or {@code dynamodb:ListTables}).
+ *
+ * <p>A rule counts every call in its scope, whether or not it fires and whether or not another rule fired on
+ * the same call, so "every 3rd call" means the 3rd, 6th, 9th... call the rule sees. A rule is thread-safe; it
+ * holds its own counters, so give each proxy its own instances. {@link FaultProxy#reset()} resets them.
+ */
+public final class FaultRule {
+
+    /** At most this many distinct actions are tracked by a first-K rule; later ones are never faulted by it. */
+    static final int MAX_TRACKED_ACTIONS = 10_000;
+    /** Upper bound of an injected delay. */
+    public static final long MAX_LATENCY_MILLIS = 600_000;
+
+    private enum Trigger { EVERY, FIRST_PER_ACTION, SHARE }
+
+    private final FaultKind kind;
+    private final Trigger trigger;
+    private final int n;
+    private final double share;
+    private final long latencyMillis;
+    private final String scope;
+    private final AtomicLong seen = new AtomicLong();
+    private final ConcurrentHashMap<String, AtomicInteger> seenPerAction = new ConcurrentHashMap<>();
+
+    private FaultRule(FaultKind kind, Trigger trigger, int n, double share, long latencyMillis, String scope) {
+        this.kind = kind;
+        this.trigger = trigger;
+        this.n = n;
+        this.share = share;
+        this.latencyMillis = latencyMillis;
+        this.scope = scope;
+    }
+
+    /** {@code kind} on every {@code n}th call in scope (counted across all actions: 3 means calls 3, 6, 9...). */
+    public static FaultRule every(FaultKind kind, int n) {
+        requireTerminal(kind);
+        return new FaultRule(kind, Trigger.EVERY, requirePositive(n, "n"), 0, 0, null);
+    }
+
+    /** {@code kind} on the first {@code k} calls of each action in scope; call k+1 of an action goes through. */
+    public static FaultRule firstPerAction(FaultKind kind, int k) {
+        requireTerminal(kind);
+        return new FaultRule(kind, Trigger.FIRST_PER_ACTION, requirePositive(k, "k"), 0, 0, null);
+    }
+
+    /**
+     * {@code kind} on an exact, deterministic share of the calls in scope: call i fires when
+     * floor(i * share) > floor((i - 1) * share), so 0.25 fires on calls 4, 8, 12... and 1.0 on every call.
+     */
+    public static FaultRule share(FaultKind kind, double share) {
+        requireTerminal(kind);
+        if (!(share > 0 && share <= 1)) {
+            throw new IllegalArgumentException("share must be in (0, 1], got " + share);
+        }
+        return new FaultRule(kind, Trigger.SHARE, 0, share, 0, null);
+    }
+
+    /** The protocol's throttling error on every {@code n}th call in scope. */
+    public static FaultRule throttleEvery(int n) {
+        return every(FaultKind.THROTTLE, n);
+    }
+
+    /** The protocol's throttling error on the first {@code k} calls of each action in scope. */
+    public static FaultRule throttleFirst(int k) {
+        return firstPerAction(FaultKind.THROTTLE, k);
+    }
+
+    /** HTTP 500 on every {@code n}th call in scope. */
+    public static FaultRule errorEvery(int n) {
+        return every(FaultKind.ERROR, n);
+    }
+
+    /** HTTP 500 on a share (0 to 1] of the calls in scope; see {@link #share(FaultKind, double)}. */
+    public static FaultRule errorShare(double share) {
+        return share(FaultKind.ERROR, share);
+    }
+
+    /** The connection closed without a response on every {@code n}th call in scope. */
+    public static FaultRule dropEvery(int n) {
+        return every(FaultKind.DROP, n);
+    }
+
+    /** A delay of {@code millis} before every call in scope is forwarded (or answered by another fault). */
+    public static FaultRule latency(long millis) {
+        if (millis < 0 || millis > MAX_LATENCY_MILLIS) {
+            throw new IllegalArgumentException("latency must be 0.." + MAX_LATENCY_MILLIS + " ms, got " + millis);
+        }
+        return new FaultRule(FaultKind.LATENCY, Trigger.EVERY, 1, 0, millis, null);
+    }
+
+    /**
+     * The same rule (with fresh counters) limited to the actions starting with {@code actionPrefix}: a service
+     * ({@code ec2:}, {@code dynamodb:}, {@code states:}) or an action ({@code dynamodb:ListTables}).
+     */
+    public FaultRule only(String actionPrefix) {
+        if (actionPrefix == null || actionPrefix.isBlank()) {
+            throw new IllegalArgumentException("the action prefix must not be blank");
+        }
+        return new FaultRule(kind, trigger, n, share, latencyMillis, actionPrefix.trim());
+    }
+
+    public FaultKind kind() {
+        return kind;
+    }
+
+    /** The action prefix this rule is limited to, if any. */
+    public Optional<String> scope() {
+        return Optional.ofNullable(scope);
+    }
+
+    /** The delay of a {@link FaultKind#LATENCY} rule; 0 for other kinds. */
+    public long latencyMillis() {
+        return latencyMillis;
+    }
+
+    /** Whether a call of this action is in the rule's scope. */
+    public boolean appliesTo(String action) {
+        return scope == null || action.startsWith(scope);
+    }
+
+    /** Counts one call in scope and tells whether the rule fires on it. */
+    boolean advance(String action) {
+        return switch (trigger) {
+            case EVERY -> seen.incrementAndGet() % n == 0;
+            case SHARE -> {
+                long i = seen.incrementAndGet();
+                yield Math.floor(i * share) > Math.floor((i - 1) * share);
+            }
+            case FIRST_PER_ACTION -> {
+                AtomicInteger counter = seenPerAction.get(action);
+                if (counter == null) {
+                    if (seenPerAction.size() >= MAX_TRACKED_ACTIONS) {
+                        yield false;
+                    }
+                    counter = seenPerAction.computeIfAbsent(action, a -> new AtomicInteger());
+                }
+                yield counter.incrementAndGet() <= n;
+            }
+        };
+    }
+
+    /** Forgets every call seen: "every Nth" and "first K" start over. */
+    void reset() {
+        seen.set(0);
+        seenPerAction.clear();
+    }
+
+    @Override
+    public String toString() {
+        String what = switch (kind) {
+            case THROTTLE -> "throttle";
+            case ERROR -> "HTTP 500";
+            case DROP -> "drop the connection";
+            case LATENCY -> "delay " + latencyMillis + " ms";
+        };
+        String when = switch (trigger) {
+            case EVERY -> n == 1 ? "on every call" : "on every " + ordinal(n) + " call";
+            case FIRST_PER_ACTION -> "on the first " + n + " calls of each action";
+            case SHARE -> "on a share of " + share + " of the calls";
+        };
+        return what + " " + when + (scope == null ? "" : " of " + scope);
+    }
+
+    private static String ordinal(int n) {
+        int lastTwo = n % 100;
+        String suffix = lastTwo >= 11 && lastTwo <= 13 ? "th" : switch (n % 10) {
+            case 1 -> "st";
+            case 2 -> "nd";
+            case 3 -> "rd";
+            default -> "th";
+        };
+        return n + suffix;
+    }
+
+    private static void requireTerminal(FaultKind kind) {
+        Objects.requireNonNull(kind, "kind");
+        if (kind == FaultKind.LATENCY) {
+            throw new IllegalArgumentException("use FaultRule.latency(millis) for delays");
+        }
+    }
+
+    private static int requirePositive(int value, String name) {
+        if (value < 1) {
+            throw new IllegalArgumentException(name + " must be at least 1, got " + value);
+        }
+        return value;
+    }
+}
