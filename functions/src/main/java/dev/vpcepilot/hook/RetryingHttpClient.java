@@ -1,6 +1,9 @@
 package dev.vpcepilot.hook;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.ExecutableHttpRequest;
 import software.amazon.awssdk.http.HttpExecuteRequest;
 import software.amazon.awssdk.http.HttpExecuteResponse;
@@ -19,7 +22,8 @@ public final class RetryingHttpClient implements SdkHttpClient {
     }
 
     @Override
-    public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
+    public ExecutableHttpRequest prepareRequest(HttpExecuteRequest original) {
+        HttpExecuteRequest request = replayable(original);
         return new ExecutableHttpRequest() {
             private volatile ExecutableHttpRequest current;
 
@@ -46,6 +50,27 @@ public final class RetryingHttpClient implements SdkHttpClient {
                 }
             }
         };
+    }
+
+    /**
+     * Powertools' content provider hands out the same stream on every {@code newStream()}, so a second attempt
+     * would send an empty body: read it once and give each attempt a fresh stream over the same bytes.
+     */
+    private static HttpExecuteRequest replayable(HttpExecuteRequest request) {
+        if (request.contentStreamProvider().isEmpty()) {
+            return request;
+        }
+        byte[] body;
+        try (InputStream in = request.contentStreamProvider().get().newStream()) {
+            body = in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not read the CloudFormation response body", e);
+        }
+        return HttpExecuteRequest.builder()
+                .request(request.httpRequest())
+                .contentStreamProvider(ContentStreamProvider.fromByteArrayUnsafe(body))
+                .metricCollector(request.metricCollector().orElse(null))
+                .build();
     }
 
     @Override
