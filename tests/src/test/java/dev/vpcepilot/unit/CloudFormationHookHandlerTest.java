@@ -1,0 +1,366 @@
+package dev.vpcepilot.unit;
+
+import static dev.vpcepilot.unit.Fixtures.RTB_A;
+import static dev.vpcepilot.unit.Fixtures.T0;
+import static dev.vpcepilot.unit.Fixtures.VPC;
+import static dev.vpcepilot.unit.Fixtures.filters;
+import static dev.vpcepilot.unit.Fixtures.foreign;
+import static dev.vpcepilot.unit.Fixtures.tag;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.doReturn;
+import static org.mockito.Mockito.doThrow;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.verifyNoInteractions;
+import static org.mockito.Mockito.when;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.events.CloudFormationCustomResourceEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vpcepilot.handlers.CloudFormationHookHandler;
+import dev.vpcepilot.hook.WorkflowRunner;
+import dev.vpcepilot.json.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentCaptor;
+import software.amazon.awssdk.http.AbortableInputStream;
+import software.amazon.awssdk.http.ExecutableHttpRequest;
+import software.amazon.awssdk.http.HttpExecuteRequest;
+import software.amazon.awssdk.http.HttpExecuteResponse;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpResponse;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.CreateTagsRequest;
+import software.amazon.awssdk.services.ec2.model.CreateTagsResponse;
+import software.amazon.awssdk.services.ec2.model.DeleteVpcEndpointsRequest;
+import software.amazon.awssdk.services.ec2.model.DeleteVpcEndpointsResponse;
+import software.amazon.awssdk.services.ec2.model.DescribeVpcEndpointsRequest;
+import software.amazon.awssdk.services.ec2.model.DescribeVpcEndpointsResponse;
+import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
+
+/**
+ * The custom-resource handler end to end inside the JVM: a CloudFormation event in, the workflow (a mock
+ * {@link WorkflowRunner}) and EC2 (a mock client) behind it, and the answer PUT to the ResponseURL captured by a
+ * fake HTTP client.
+ */
+class CloudFormationHookHandlerTest {
+
+    private static final String STACK = "arn:aws:cloudformation:us-east-1:123456789012:stack/app/1234";
+    private static final String REQUEST_ID = "11111111-2222-3333-4444-555555555555";
+    private static final String EXECUTION_NAME = "cfn-" + REQUEST_ID;
+    private static final String EXECUTION_ARN = "arn:aws:states:us-east-1:123456789012:execution:vpce-pilot:"
+            + EXECUTION_NAME;
+
+    /** Records every PUT (with the body it actually carried) and answers with the queued status codes. */
+    static final class FakeHttp implements SdkHttpClient {
+        final Deque<Integer> statuses = new ArrayDeque<>();
+        final List<String> bodies = new ArrayList<>();
+        final List<HttpExecuteRequest> requests = new ArrayList<>();
+
+        @Override
+        public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
+            return new ExecutableHttpRequest() {
+                @Override
+                public HttpExecuteResponse call() throws IOException {
+                    requests.add(request);
+                    try (InputStream in = request.contentStreamProvider().orElseThrow().newStream()) {
+                        bodies.add(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+                    }
+                    int status = statuses.isEmpty() ? 200 : statuses.pop();
+                    if (status < 0) {
+                        throw new IOException("connection reset");
+                    }
+                    return HttpExecuteResponse.builder()
+                            .response(SdkHttpResponse.builder().statusCode(status).build())
+                            .responseBody(AbortableInputStream.create(InputStream.nullInputStream()))
+                            .build();
+                }
+
+                @Override
+                public void abort() {
+                }
+            };
+        }
+
+        @Override
+        public void close() {
+        }
+
+        JsonNode lastAnswer() throws IOException {
+            return Json.MAPPER.readTree(bodies.get(bodies.size() - 1));
+        }
+    }
+
+    private final Ec2Client ec2 = Fixtures.ec2();
+    private final WorkflowRunner workflow = mock(WorkflowRunner.class);
+    private final FakeHttp http = new FakeHttp();
+    private final CloudFormationHookHandler handler = new CloudFormationHookHandler(
+            Fixtures.clients(ec2, Fixtures.dynamoDb()), workflow, Duration.ofSeconds(600), "See the log group.", http);
+
+    CloudFormationHookHandlerTest() {
+        when(workflow.executionArn(any())).thenAnswer(i -> "arn:aws:states:us-east-1:123456789012:execution:vpce-pilot:"
+                + i.getArgument(0));
+    }
+
+    private static CloudFormationCustomResourceEvent event(String type, String physicalId, Map<String, Object> props) {
+        CloudFormationCustomResourceEvent event = new CloudFormationCustomResourceEvent();
+        event.setRequestType(type);
+        event.setRequestId(REQUEST_ID);
+        event.setStackId(STACK);
+        event.setLogicalResourceId("DynamoDbEndpoint");
+        event.setPhysicalResourceId(physicalId);
+        event.setResourceType("Custom::DynamoDbVpcEndpoint");
+        event.setResponseUrl("https://cloudformation-custom-resource-response.example/presigned?sig=secret");
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("ServiceToken", "arn:aws:lambda:us-east-1:123456789012:function:hook");
+        properties.putAll(props);
+        event.setResourceProperties(properties);
+        return event;
+    }
+
+    private static Context context(long remainingMillis) {
+        Context context = mock(Context.class);
+        when(context.getRemainingTimeInMillis()).thenReturn((int) remainingMillis);
+        when(context.getLogStreamName()).thenReturn("2026/01/10/[$LATEST]abc");
+        return context;
+    }
+
+    private static JsonNode output(String endpointId, boolean created) {
+        return Fixtures.json("{\"region\":\"us-east-1\",\"vpcId\":\"" + VPC + "\",\"vpcEndpointId\":\"" + endpointId
+                + "\",\"created\":" + created + ",\"prefixListId\":\"pl-02cd2c6b\",\"cleanedUp\":false}");
+    }
+
+    private void workflowSucceeds(String endpointId, boolean created) {
+        when(workflow.run(any(), any(), any())).thenReturn(WorkflowRunner.Outcome.succeeded(EXECUTION_ARN,
+                output(endpointId, created)));
+    }
+
+    private void tagsOk() {
+        doReturn(CreateTagsResponse.builder().build()).when(ec2).createTags(any(CreateTagsRequest.class));
+    }
+
+    @Test
+    void createRunsTheWorkflowTagsWhatItCreatedAndAnswersSuccess() throws Exception {
+        workflowSucceeds("vpce-0new", true);
+        tagsOk();
+
+        handler.handleRequest(event("Create", null, Map.of("VpcId", VPC, "RouteTableIds", List.of(RTB_A),
+                "Tags", List.of(Map.of("Key", "team", "Value", "data")))), context(900_000));
+
+        ArgumentCaptor<JsonNode> input = ArgumentCaptor.forClass(JsonNode.class);
+        ArgumentCaptor<Duration> budget = ArgumentCaptor.forClass(Duration.class);
+        verify(workflow).run(org.mockito.ArgumentMatchers.eq(EXECUTION_NAME), input.capture(), budget.capture());
+        assertEquals(Fixtures.json("{\"vpcId\":\"" + VPC + "\",\"routeTableIds\":[\"" + RTB_A + "\"],"
+                + "\"tags\":{\"team\":\"data\"}}"), input.getValue());
+        assertEquals(Duration.ofSeconds(600), budget.getValue());
+
+        ArgumentCaptor<CreateTagsRequest> tags = ArgumentCaptor.forClass(CreateTagsRequest.class);
+        verify(ec2).createTags(tags.capture());
+        assertEquals(List.of("vpce-0new"), tags.getValue().resources());
+        assertEquals(Map.of("vpce-pilot:stack", STACK, "vpce-pilot:logical-id", "DynamoDbEndpoint"),
+                tags.getValue().tags().stream().collect(Collectors.toMap(Tag::key, Tag::value)));
+
+        assertEquals(1, http.requests.size());
+        assertEquals(SdkHttpMethod.PUT, http.requests.get(0).httpRequest().method());
+        JsonNode answer = http.lastAnswer();
+        assertEquals("SUCCESS", answer.path("Status").asText());
+        assertEquals("vpce-0new", answer.path("PhysicalResourceId").asText());
+        assertEquals(REQUEST_ID, answer.path("RequestId").asText());
+        assertEquals("vpce-0new", answer.at("/Data/VpcEndpointId").asText());
+        assertEquals(VPC, answer.at("/Data/VpcId").asText());
+        assertEquals("pl-02cd2c6b", answer.at("/Data/PrefixListId").asText());
+        assertEquals("true", answer.at("/Data/Created").asText());
+    }
+
+    @Test
+    void aReusedEndpointIsNotTaggedForTheStack() throws Exception {
+        workflowSucceeds("vpce-0fff", false);
+
+        handler.handleRequest(event("Create", null, Map.of()), context(900_000));
+
+        verify(ec2, never()).createTags(any(CreateTagsRequest.class));
+        assertEquals("SUCCESS", http.lastAnswer().path("Status").asText());
+        assertEquals("false", http.lastAnswer().at("/Data/Created").asText());
+    }
+
+    @Test
+    void theWaitIsBoundedByTheLambdaTimeLeftMinusHeadroom() throws Exception {
+        workflowSucceeds("vpce-0fff", false);
+
+        handler.handleRequest(event("Create", null, Map.of()), context(100_000));
+
+        ArgumentCaptor<Duration> budget = ArgumentCaptor.forClass(Duration.class);
+        verify(workflow).run(any(), any(), budget.capture());
+        assertEquals(Duration.ofSeconds(70), budget.getValue());
+    }
+
+    @Test
+    void aFailedCreateAnswersFailedWithAMarkerAndTheStableErrorName() throws Exception {
+        when(workflow.run(any(), any(), any())).thenReturn(WorkflowRunner.Outcome.failed(EXECUTION_ARN, "VpcNotFound",
+                "VPC vpc-0123456789abcdef0 does not exist in this account and region."));
+
+        handler.handleRequest(event("Create", null, Map.of("VpcId", VPC)), context(900_000));
+
+        JsonNode answer = http.lastAnswer();
+        assertEquals("FAILED", answer.path("Status").asText());
+        assertEquals("vpce-pilot-failed-create:" + EXECUTION_NAME, answer.path("PhysicalResourceId").asText());
+        String reason = answer.path("Reason").asText();
+        assertTrue(reason.contains("VpcNotFound: VPC vpc-0123456789abcdef0 does not exist"), reason);
+        assertTrue(reason.contains(EXECUTION_ARN), reason);
+        assertFalse(reason.contains("sig=secret"), reason);
+    }
+
+    @Test
+    void anUnknownPropertyAnswersFailedWithoutRunningTheWorkflow() throws Exception {
+        handler.handleRequest(event("Create", null, Map.of("VpcID", VPC)), context(900_000));
+
+        verify(workflow, never()).run(any(), any(), any());
+        JsonNode answer = http.lastAnswer();
+        assertEquals("FAILED", answer.path("Status").asText());
+        assertTrue(answer.path("Reason").asText().startsWith("InvalidInput: Unknown property VpcID"),
+                answer.path("Reason").asText());
+    }
+
+    @Test
+    void anUnexpectedExceptionStillAnswersCloudFormation() throws Exception {
+        when(workflow.run(any(), any(), any())).thenThrow(new IllegalStateException("boom"));
+
+        handler.handleRequest(event("Update", "vpce-0old", Map.of()), context(900_000));
+
+        JsonNode answer = http.lastAnswer();
+        assertEquals("FAILED", answer.path("Status").asText());
+        assertEquals("vpce-0old", answer.path("PhysicalResourceId").asText(), "an Update keeps the id on failure");
+        assertTrue(answer.path("Reason").asText().contains("boom"), answer.toString());
+    }
+
+    @Test
+    void aFailedUpdateKeepsThePhysicalId() throws Exception {
+        when(workflow.run(any(), any(), any())).thenReturn(WorkflowRunner.Outcome.timedOut(EXECUTION_ARN,
+                Duration.ofSeconds(600)));
+
+        handler.handleRequest(event("Update", "vpce-0old", Map.of()), context(900_000));
+
+        assertEquals("FAILED", http.lastAnswer().path("Status").asText());
+        assertEquals("vpce-0old", http.lastAnswer().path("PhysicalResourceId").asText());
+    }
+
+    @Test
+    void deleteRemovesAnEndpointCreatedForThisResource() throws Exception {
+        VpcEndpoint mine = Fixtures.endpoint("vpce-0new", "available", T0, List.of(RTB_A), List.of(
+                tag("managed-by", "vpce-pilot"), tag("vpce-pilot:stack", STACK),
+                tag("vpce-pilot:logical-id", "DynamoDbEndpoint")), null);
+        doReturn(DescribeVpcEndpointsResponse.builder().vpcEndpoints(mine).build())
+                .when(ec2).describeVpcEndpoints(any(DescribeVpcEndpointsRequest.class));
+        doReturn(DeleteVpcEndpointsResponse.builder().build()).when(ec2).deleteVpcEndpoints(any(DeleteVpcEndpointsRequest.class));
+
+        handler.handleRequest(event("Delete", "vpce-0new", Map.of()), context(900_000));
+
+        ArgumentCaptor<DeleteVpcEndpointsRequest> deleted = ArgumentCaptor.forClass(DeleteVpcEndpointsRequest.class);
+        verify(ec2).deleteVpcEndpoints(deleted.capture());
+        assertEquals(List.of("vpce-0new"), deleted.getValue().vpcEndpointIds());
+        assertEquals("SUCCESS", http.lastAnswer().path("Status").asText());
+        assertEquals("vpce-0new", http.lastAnswer().path("PhysicalResourceId").asText());
+        verifyNoInteractions(workflow);
+    }
+
+    @Test
+    void deleteLeavesAReusedEndpointInPlace() throws Exception {
+        doReturn(DescribeVpcEndpointsResponse.builder().vpcEndpoints(foreign("vpce-0fff", T0, RTB_A)).build())
+                .when(ec2).describeVpcEndpoints(any(DescribeVpcEndpointsRequest.class));
+
+        handler.handleRequest(event("Delete", "vpce-0fff", Map.of()), context(900_000));
+
+        verify(ec2, never()).deleteVpcEndpoints(any(DeleteVpcEndpointsRequest.class));
+        assertEquals("SUCCESS", http.lastAnswer().path("Status").asText());
+        assertTrue(http.lastAnswer().path("Reason").asText().contains("left in place"), http.lastAnswer().toString());
+    }
+
+    @Test
+    void deleteLeavesAnOwnedEndpointOfAnotherStackInPlace() throws Exception {
+        VpcEndpoint other = Fixtures.endpoint("vpce-0oth", "available", T0, List.of(RTB_A), List.of(
+                tag("managed-by", "vpce-pilot"), tag("vpce-pilot:stack", "arn:other"),
+                tag("vpce-pilot:logical-id", "DynamoDbEndpoint")), null);
+        doReturn(DescribeVpcEndpointsResponse.builder().vpcEndpoints(other).build())
+                .when(ec2).describeVpcEndpoints(any(DescribeVpcEndpointsRequest.class));
+
+        handler.handleRequest(event("Delete", "vpce-0oth", Map.of()), context(900_000));
+
+        verify(ec2, never()).deleteVpcEndpoints(any(DeleteVpcEndpointsRequest.class));
+        assertEquals("SUCCESS", http.lastAnswer().path("Status").asText());
+    }
+
+    @Test
+    void deleteAfterAFailedCreateRemovesWhatThatExecutionLeft() throws Exception {
+        doReturn(DescribeVpcEndpointsResponse.builder().build())
+                .when(ec2).describeVpcEndpoints(any(DescribeVpcEndpointsRequest.class));
+
+        handler.handleRequest(event("Delete", "vpce-pilot-failed-create:" + EXECUTION_NAME, Map.of()), context(900_000));
+
+        ArgumentCaptor<DescribeVpcEndpointsRequest> lookup = ArgumentCaptor.forClass(DescribeVpcEndpointsRequest.class);
+        verify(ec2).describeVpcEndpoints(lookup.capture());
+        assertEquals(Map.of("tag:managed-by", List.of("vpce-pilot"), "tag:vpce-pilot:execution", List.of(EXECUTION_ARN)),
+                filters(lookup.getValue().filters()));
+        assertEquals("SUCCESS", http.lastAnswer().path("Status").asText());
+    }
+
+    @Test
+    void aFailingDeleteAnswersFailedAndKeepsTheId() throws Exception {
+        doThrow(Fixtures.ec2Error(403, "UnauthorizedOperation")).when(ec2)
+                .describeVpcEndpoints(any(DescribeVpcEndpointsRequest.class));
+
+        handler.handleRequest(event("Delete", "vpce-0new", Map.of()), context(900_000));
+
+        assertEquals("FAILED", http.lastAnswer().path("Status").asText());
+        assertEquals("vpce-0new", http.lastAnswer().path("PhysicalResourceId").asText());
+        assertTrue(http.lastAnswer().path("Reason").asText().contains("AwsRequestFailed"), http.lastAnswer().toString());
+    }
+
+    @Test
+    void theAnswerIsPutAgainWithTheSameBodyAfterA5xx() throws Exception {
+        workflowSucceeds("vpce-0fff", false);
+        http.statuses.add(503);
+
+        handler.handleRequest(event("Create", null, Map.of()), context(900_000));
+
+        assertEquals(2, http.bodies.size());
+        assertFalse(http.bodies.get(0).isEmpty());
+        assertEquals(http.bodies.get(0), http.bodies.get(1), "the retried PUT must carry the whole answer again");
+    }
+
+    @Test
+    void theAnswerIsPutAgainWithTheSameBodyAfterAnIoError() throws Exception {
+        workflowSucceeds("vpce-0fff", false);
+        http.statuses.add(-1);
+
+        handler.handleRequest(event("Create", null, Map.of()), context(900_000));
+
+        assertEquals(2, http.bodies.size());
+        assertEquals(http.bodies.get(0), http.bodies.get(1));
+        assertEquals("SUCCESS", http.lastAnswer().path("Status").asText());
+    }
+
+    @Test
+    void aClientErrorOnThePutIsNotRetried() throws Exception {
+        workflowSucceeds("vpce-0fff", false);
+        http.statuses.add(403);
+
+        handler.handleRequest(event("Create", null, Map.of()), context(900_000));
+
+        assertEquals(1, http.bodies.size());
+    }
+}

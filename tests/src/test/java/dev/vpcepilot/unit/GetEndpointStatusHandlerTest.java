@@ -1,0 +1,84 @@
+package dev.vpcepilot.unit;
+
+import static dev.vpcepilot.unit.Fixtures.RTB_A;
+import static dev.vpcepilot.unit.Fixtures.RTB_B;
+import static dev.vpcepilot.unit.Fixtures.T0;
+import static dev.vpcepilot.unit.Fixtures.context;
+import static dev.vpcepilot.unit.Fixtures.ec2Error;
+import static dev.vpcepilot.unit.Fixtures.fieldNames;
+import static dev.vpcepilot.unit.Fixtures.invoke;
+import static dev.vpcepilot.unit.Fixtures.owned;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.doReturn;
+import static org.mockito.Mockito.doThrow;
+import static org.mockito.Mockito.verifyNoInteractions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vpcepilot.errors.EndpointNotAvailable;
+import dev.vpcepilot.errors.InvalidInput;
+import dev.vpcepilot.errors.TransientAwsError;
+import dev.vpcepilot.handlers.GetEndpointStatusHandler;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.DescribeVpcEndpointsRequest;
+import software.amazon.awssdk.services.ec2.model.DescribeVpcEndpointsResponse;
+
+class GetEndpointStatusHandlerTest {
+
+    /** $.endpoint as CreateEndpoint wrote it. */
+    private static final String PENDING = "{\"vpcEndpointId\":\"vpce-0aaa\",\"created\":true,\"owned\":true,"
+            + "\"modified\":true,\"state\":\"pending\",\"routeTableIds\":[\"" + RTB_A + "\"],\"waitAttempts\":4}";
+
+    private final Ec2Client ec2 = Fixtures.ec2();
+    private final GetEndpointStatusHandler handler = new GetEndpointStatusHandler(Fixtures.clients(ec2, Fixtures.dynamoDb()));
+
+    @Test
+    void refreshesTheStateAndCountsTheCheck() throws Exception {
+        doReturn(DescribeVpcEndpointsResponse.builder().vpcEndpoints(owned("vpce-0aaa", T0, RTB_A, RTB_B)).build())
+                .when(ec2).describeVpcEndpoints(any(DescribeVpcEndpointsRequest.class));
+        List<String> log = new ArrayList<>();
+
+        JsonNode out = invoke(handler, PENDING, context(log));
+
+        assertEquals(List.of("vpcEndpointId", "created", "owned", "modified", "state", "routeTableIds", "waitAttempts"),
+                fieldNames(out));
+        assertEquals("available", out.get("state").asText());
+        assertEquals(5, out.get("waitAttempts").asInt());
+        assertTrue(out.get("created").asBoolean());
+        assertEquals("[\"" + RTB_A + "\",\"" + RTB_B + "\"]", out.get("routeTableIds").toString());
+        assertTrue(log.contains("vpce-0aaa is available (check 5)"), log.toString());
+    }
+
+    @Test
+    void aVanishedEndpointIsEndpointNotAvailable() {
+        doThrow(ec2Error(400, "InvalidVpcEndpointId.NotFound")).when(ec2)
+                .describeVpcEndpoints(any(DescribeVpcEndpointsRequest.class));
+
+        assertThrows(EndpointNotAvailable.class, () -> invoke(handler, PENDING, context()));
+    }
+
+    @Test
+    void throttlingIsTransient() {
+        doThrow(ec2Error(503, "RequestLimitExceeded")).when(ec2).describeVpcEndpoints(any(DescribeVpcEndpointsRequest.class));
+
+        assertThrows(TransientAwsError.class, () -> invoke(handler, PENDING, context()));
+    }
+
+    @Test
+    void anUnknownFieldIsInvalidInput() {
+        assertThrows(InvalidInput.class, () -> invoke(handler, PENDING.replace("{", "{\"attempts\":1,"), context()));
+        verifyNoInteractions(ec2);
+    }
+
+    @Test
+    void aNullCounterIsInvalidInput() {
+        assertThrows(InvalidInput.class, () -> invoke(handler, PENDING.replace("\"waitAttempts\":4",
+                "\"waitAttempts\":null"), context()));
+        verifyNoInteractions(ec2);
+    }
+}
