@@ -27,7 +27,8 @@ public final class FailureDescriber {
             name = "InternalError";
         } else if (error.startsWith(PACKAGE_PREFIX)) {
             name = error.substring(PACKAGE_PREFIX.length());
-        } else if (error.startsWith("States.") || error.startsWith("Lambda.") || !error.contains(".")) {
+        } else if (error.startsWith("States.") || error.startsWith("Lambda.") || error.startsWith("Sandbox.")
+                || !error.contains(".")) {
             name = error;
         } else {
             name = "InternalError";

@@ -57,7 +57,7 @@ public final class RunLocal {
                 result = new CommandResult(JsonNodeFactory.instance.objectNode().put("usage", CliArguments.USAGE),
                         CommandResult.SUCCEEDED);
             } else {
-                CliCommand command = arguments.cfnEvent() != null ? new CfnEventCommand()
+                CliCommand command = arguments.cfnEvent() != null ? new CfnEventCommand(projectRoot, environment, in, err)
                         : new WorkflowCommand(projectRoot, environment, in, err);
                 result = command.run(arguments);
             }

@@ -1,0 +1,63 @@
+package dev.vpcepilot.local.cfn;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vpcepilot.hook.WorkflowRunner;
+import dev.vpcepilot.local.LocalWorkflow;
+import dev.vpcepilot.local.asl.ExecutionResult;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The hook's {@link WorkflowRunner} for local runs: executes the state machine in-process through
+ * {@link LocalWorkflow}, with Step Functions' naming rule: a second run of an execution name attaches to the
+ * first execution instead of starting another (as {@code ExecutionAlreadyExists} does on AWS).
+ */
+public final class LocalWorkflowRunner implements WorkflowRunner, AutoCloseable {
+
+    private final LocalWorkflow workflow;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final Map<String, Future<ExecutionResult>> executions = new ConcurrentHashMap<>();
+
+    public LocalWorkflowRunner(LocalWorkflow workflow) {
+        this.workflow = workflow;
+    }
+
+    @Override
+    public String executionArn(String executionName) {
+        return workflow.executionArn(executionName);
+    }
+
+    @Override
+    public Outcome run(String executionName, JsonNode input, Duration timeout) {
+        Future<ExecutionResult> execution = executions.computeIfAbsent(executionName,
+                name -> executor.submit(() -> workflow.run(input, name)));
+        String arn = executionArn(executionName);
+        try {
+            ExecutionResult result = execution.get(Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS);
+            if (result.succeeded()) {
+                return Outcome.succeeded(arn, result.output());
+            }
+            return Outcome.failed(arn, result.error(), result.cause());
+        } catch (TimeoutException e) {
+            return Outcome.timedOut(arn, timeout);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            return Outcome.failed(arn, "States.Runtime", cause.getClass().getName() + ": " + cause.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Outcome.failed(arn, "States.Runtime", "interrupted while waiting for the execution");
+        }
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+}
