@@ -75,6 +75,16 @@ public final class CloudFormationHookHandler extends AbstractCustomResourceHandl
                 .build();
     }
 
+    /** Powertools calls this when the PUT failed even after {@link RetryingHttpClient}'s second try. */
+    @Override
+    protected void onSendFailure(CloudFormationCustomResourceEvent event, Context context, Response response,
+                                 Exception exception) {
+        // The ResponseURL is a credential: name the request, never the URL.
+        System.err.println("ERROR: the answer for CloudFormation request " + event.getRequestId() + " ("
+                + event.getRequestType() + " " + event.getLogicalResourceId() + ") could not be delivered: "
+                + exception.getClass().getSimpleName() + ": " + exception.getMessage());
+    }
+
     private Duration budget(Context context) {
         if (context == null || context.getRemainingTimeInMillis() <= 0) {
             return maxWait;
