@@ -9,7 +9,9 @@ import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -101,9 +103,13 @@ public record CliArguments(URI endpointUrl, String region, Path inputFile, Strin
                 return new String(stdin.readAllBytes(), StandardCharsets.UTF_8);
             }
             return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new UsageException(flag + " " + file + ": no such file");
+        } catch (AccessDeniedException e) {
+            throw new UsageException(flag + " " + file + ": permission denied");
         } catch (IOException e) {
-            throw new UsageException(flag + " " + file + ": cannot read the file (" + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
+            throw new UsageException(flag + " " + file + ": cannot read the file ("
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.vpcepilot.local.asl;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.LongNode;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -8,6 +10,11 @@ import java.util.Map;
 public final class JsonValues {
 
     private JsonValues() {
+    }
+
+    /** An integer as the smallest Jackson node that holds it (so 1 from arithmetic equals 1 parsed from text). */
+    public static JsonNode integer(long value) {
+        return value == (int) value ? IntNode.valueOf((int) value) : LongNode.valueOf(value);
     }
 
     public static boolean equal(JsonNode a, JsonNode b) {

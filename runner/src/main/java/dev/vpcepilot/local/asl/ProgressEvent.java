@@ -68,7 +68,7 @@ public sealed interface ProgressEvent {
         @Override
         public String describe() {
             String text = cause == null ? "" : cause.length() > 500 ? ": " + cause.substring(0, 500) + "..." : ": " + cause;
-            return "execution failed in " + stateName + ": " + error + text;
+            return "execution failed" + (stateName == null ? "" : " in " + stateName) + ": " + error + text;
         }
     }
 

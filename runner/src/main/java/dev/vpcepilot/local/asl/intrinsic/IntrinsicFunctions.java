@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.vpcepilot.local.asl.JsonPaths;
@@ -219,7 +218,7 @@ public final class IntrinsicFunctions {
             if (result.size() == MAX_RANGE_ITEMS) {
                 throw fail(call, "the range has more than " + MAX_RANGE_ITEMS + " items");
             }
-            result.add(value);
+            result.add(JsonValues.integer(value));
         }
         return result;
     }
@@ -305,7 +304,7 @@ public final class IntrinsicFunctions {
         long value = args.size() == 3
                 ? start + (long) (new Random(integer(call, args, 2)).nextDouble() * (end - start))
                 : ThreadLocalRandom.current().nextLong(start, end);
-        return LongNode.valueOf(value).canConvertToInt() ? IntNode.valueOf((int) value) : LongNode.valueOf(value);
+        return JsonValues.integer(value);
     }
 
     private static JsonNode mathAdd(IntrinsicExpression.Call call, List<JsonNode> args) {
@@ -321,7 +320,7 @@ public final class IntrinsicFunctions {
             }
             sum += rounded.longValueExact();
         }
-        return LongNode.valueOf(sum).canConvertToInt() ? IntNode.valueOf((int) sum) : LongNode.valueOf(sum);
+        return JsonValues.integer(sum);
     }
 
     private static JsonNode stringSplit(IntrinsicExpression.Call call, List<JsonNode> args) {
