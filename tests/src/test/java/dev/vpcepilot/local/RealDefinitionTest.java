@@ -1,0 +1,77 @@
+package dev.vpcepilot.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vpcepilot.local.asl.AslSupport;
+import dev.vpcepilot.local.template.LocalFunction;
+import dev.vpcepilot.local.template.LocalStateMachine;
+import dev.vpcepilot.local.template.SamTemplate;
+import dev.vpcepilot.local.template.StateMachineLoader;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The project's own statemachine/*.asl.json, after the real template.yaml's DefinitionSubstitutions: it uses only
+ * what the local runner implements, and every Task names a real handler class.
+ */
+class RealDefinitionTest {
+
+    private static LocalStateMachine stateMachine() {
+        return StateMachineLoader.load(SamTemplate.load(TestProject.root().resolve("template.yaml")), null,
+                "us-east-1", Map.of());
+    }
+
+    @Test
+    void theDefinitionUsesOnlySupportedFeatures() {
+        LocalStateMachine machine = stateMachine();
+        List<String> problems = AslSupport.unsupportedFeatures(machine.definition(),
+                resource -> machine.functions().resolve(resource).isPresent());
+        assertEquals(List.of(), problems);
+    }
+
+    @Test
+    void everyTaskAndFunctionSubstitutionResolvesToAHandlerClassWithHandleRequest() throws Exception {
+        LocalStateMachine machine = stateMachine();
+        List<String> resources = new ArrayList<>();
+        machine.definition().path("States").forEach(state -> {
+            if ("Task".equals(state.path("Type").asText())) {
+                resources.add(state.path("Resource").asText());
+            }
+        });
+        assertFalse(resources.isEmpty());
+        machine.substitutions().values().stream().filter(value -> value.startsWith("arn:aws:lambda:"))
+                .forEach(resources::add);
+        for (String resource : resources) {
+            LocalFunction function = machine.functions().resolve(resource)
+                    .orElseThrow(() -> new AssertionError(resource + " is not a function of the template"));
+            Class<?> handler = Class.forName(function.handlerClass());
+            Method method = handler.getMethod("handleRequest", InputStream.class, OutputStream.class, Context.class);
+            assertEquals(void.class, method.getReturnType(), function.handlerClass());
+            assertTrue(function.handlerMethod() == null || function.handlerMethod().equals("handleRequest"),
+                    function.logicalId() + " names method " + function.handlerMethod());
+        }
+    }
+
+    @Test
+    void everySubstitutionIsUsedAndNoPlaceholderRemains() {
+        LocalStateMachine machine = stateMachine();
+        assertEquals(java.util.Set.of(), machine.unusedSubstitutions());
+        JsonNode definition = machine.definition();
+        assertFalse(definition.toString().contains("${"), "an unsubstituted placeholder remains");
+    }
+
+    @Test
+    void theLocalWorkflowAcceptsTheProjectAsIs() {
+        LocalStateMachine checked = LocalWorkflow.builder(TestProject.root()).region("us-east-1").check();
+        assertEquals("EndpointStateMachine", checked.logicalId());
+    }
+}
