@@ -22,7 +22,8 @@ import software.amazon.awssdk.services.sfn.SfnClient;
  * Builds the AWS SDK clients once per container, with everything explicit so that nothing is discovered at
  * cold start: the region, the credentials provider, the lightweight URLConnection HTTP client, bounded
  * timeouts and the SDK's STANDARD retry mode (3 attempts with backoff and jitter inside each call; the state
- * machine's Retry absorbs longer storms).
+ * machine's Retry absorbs longer storms). One call, retries included, ends within 45 s: inside the functions'
+ * 60 s Lambda timeout, so a slow AWS surfaces as a typed, retryable error rather than a killed sandbox.
  *
  * <p>In Lambda use {@link #fromEnvironment()}. The local runner and the tests use {@link #forEndpoint} to point
  * every client at an emulator on loopback.
@@ -33,9 +34,9 @@ public final class AwsClients implements AutoCloseable {
     public static final String ENDPOINT_ENV = "AWS_ENDPOINT_URL";
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
-    private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(20);
-    private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(25);
-    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(15);
+    private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(15);
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(45);
 
     private final Region region;
     private final URI endpointOverride;
