@@ -22,8 +22,9 @@ import software.amazon.awssdk.services.ec2.model.RouteTable;
  * <ul>
  *   <li>every route table the endpoint must serve routes the service's prefix list to this endpoint. The route
  *       tables are read again when this execution created or changed the endpoint; when it reused the endpoint
- *       unchanged, the reads ResolveVpc made in this same execution (after the endpoint existed) are current
- *       and are used instead;</li>
+ *       unchanged, the reads ResolveVpc made in this same execution are used instead, but only to prove the
+ *       routes: an endpoint a concurrent execution created after those reads (and reused here) is not in them,
+ *       so when they do not show every route, the tables are read again before failing;</li>
  *   <li>DynamoDB {@code ListTables} answers, following every page (bounded).</li>
  * </ul>
  */
@@ -42,9 +43,27 @@ public final class EndpointVerifier {
     public Verification verify(EndpointState endpoint, ResolvedVpc vpc) {
         boolean readAgain = endpoint.created() || endpoint.modified() || vpc.prefixListRoutes() == null;
         Map<String, Map<String, String>> routes = readAgain ? readRoutes(vpc.routeTableIds()) : vpc.prefixListRoutes();
-
-        List<String> problems = new ArrayList<>();
         TreeSet<String> prefixLists = new TreeSet<>();
+        List<String> problems = routeProblems(endpoint, vpc, routes, prefixLists);
+        if (!problems.isEmpty() && !readAgain) {
+            // The reads of ResolveVpc predate whatever a concurrent execution did since: they prove, never disprove.
+            readAgain = true;
+            prefixLists.clear();
+            problems = routeProblems(endpoint, vpc, readRoutes(vpc.routeTableIds()), prefixLists);
+        }
+        if (!problems.isEmpty()) {
+            throw new VerificationFailed("The endpoint's routes are not in place: " + String.join("; ", problems)
+                    + ".");
+        }
+        int tables = listAllTables();
+        return new Verification(true, true, prefixLists.isEmpty() ? null : prefixLists.first(),
+                vpc.routeTableIds(), readAgain, tables);
+    }
+
+    /** What is wrong with the routes of the tables (none: every table routes one prefix list to the endpoint). */
+    private static List<String> routeProblems(EndpointState endpoint, ResolvedVpc vpc,
+                                              Map<String, Map<String, String>> routes, TreeSet<String> prefixLists) {
+        List<String> problems = new ArrayList<>();
         for (String routeTableId : vpc.routeTableIds()) {
             Map<String, String> tableRoutes = routes.getOrDefault(routeTableId, Map.of());
             List<String> viaEndpoint = tableRoutes.entrySet().stream()
@@ -60,13 +79,7 @@ public final class EndpointVerifier {
             problems.add("the route tables route different prefix lists " + prefixLists + " to "
                     + endpoint.vpcEndpointId());
         }
-        if (!problems.isEmpty()) {
-            throw new VerificationFailed("The endpoint's routes are not in place: " + String.join("; ", problems)
-                    + ".");
-        }
-        int tables = listAllTables();
-        return new Verification(true, true, prefixLists.isEmpty() ? null : prefixLists.first(),
-                vpc.routeTableIds(), readAgain, tables);
+        return problems;
     }
 
     private Map<String, Map<String, String>> readRoutes(List<String> routeTableIds) {

@@ -134,10 +134,25 @@ class EndpointVerifierTest {
 
     @Test
     void aRouteToAnotherEndpointDoesNotCount() {
+        routeTables(table(RTB_A, prefixRoute(PL, VPCE)), table(RTB_B, prefixRoute(PL, "vpce-0other")));
+
         VerificationFailed error = assertThrows(VerificationFailed.class, () -> verifier.verify(endpoint(false, false),
                 vpc(Map.of(RTB_A, Map.of(PL, VPCE), RTB_B, Map.of(PL, "vpce-0other")))));
 
         assertTrue(error.getMessage().contains(RTB_B + " has no prefix-list route to " + VPCE), error.getMessage());
+    }
+
+    @Test
+    void routesMissingFromTheReadsOfResolveVpcAreReadAgainBeforeFailing() {
+        // a concurrent execution created the endpoint after ResolveVpc read the tables; this one reused it unchanged
+        routeTables(table(RTB_A, prefixRoute(PL, VPCE)), table(RTB_B, prefixRoute(PL, VPCE)));
+        tables();
+
+        Verification result = verifier.verify(endpoint(false, false), vpc(Map.of(RTB_A, Map.of(), RTB_B, Map.of())));
+
+        assertTrue(result.routesReadAgain());
+        assertEquals(PL, result.prefixListId());
+        verify(ec2).describeRouteTables(any(DescribeRouteTablesRequest.class));
     }
 
     @Test
@@ -151,6 +166,8 @@ class EndpointVerifierTest {
 
     @Test
     void differentPrefixListsAcrossTablesAreVerificationFailed() {
+        routeTables(table(RTB_A, prefixRoute(PL, VPCE)), table(RTB_B, prefixRoute("pl-0other", VPCE)));
+
         VerificationFailed error = assertThrows(VerificationFailed.class, () -> verifier.verify(endpoint(false, false),
                 vpc(Map.of(RTB_A, Map.of(PL, VPCE), RTB_B, Map.of("pl-0other", VPCE)))));
 

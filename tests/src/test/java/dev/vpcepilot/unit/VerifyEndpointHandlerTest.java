@@ -96,6 +96,9 @@ class VerifyEndpointHandlerTest {
     @Test
     void aMissingRouteIsVerificationFailed() {
         String noRoute = VPC_STATE.replace("{\"" + PL + "\":\"vpce-0aaa\"}", "{}");
+        // read again before failing (the route may have appeared since ResolveVpc): still missing
+        doReturn(DescribeRouteTablesResponse.builder().routeTables(table(RTB_A)).build())
+                .when(ec2).describeRouteTables(any(DescribeRouteTablesRequest.class));
 
         VerificationFailed error = assertThrows(VerificationFailed.class,
                 () -> invoke(handler, input(ENDPOINT, noRoute), context()));
