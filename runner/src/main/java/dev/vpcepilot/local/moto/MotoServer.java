@@ -24,6 +24,11 @@ import java.util.concurrent.TimeUnit;
  * The AWS emulator {@code moto_server} on a free loopback port, for as long as this object is open: started and
  * waited for in {@link #start()}, stopped (with any child processes) by {@link #close()} or, if the JVM ends
  * first, by a shutdown hook. Its log goes to a temporary file, never to this process's stdout.
+ *
+ * <p>When the {@code python3} on the PATH can import moto (it can wherever {@code pip install "moto[server]"}
+ * went into it), the server runs through {@code aws_faithful_moto_server.py}: moto with gateway VPC endpoints
+ * that refuse a route table already routing the service ({@code RouteAlreadyExists}), delete only their own
+ * routes, and add or remove routes on ModifyVpcEndpoint, as AWS does. Otherwise plain {@code moto_server}.
  */
 public final class MotoServer implements AutoCloseable {
 
@@ -59,10 +64,11 @@ public final class MotoServer implements AutoCloseable {
     public static MotoServer start(Map<String, String> environment) {
         Path executable = findExecutable(environment.getOrDefault("PATH", ""))
                 .orElseThrow(() -> new MotoServerException(NOT_FOUND));
+        List<String> launcher = AwsFaithfulMoto.launcher(environment).orElse(List.of(executable.toString()));
         MotoServerException lastFailure = null;
         for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
             try {
-                return startOnce(executable, freePort());
+                return startOnce(launcher, freePort());
             } catch (PortTakenException e) {
                 lastFailure = e;
             }
@@ -151,7 +157,7 @@ public final class MotoServer implements AutoCloseable {
         children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     }
 
-    private static MotoServer startOnce(Path executable, int port) {
+    private static MotoServer startOnce(List<String> launcher, int port) {
         Path logFile;
         try {
             logFile = Files.createTempFile("moto-server-", ".log");
@@ -159,14 +165,16 @@ public final class MotoServer implements AutoCloseable {
             throw new MotoServerException("Cannot create a log file for moto_server: " + e.getMessage());
         }
         Process process;
+        List<String> command = new java.util.ArrayList<>(launcher);
+        command.addAll(List.of("-H", "127.0.0.1", "-p", String.valueOf(port)));
         try {
-            process = new ProcessBuilder(executable.toString(), "-H", "127.0.0.1", "-p", String.valueOf(port))
+            process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(logFile.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .start();
         } catch (IOException e) {
-            throw new MotoServerException("Cannot start " + executable + ": " + e.getMessage());
+            throw new MotoServerException("Cannot start " + String.join(" ", launcher) + ": " + e.getMessage());
         }
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         MotoServer server = new MotoServer(process, URI.create("http://127.0.0.1:" + port), logFile, http);

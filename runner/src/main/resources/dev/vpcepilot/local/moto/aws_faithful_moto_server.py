@@ -1,0 +1,104 @@
+"""moto_server with gateway VPC endpoints that behave as on AWS.
+
+moto 5.2 models a gateway endpoint's prefix-list route as "the route of that prefix list in the table", so:
+  * a second gateway endpoint for the same service on the same route table silently takes the route over
+    (AWS refuses the create with RouteAlreadyExists);
+  * deleting either endpoint deletes the route, whoever it points to (AWS deletes the endpoint's own routes);
+  * ModifyVpcEndpoint AddRouteTableIds / RemoveRouteTableIds change the list but not the routes (AWS adds and
+    removes the endpoint's routes).
+vpce-pilot's local runner and tests start the emulator through this file so that what they exercise is AWS's
+behaviour; everything else is moto unchanged. Usage is moto_server's: python3 aws_faithful_moto_server.py -H
+127.0.0.1 -p PORT.
+"""
+import sys
+
+from moto.ec2.exceptions import RouteAlreadyExistsError
+from moto.ec2.models.vpcs import VPCBackend, VPCEndPoint
+from moto.server import main
+
+
+def _is_gateway(endpoint_type):
+    return not endpoint_type or endpoint_type.lower() == "gateway"
+
+
+def _prefix_list_id(backend, service_name):
+    for prefix_list in backend.managed_prefix_lists.values():
+        if prefix_list.prefix_list_name == service_name:
+            return prefix_list.id
+    return None
+
+
+def _route_to(backend, route_table_id, prefix_list_id):
+    """The route of the table whose destination is the prefix list, or None."""
+    for route in backend.get_route_table(route_table_id).routes:
+        destination = route.destination_prefix_list
+        if destination is not None and destination.id == prefix_list_id:
+            return route
+    return None
+
+
+def _refuse_taken_tables(backend, route_table_ids, prefix_list_id):
+    for route_table_id in route_table_ids or []:
+        if _route_to(backend, route_table_id, prefix_list_id) is not None:
+            raise RouteAlreadyExistsError(prefix_list_id)
+
+
+_create = VPCBackend.create_vpc_endpoint
+
+
+def create_vpc_endpoint(self, vpc_id, service_name, endpoint_type, policy_document, route_table_ids,
+                        *args, **kwargs):
+    if _is_gateway(endpoint_type):
+        prefix_list_id = _prefix_list_id(self, service_name)
+        if prefix_list_id:
+            _refuse_taken_tables(self, route_table_ids, prefix_list_id)
+    return _create(self, vpc_id, service_name, endpoint_type, policy_document, route_table_ids, *args, **kwargs)
+
+
+_modify = VPCEndPoint.modify
+
+
+def modify(self, policy_doc, add_subnets, remove_subnets, add_route_tables, remove_route_tables,
+           add_security_groups, remove_security_groups):
+    prefix_list_id = self.destination_prefix_list_id if _is_gateway(self.vpc_endpoint_type) else None
+    before = list(self.route_table_ids or [])
+    added = [t for t in (add_route_tables or []) if t not in before]
+    removed = [t for t in (remove_route_tables or []) if t in before]
+    if prefix_list_id:
+        _refuse_taken_tables(self.ec2_backend, added, prefix_list_id)
+    _modify(self, policy_doc, add_subnets, remove_subnets, add_route_tables, remove_route_tables,
+            add_security_groups, remove_security_groups)
+    if prefix_list_id:
+        for route_table_id in added:
+            self.ec2_backend.create_route(route_table_id, None, gateway_id=self.id,
+                                          destination_prefix_list_id=prefix_list_id)
+        for route_table_id in removed:
+            _delete_own_route(self.ec2_backend, route_table_id, prefix_list_id, self.id)
+
+
+def _delete_own_route(backend, route_table_id, prefix_list_id, endpoint_id):
+    route = _route_to(backend, route_table_id, prefix_list_id)
+    if route is not None and route.gateway is not None and route.gateway.id == endpoint_id:
+        backend.get_route_table(route_table_id)._routes.pop(route.id, None)
+
+
+def delete_vpc_endpoints(self, vpce_ids=None):
+    for vpce_id in vpce_ids or []:
+        endpoint = self.vpc_end_points.get(vpce_id)
+        if endpoint is None:
+            continue
+        if endpoint.vpc_endpoint_type and endpoint.vpc_endpoint_type.lower() == "interface":
+            for eni_id in endpoint.network_interface_ids:
+                self.enis.pop(eni_id, None)
+        elif endpoint.destination_prefix_list_id:
+            for route_table_id in endpoint.route_table_ids:
+                _delete_own_route(self, route_table_id, endpoint.destination_prefix_list_id, endpoint.id)
+        endpoint.state = "deleted"
+
+
+VPCBackend.create_vpc_endpoint = create_vpc_endpoint
+VPCBackend.delete_vpc_endpoints = delete_vpc_endpoints
+VPCEndPoint.modify = modify
+
+if __name__ == "__main__":
+    sys.exit(main())
