@@ -1,15 +1,11 @@
 package dev.vpcepilot.local;
 
 import com.amazonaws.services.lambda.runtime.events.CloudFormationCustomResourceEvent;
-import dev.vpcepilot.local.asl.TimeScale;
-import dev.vpcepilot.local.asl.UnsupportedDefinitionException;
 import dev.vpcepilot.local.cfn.CloudFormationEvents;
 import dev.vpcepilot.local.cfn.LocalCustomResource;
 import dev.vpcepilot.local.moto.MotoServer;
-import dev.vpcepilot.local.template.TemplateException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -43,48 +39,20 @@ public final class CfnEventCommand implements CliCommand {
         String source = arguments.cfnEvent().toString();
         CloudFormationCustomResourceEvent event = CloudFormationEvents.parse(
                 CliArguments.json(CliArguments.readFile(arguments.cfnEvent(), "--cfn-event", stdin), source), source);
-        double timeScale;
-        try {
-            timeScale = TimeScale.fromEnvironment(environment);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
-        }
-        LocalWorkflow.Builder builder = LocalWorkflow.builder(projectRoot)
-                .region(arguments.region())
-                .timeScale(timeScale)
-                .listener(e -> progress.println(RunLocal.PREFIX + e.describe()))
-                .functionLog(progress::println);
-        try {
-            builder.check();
-        } catch (TemplateException | UnsupportedDefinitionException e) {
-            throw new UsageException(e.getMessage());
-        }
-        URI endpoint = arguments.endpointUrl();
-        MotoServer moto = null;
-        try {
-            if (endpoint == null) {
-                moto = MotoServer.start(environment);
-                endpoint = moto.endpoint();
-                progress.println(RunLocal.PREFIX + "moto_server on " + endpoint + " (stopped at the end)");
-            }
+        try (LocalSession session = LocalSession.open(projectRoot, arguments, environment, progress);
+             LocalWorkflow workflow = session.workflow();
+             LocalCustomResource resource = new LocalCustomResource(projectRoot, workflow, session.endpoint(),
+                     line -> progress.println(RunLocal.PREFIX + line))) {
             progress.println(RunLocal.PREFIX + "CloudFormation " + event.getRequestType() + " for "
                     + event.getLogicalResourceId() + " (request " + event.getRequestId() + ")");
-            try (LocalWorkflow workflow = builder.endpoint(endpoint).build();
-                 LocalCustomResource resource = new LocalCustomResource(projectRoot, workflow, endpoint,
-                         line -> progress.println(RunLocal.PREFIX + line))) {
-                LocalCustomResource.Answer answer = resource.handle(event);
-                progress.println(RunLocal.PREFIX + (answer.readBack()
-                        ? "answer PUT to the presigned URL on " + answer.responseUrlHost() + " and read back"
-                        : "answer PUT to " + answer.responseUrlHost()));
-                return new CommandResult(answer.response(),
-                        answer.success() ? CommandResult.SUCCEEDED : CommandResult.FAILED);
-            }
+            LocalCustomResource.Answer answer = resource.handle(event);
+            progress.println(RunLocal.PREFIX + (answer.readBack()
+                    ? "answer PUT to the presigned URL on " + answer.responseUrlHost() + " and read back"
+                    : "answer PUT to " + answer.responseUrlHost()));
+            return new CommandResult(answer.response(),
+                    answer.success() ? CommandResult.SUCCEEDED : CommandResult.FAILED);
         } catch (MotoServer.MotoServerException e) {
             return CommandResult.error("SetupError", e.getMessage(), CommandResult.USAGE);
-        } finally {
-            if (moto != null) {
-                moto.close();
-            }
         }
     }
 }

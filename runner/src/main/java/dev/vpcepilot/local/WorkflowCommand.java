@@ -2,13 +2,9 @@ package dev.vpcepilot.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vpcepilot.local.asl.ExecutionResult;
-import dev.vpcepilot.local.asl.TimeScale;
-import dev.vpcepilot.local.asl.UnsupportedDefinitionException;
 import dev.vpcepilot.local.moto.MotoServer;
-import dev.vpcepilot.local.template.TemplateException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -34,41 +30,13 @@ public final class WorkflowCommand implements CliCommand {
     @Override
     public CommandResult run(CliArguments arguments) throws UsageException {
         JsonNode input = arguments.readInput(stdin);
-        double timeScale;
-        try {
-            timeScale = TimeScale.fromEnvironment(environment);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
-        }
-        LocalWorkflow.Builder builder = LocalWorkflow.builder(projectRoot)
-                .region(arguments.region())
-                .timeScale(timeScale)
-                .listener(event -> progress.println(RunLocal.PREFIX + event.describe()))
-                .functionLog(progress::println);
-        try {
-            builder.check();
-        } catch (TemplateException | UnsupportedDefinitionException e) {
-            throw new UsageException(e.getMessage());
-        }
-        URI endpoint = arguments.endpointUrl();
-        MotoServer moto = null;
-        try {
-            if (endpoint == null) {
-                moto = MotoServer.start(environment);
-                endpoint = moto.endpoint();
-                progress.println(RunLocal.PREFIX + "moto_server on " + endpoint + " (stopped at the end)");
-            }
-            try (LocalWorkflow workflow = builder.endpoint(endpoint).build()) {
-                ExecutionResult result = workflow.run(input);
-                return new CommandResult(result.document(),
-                        result.succeeded() ? CommandResult.SUCCEEDED : CommandResult.FAILED);
-            }
+        try (LocalSession session = LocalSession.open(projectRoot, arguments, environment, progress);
+             LocalWorkflow workflow = session.workflow()) {
+            ExecutionResult result = workflow.run(input);
+            return new CommandResult(result.document(),
+                    result.succeeded() ? CommandResult.SUCCEEDED : CommandResult.FAILED);
         } catch (MotoServer.MotoServerException e) {
             return CommandResult.error("SetupError", e.getMessage(), CommandResult.USAGE);
-        } finally {
-            if (moto != null) {
-                moto.close();
-            }
         }
     }
 }
