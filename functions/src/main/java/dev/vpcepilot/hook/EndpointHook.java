@@ -52,8 +52,8 @@ public final class EndpointHook {
         String type = event.getRequestType();
         try {
             return switch (type == null ? "" : type) {
-                case "Create" -> create(event, timeBudget);
-                case "Update" -> update(event, timeBudget);
+                case "Create" -> runWorkflow(event, timeBudget, FAILED_CREATE_PREFIX + executionName(event));
+                case "Update" -> runWorkflow(event, timeBudget, event.getPhysicalResourceId());
                 case "Delete" -> delete(event);
                 default -> HookAnswer.failed(keepOrMarker(event),
                         "Unknown RequestType " + type + ". Allowed: Create, Update, Delete.");
@@ -66,45 +66,28 @@ public final class EndpointHook {
         }
     }
 
-    private HookAnswer create(CloudFormationCustomResourceEvent event, Duration budget) {
-        String marker = FAILED_CREATE_PREFIX + executionName(event);
+    /**
+     * Create and Update: run the workflow for the properties. On success the id is the endpoint the workflow
+     * converged on: the same one unless the VPC or the service changed (or the endpoint was deleted behind
+     * CloudFormation's back), in which case CloudFormation deletes the old one. On failure the id is
+     * {@code failureId}: the marker for a Create, the event's id for an Update.
+     */
+    private HookAnswer runWorkflow(CloudFormationCustomResourceEvent event, Duration budget, String failureId) {
         ObjectNode input;
         try {
             input = ResourceProperties.toExecutionInput(event.getResourceProperties());
         } catch (WorkflowError e) {
-            return HookAnswer.failed(marker, e.errorName() + ": " + e.getMessage());
+            return HookAnswer.failed(failureId, e.errorName() + ": " + e.getMessage());
         }
         WorkflowRunner.Outcome outcome = workflow.run(executionName(event), input, budget);
         if (outcome.status() != WorkflowRunner.Status.SUCCEEDED) {
-            return HookAnswer.failed(marker, failureReason("Create", outcome));
+            return HookAnswer.failed(failureId, failureReason(event.getRequestType(), outcome));
         }
         JsonNode output = outcome.output();
         String endpointId = output.path("vpcEndpointId").asText();
         if (output.path("created").asBoolean(false)) {
             tagForResource(endpointId, event);
         }
-        return HookAnswer.success(endpointId, successReason(output, outcome), data(output));
-    }
-
-    private HookAnswer update(CloudFormationCustomResourceEvent event, Duration budget) {
-        String current = event.getPhysicalResourceId();
-        ObjectNode input;
-        try {
-            input = ResourceProperties.toExecutionInput(event.getResourceProperties());
-        } catch (WorkflowError e) {
-            return HookAnswer.failed(current, e.errorName() + ": " + e.getMessage());
-        }
-        WorkflowRunner.Outcome outcome = workflow.run(executionName(event), input, budget);
-        if (outcome.status() != WorkflowRunner.Status.SUCCEEDED) {
-            return HookAnswer.failed(current, failureReason("Update", outcome));
-        }
-        JsonNode output = outcome.output();
-        String endpointId = output.path("vpcEndpointId").asText();
-        if (output.path("created").asBoolean(false)) {
-            tagForResource(endpointId, event);
-        }
-        // The same endpoint keeps its id. A changed VPC or service (or an endpoint that was deleted behind
-        // CloudFormation's back) yields another endpoint, hence a new id; CloudFormation then deletes the old one.
         return HookAnswer.success(endpointId, successReason(output, outcome), data(output));
     }
 
