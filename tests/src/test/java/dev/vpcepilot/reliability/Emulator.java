@@ -1,0 +1,224 @@
+package dev.vpcepilot.reliability;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vpcepilot.local.LocalWorkflow;
+import dev.vpcepilot.local.asl.JsonText;
+import dev.vpcepilot.local.moto.MotoServer;
+import dev.vpcepilot.service.Ownership;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.Route;
+import software.amazon.awssdk.services.ec2.model.RouteTable;
+import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
+
+/**
+ * What the reliability and security tests share: one moto_server for the whole test JVM (started on first use,
+ * stopped by its shutdown hook), an EC2 client that talks to it directly (never through a fault proxy, so what
+ * it reads is the truth), fresh VPCs, and {@code ./run-local} as a subprocess.
+ */
+final class Emulator {
+
+    static final String REGION = "us-east-1";
+    static final String SERVICE = "com.amazonaws." + REGION + ".dynamodb";
+    private static final AtomicInteger NEXT_CIDR = new AtomicInteger(
+            (int) (System.nanoTime() & 0x3f));
+    private static MotoServer moto;
+    private static SdkHttpClient http;
+    private static Ec2Client ec2;
+
+    private Emulator() {
+    }
+
+    /** The repository root, from the system property tests/pom.xml sets (or the parent of the working dir). */
+    static Path root() {
+        String property = System.getProperty("vpcepilot.projectRoot");
+        Path root = property == null || property.isBlank() ? Path.of("..") : Path.of(property);
+        return root.toAbsolutePath().normalize();
+    }
+
+    static synchronized URI moto() {
+        if (moto == null || !moto.isRunning()) {
+            moto = MotoServer.start();
+        }
+        return moto.endpoint();
+    }
+
+    /** EC2 straight to moto_server (no proxy, no faults). */
+    static synchronized Ec2Client ec2() {
+        URI endpoint = moto();
+        if (ec2 == null) {
+            http = UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(3))
+                    .socketTimeout(Duration.ofSeconds(20)).build();
+            ec2 = Ec2Client.builder().endpointOverride(endpoint).region(Region.of(REGION)).httpClient(http)
+                    .credentialsProvider(StaticCredentialsProvider.create(
+                            AwsBasicCredentials.create("testing", "testing")))
+                    .build();
+        }
+        return ec2;
+    }
+
+    /** A new VPC (with its main route table) that no other test touches. */
+    static String freshVpc() {
+        int n = NEXT_CIDR.getAndIncrement() % 250;
+        return ec2().createVpc(r -> r.cidrBlock("10." + n + ".0.0/16")).vpc().vpcId();
+    }
+
+    static List<String> routeTables(String vpcId) {
+        return ec2().describeRouteTables(r -> r.filters(Filter.builder().name("vpc-id").values(vpcId).build()))
+                .routeTables().stream().map(RouteTable::routeTableId).sorted().toList();
+    }
+
+    /** Every endpoint of the VPC for DynamoDB that is not deleted or being deleted, read directly from moto. */
+    static List<VpcEndpoint> liveEndpoints(String vpcId) {
+        return ec2().describeVpcEndpoints(r -> r.filters(Filter.builder().name("vpc-id").values(vpcId).build()))
+                .vpcEndpoints().stream()
+                .filter(e -> SERVICE.equals(e.serviceName()))
+                .filter(e -> !List.of("deleted", "deleting").contains(e.stateAsString().toLowerCase()))
+                .toList();
+    }
+
+    /** Live endpoints tagged as created by the given execution. */
+    static List<VpcEndpoint> liveEndpointsCreatedBy(String executionArn) {
+        return ec2().describeVpcEndpoints(r -> r.filters(Ownership.createdByFilter(executionArn)))
+                .vpcEndpoints().stream()
+                .filter(e -> !List.of("deleted", "deleting").contains(e.stateAsString().toLowerCase()))
+                .toList();
+    }
+
+    static String tag(VpcEndpoint endpoint, String key) {
+        return endpoint.tags().stream().filter(t -> t.key().equals(key)).map(t -> t.value()).findFirst().orElse(null);
+    }
+
+    /** Route table id -> the gateway its DynamoDB prefix-list route points to (absent: no such route). */
+    static Map<String, String> prefixListTargets(String vpcId) {
+        java.util.TreeMap<String, String> targets = new java.util.TreeMap<>();
+        for (RouteTable table : ec2().describeRouteTables(r -> r.filters(
+                Filter.builder().name("vpc-id").values(vpcId).build())).routeTables()) {
+            for (Route route : table.routes()) {
+                if (route.destinationPrefixListId() != null && route.gatewayId() != null) {
+                    targets.put(table.routeTableId(), route.gatewayId());
+                }
+            }
+        }
+        return targets;
+    }
+
+    /** A LocalWorkflow builder for this project, its handlers' log lines kept off the test output. */
+    static LocalWorkflow.Builder workflow(URI endpoint) {
+        return LocalWorkflow.builder(root()).region(REGION).endpoint(endpoint).timeScale(0)
+                .functionLog(line -> { });
+    }
+
+    static JsonNode json(String text) {
+        try {
+            return JsonText.parse(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("test JSON is broken: " + e.getOriginalMessage() + "\n" + text, e);
+        }
+    }
+
+    /** What one {@code ./run-local} process did. */
+    record RunLocalResult(int exitCode, String stdout, String stderr, Duration took) {
+        JsonNode document() {
+            return json(stdout);
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + exitCode + " after " + took.toMillis() + " ms\nstdout: " + stdout + "\nstderr (tail): "
+                    + (stderr.length() > 4000 ? "..." + stderr.substring(stderr.length() - 4000) : stderr);
+        }
+    }
+
+    /** A started {@code ./run-local}; {@link #await} waits for it (bounded) and collects its output. */
+    static final class RunLocalProcess {
+        private final Process process;
+        private final Path out;
+        private final Path err;
+        private final long started = System.nanoTime();
+
+        private RunLocalProcess(Process process, Path out, Path err) {
+            this.process = process;
+            this.out = out;
+            this.err = err;
+        }
+
+        RunLocalResult await(Duration timeout) {
+            try {
+                if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    process.descendants().forEach(ProcessHandle::destroyForcibly);
+                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                    throw new AssertionError("./run-local did not end within " + timeout.toSeconds() + " s; stderr: "
+                            + Files.readString(err, StandardCharsets.UTF_8));
+                }
+                RunLocalResult result = new RunLocalResult(process.exitValue(),
+                        Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8),
+                        Duration.ofNanos(System.nanoTime() - started));
+                Files.deleteIfExists(out);
+                Files.deleteIfExists(err);
+                return result;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+                throw new AssertionError("interrupted while waiting for ./run-local", e);
+            }
+        }
+    }
+
+    /**
+     * Starts the real {@code ./run-local} against {@code endpoint} with {@code --input-json}: the test JVM's
+     * Java as {@code JAVA_HOME}, {@code VPCE_PILOT_TIME_SCALE=0.01}, and no build (the Maven build already made
+     * runner/target, and a build from inside a test would race the surrounding Maven run).
+     */
+    static RunLocalProcess startRunLocal(URI endpoint, String inputJson) {
+        Path script = root().resolve("run-local");
+        if (!Files.isExecutable(script) || !Files.isDirectory(root().resolve("runner/target/lib"))) {
+            throw new IllegalStateException(
+                    "./run-local or runner/target/lib is missing: build with mvn install first");
+        }
+        List<String> command = new ArrayList<>(List.of(script.toString(), "--endpoint-url", endpoint.toString(),
+                "--region", REGION, "--input-json", inputJson));
+        try {
+            Path out = Files.createTempFile("run-local-", ".out");
+            Path err = Files.createTempFile("run-local-", ".err");
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .directory(root().toFile())
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            Map<String, String> env = builder.environment();
+            env.keySet().removeIf(k -> k.startsWith("AWS_"));
+            env.put("JAVA_HOME", System.getProperty("java.home"));
+            env.put("VPCE_PILOT_TIME_SCALE", "0.01");
+            env.put("VPCE_PILOT_SKIP_BUILD", "1");
+            env.put("AWS_REGION", REGION);
+            return new RunLocalProcess(builder.start(), out, err);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + command, e);
+        }
+    }
+
+    static RunLocalResult runLocal(URI endpoint, String inputJson) {
+        return startRunLocal(endpoint, inputJson).await(Duration.ofSeconds(120));
+    }
+}

@@ -1,0 +1,70 @@
+package dev.vpcepilot.reliability;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vpcepilot.local.faults.FaultKind;
+import dev.vpcepilot.local.faults.FaultProxy;
+import dev.vpcepilot.local.faults.FaultRule;
+import java.io.IOException;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
+
+/**
+ * The same faults through the real {@code ./run-local} (a separate JVM, {@code VPCE_PILOT_TIME_SCALE=0.01}) whose
+ * endpoint is the fault proxy: exit 0, one JSON document on stdout, and exactly one endpoint in the VPC.
+ */
+class RunLocalFaultsTest {
+
+    private FaultProxy proxy;
+    private String vpc;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        proxy = FaultProxy.start(Emulator.moto());
+        vpc = Emulator.freshVpc();
+    }
+
+    @AfterEach
+    void tearDown() {
+        proxy.close();
+    }
+
+    @Test
+    void everyThirdCallThrottled() {
+        proxy.addRule(FaultRule.throttleEvery(3));
+
+        Emulator.RunLocalResult run = Emulator.runLocal(proxy.endpoint(), "{\"vpcId\":\"" + vpc + "\"}");
+
+        assertEquals(0, run.exitCode(), run.toString());
+        assertTrue(proxy.faultsInjected(FaultKind.THROTTLE) >= 3, proxy.countsJson());
+        assertOneEndpoint(run.document());
+    }
+
+    @Test
+    void firstSixCallsOfEveryActionThrottled() {
+        proxy.addRule(FaultRule.throttleFirst(6));
+
+        Emulator.RunLocalResult run = Emulator.runLocal(proxy.endpoint(), "{\"vpcId\":\"" + vpc + "\"}");
+
+        assertEquals(0, run.exitCode(), run.toString());
+        // the progress on stderr shows the state machine's Retry at work (the SDK's 3 attempts ran out twice)
+        assertTrue(run.stderr().lines().anyMatch(line -> line.startsWith("[vpce-pilot] retry CreateEndpoint after "
+                + "dev.vpcepilot.errors.TransientAwsError")), run.toString());
+        assertEquals(7, proxy.count("ec2:CreateVpcEndpoint"), proxy.countsJson());
+        assertOneEndpoint(run.document());
+    }
+
+    private void assertOneEndpoint(JsonNode output) {
+        String reported = output.path("vpcEndpointId").asText();
+        assertTrue(reported.startsWith("vpce-"), output.toString());
+        assertEquals(vpc, output.path("vpcId").asText());
+        assertTrue(output.path("verification").path("routesOk").asBoolean(), output.toString());
+        assertEquals(List.of(reported), Emulator.liveEndpoints(vpc).stream().map(VpcEndpoint::vpcEndpointId).toList(),
+                "exactly one endpoint in the VPC (read from moto directly)");
+    }
+}
