@@ -85,32 +85,10 @@ public final class EndpointHook {
         }
         JsonNode output = outcome.output();
         String endpointId = output.path("vpcEndpointId").asText();
-        boolean created = output.path("created").asBoolean(false) || createdBy(endpointId, outcome.executionArn());
-        if (created) {
+        if (output.path("created").asBoolean(false)) {
             tagForResource(endpointId, event);
         }
-        return HookAnswer.success(endpointId, successReason(output, outcome, created), data(output, created));
-    }
-
-    /**
-     * Whether this execution made the endpoint, read from its tags. The output says {@code created: false} when the
-     * state machine retried CreateEndpoint after a transient error that followed the create: the retry finds the
-     * endpoint and reports it as reused. Left untagged for the stack, its Delete would then leave it behind.
-     * Best effort: when the tags cannot be read, the output decides, as before.
-     */
-    private boolean createdBy(String endpointId, String executionArn) {
-        if (executionArn == null || !endpointId.startsWith("vpce-")) {
-            return false;
-        }
-        try {
-            return ec2.describeVpcEndpoints(r -> r.vpcEndpointIds(endpointId)).vpcEndpoints().stream()
-                    .anyMatch(e -> Ownership.isOwned(e.tags()) && e.tags().stream().anyMatch(
-                            t -> Ownership.EXECUTION_KEY.equals(t.key()) && executionArn.equals(t.value())));
-        } catch (RuntimeException e) {
-            log.accept("Could not read the tags of " + endpointId + " (" + e.getMessage()
-                    + "); going by the workflow's output");
-            return false;
-        }
+        return HookAnswer.success(endpointId, successReason(output, outcome), data(output));
     }
 
     private HookAnswer delete(CloudFormationCustomResourceEvent event) {
@@ -161,18 +139,18 @@ public final class EndpointHook {
                 + outcome.executionArn() + "; " + logHint + ")";
     }
 
-    private static String successReason(JsonNode output, WorkflowRunner.Outcome outcome, boolean created) {
+    private static String successReason(JsonNode output, WorkflowRunner.Outcome outcome) {
         return "Endpoint " + output.path("vpcEndpointId").asText() + " "
-                + (created ? "created" : "reused") + " and verified (execution "
+                + (output.path("created").asBoolean(false) ? "created" : "reused") + " and verified (execution "
                 + outcome.executionArn() + ")";
     }
 
-    private static Map<String, String> data(JsonNode output, boolean created) {
+    private static Map<String, String> data(JsonNode output) {
         Map<String, String> data = new LinkedHashMap<>();
         data.put("VpcEndpointId", output.path("vpcEndpointId").asText());
         data.put("VpcId", output.path("vpcId").asText());
         data.put("PrefixListId", output.path("prefixListId").asText());
-        data.put("Created", String.valueOf(created));
+        data.put("Created", String.valueOf(output.path("created").asBoolean(false)));
         return data;
     }
 }

@@ -102,7 +102,11 @@ public final class EndpointManager {
                 && !PolicyDocuments.same(request.policyDocument(), endpoint.policyDocument())) {
             log.accept("Left the policy of " + endpoint.vpcEndpointId() + " alone: vpce-pilot does not own it");
         }
-        return new EndpointState(endpoint.vpcEndpointId(), false, owned, !missing.isEmpty() || policyChange,
+        // An endpoint this very execution created counts as created: the state machine retries CreateEndpoint
+        // after a transient error that followed the create, and the retry finds that endpoint here.
+        boolean createdByThisExecution = Ownership.isCreatedBy(endpoint.tags(), request.executionId());
+        return new EndpointState(endpoint.vpcEndpointId(), createdByThisExecution, owned,
+                createdByThisExecution || !missing.isEmpty() || policyChange,
                 endpoint.stateAsString(), List.copyOf(routeTables), 0);
     }
 

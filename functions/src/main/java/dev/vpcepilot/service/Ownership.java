@@ -29,6 +29,12 @@ public final class Ownership {
                 .anyMatch(t -> MANAGED_BY_KEY.equals(t.key()) && MANAGED_BY_VALUE.equals(t.value()));
     }
 
+    /** Whether the tags say the given execution created the endpoint (owned, and tagged with that execution). */
+    public static boolean isCreatedBy(List<Tag> tags, String executionId) {
+        return isOwned(tags) && executionId != null && tags.stream()
+                .anyMatch(t -> EXECUTION_KEY.equals(t.key()) && executionId.equals(t.value()));
+    }
+
     public static boolean isReservedKey(String key) {
         return MANAGED_BY_KEY.equalsIgnoreCase(key) || key.toLowerCase().startsWith(RESERVED_PREFIX);
     }

@@ -60,8 +60,12 @@ class EndpointVerifierIntegrationTest {
     }
 
     private EndpointState ensure(List<String> routeTableIds) {
+        return ensure(routeTableIds, EXECUTION);
+    }
+
+    private EndpointState ensure(List<String> routeTableIds, String executionId) {
         return new EndpointManager(aws.ec2(), Clock.systemUTC(), m -> { }).ensure(new EndpointManager.Request(
-                aws.dynamoDbService(), vpcId, routeTableIds, null, Map.of(), EXECUTION));
+                aws.dynamoDbService(), vpcId, routeTableIds, null, Map.of(), executionId));
     }
 
     private EndpointVerifier verifier() {
@@ -85,7 +89,7 @@ class EndpointVerifierIntegrationTest {
     void aReusedUnchangedEndpointIsVerifiedWithTheRoutesResolveVpcRead() {
         EndpointState created = ensure(bothTables());
         ResolvedVpc vpc = new VpcResolver(aws.ec2()).resolve(vpcId, null);
-        EndpointState reused = ensure(vpc.routeTableIds());
+        EndpointState reused = ensure(vpc.routeTableIds(), EXECUTION + "-rerun");
 
         Verification verification = verifier().verify(reused, vpc);
 

@@ -1,6 +1,7 @@
 package dev.vpcepilot.unit;
 
 import static dev.vpcepilot.unit.Fixtures.EXECUTION;
+import static dev.vpcepilot.unit.Fixtures.OTHER_EXECUTION;
 import static dev.vpcepilot.unit.Fixtures.RTB_A;
 import static dev.vpcepilot.unit.Fixtures.RTB_B;
 import static dev.vpcepilot.unit.Fixtures.SERVICE;
@@ -192,6 +193,19 @@ class EndpointManagerTest {
         }
 
         @Test
+        void anEndpointThisExecutionAlreadyCreatedIsReportedAsCreated() {
+            // the state machine retried CreateEndpoint after a transient error that followed the create
+            describes(List.of(endpoint("vpce-0aaa", "available", T0, List.of(RTB_A), ownedTags(EXECUTION), null)));
+
+            EndpointState state = manager.ensure(request(RTB_A));
+
+            assertEquals("vpce-0aaa", state.vpcEndpointId());
+            assertTrue(state.created(), "made by this execution");
+            assertTrue(state.modified(), "created here: verification must read the routes again");
+            verify(ec2, never()).createVpcEndpoint(any(CreateVpcEndpointRequest.class));
+        }
+
+        @Test
         void theOldestOfSeveralExistingEndpointsIsReused() {
             describes(List.of(owned("vpce-0new", T0.plusSeconds(60), RTB_A), owned("vpce-0old", T0, RTB_A)));
 
@@ -206,7 +220,7 @@ class EndpointManagerTest {
             VpcEndpoint iface = VpcEndpoint.builder().vpcEndpointId("vpce-0int").vpcEndpointType(VpcEndpointType.INTERFACE)
                     .state("available").creationTimestamp(T0.minusSeconds(60)).build();
             VpcEndpoint deleted = endpoint("vpce-0del", "deleted", T0.minusSeconds(30), List.of(RTB_A),
-                    ownedTags(EXECUTION), null);
+                    ownedTags(OTHER_EXECUTION), null);
             VpcEndpoint live = owned("vpce-0aaa", T0, RTB_A);
             describes(List.of(iface, deleted, live));
 
@@ -219,7 +233,7 @@ class EndpointManagerTest {
 
         @Test
         void aDifferentPolicyIsUpdatedOnAnOwnedEndpoint() {
-            describes(List.of(endpoint("vpce-0aaa", "available", T0, List.of(RTB_A), ownedTags(EXECUTION),
+            describes(List.of(endpoint("vpce-0aaa", "available", T0, List.of(RTB_A), ownedTags(OTHER_EXECUTION),
                     OTHER_POLICY)));
             modifyOk();
 
@@ -233,7 +247,7 @@ class EndpointManagerTest {
 
         @Test
         void aJsonEqualPolicyIsNotAChange() {
-            describes(List.of(endpoint("vpce-0aaa", "available", T0, List.of(RTB_A), ownedTags(EXECUTION),
+            describes(List.of(endpoint("vpce-0aaa", "available", T0, List.of(RTB_A), ownedTags(OTHER_EXECUTION),
                     SAME_POLICY_REFORMATTED)));
 
             EndpointState state = manager.ensure(request(List.of(RTB_A), POLICY, Map.of()));
@@ -244,7 +258,7 @@ class EndpointManagerTest {
 
         @Test
         void noRequestedPolicyLeavesTheExistingOneAlone() {
-            describes(List.of(endpoint("vpce-0aaa", "available", T0, List.of(RTB_A), ownedTags(EXECUTION),
+            describes(List.of(endpoint("vpce-0aaa", "available", T0, List.of(RTB_A), ownedTags(OTHER_EXECUTION),
                     OTHER_POLICY)));
 
             EndpointState state = manager.ensure(request(List.of(RTB_A), null, Map.of()));

@@ -51,6 +51,8 @@ final class Fixtures {
     static final String RTB_C = "rtb-0000000000000000c";
     static final String PL = "pl-02cd2c6b";
     static final String EXECUTION = "arn:aws:states:us-east-1:123456789012:execution:vpce-pilot:run-1";
+    /** An earlier execution: what made the owned endpoints a run finds and reuses. */
+    static final String OTHER_EXECUTION = "arn:aws:states:us-east-1:123456789012:execution:vpce-pilot:run-0";
     static final Instant T0 = Instant.parse("2026-01-10T10:15:00Z");
 
     private Fixtures() {
@@ -115,7 +117,7 @@ final class Fixtures {
     }
 
     static VpcEndpoint owned(String id, Instant created, String... routeTableIds) {
-        return endpoint(id, "available", created, List.of(routeTableIds), ownedTags(EXECUTION), null);
+        return endpoint(id, "available", created, List.of(routeTableIds), ownedTags(OTHER_EXECUTION), null);
     }
 
     static VpcEndpoint foreign(String id, Instant created, String... routeTableIds) {
