@@ -11,6 +11,7 @@ behaviour; everything else is moto unchanged. Usage is moto_server's: python3 aw
 127.0.0.1 -p PORT.
 """
 import sys
+import threading
 
 from moto.ec2.exceptions import RouteAlreadyExistsError
 from moto.ec2.models.vpcs import VPCBackend, VPCEndPoint
@@ -43,16 +44,22 @@ def _refuse_taken_tables(backend, route_table_ids, prefix_list_id):
             raise RouteAlreadyExistsError(prefix_list_id)
 
 
+# moto serves requests on threads: the check for a taken route table and the create (or the modify) must be
+# one step, as they are on AWS, or two concurrent creates could both pass the check.
+_ROUTES = threading.RLock()
+
 _create = VPCBackend.create_vpc_endpoint
 
 
 def create_vpc_endpoint(self, vpc_id, service_name, endpoint_type, policy_document, route_table_ids,
                         *args, **kwargs):
-    if _is_gateway(endpoint_type):
-        prefix_list_id = _prefix_list_id(self, service_name)
-        if prefix_list_id:
-            _refuse_taken_tables(self, route_table_ids, prefix_list_id)
-    return _create(self, vpc_id, service_name, endpoint_type, policy_document, route_table_ids, *args, **kwargs)
+    with _ROUTES:
+        if _is_gateway(endpoint_type):
+            prefix_list_id = _prefix_list_id(self, service_name)
+            if prefix_list_id:
+                _refuse_taken_tables(self, route_table_ids, prefix_list_id)
+        return _create(self, vpc_id, service_name, endpoint_type, policy_document, route_table_ids, *args,
+                       **kwargs)
 
 
 _modify = VPCEndPoint.modify
@@ -60,6 +67,13 @@ _modify = VPCEndPoint.modify
 
 def modify(self, policy_doc, add_subnets, remove_subnets, add_route_tables, remove_route_tables,
            add_security_groups, remove_security_groups):
+    with _ROUTES:
+        _modify_routes(self, policy_doc, add_subnets, remove_subnets, add_route_tables, remove_route_tables,
+                       add_security_groups, remove_security_groups)
+
+
+def _modify_routes(self, policy_doc, add_subnets, remove_subnets, add_route_tables, remove_route_tables,
+                   add_security_groups, remove_security_groups):
     prefix_list_id = self.destination_prefix_list_id if _is_gateway(self.vpc_endpoint_type) else None
     before = list(self.route_table_ids or [])
     added = [t for t in (add_route_tables or []) if t not in before]
@@ -83,6 +97,11 @@ def _delete_own_route(backend, route_table_id, prefix_list_id, endpoint_id):
 
 
 def delete_vpc_endpoints(self, vpce_ids=None):
+    with _ROUTES:
+        _delete_endpoints(self, vpce_ids)
+
+
+def _delete_endpoints(self, vpce_ids):
     for vpce_id in vpce_ids or []:
         endpoint = self.vpc_end_points.get(vpce_id)
         if endpoint is None:
