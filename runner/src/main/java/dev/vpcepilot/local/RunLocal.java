@@ -2,6 +2,7 @@ package dev.vpcepilot.local;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.vpcepilot.local.asl.JsonText;
+import dev.vpcepilot.aws.ClientPrimer;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -41,10 +42,21 @@ public final class RunLocal {
         // Only the result may reach stdout: whatever else prints (a handler, a library) goes to stderr.
         System.setOut(new PrintStream(System.err, true, StandardCharsets.UTF_8));
         String root = System.getProperty(PROJECT_ROOT_PROPERTY, "");
+        warmUpAwsClientsInTheBackground();
         int exitCode = new RunLocal(stdout, System.err, System.in, System.getenv(),
                 Path.of(root.isBlank() ? "." : root)).run(args);
         stdout.flush();
         System.exit(exitCode);
+    }
+
+    /**
+     * Loads the SDK's request paths on the second core while the main thread reads the template and the
+     * definition: the same priming SnapStart does before its snapshot ({@link ClientPrimer}, which never
+     * reaches any endpoint). A run's first AWS calls then find those classes loaded.
+     */
+    private static void warmUpAwsClientsInTheBackground() {
+        Thread.ofPlatform().daemon().name("aws-client-warm-up").start(
+                () -> ClientPrimer.quietly(message -> { }, () -> ClientPrimer.prime("us-east-1")));
     }
 
     /** Runs the command the arguments ask for; prints its document on {@code out}; returns the exit code. */
