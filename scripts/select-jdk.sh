@@ -1,8 +1,12 @@
 # Sourced by ./test, ./run-local and .ci/run: exports JAVA_HOME as a JDK >= 21 (the build uses --release 21).
 # Order: $JAVA_HOME if it is new enough, then /usr/lib/jvm/*, then the java on PATH. Returns 1 if none is found.
-vpce_java_major() {
-  "$1/bin/java" -XshowSettings:properties -version 2>&1 \
-    | sed -n 's/^ *java.specification.version = //p' | cut -d. -f1
+vpce_java_major() { # the JDK's release file when it has one (no JVM start), else ask the JVM
+  local version=""
+  [ -r "$1/release" ] && version=$(sed -n 's/^JAVA_VERSION="\([^"]*\)".*/\1/p' "$1/release")
+  [ -n "$version" ] || version=$("$1/bin/java" -XshowSettings:properties -version 2>&1 \
+    | sed -n 's/^ *java.specification.version = //p')
+  version=${version#1.}
+  echo "${version%%[.+-]*}"
 }
 
 vpce_select_jdk() {
