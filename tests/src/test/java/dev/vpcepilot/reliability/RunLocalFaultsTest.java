@@ -1,6 +1,7 @@
 package dev.vpcepilot.reliability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,14 +10,19 @@ import dev.vpcepilot.local.faults.FaultProxy;
 import dev.vpcepilot.local.faults.FaultRule;
 import java.io.IOException;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
 
 /**
  * The same faults through the real {@code ./run-local} (a separate JVM, {@code VPCE_PILOT_TIME_SCALE=0.01}) whose
- * endpoint is the fault proxy: exit 0, one JSON document on stdout, and exactly one endpoint in the VPC.
+ * endpoint is the fault proxy: exit 0, one JSON document on stdout, and exactly one endpoint in the VPC; or, for
+ * 500s and dropped connections, at worst a named failure that leaves nothing behind.
  */
 class RunLocalFaultsTest {
 
@@ -57,6 +63,30 @@ class RunLocalFaultsTest {
                 + "dev.vpcepilot.errors.TransientAwsError")), run.toString());
         assertEquals(7, proxy.count("ec2:CreateVpcEndpoint"), proxy.countsJson());
         assertOneEndpoint(run.document());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("serverFaults")
+    void serverErrorsAndDroppedConnectionsEndInSuccessOrAClearFailureWithNothingLeaked(String name, FaultRule rule) {
+        proxy.addRule(rule);
+
+        Emulator.RunLocalResult run = Emulator.runLocal(proxy.endpoint(), "{\"vpcId\":\"" + vpc + "\"}");
+
+        assertTrue(proxy.faultsInjected(rule.kind()) >= 2, proxy.countsJson());
+        if (run.exitCode() == 0) {
+            assertOneEndpoint(run.document());
+        } else {
+            assertEquals(1, run.exitCode(), run.toString());
+            assertTrue(run.document().path("error").asText().matches("[A-Z][A-Za-z]+"), run.toString());
+            assertFalse(run.document().path("cause").asText().contains("\tat "), "no stack trace");
+            assertEquals(List.of(), Emulator.liveEndpoints(vpc), "a failed run leaves no endpoint behind");
+        }
+    }
+
+    static Stream<Arguments> serverFaults() {
+        return Stream.of(
+                Arguments.of("HTTP 500 on every 3rd call", FaultRule.errorEvery(3)),
+                Arguments.of("connection dropped on every 3rd call", FaultRule.dropEvery(3)));
     }
 
     private void assertOneEndpoint(JsonNode output) {
