@@ -1,5 +1,6 @@
 package dev.vpcepilot.aws;
 
+import java.util.Set;
 import dev.vpcepilot.errors.AwsRequestFailed;
 import dev.vpcepilot.errors.TransientAwsError;
 import dev.vpcepilot.errors.WorkflowError;
@@ -25,6 +26,24 @@ public final class AwsCalls {
         } catch (WorkflowError e) {
             throw e;
         } catch (SdkException e) {
+            throw translate(operation, e);
+        }
+    }
+
+    /**
+     * Like {@link #call}, but an AWS error whose code is one of {@code expectedCodes} (a VPC that does not
+     * exist, say) is an answer, not a failure: it yields {@code whenExpected}, which may also throw.
+     */
+    public static <T> T callOr(String operation, Supplier<T> call, Set<String> expectedCodes,
+                               Supplier<T> whenExpected) {
+        try {
+            return call.get();
+        } catch (WorkflowError e) {
+            throw e;
+        } catch (SdkException e) {
+            if (expectedCodes.contains(errorCode(e))) {
+                return whenExpected.get();
+            }
             throw translate(operation, e);
         }
     }

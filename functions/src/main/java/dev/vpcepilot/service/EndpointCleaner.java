@@ -6,8 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
 
@@ -37,7 +35,7 @@ public final class EndpointCleaner {
      * resource uses this so that a stack deletes only the endpoint that was created for it, never one it reused).
      */
     public CleanupResult deleteIfOwned(String vpcEndpointId, Map<String, String> requiredTags) {
-        VpcEndpoint endpoint = find(vpcEndpointId);
+        VpcEndpoint endpoint = EndpointLookup.find(ec2, vpcEndpointId).orElse(null);
         if (endpoint == null || isGone(endpoint)) {
             return new CleanupResult(true, vpcEndpointId, vpcEndpointId + " was already gone.");
         }
@@ -78,21 +76,6 @@ public final class EndpointCleaner {
             log.accept("Rolled back " + ids);
         }
         return ids;
-    }
-
-    private VpcEndpoint find(String vpcEndpointId) {
-        try {
-            List<VpcEndpoint> found = ec2.describeVpcEndpoints(r -> r.vpcEndpointIds(vpcEndpointId)).vpcEndpoints();
-            return found.isEmpty() ? null : found.get(0);
-        } catch (AwsServiceException e) {
-            String code = AwsCalls.errorCode(e);
-            if ("InvalidVpcEndpointId.NotFound".equals(code) || "InvalidVpcEndpoint.NotFound".equals(code)) {
-                return null;
-            }
-            throw AwsCalls.translate("EC2 DescribeVpcEndpoints", e);
-        } catch (SdkException e) {
-            throw AwsCalls.translate("EC2 DescribeVpcEndpoints", e);
-        }
     }
 
     private static boolean isGone(VpcEndpoint endpoint) {

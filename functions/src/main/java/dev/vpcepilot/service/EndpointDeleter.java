@@ -3,7 +3,6 @@ package dev.vpcepilot.service;
 import dev.vpcepilot.aws.AwsCalls;
 import dev.vpcepilot.errors.AwsRequestFailed;
 import java.util.List;
-import java.util.Set;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.DeleteVpcEndpointsResponse;
 import software.amazon.awssdk.services.ec2.model.UnsuccessfulItem;
@@ -14,9 +13,6 @@ import software.amazon.awssdk.services.ec2.model.UnsuccessfulItem;
  * Callers decide ownership before calling this.
  */
 public final class EndpointDeleter {
-
-    private static final Set<String> ALREADY_GONE =
-            Set.of("InvalidVpcEndpoint.NotFound", "InvalidVpcEndpointId.NotFound");
 
     private final Ec2Client ec2;
 
@@ -31,7 +27,7 @@ public final class EndpointDeleter {
         DeleteVpcEndpointsResponse response = AwsCalls.call("EC2 DeleteVpcEndpoints",
                 () -> ec2.deleteVpcEndpoints(r -> r.vpcEndpointIds(vpcEndpointIds)));
         List<UnsuccessfulItem> failures = response.unsuccessful().stream()
-                .filter(item -> item.error() == null || !ALREADY_GONE.contains(item.error().code()))
+                .filter(item -> item.error() == null || !EndpointLookup.NOT_FOUND.contains(item.error().code()))
                 .toList();
         if (!failures.isEmpty()) {
             StringBuilder message = new StringBuilder("DeleteVpcEndpoints could not delete:");

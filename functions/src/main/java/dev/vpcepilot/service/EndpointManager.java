@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.CreateVpcEndpointRequest;
 import software.amazon.awssdk.services.ec2.model.Filter;
@@ -126,18 +125,12 @@ public final class EndpointManager {
         if (request.policyDocument() != null) {
             create.policyDocument(request.policyDocument());
         }
-        try {
-            VpcEndpoint created = ec2.createVpcEndpoint(create.build()).vpcEndpoint();
+        VpcEndpoint created = AwsCalls.callOr("EC2 CreateVpcEndpoint",
+                () -> ec2.createVpcEndpoint(create.build()).vpcEndpoint(), Set.of("RouteAlreadyExists"), () -> null);
+        if (created != null) {
             log.accept("Created " + created.vpcEndpointId() + " in " + request.vpcId());
-            return created;
-        } catch (AwsServiceException e) {
-            if ("RouteAlreadyExists".equals(AwsCalls.errorCode(e))) {
-                return null;
-            }
-            throw AwsCalls.translate("EC2 CreateVpcEndpoint", e);
-        } catch (software.amazon.awssdk.core.exception.SdkException e) {
-            throw AwsCalls.translate("EC2 CreateVpcEndpoint", e);
         }
+        return created;
     }
 
     private EndpointState converge(VpcEndpoint mine, Request request) {

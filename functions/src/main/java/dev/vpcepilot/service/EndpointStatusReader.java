@@ -1,11 +1,7 @@
 package dev.vpcepilot.service;
 
-import dev.vpcepilot.aws.AwsCalls;
 import dev.vpcepilot.errors.EndpointNotAvailable;
 import dev.vpcepilot.model.EndpointState;
-import java.util.List;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
 
@@ -19,24 +15,9 @@ public final class EndpointStatusReader {
     }
 
     public EndpointState refresh(EndpointState endpoint) {
-        List<VpcEndpoint> found;
-        try {
-            found = ec2.describeVpcEndpoints(r -> r.vpcEndpointIds(endpoint.vpcEndpointId())).vpcEndpoints();
-        } catch (AwsServiceException e) {
-            String code = AwsCalls.errorCode(e);
-            if ("InvalidVpcEndpointId.NotFound".equals(code) || "InvalidVpcEndpoint.NotFound".equals(code)) {
-                found = List.of();
-            } else {
-                throw AwsCalls.translate("EC2 DescribeVpcEndpoints", e);
-            }
-        } catch (SdkException e) {
-            throw AwsCalls.translate("EC2 DescribeVpcEndpoints", e);
-        }
-        if (found.isEmpty()) {
-            throw new EndpointNotAvailable("Endpoint " + endpoint.vpcEndpointId()
-                    + " disappeared while waiting for it to become available.");
-        }
-        VpcEndpoint current = found.get(0);
+        VpcEndpoint current = EndpointLookup.find(ec2, endpoint.vpcEndpointId())
+                .orElseThrow(() -> new EndpointNotAvailable("Endpoint " + endpoint.vpcEndpointId()
+                        + " disappeared while waiting for it to become available."));
         return endpoint.withStatus(current.stateAsString(), current.routeTableIds());
     }
 }

@@ -1,9 +1,9 @@
 package dev.vpcepilot.service;
 
+import java.util.Set;
 import dev.vpcepilot.aws.AwsCalls;
 import dev.vpcepilot.errors.ServiceNotAvailable;
 import java.util.List;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.DescribeVpcEndpointServicesResponse;
 import software.amazon.awssdk.services.ec2.model.ServiceDetail;
@@ -25,17 +25,11 @@ public final class ServiceAvailabilityChecker {
 
     /** Returns the endpoint type to use ({@code Gateway}), or throws {@link ServiceNotAvailable}. */
     public String requireGateway(String serviceName) {
-        DescribeVpcEndpointServicesResponse response;
-        try {
-            response = AwsCalls.call("EC2 DescribeVpcEndpointServices",
-                    () -> ec2.describeVpcEndpointServices(r -> r.serviceNames(serviceName)));
-        } catch (RuntimeException e) {
-            if (e.getCause() instanceof AwsServiceException ase
-                    && "InvalidServiceName".equals(AwsCalls.errorCode(ase))) {
-                throw notOffered(serviceName);
-            }
-            throw e;
-        }
+        DescribeVpcEndpointServicesResponse response = AwsCalls.callOr("EC2 DescribeVpcEndpointServices",
+                () -> ec2.describeVpcEndpointServices(r -> r.serviceNames(serviceName)),
+                Set.of("InvalidServiceName"), () -> {
+                    throw notOffered(serviceName);
+                });
         List<ServiceDetail> details = response.serviceDetails().stream()
                 .filter(d -> serviceName.equals(d.serviceName()))
                 .toList();

@@ -1,5 +1,6 @@
 package dev.vpcepilot.service;
 
+import java.util.Set;
 import dev.vpcepilot.aws.AwsCalls;
 import dev.vpcepilot.errors.NoDefaultVpc;
 import dev.vpcepilot.errors.RouteTableNotFound;
@@ -10,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.Route;
@@ -77,20 +77,9 @@ public final class VpcResolver {
     }
 
     private Vpc existingVpc(String vpcId) {
-        try {
-            List<Vpc> vpcs = ec2.describeVpcs(r -> r.vpcIds(vpcId)).vpcs();
-            if (vpcs.isEmpty()) {
-                throw vpcNotFound(vpcId);
-            }
-            return vpcs.get(0);
-        } catch (AwsServiceException e) {
-            if ("InvalidVpcID.NotFound".equals(AwsCalls.errorCode(e))) {
-                throw vpcNotFound(vpcId);
-            }
-            throw AwsCalls.translate("EC2 DescribeVpcs", e);
-        } catch (software.amazon.awssdk.core.exception.SdkException e) {
-            throw AwsCalls.translate("EC2 DescribeVpcs", e);
-        }
+        List<Vpc> vpcs = AwsCalls.callOr("EC2 DescribeVpcs", () -> ec2.describeVpcs(r -> r.vpcIds(vpcId)).vpcs(),
+                Set.of("InvalidVpcID.NotFound"), List::of);
+        return vpcs.stream().findFirst().orElseThrow(() -> vpcNotFound(vpcId));
     }
 
     private static VpcNotFound vpcNotFound(String vpcId) {

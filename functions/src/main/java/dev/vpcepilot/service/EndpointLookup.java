@@ -1,0 +1,25 @@
+package dev.vpcepilot.service;
+
+import dev.vpcepilot.aws.AwsCalls;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
+
+/** One endpoint by id; an id EC2 no longer knows is an empty answer, not an error. */
+public final class EndpointLookup {
+
+    /** The error codes EC2 answers for an endpoint id it does not know. */
+    public static final Set<String> NOT_FOUND = Set.of("InvalidVpcEndpointId.NotFound", "InvalidVpcEndpoint.NotFound");
+
+    private EndpointLookup() {
+    }
+
+    public static Optional<VpcEndpoint> find(Ec2Client ec2, String vpcEndpointId) {
+        List<VpcEndpoint> found = AwsCalls.callOr("EC2 DescribeVpcEndpoints",
+                () -> ec2.describeVpcEndpoints(r -> r.vpcEndpointIds(vpcEndpointId)).vpcEndpoints(),
+                NOT_FOUND, List::of);
+        return found.stream().findFirst();
+    }
+}
