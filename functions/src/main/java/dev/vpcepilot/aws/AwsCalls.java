@@ -41,7 +41,8 @@ public final class AwsCalls {
         } catch (WorkflowError e) {
             throw e;
         } catch (SdkException e) {
-            if (expectedCodes.contains(errorCode(e))) {
+            String code = errorCode(e); // null for I/O errors: Set.of(...).contains(null) would throw
+            if (code != null && expectedCodes.contains(code)) {
                 return whenExpected.get();
             }
             throw translate(operation, e);
