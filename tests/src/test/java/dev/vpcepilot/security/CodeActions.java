@@ -22,15 +22,18 @@ import java.util.stream.Stream;
  * class and of every class it constructs ({@code new EndpointManager(...)}), transitively. Tagging a resource while
  * creating it needs {@code ec2:CreateTags} too (AWS's rule for {@code TagSpecifications}).
  *
- * <p>Only constructed classes count: the SDK clients are passed to the services they construct, while static
- * helpers ({@code VpcResolver.prefixListRoutes}) and SnapStart's priming ({@code ClientPrimer}, whose calls are
- * stopped before they leave the JVM) call nothing on AWS for the handler.
+ * <p>Constructed classes count (the SDK clients are passed to the services they construct), and so do static
+ * helpers handed a client ({@code EndpointLookup.find(ec2, id)}); other static helpers
+ * ({@code VpcResolver.prefixListRoutes}) and SnapStart's priming ({@code ClientPrimer}, whose calls are stopped
+ * before they leave the JVM, and which gets no client) call nothing on AWS for the handler.
  */
 final class CodeActions {
 
     private static final Pattern SDK_CALL =
             Pattern.compile("\\b(ec2|dynamoDb|sfn)\\s*\\.\\s*([a-z][A-Za-z0-9]*)\\s*\\(");
     private static final Pattern CONSTRUCTION = Pattern.compile("\\bnew\\s+([A-Z][A-Za-z0-9]*)\\s*[(<]");
+    private static final Pattern STATIC_CALL_WITH_CLIENT =
+            Pattern.compile("\\b([A-Z][A-Za-z0-9]*)\\s*\\.\\s*[a-z][A-Za-z0-9]*\\s*\\(\\s*(ec2|dynamoDb|sfn)\\b");
     private static final Map<String, String> SERVICE_PREFIX = Map.of("ec2", "ec2", "dynamoDb", "dynamodb",
             "sfn", "states");
     private static final Set<String> NOT_CALLS = Set.of("close", "serviceName", "serviceClientConfiguration");
@@ -64,6 +67,10 @@ final class CodeActions {
             Matcher m = CONSTRUCTION.matcher(sources.get(current));
             while (m.find()) {
                 todo.add(m.group(1));
+            }
+            Matcher helper = STATIC_CALL_WITH_CLIENT.matcher(sources.get(current));
+            while (helper.find()) {
+                todo.add(helper.group(1));
             }
             // a superclass' code runs too
             Matcher ext = Pattern.compile("class\\s+" + current + "\\b[^{]*?\\bextends\\s+([A-Z][A-Za-z0-9]*)")
