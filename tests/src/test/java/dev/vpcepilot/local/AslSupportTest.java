@@ -50,13 +50,12 @@ class AslSupportTest {
 
     @ParameterizedTest(name = "{1}")
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-            "{'Type': 'Map', 'ItemProcessor': {}, 'End': true}                    | State \"S\" (Map): the Map state type is not supported",
             "{'Type': 'Parallel', 'Branches': [], 'End': true}                    | State \"S\" (Parallel): the Parallel state type is not supported",
             "{'Type': 'Pass', 'QueryLanguage': 'JSONata', 'End': true}            | State \"S\" (Pass): QueryLanguage JSONata is not supported",
             "{'Type': 'Pass', 'Output': '{% $states.input %}', 'End': true}       | State \"S\" (Pass): field Output (JSONata) is not supported",
             "{'Type': 'Pass', 'Assign': {'x': 1}, 'End': true}                    | State \"S\" (Pass): field Assign (workflow variables) is not supported",
             "{'Type': 'Task', 'Resource': 'arn:fn', 'Arguments': {}, 'End': true} | State \"S\" (Task): field Arguments (JSONata) is not supported",
-            "{'Type': 'Task', 'Resource': 'arn:fn', 'ItemProcessor': {}, 'End': true} | State \"S\" (Task): field ItemProcessor (Map) is not supported",
+            "{'Type': 'Task', 'Resource': 'arn:fn', 'ItemProcessor': {}, 'End': true} | State \"S\" (Task): field ItemProcessor is not allowed in a Task state",
             "{'Type': 'Task', 'Resource': 'arn:fn', 'HeartbeatSeconds': 5, 'End': true} | State \"S\" (Task): field HeartbeatSeconds (activity and callback heartbeats) is not supported",
             "{'Type': 'Pass', 'Bogus': 1, 'End': true}                            | State \"S\" (Pass): unknown field Bogus",
             "{'Type': 'Task', 'Resource': 'arn:fn', 'Result': 1, 'End': true}     | State \"S\" (Task): field Result is not allowed in a Task state",

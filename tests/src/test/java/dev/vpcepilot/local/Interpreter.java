@@ -1,8 +1,10 @@
 package dev.vpcepilot.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vpcepilot.local.asl.ExecutionListener;
 import dev.vpcepilot.local.asl.ExecutionResult;
 import dev.vpcepilot.local.asl.InterpreterSettings;
+import dev.vpcepilot.local.asl.ObjectStore;
 import dev.vpcepilot.local.asl.StateMachineInterpreter;
 import dev.vpcepilot.local.asl.TaskInvoker;
 import java.time.Clock;
@@ -10,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,16 +21,18 @@ import java.util.random.RandomGenerator;
 
 /**
  * Runs inline definitions with scripted tasks, a fixed clock, a sleeper that records instead of sleeping and a
- * jitter draw of 0.5: no real waiting, deterministic delays.
+ * jitter draw of 0.5: no real waiting, deterministic delays. Tasks may be called from several threads at once (a
+ * Map's iterations), so what they record is kept in synchronized lists.
  */
 final class Interpreter {
 
     static final Instant NOW = Instant.parse("2024-05-01T12:00:00Z");
     static final String ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:Machine";
 
-    final List<Duration> sleeps = new ArrayList<>();
-    final List<TaskInvoker.TaskInvocation> invocations = new ArrayList<>();
+    final List<Duration> sleeps = Collections.synchronizedList(new ArrayList<>());
+    final List<TaskInvoker.TaskInvocation> invocations = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Function<TaskInvoker.TaskInvocation, JsonNode>> tasks = new LinkedHashMap<>();
+    private ObjectStore objects = ObjectStore.NONE;
     private InterpreterSettings settings = new InterpreterSettings(1.0, 1000, sleeps::add,
             Clock.fixed(NOW, ZoneOffset.UTC), new HalfRandom());
 
@@ -47,6 +52,17 @@ final class Interpreter {
         return this;
     }
 
+    Interpreter maxChildren(int max) {
+        settings = settings.withMaxChildren(max);
+        return this;
+    }
+
+    /** Where Distributed Maps read items and write results (default: none). */
+    Interpreter objects(ObjectStore store) {
+        objects = store;
+        return this;
+    }
+
     StateMachineInterpreter interpreter(String definition) {
         TaskInvoker invoker = new TaskInvoker() {
             @Override
@@ -60,11 +76,16 @@ final class Interpreter {
                 return tasks.get(invocation.resource()).apply(invocation);
             }
         };
-        return new StateMachineInterpreter(TestProject.json(definition), ARN, invoker, settings);
+        return new StateMachineInterpreter(TestProject.json(definition), ARN, invoker, objects, settings);
     }
 
     ExecutionResult run(String definition, String input) {
-        return interpreter(definition).execute(TestProject.json(input), "test-execution", event -> { });
+        return run(definition, input, event -> { });
+    }
+
+    /** One execution whose events also go to {@code listener} as they happen. */
+    ExecutionResult run(String definition, String input, ExecutionListener listener) {
+        return interpreter(definition).execute(TestProject.json(input), "test-execution", listener);
     }
 
     /** nextDouble() is always 0.5, so FULL jitter halves every delay. */

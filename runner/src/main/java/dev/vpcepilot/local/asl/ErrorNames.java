@@ -13,12 +13,15 @@ public final class ErrorNames {
     public static final String DATA_LIMIT_EXCEEDED = "States.DataLimitExceeded";
     public static final String NO_CHOICE_MATCHED = "States.NoChoiceMatched";
     public static final String RESULT_PATH_MATCH_FAILURE = "States.ResultPathMatchFailure";
+    public static final String EXCEED_TOLERATED_FAILURE_THRESHOLD = "States.ExceedToleratedFailureThreshold";
+    public static final String ITEM_READER_FAILED = "States.ItemReaderFailed";
+    public static final String RESULT_WRITER_FAILED = "States.ResultWriterFailed";
 
     /** Every reserved name Step Functions defines; another {@code States.} name in ErrorEquals is invalid. */
     public static final Set<String> RESERVED = Set.of(ALL, TASK_FAILED, TIMEOUT, RUNTIME, DATA_LIMIT_EXCEEDED,
             NO_CHOICE_MATCHED, RESULT_PATH_MATCH_FAILURE, "States.HeartbeatTimeout", "States.Permissions",
             "States.BranchFailed", "States.IntrinsicFailure", "States.ParameterPathFailure",
-            "States.ExceedToleratedFailureThreshold", "States.ItemReaderFailed", "States.ResultWriterFailed",
+            EXCEED_TOLERATED_FAILURE_THRESHOLD, ITEM_READER_FAILED, RESULT_WRITER_FAILED,
             "States.QueryEvaluationError", "States.Http.Socket");
 
     private ErrorNames() {

@@ -9,6 +9,7 @@ import java.util.List;
 /**
  * How one execution ended.
  *
+ * @param status SUCCEEDED, FAILED, or ABORTED (a Distributed Map's child stopped because its Map Run failed)
  * @param output the execution's output when it SUCCEEDED, else null
  * @param error  the error name when it FAILED (may be null if a Fail state names none), else null
  * @param cause  the cause when it FAILED (may be null), else null
@@ -18,7 +19,7 @@ public record ExecutionResult(String executionArn, String executionName, Status 
                               String error, String cause, List<ProgressEvent> events, Instant startTime,
                               Instant stopTime) {
 
-    public enum Status { SUCCEEDED, FAILED }
+    public enum Status { SUCCEEDED, FAILED, ABORTED }
 
     public ExecutionResult {
         events = List.copyOf(events);

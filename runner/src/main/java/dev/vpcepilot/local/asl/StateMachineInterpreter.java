@@ -7,21 +7,28 @@ import dev.vpcepilot.local.asl.intrinsic.IntrinsicParser;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 
 /**
- * Runs a States Language definition (JSONPath; Task, Pass, Choice, Wait, Succeed, Fail) as Step Functions
+ * Runs a States Language definition (JSONPath; Task, Pass, Choice, Wait, Succeed, Fail, Map) as Step Functions
  * does, state by state, following https://states-language.net/spec.html: input and output processing
  * (InputPath, Parameters, ResultSelector, ResultPath, OutputPath), the context object, intrinsic functions,
- * Retry with backoff, jitter and MaxDelaySeconds, Catch, and the reserved error names. The definition is checked
- * by {@link AslSupport} when the interpreter is made; what it refuses never runs.
+ * Retry with backoff, jitter and MaxDelaySeconds, Catch, and the reserved error names. Map states run in
+ * {@link MapState}: inline iterations inside the execution, or a Distributed Map's child executions, each with its
+ * own identity, context object and events. The definition is checked by {@link AslSupport} when the interpreter is
+ * made; what it refuses never runs.
  *
- * <p>An interpreter holds no execution state: several executions may run at once, each on its own thread.
+ * <p>An interpreter holds no execution state: several executions may run at once, each on its own thread (and a
+ * Map's iterations on threads of their own).
  */
 public final class StateMachineInterpreter {
 
@@ -34,19 +41,40 @@ public final class StateMachineInterpreter {
     private final String stateMachineName;
     private final TaskInvoker tasks;
     private final InterpreterSettings settings;
+    private final Map<String, MapState> maps;
 
     /**
+     * An interpreter whose Map states read and write no S3 objects ({@link ObjectStore#NONE}).
+     *
      * @throws UnsupportedDefinitionException if {@link AslSupport} finds anything it refuses (Task resources are
      *                                        checked with {@link TaskInvoker#canInvoke})
      */
     public StateMachineInterpreter(JsonNode definition, String stateMachineArn, TaskInvoker tasks,
                                    InterpreterSettings settings) {
+        this(definition, stateMachineArn, tasks, ObjectStore.NONE, settings);
+    }
+
+    /**
+     * @param objects where Distributed Maps read items ({@code ItemReader}) and write results ({@code ResultWriter})
+     * @throws UnsupportedDefinitionException if {@link AslSupport} finds anything it refuses (Task resources are
+     *                                        checked with {@link TaskInvoker#canInvoke})
+     */
+    public StateMachineInterpreter(JsonNode definition, String stateMachineArn, TaskInvoker tasks,
+                                   ObjectStore objects, InterpreterSettings settings) {
         AslSupport.requireSupported(definition, tasks::canInvoke);
         this.definition = definition.deepCopy();
         this.stateMachineArn = stateMachineArn;
         this.stateMachineName = stateMachineArn.substring(stateMachineArn.lastIndexOf(':') + 1);
         this.tasks = tasks;
         this.settings = settings;
+        Map<String, MapState> mapStates = new HashMap<>();
+        this.definition.get("States").properties().forEach(entry -> {
+            if ("Map".equals(entry.getValue().path("Type").asText())) {
+                mapStates.put(entry.getKey(), new MapState(entry.getKey(), entry.getValue(), stateMachineArn,
+                        objects, settings));
+            }
+        });
+        this.maps = Map.copyOf(mapStates);
     }
 
     /** {@code arn:...:execution:<state machine name>:<execution name>}. */
@@ -64,8 +92,17 @@ public final class StateMachineInterpreter {
             throw new IllegalArgumentException("Invalid execution name '" + executionName + "': 1 to 80 characters, "
                     + "no whitespace, brackets, wildcards or any of < > { } [ ] ? * \" # % \\ ^ | ~ ` $ & , ; : /");
         }
-        return new Execution(input == null ? JsonNodeFactory.instance.objectNode() : input.deepCopy(),
-                executionName, listener).run();
+        Execution execution = new Execution(definition, input == null ? JsonNodeFactory.instance.objectNode()
+                : input.deepCopy(), new Identity(executionArn(executionName), executionName, stateMachineArn,
+                stateMachineName), listener, () -> false);
+        return execution.run();
+    }
+
+    /**
+     * Who an execution is, as its context object tells: a Distributed Map's child has its own ARN and name, and
+     * the labelled state machine ARN of its Map Run.
+     */
+    record Identity(String executionArn, String executionName, String stateMachineArn, String stateMachineName) {
     }
 
     /** The step a state ends with: the next state and its input, or the end of the execution. */
@@ -75,61 +112,54 @@ public final class StateMachineInterpreter {
         }
     }
 
-    /** One execution: its identity, context, events and the state loop. */
-    private final class Execution {
+    /** One try of a state with Retry and Catch: its output, given the context object of that try. */
+    @FunctionalInterface
+    private interface Attempt {
+        JsonNode run(JsonNode context, int retryCount) throws InterruptedException;
+    }
+
+    /**
+     * One execution: its identity, context, events and the state loop. Its events may come from several threads
+     * (a Map's iterations and children), so they are recorded and passed to the listener one at a time.
+     */
+    private final class Execution implements MapState.Host {
+        private final JsonNode graph;
         private final JsonNode input;
-        private final String name;
-        private final String arn;
+        private final Identity id;
         private final ExecutionListener listener;
+        private final BooleanSupplier stopRequested;
         private final List<ProgressEvent> events = new ArrayList<>();
         private final Instant startTime;
-        private String currentState;
+        private final AtomicInteger transitions = new AtomicInteger();
+        private volatile String currentState;
 
-        Execution(JsonNode input, String name, ExecutionListener listener) {
+        /**
+         * @param graph         the {@code StartAt} and {@code States} to run (the definition, or a Map's ItemProcessor)
+         * @param stopRequested asked before each state: true stops the execution as ABORTED (its Map Run failed)
+         */
+        Execution(JsonNode graph, JsonNode input, Identity id, ExecutionListener listener,
+                  BooleanSupplier stopRequested) {
+            this.graph = graph;
             this.input = input;
-            this.name = name;
-            this.arn = executionArn(name);
+            this.id = id;
             this.listener = listener;
+            this.stopRequested = stopRequested;
             this.startTime = settings.clock().instant();
         }
 
         ExecutionResult run() {
-            emit(new ProgressEvent.ExecutionStarted(arn));
-            String stateName = definition.get("StartAt").asText();
-            JsonNode data = input;
-            int transitions = 0;
+            emit(new ProgressEvent.ExecutionStarted(id.executionArn()));
             try {
-                checkSize(data, "The execution input");
-                while (true) {
-                    if (++transitions > settings.maxTransitions()) {
-                        throw StatesError.runtime("The execution entered more than " + settings.maxTransitions()
-                                + " states (the local runner's bound); the definition seems to loop forever");
-                    }
-                    currentState = stateName;
-                    JsonNode state = definition.get("States").get(stateName);
-                    String type = state.get("Type").asText();
-                    emit(new ProgressEvent.StateEntered(stateName, type));
-                    Instant entered = settings.clock().instant();
-                    Step step = switch (type) {
-                        case "Task" -> task(stateName, state, data, entered);
-                        case "Pass" -> pass(state, data, context(stateName, entered, 0));
-                        case "Choice" -> choice(stateName, state, data, context(stateName, entered, 0));
-                        case "Wait" -> waitState(stateName, state, data);
-                        case "Succeed" -> Step.end(outputPath(state, inputPath(state, data)));
-                        case "Fail" -> throw fail(state, data, context(stateName, entered, 0));
-                        default -> throw StatesError.runtime("Unsupported state type " + type);
-                    };
-                    checkSize(step.output(), "The output of state " + stateName);
-                    if (step.next() == null) {
-                        emit(new ProgressEvent.ExecutionSucceeded(step.output()));
-                        return result(ExecutionResult.Status.SUCCEEDED, step.output(), null, null);
-                    }
-                    data = step.output();
-                    stateName = step.next();
-                }
+                StateData.checkSize(input, "The execution input");
+                JsonNode output = runStates(graph, input, true, stopRequested);
+                emit(new ProgressEvent.ExecutionSucceeded(output));
+                return result(ExecutionResult.Status.SUCCEEDED, output, null, null);
             } catch (StatesError e) {
                 emit(new ProgressEvent.ExecutionFailed(currentState, e.error(), e.cause()));
                 return result(ExecutionResult.Status.FAILED, null, e.error(), e.cause());
+            } catch (MapState.Stopped e) {
+                emit(new ProgressEvent.ExecutionAborted(e.stateName()));
+                return result(ExecutionResult.Status.ABORTED, null, null, null);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 String cause = "The local execution was interrupted in state " + currentState;
@@ -138,8 +168,68 @@ public final class StateMachineInterpreter {
             }
         }
 
-        private Step task(String stateName, JsonNode state, JsonNode rawInput, Instant entered)
+        /**
+         * Runs {@code states} (StartAt and States) from its first state to its end and returns the last output.
+         *
+         * @param top  whether this is the execution's own graph (an inline Map iteration is not: the Map state stays
+         *             the execution's current state)
+         * @param stop asked before each state; true ends the run with {@link MapState.Stopped}
+         */
+        private JsonNode runStates(JsonNode states, JsonNode data, boolean top, BooleanSupplier stop)
                 throws InterruptedException {
+            String stateName = states.get("StartAt").asText();
+            while (true) {
+                if (stop.getAsBoolean()) {
+                    throw new MapState.Stopped(stateName);
+                }
+                if (transitions.incrementAndGet() > settings.maxTransitions()) {
+                    throw StatesError.runtime("The execution entered more than " + settings.maxTransitions()
+                            + " states (the local runner's bound); the definition seems to loop forever");
+                }
+                if (top) {
+                    currentState = stateName;
+                }
+                JsonNode state = states.get("States").get(stateName);
+                String type = state.get("Type").asText();
+                emit(new ProgressEvent.StateEntered(stateName, type));
+                Instant entered = settings.clock().instant();
+                String name = stateName;
+                JsonNode rawInput = data;
+                Step step = switch (type) {
+                    case "Task" -> withRetryAndCatch(stateName, state, data, entered,
+                            (context, retryCount) -> taskAttempt(name, state, rawInput, context, retryCount));
+                    case "Map" -> withRetryAndCatch(stateName, state, data, entered,
+                            (context, retryCount) -> maps.get(name).run(this, rawInput, context));
+                    case "Pass" -> pass(state, data, context(stateName, entered, 0));
+                    case "Choice" -> choice(stateName, state, data, context(stateName, entered, 0));
+                    case "Wait" -> waitState(stateName, state, data);
+                    case "Succeed" -> Step.end(StateData.outputPath(state, StateData.inputPath(state, data)));
+                    case "Fail" -> throw fail(stateName, state, data, context(stateName, entered, 0));
+                    default -> throw StatesError.runtime("Unsupported state type " + type);
+                };
+                StateData.checkSize(step.output(), "The output of state " + stateName);
+                if (step.next() == null) {
+                    return step.output();
+                }
+                data = step.output();
+                stateName = step.next();
+            }
+        }
+
+        @Override
+        public JsonNode iterate(JsonNode processor, JsonNode item, BooleanSupplier stop) throws InterruptedException {
+            StateData.checkSize(item, "The input of a Map iteration");
+            return runStates(processor, item, false, () -> stopRequested.getAsBoolean() || stop.getAsBoolean());
+        }
+
+        @Override
+        public ExecutionResult child(JsonNode processor, JsonNode item, Identity child, BooleanSupplier stop) {
+            return new Execution(processor, item, child, ExecutionListener.NONE, stop).run();
+        }
+
+        /** Runs a Task or Map state: its attempt, again per its Retry, and its Catch when the retries are spent. */
+        private Step withRetryAndCatch(String stateName, JsonNode state, JsonNode rawInput, Instant entered,
+                                       Attempt attempt) throws InterruptedException {
             List<JsonNode> retriers = list(state.get("Retry"));
             List<JsonNode> catchers = list(state.get("Catch"));
             int[] retriesPerRetrier = new int[retriers.size()];
@@ -147,8 +237,7 @@ public final class StateMachineInterpreter {
             while (true) {
                 JsonNode context = context(stateName, entered, retryCount);
                 try {
-                    return new Step(state.path("Next").asText(null), taskAttempt(stateName, state, rawInput, context,
-                            retryCount));
+                    return new Step(state.path("Next").asText(null), attempt.run(context, retryCount));
                 } catch (StatesError error) {
                     int retrierIndex = firstMatching(retriers, error.error());
                     if (retrierIndex >= 0) {
@@ -173,7 +262,7 @@ public final class StateMachineInterpreter {
                     ObjectNode errorOutput = JsonNodeFactory.instance.objectNode();
                     errorOutput.put("Error", error.error());
                     errorOutput.put("Cause", error.cause());
-                    JsonNode output = resultPath(catcher.has("ResultPath") ? catcher.get("ResultPath") : null,
+                    JsonNode output = StateData.resultPath(catcher.has("ResultPath") ? catcher.get("ResultPath") : null,
                             rawInput, errorOutput);
                     emit(new ProgressEvent.ErrorCaught(stateName, error.error(), error.cause(), catcherIndex,
                             catcher.get("Next").asText()));
@@ -184,18 +273,18 @@ public final class StateMachineInterpreter {
 
         private JsonNode taskAttempt(String stateName, JsonNode state, JsonNode rawInput, JsonNode context,
                                      int retryCount) throws InterruptedException {
-            JsonNode effective = inputPath(state, rawInput);
+            JsonNode effective = StateData.inputPath(state, rawInput);
             if (state.has("Parameters")) {
                 effective = PayloadTemplate.evaluate(state.get("Parameters"), effective, context);
             }
-            checkSize(effective, "The input of the task in state " + stateName);
+            StateData.checkSize(effective, "The input of the task in state " + stateName);
             JsonNode result = invoke(state, new TaskInvoker.TaskInvocation(state.get("Resource").asText(), effective,
-                    stateName, arn, retryCount));
-            checkSize(result, "The result of the task in state " + stateName);
+                    stateName, id.executionArn(), retryCount));
+            StateData.checkSize(result, "The result of the task in state " + stateName);
             if (state.has("ResultSelector")) {
                 result = PayloadTemplate.evaluate(state.get("ResultSelector"), result, context);
             }
-            return outputPath(state, resultPath(state.get("ResultPath"), rawInput, result));
+            return StateData.outputPath(state, StateData.resultPath(state.get("ResultPath"), rawInput, result));
         }
 
         private JsonNode invoke(JsonNode state, TaskInvoker.TaskInvocation invocation) throws InterruptedException {
@@ -250,31 +339,31 @@ public final class StateMachineInterpreter {
         }
 
         private Step pass(JsonNode state, JsonNode rawInput, JsonNode context) {
-            JsonNode effective = inputPath(state, rawInput);
+            JsonNode effective = StateData.inputPath(state, rawInput);
             if (state.has("Parameters")) {
                 effective = PayloadTemplate.evaluate(state.get("Parameters"), effective, context);
             }
             JsonNode result = state.has("Result") ? state.get("Result").deepCopy() : effective;
             return new Step(state.path("Next").asText(null),
-                    outputPath(state, resultPath(state.get("ResultPath"), rawInput, result)));
+                    StateData.outputPath(state, StateData.resultPath(state.get("ResultPath"), rawInput, result)));
         }
 
         private Step choice(String stateName, JsonNode state, JsonNode rawInput, JsonNode context) {
-            JsonNode effective = inputPath(state, rawInput);
+            JsonNode effective = StateData.inputPath(state, rawInput);
             for (JsonNode rule : state.get("Choices")) {
                 if (ChoiceRules.matches(rule, effective, context)) {
-                    return new Step(rule.get("Next").asText(), outputPath(state, effective));
+                    return new Step(rule.get("Next").asText(), StateData.outputPath(state, effective));
                 }
             }
             if (state.has("Default")) {
-                return new Step(state.get("Default").asText(), outputPath(state, effective));
+                return new Step(state.get("Default").asText(), StateData.outputPath(state, effective));
             }
             throw new StatesError(ErrorNames.NO_CHOICE_MATCHED, "No Choice Rule of state " + stateName
                     + " matched the input " + JsonText.abbreviate(effective) + " and it has no Default");
         }
 
         private Step waitState(String stateName, JsonNode state, JsonNode rawInput) throws InterruptedException {
-            JsonNode effective = inputPath(state, rawInput);
+            JsonNode effective = StateData.inputPath(state, rawInput);
             Duration delay;
             if (state.has("Seconds")) {
                 delay = Duration.ofSeconds(state.get("Seconds").asLong());
@@ -302,22 +391,23 @@ public final class StateMachineInterpreter {
                     delay = Duration.ZERO;
                 }
             }
-            JsonNode output = outputPath(state, effective);
+            JsonNode output = StateData.outputPath(state, effective);
             Duration slept = TimeScale.scale(delay, settings.timeScale());
             emit(new ProgressEvent.Waited(stateName, delay, slept));
             settings.sleeper().sleep(slept);
             return new Step(state.path("Next").asText(null), output);
         }
 
-        private StatesError fail(JsonNode state, JsonNode rawInput, JsonNode context) {
+        private StatesError fail(String stateName, JsonNode state, JsonNode rawInput, JsonNode context) {
             String error = state.has("Error") ? state.get("Error").asText()
-                    : failField(state, "ErrorPath", rawInput, context);
+                    : failField(stateName, state, "ErrorPath", rawInput, context);
             String cause = state.has("Cause") ? state.get("Cause").asText()
-                    : failField(state, "CausePath", rawInput, context);
+                    : failField(stateName, state, "CausePath", rawInput, context);
             return new StatesError(error, cause);
         }
 
-        private String failField(JsonNode state, String field, JsonNode rawInput, JsonNode context) {
+        private String failField(String stateName, JsonNode state, String field, JsonNode rawInput,
+                                 JsonNode context) {
             if (!state.has(field)) {
                 return null;
             }
@@ -326,49 +416,17 @@ public final class StateMachineInterpreter {
                     ? PayloadTemplate.expression(expression, rawInput, context, field)
                     : JsonPaths.read(expression, rawInput, context, field);
             if (!value.isTextual()) {
-                throw StatesError.runtime("The " + field + " " + expression + " of state " + currentState
+                throw StatesError.runtime("The " + field + " " + expression + " of state " + stateName
                         + " must select a string, not " + JsonText.abbreviate(value));
             }
             return value.asText();
         }
 
-        private JsonNode inputPath(JsonNode state, JsonNode rawInput) {
-            return selectPath(state, "InputPath", rawInput);
-        }
-
-        private JsonNode outputPath(JsonNode state, JsonNode output) {
-            return selectPath(state, "OutputPath", output);
-        }
-
-        private JsonNode selectPath(JsonNode state, String field, JsonNode data) {
-            JsonNode path = state.get(field);
-            if (path == null) {
-                return data;
-            }
-            if (path.isNull()) {
-                return JsonNodeFactory.instance.objectNode();
-            }
-            return JsonPaths.read(path.asText(), data, null, field);
-        }
-
-        /** Places the result per a ResultPath field: absent means {@code $}; JSON null discards the result. */
-        private JsonNode resultPath(JsonNode field, JsonNode rawInput, JsonNode result) {
-            if (field == null) {
-                return result;
-            }
-            if (field.isNull()) {
-                return rawInput;
-            }
-            ReferencePath path = ReferencePath.parse(field.asText()).orElseThrow(() -> new StatesError(
-                    ErrorNames.RESULT_PATH_MATCH_FAILURE, "'" + field.asText() + "' is not a Reference Path"));
-            return path.placeInto(rawInput, result);
-        }
-
         private JsonNode context(String stateName, Instant entered, int retryCount) {
             ObjectNode context = JsonNodeFactory.instance.objectNode();
             ObjectNode execution = context.putObject("Execution");
-            execution.put("Id", arn);
-            execution.put("Name", name);
+            execution.put("Id", id.executionArn());
+            execution.put("Name", id.executionName());
             execution.set("Input", input);
             execution.put("StartTime", Timestamps.format(startTime));
             ObjectNode state = context.putObject("State");
@@ -376,17 +434,9 @@ public final class StateMachineInterpreter {
             state.put("EnteredTime", Timestamps.format(entered));
             state.put("RetryCount", retryCount);
             ObjectNode stateMachine = context.putObject("StateMachine");
-            stateMachine.put("Id", stateMachineArn);
-            stateMachine.put("Name", stateMachineName);
+            stateMachine.put("Id", id.stateMachineArn());
+            stateMachine.put("Name", id.stateMachineName());
             return context;
-        }
-
-        private void checkSize(JsonNode payload, String what) {
-            int bytes = JsonText.utf8Length(payload);
-            if (bytes > MAX_PAYLOAD_BYTES) {
-                throw new StatesError(ErrorNames.DATA_LIMIT_EXCEEDED, what + " is " + bytes + " bytes, more than the "
-                        + MAX_PAYLOAD_BYTES + " bytes Step Functions allows");
-            }
         }
 
         private int firstMatching(List<JsonNode> handlers, String error) {
@@ -400,14 +450,16 @@ public final class StateMachineInterpreter {
             return -1;
         }
 
-        private void emit(ProgressEvent event) {
+        @Override
+        public synchronized void emit(ProgressEvent event) {
             events.add(event);
             listener.onEvent(event);
         }
 
-        private ExecutionResult result(ExecutionResult.Status status, JsonNode output, String error, String cause) {
-            return new ExecutionResult(arn, name, status, output, error, cause, events, startTime,
-                    settings.clock().instant());
+        private synchronized ExecutionResult result(ExecutionResult.Status status, JsonNode output, String error,
+                                                    String cause) {
+            return new ExecutionResult(id.executionArn(), id.executionName(), status, output, error, cause, events,
+                    startTime, settings.clock().instant());
         }
     }
 
