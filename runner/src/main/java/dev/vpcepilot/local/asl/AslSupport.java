@@ -62,7 +62,8 @@ public final class AslSupport {
     private static final Pattern S3_GET_OBJECT = Pattern.compile("arn:aws[a-z-]*:states:::s3:getObject");
     private static final Pattern S3_PUT_OBJECT = Pattern.compile("arn:aws[a-z-]*:states:::s3:putObject");
     /** Labels: 1 to 40 characters, none of those the Developer Guide forbids (Distributed Map state fields). */
-    private static final Pattern LABEL = Pattern.compile("[^\\s?*<>{}\\[\\]:;,\\\\|^~$#%&`\"\\p{Cntrl}\\x7F-\\x9F]{1,40}");
+    private static final Pattern LABEL =
+            Pattern.compile("[^\\s?*<>{}\\[\\]:;,\\\\|^~$#%&`\"\\p{Cntrl}\\x7F-\\x9F]{1,40}");
     private static final Map<String, String> UNSUPPORTED_FIELDS = Map.ofEntries(
             Map.entry("Arguments", "JSONata"), Map.entry("Output", "JSONata"),
             Map.entry("Assign", "workflow variables"),

@@ -64,8 +64,8 @@ record FailureTolerance(Long count, BigDecimal percentage) {
             return failed > 0;
         }
         boolean byCount = count != null && failed > count;
-        boolean byPercentage = percentage != null
-                && BigDecimal.valueOf(failed).multiply(HUNDRED).compareTo(percentage.multiply(BigDecimal.valueOf(total))) > 0;
+        boolean byPercentage = percentage != null && BigDecimal.valueOf(failed).multiply(HUNDRED)
+                .compareTo(percentage.multiply(BigDecimal.valueOf(total))) > 0;
         return byCount || byPercentage;
     }
 }
