@@ -10,6 +10,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Handler classes loaded by name, like the real ones, with the constructor the runner uses. */
@@ -37,6 +41,29 @@ public final class FakeHandlers {
             response.put("remainingMs", context.getRemainingTimeInMillis());
             response.put("memoryMb", context.getMemoryLimitInMB());
             output.write(JsonText.compact(response).getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
+     * Waits at {@link #barrier} (so a test can make invocations overlap) and answers {@code {"instance": n}}, the
+     * number of this handler instance.
+     */
+    public static final class Rendezvous implements RequestStreamHandler {
+        public static volatile CyclicBarrier barrier = new CyclicBarrier(1);
+        private static final AtomicInteger CREATED = new AtomicInteger();
+        private final int instance = CREATED.incrementAndGet();
+
+        public Rendezvous(AwsClients clients) {
+        }
+
+        @Override
+        public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+            try {
+                barrier.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException | BrokenBarrierException | TimeoutException e) {
+                throw new IllegalStateException("the invocations did not overlap: " + e);
+            }
+            output.write(("{\"instance\": " + instance + "}").getBytes(StandardCharsets.UTF_8));
         }
     }
 

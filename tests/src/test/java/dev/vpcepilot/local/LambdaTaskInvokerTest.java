@@ -21,6 +21,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,7 +57,8 @@ class LambdaTaskInvokerTest {
                 "Echo=" + FakeHandlers.Echo.class.getName(),
                 "Failing=" + FakeHandlers.Failing.class.getName(),
                 "Silent=" + FakeHandlers.Silent.class.getName(),
-                "NotJson=" + FakeHandlers.NotJson.class.getName()), "{}");
+                "NotJson=" + FakeHandlers.NotJson.class.getName(),
+                "Rendezvous=" + FakeHandlers.Rendezvous.class.getName()), "{}");
         FunctionDirectory functions = FunctionDirectory.of(SamTemplate.load(directory.resolve("template.yaml")),
                 "us-east-1");
         return new LambdaTaskInvoker(functions, clients, getClass().getClassLoader(), logs::add, Clock.systemUTC());
@@ -83,6 +89,28 @@ class LambdaTaskInvokerTest {
         assertEquals(before + 1, FakeHandlers.Echo.INSTANCES.get());
         invoker().invoke(call("Echo", "{}"));
         assertEquals(before + 2, FakeHandlers.Echo.INSTANCES.get());
+    }
+
+    /** Lambda runs concurrent invocations in containers of their own: one handler instance serves one at a time. */
+    @Test
+    void overlappingInvocationsGetAnInstanceEachAndLaterOnesReuseThem() throws Exception {
+        LambdaTaskInvoker invoker = invoker();
+        FakeHandlers.Rendezvous.barrier = new CyclicBarrier(2);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<JsonNode> first = pool.submit(() -> invoker.invoke(call("Rendezvous", "{}")));
+            Future<JsonNode> second = pool.submit(() -> invoker.invoke(call("Rendezvous", "{}")));
+            Set<Integer> overlapping = Set.of(first.get(20, TimeUnit.SECONDS).get("instance").asInt(),
+                    second.get(20, TimeUnit.SECONDS).get("instance").asInt());
+            assertEquals(2, overlapping.size(), "two instances for two invocations at once");
+            FakeHandlers.Rendezvous.barrier = new CyclicBarrier(1);
+            for (int i = 0; i < 3; i++) {
+                int later = invoker.invoke(call("Rendezvous", "{}")).get("instance").asInt();
+                assertTrue(overlapping.contains(later), "a warm instance is reused, not a new one: " + later);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

@@ -15,17 +15,23 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Deque;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.function.Consumer;
 
 /**
  * Runs Task states the way Lambda runs the template's Java functions: the Task's {@code Resource} names a
- * function of the template; its handler is created once (a warm container for the life of this invoker, one
- * execution) and called through {@link RequestStreamHandler#handleRequest} with the effective input as JSON bytes;
- * the bytes it writes are the result (no bytes is {@code null}). An exception thrown by the handler becomes the
- * error the Lambda Java runtime reports: the class name, with a JSON cause holding message, type and stack trace.
+ * function of the template; its handler is called through {@link RequestStreamHandler#handleRequest} with the
+ * effective input as JSON bytes; the bytes it writes are the result (no bytes is {@code null}). An exception thrown
+ * by the handler becomes the error the Lambda Java runtime reports: the class name, with a JSON cause holding
+ * message, type and stack trace.
+ *
+ * <p>Handler instances are warm containers for the life of this invoker (one execution): as Lambda gives each
+ * concurrent invocation a container of its own, an instance serves one invocation at a time, and invocations that
+ * overlap (a Map's iterations) get another instance, created when no idle one is left.
  */
 public final class LambdaTaskInvoker implements TaskInvoker {
 
@@ -34,7 +40,7 @@ public final class LambdaTaskInvoker implements TaskInvoker {
     private final ClassLoader loader;
     private final Consumer<String> logSink;
     private final Clock clock;
-    private final Map<String, RequestStreamHandler> warm = new ConcurrentHashMap<>();
+    private final Map<String, Deque<RequestStreamHandler>> idle = new ConcurrentHashMap<>();
 
     public LambdaTaskInvoker(FunctionDirectory functions, AwsClients clients, ClassLoader loader,
                              Consumer<String> logSink, Clock clock) {
@@ -58,12 +64,18 @@ public final class LambdaTaskInvoker implements TaskInvoker {
         ByteArrayOutputStream response = new ByteArrayOutputStream();
         LocalLambdaContext context = new LocalLambdaContext(function, invocation.resource(),
                 UUID.randomUUID().toString(), clock, logSink);
+        RequestStreamHandler handler = null;
         try {
-            handler(function).handleRequest(new ByteArrayInputStream(request), response, context);
+            handler = takeHandler(function);
+            handler.handleRequest(new ByteArrayInputStream(request), response, context);
         } catch (HandlerClasses.HandlerLoadException e) {
             throw StatesError.runtime(e.getMessage());
         } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
             throw new StatesError(LambdaErrors.errorName(e), LambdaErrors.cause(e));
+        } finally {
+            if (handler != null) {
+                idle.get(function.logicalId()).push(handler);
+            }
         }
         String text = response.toString(StandardCharsets.UTF_8);
         if (text.isBlank()) {
@@ -78,15 +90,10 @@ public final class LambdaTaskInvoker implements TaskInvoker {
         }
     }
 
-    private RequestStreamHandler handler(LocalFunction function) {
-        RequestStreamHandler handler = warm.get(function.logicalId());
-        if (handler == null) {
-            handler = HandlerClasses.instantiate(HandlerClasses.load(function, loader), clients);
-            RequestStreamHandler raced = warm.putIfAbsent(function.logicalId(), handler);
-            if (raced != null) {
-                handler = raced;
-            }
-        }
-        return handler;
+    /** An idle warm instance of the function's handler, or a new one (a cold start) if every one is busy. */
+    private RequestStreamHandler takeHandler(LocalFunction function) {
+        RequestStreamHandler handler = idle.computeIfAbsent(function.logicalId(), id -> new ConcurrentLinkedDeque<>())
+                .poll();
+        return handler != null ? handler : HandlerClasses.instantiate(HandlerClasses.load(function, loader), clients);
     }
 }
