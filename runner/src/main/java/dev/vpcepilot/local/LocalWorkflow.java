@@ -13,6 +13,7 @@ import dev.vpcepilot.local.asl.TimeScale;
 import dev.vpcepilot.local.asl.UnsupportedDefinitionException;
 import dev.vpcepilot.local.lambda.HandlerClasses;
 import dev.vpcepilot.local.lambda.LambdaTaskInvoker;
+import dev.vpcepilot.local.s3.S3ObjectStore;
 import dev.vpcepilot.local.template.LocalFunction;
 import dev.vpcepilot.local.template.LocalStateMachine;
 import dev.vpcepilot.local.template.SamTemplate;
@@ -38,7 +39,8 @@ import java.util.function.Consumer;
  * {@code DefinitionSubstitutions}, and refuses, before anything runs, a definition that uses what the runner does
  * not implement ({@link UnsupportedDefinitionException}) or names handlers that cannot run in-process. Each
  * {@link #run} is one execution with its own warm handler instances; runs may happen concurrently, on one
- * instance or several. {@link #close()} closes the SDK clients.
+ * instance or several. Distributed Maps read their items from and write their results to the endpoint's S3
+ * ({@link S3ObjectStore}). {@link #close()} closes the SDK clients.
  *
  * <pre>{@code
  * try (MotoServer moto = MotoServer.start();
@@ -53,6 +55,7 @@ public final class LocalWorkflow implements AutoCloseable {
     private final LocalStateMachine stateMachine;
     private final String region;
     private final AwsClients clients;
+    private final S3ObjectStore objects;
     private final InterpreterSettings settings;
     private final ExecutionListener listener;
     private final Consumer<String> functionLog;
@@ -66,6 +69,7 @@ public final class LocalWorkflow implements AutoCloseable {
         this.functionLog = builder.functionLog;
         this.handlerLoader = builder.handlerLoader;
         this.clients = AwsClients.forEndpoint(builder.region, builder.endpoint);
+        this.objects = new S3ObjectStore(builder.endpoint, builder.region);
     }
 
     public static Builder builder(Path projectRoot) {
@@ -119,13 +123,14 @@ public final class LocalWorkflow implements AutoCloseable {
 
     @Override
     public void close() {
+        objects.close();
         clients.close();
     }
 
     private StateMachineInterpreter interpreter(InterpreterSettings runSettings) {
         LambdaTaskInvoker tasks = new LambdaTaskInvoker(stateMachine.functions(), clients, handlerLoader, functionLog,
                 runSettings.clock());
-        return new StateMachineInterpreter(stateMachine.definition(), stateMachine.arn(), tasks, runSettings);
+        return new StateMachineInterpreter(stateMachine.definition(), stateMachine.arn(), tasks, objects, runSettings);
     }
 
     /** Where the project is and how to run it; every setting has a default except the endpoint. */
@@ -185,6 +190,15 @@ public final class LocalWorkflow implements AutoCloseable {
         /** Factor for Wait states and Retry intervals: default {@code VPCE_PILOT_TIME_SCALE} or 0.02; 0 = no waiting. */
         public Builder timeScale(double factor) {
             settings = settings.withTimeScale(factor);
+            return this;
+        }
+
+        /**
+         * The most child executions a Distributed Map runs at once (default
+         * {@value InterpreterSettings#DEFAULT_MAX_CHILDREN}): the local bound of MaxConcurrency 0, "no limit".
+         */
+        public Builder maxChildren(int max) {
+            settings = settings.withMaxChildren(max);
             return this;
         }
 
@@ -257,14 +271,20 @@ public final class LocalWorkflow implements AutoCloseable {
             return new LocalWorkflow(this, check());
         }
 
+        /** The functions the Task states name, those inside Map ItemProcessors included. */
         private static Set<LocalFunction> functionsUsed(LocalStateMachine stateMachine) {
             Set<LocalFunction> used = new LinkedHashSet<>();
-            stateMachine.definition().path("States").forEach(state -> {
+            addFunctions(stateMachine.definition().path("States"), stateMachine, used);
+            return used;
+        }
+
+        private static void addFunctions(JsonNode states, LocalStateMachine stateMachine, Set<LocalFunction> used) {
+            states.forEach(state -> {
                 if ("Task".equals(state.path("Type").asText())) {
                     stateMachine.functions().resolve(state.path("Resource").asText()).ifPresent(used::add);
                 }
+                addFunctions(state.path("ItemProcessor").path("States"), stateMachine, used);
             });
-            return used;
         }
 
         private static ClassLoader defaultLoader() {

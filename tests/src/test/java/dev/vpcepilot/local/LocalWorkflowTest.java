@@ -89,11 +89,11 @@ class LocalWorkflowTest {
 
     @Test
     void refusesUnsupportedDefinitionsAndHandlersBeforeRunning() {
-        UnsupportedDefinitionException map = assertThrows(UnsupportedDefinitionException.class,
+        UnsupportedDefinitionException parallel = assertThrows(UnsupportedDefinitionException.class,
                 () -> builder("""
-                        {"StartAt": "Each", "States": {"Each": {"Type": "Map", "ItemProcessor": {}, "End": true}}}
+                        {"StartAt": "Both", "States": {"Both": {"Type": "Parallel", "Branches": [], "End": true}}}
                         """).build());
-        assertTrue(map.problems().get(0).startsWith("State \"Each\" (Map)"), map.problems().toString());
+        assertTrue(parallel.problems().get(0).startsWith("State \"Both\" (Parallel)"), parallel.problems().toString());
 
         UnsupportedDefinitionException resource = assertThrows(UnsupportedDefinitionException.class,
                 () -> builder("""
@@ -107,6 +107,16 @@ class LocalWorkflowTest {
         UnsupportedDefinitionException handler = assertThrows(UnsupportedDefinitionException.class,
                 () -> LocalWorkflow.builder(directory).endpoint(NOWHERE).check());
         assertTrue(handler.problems().get(0).contains("no public constructor taking dev.vpcepilot.aws.AwsClients"));
+
+        TestProject.write(directory, TestProject.template("Old=" + FakeHandlers.NoClientsConstructor.class.getName()),
+                """
+                {"StartAt": "Each", "States": {"Each": {"Type": "Map", "ItemProcessor": {"StartAt": "T",
+                  "States": {"T": {"Type": "Task", "Resource": "${OldArn}", "End": true}}}, "End": true}}}
+                """);
+        UnsupportedDefinitionException nested = assertThrows(UnsupportedDefinitionException.class,
+                () -> LocalWorkflow.builder(directory).endpoint(NOWHERE).check());
+        assertTrue(nested.problems().get(0).contains("no public constructor taking dev.vpcepilot.aws.AwsClients"),
+                nested.problems().toString());
     }
 
     @Test
