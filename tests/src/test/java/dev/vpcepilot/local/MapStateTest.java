@@ -150,6 +150,41 @@ class MapStateTest {
         assertEquals("States.Runtime", missing.error());
     }
 
+    /** "JSONPath states can refer to the context ($$.) from ... ItemsPath (in Map states)". */
+    @Test
+    void itemsPathMayReadTheContextObject() {
+        ExecutionResult result = new Interpreter().run("""
+                {"StartAt": "Skip", "States": {
+                  "Skip": {"Type": "Pass", "Result": "replaced", "Next": "Each"},
+                  "Each": {"Type": "Map", "ItemsPath": "$$.Execution.Input.items",
+                    "ItemProcessor": {%s, "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
+                    "End": true}}}
+                """.formatted(DISTRIBUTED), "{\"items\": [\"x\", \"y\"]}");
+        assertEquals(json("[\"x\", \"y\"]"), result.output());
+    }
+
+    /** What the CLI prints on stderr for a Map Run (each event's describe()). */
+    @Test
+    void theMapRunIsReportedInLinesAPersonCanRead() {
+        ExecutionResult result = new Interpreter().task("fn", call -> {
+            throw new StatesError("Broken", "no " + call.input().asText());
+        }).run("""
+                {"StartAt": "Each", "States": {"Each": {"Type": "Map", "Label": "L", "MaxConcurrency": 1,
+                  "ToleratedFailureCount": 5, "ItemProcessor": {%s, "StartAt": "T", "States": {
+                    "T": {"Type": "Task", "Resource": "fn", "End": true}}}, "End": true}}}
+                """.formatted(DISTRIBUTED), "[\"a\"]");
+        List<String> lines = result.events().stream()
+                .filter(e -> !(e instanceof ProgressEvent.ExecutionStarted || e instanceof ProgressEvent.StateEntered
+                        || e instanceof ProgressEvent.ExecutionSucceeded))
+                .map(ProgressEvent::describe).map(line -> line.replaceAll(UUID, "<uuid>")).toList();
+        String run = "arn:aws:states:us-east-1:123456789012:mapRun:Machine/L:<uuid>";
+        String child = "arn:aws:states:us-east-1:123456789012:execution:Machine/L:<uuid>";
+        assertEquals(List.of("map run " + run + ": 1 item, at most 1 at once",
+                "  item 0 started " + child,
+                "  item 0 FAILED " + child + ": Broken: no a",
+                "map run " + run + " SUCCEEDED: 0 succeeded, 1 failed"), lines);
+    }
+
     @Test
     void noItemsIsAnEmptyResult() {
         ExecutionResult result = new Interpreter().run("""
