@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.vpcepilot.aws.AwsClients;
+import dev.vpcepilot.handlers.FunctionSettings;
 import dev.vpcepilot.local.asl.ErrorNames;
 import dev.vpcepilot.local.asl.JsonText;
 import dev.vpcepilot.local.asl.StatesError;
@@ -31,15 +32,19 @@ public final class LambdaTaskInvoker implements TaskInvoker {
 
     private final FunctionDirectory functions;
     private final AwsClients clients;
+    private final Map<String, Map<String, String>> environments;
     private final ClassLoader loader;
     private final Consumer<String> logSink;
     private final Clock clock;
     private final Map<String, RequestStreamHandler> warm = new ConcurrentHashMap<>();
 
-    public LambdaTaskInvoker(FunctionDirectory functions, AwsClients clients, ClassLoader loader,
+    /** @param environments function logical id -> its environment variables as the template sets them */
+    public LambdaTaskInvoker(FunctionDirectory functions, AwsClients clients,
+                             Map<String, Map<String, String>> environments, ClassLoader loader,
                              Consumer<String> logSink, Clock clock) {
         this.functions = functions;
         this.clients = clients;
+        this.environments = environments;
         this.loader = loader;
         this.logSink = logSink;
         this.clock = clock;
@@ -81,7 +86,8 @@ public final class LambdaTaskInvoker implements TaskInvoker {
     private RequestStreamHandler handler(LocalFunction function) {
         RequestStreamHandler handler = warm.get(function.logicalId());
         if (handler == null) {
-            handler = HandlerClasses.instantiate(HandlerClasses.load(function, loader), clients);
+            handler = HandlerClasses.instantiate(HandlerClasses.load(function, loader), clients,
+                    new FunctionSettings(environments.getOrDefault(function.logicalId(), Map.of())));
             RequestStreamHandler raced = warm.putIfAbsent(function.logicalId(), handler);
             if (raced != null) {
                 handler = raced;
