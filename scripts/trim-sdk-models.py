@@ -37,6 +37,7 @@ OPERATIONS = {
     "ec2": [
         "CreateTags",
         "CreateVpcEndpoint",
+        "DeleteTags",
         "DeleteVpcEndpoints",
         "DescribeRouteTables",
         "DescribeVpcEndpointServices",
@@ -46,12 +47,22 @@ OPERATIONS = {
     ],
     "dynamodb": [
         "ListTables",
+        # The lease lock and the claims (dynamodb-lock-client calls the first six; the claims use Get/Put).
+        "CreateTable",
+        "DeleteItem",
+        "DescribeTable",
+        "GetItem",
+        "PutItem",
+        "Query",
+        "Scan",
+        "UpdateItem",
         # DynamoDB's operations declare endpoint discovery, so the generator needs the discovery operation too.
         "DescribeEndpoints",
     ],
     "sfn": [
         "DescribeExecution",
         "StartExecution",
+        "StopExecution",
     ],
 }
 
@@ -65,7 +76,6 @@ TEST_OPERATIONS = {
         "DescribeSubnets",
     ],
     "dynamodb": [
-        "CreateTable",
         "DescribeLimits",
     ],
     "sfn": [

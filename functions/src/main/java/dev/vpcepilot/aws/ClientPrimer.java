@@ -2,6 +2,7 @@ package dev.vpcepilot.aws;
 
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -10,6 +11,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
@@ -65,16 +67,28 @@ public final class ClientPrimer {
             primed += attempt(() -> ec2.deleteVpcEndpoints(b -> b.vpcEndpointIds("vpce-00000000")));
             primed += attempt(() -> ec2.createTags(b -> b.resources("vpce-00000000")
                     .tags(Tag.builder().key("k").value("v").build())));
+            primed += attempt(() -> ec2.deleteTags(b -> b.resources("vpce-00000000")
+                    .tags(Tag.builder().key("k").build())));
         }
         try (DynamoDbClient dynamoDb = DynamoDbClient.builder().region(r).credentialsProvider(credentials)
                 .endpointOverride(nowhere)
                 .overrideConfiguration(o -> o.addExecutionInterceptor(STOP_BEFORE_TRANSMISSION)).build()) {
             primed += attempt(() -> dynamoDb.listTables(b -> b.exclusiveStartTableName("t")));
+            // The lease lock and the claims: conditional writes and consistent reads of the lock table.
+            Map<String, AttributeValue> key = Map.of("key", AttributeValue.builder().s("k").build());
+            primed += attempt(() -> dynamoDb.getItem(b -> b.tableName("t").key(key).consistentRead(true)));
+            primed += attempt(() -> dynamoDb.putItem(b -> b.tableName("t").item(key)
+                    .conditionExpression("attribute_not_exists(#k)").expressionAttributeNames(Map.of("#k", "key"))));
+            primed += attempt(() -> dynamoDb.updateItem(b -> b.tableName("t").key(key).updateExpression("SET #v = :v")
+                    .expressionAttributeNames(Map.of("#v", "v"))
+                    .expressionAttributeValues(Map.of(":v", AttributeValue.builder().n("1").build()))));
+            primed += attempt(() -> dynamoDb.deleteItem(b -> b.tableName("t").key(key)));
         }
         try (SfnClient sfn = SfnClient.builder().region(r).credentialsProvider(credentials).endpointOverride(nowhere)
                 .overrideConfiguration(o -> o.addExecutionInterceptor(STOP_BEFORE_TRANSMISSION)).build()) {
-            primed += attempt(() -> sfn.describeExecution(b -> b.executionArn("arn:aws:states:" + region
-                    + ":000000000000:execution:priming:priming")));
+            String execution = "arn:aws:states:" + region + ":000000000000:execution:priming:priming";
+            primed += attempt(() -> sfn.describeExecution(b -> b.executionArn(execution)));
+            primed += attempt(() -> sfn.stopExecution(b -> b.executionArn(execution).cause("priming")));
         }
         return primed;
     }

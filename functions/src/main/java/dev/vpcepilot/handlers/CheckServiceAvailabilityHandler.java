@@ -3,11 +3,15 @@ package dev.vpcepilot.handlers;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vpcepilot.aws.AwsClients;
+import dev.vpcepilot.aws.Regions;
 import dev.vpcepilot.model.ValidatedRequest;
 import dev.vpcepilot.service.InputValidator;
 import dev.vpcepilot.service.ServiceAvailabilityChecker;
 
-/** Step 1: validates the execution input (InvalidInput), then checks the service is offered as a Gateway. */
+/**
+ * Step 1: checks the region exists and validates the execution input (InvalidInput), then checks the service is
+ * offered as a Gateway, before anything else calls AWS.
+ */
 public final class CheckServiceAvailabilityHandler extends JsonStepHandler<JsonNode, ValidatedRequest> {
 
     private final InputValidator validator;
@@ -16,6 +20,10 @@ public final class CheckServiceAvailabilityHandler extends JsonStepHandler<JsonN
 
     public CheckServiceAvailabilityHandler() {
         this(SharedClients.get());
+    }
+
+    public CheckServiceAvailabilityHandler(AwsClients clients, FunctionSettings settings) {
+        this(clients);
     }
 
     public CheckServiceAvailabilityHandler(AwsClients clients) {
@@ -31,10 +39,11 @@ public final class CheckServiceAvailabilityHandler extends JsonStepHandler<JsonN
 
     @Override
     protected ValidatedRequest handle(JsonNode input, Context context) {
+        Regions.require(region, "The workflow's region");
         InputValidator.Input valid = validator.validate(input);
         String type = checker.requireGateway(valid.serviceName());
         log(context, "Service " + valid.serviceName() + " is offered as " + type);
         return new ValidatedRequest(region, valid.serviceName(), type, valid.vpcId(), valid.routeTableIds(),
-                valid.policyDocument(), valid.tags(), valid.cleanup());
+                valid.policyDocument(), valid.tags(), valid.cleanup(), valid.release(), valid.customResource());
     }
 }

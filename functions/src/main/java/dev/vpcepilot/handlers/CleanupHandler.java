@@ -2,34 +2,62 @@ package dev.vpcepilot.handlers;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import dev.vpcepilot.aws.AwsClients;
-import dev.vpcepilot.errors.InvalidInput;
 import dev.vpcepilot.model.CleanupResult;
-import dev.vpcepilot.service.EndpointCleaner;
+import dev.vpcepilot.model.ServingState;
+import dev.vpcepilot.sharing.Claimant;
+import dev.vpcepilot.sharing.Scope;
+import dev.vpcepilot.sharing.SharedEndpoints;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
-import software.amazon.awssdk.services.ec2.Ec2Client;
-
-/** Step 5 (optional): deletes the endpoint if, and only if, this tool owns it. */
+/**
+ * Step 5 (cleanup: true), "try it and leave no trace": releases the run's claim under the VPC's lock; what the run
+ * created goes unless someone claimed it meanwhile (then it stays, and the result says for whom). An endpoint the
+ * run only reused is never deleted by it.
+ */
 public final class CleanupHandler extends JsonStepHandler<CleanupHandler.Input, CleanupResult> {
 
-    public record Input(String vpcEndpointId) {
+    public record Input(String serviceName, String vpcId, String executionId, ServingState endpoint) {
     }
 
-    private final Ec2Client ec2;
+    private final AwsClients clients;
+    private final String lockTable;
 
     public CleanupHandler() {
-        this(SharedClients.get());
+        this(SharedClients.get(), FunctionSettings.fromEnvironment());
     }
 
-    public CleanupHandler(AwsClients clients) {
+    public CleanupHandler(AwsClients clients, FunctionSettings settings) {
         super(Input.class);
-        this.ec2 = clients.ec2();
+        this.clients = clients;
+        this.lockTable = settings.lockTable();
     }
 
     @Override
     protected CleanupResult handle(Input input, Context context) {
-        if (input.vpcEndpointId() == null || !input.vpcEndpointId().startsWith("vpce-")) {
-            throw new InvalidInput("Cleanup needs a vpcEndpointId ('vpce-...'), got " + input.vpcEndpointId());
+        SharedEndpoints endpoints = SharedEndpoints.forTable(clients.ec2(), clients.dynamoDb(), lockTable,
+                input.executionId(), m -> log(context, m));
+        SharedEndpoints.Released released = endpoints.cleanup(
+                Scope.of(input.executionId(), input.vpcId(), input.serviceName()), input.executionId());
+        List<String> created = input.endpoint().endpoints().stream().filter(ServingState.Endpoint::created)
+                .map(ServingState.Endpoint::vpcEndpointId).toList();
+        List<String> sentences = new ArrayList<>();
+        if (!released.deleted().isEmpty()) {
+            sentences.add("Deleted " + String.join(", ", released.deleted()) + ".");
         }
-        return new EndpointCleaner(ec2, m -> log(context, m)).deleteIfOwned(input.vpcEndpointId());
+        released.keptFor().forEach((id, claimants) -> sentences.add(id + " stays: it is claimed by "
+                + String.join(", ", claimants.stream().map(c -> new Claimant(c).describe()).toList()) + "."));
+        input.endpoint().endpoints().stream().filter(e -> !e.created())
+                .filter(e -> !released.deleted().contains(e.vpcEndpointId()))
+                .filter(e -> !released.keptFor().containsKey(e.vpcEndpointId()))
+                .forEach(e -> sentences.add(e.vpcEndpointId() + " was left in place: this run did not create it"
+                        + (e.owned() ? "." : " (vpce-pilot did not create it).")));
+        boolean cleanedUp = released.deleted().containsAll(created) && !created.isEmpty();
+        if (sentences.isEmpty()) {
+            sentences.add("Nothing to clean up: the run's claim is released.");
+        }
+        return new CleanupResult(cleanedUp, input.endpoint().vpcEndpointId(), String.join(" ", sentences),
+                released.deleted(), Map.copyOf(released.keptFor()));
     }
 }

@@ -8,6 +8,7 @@ import dev.vpcepilot.hook.HookAnswer;
 import dev.vpcepilot.hook.RetryingHttpClient;
 import dev.vpcepilot.hook.StepFunctionsWorkflowRunner;
 import dev.vpcepilot.hook.WorkflowRunner;
+import dev.vpcepilot.sharing.SharedEndpoints;
 import java.time.Duration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -29,19 +30,22 @@ public final class CloudFormationHookHandler extends AbstractCustomResourceHandl
     private final Duration maxWait;
 
     public CloudFormationHookHandler() {
-        this(SharedClients.get(), new StepFunctionsWorkflowRunner(SharedClients.get().sfn(),
-                requiredEnv("STATE_MACHINE_ARN"), Duration.ofSeconds(2)),
+        this(SharedClients.get(), FunctionSettings.fromEnvironment(), new StepFunctionsWorkflowRunner(
+                SharedClients.get().sfn(), requiredEnv("STATE_MACHINE_ARN"), Duration.ofSeconds(2)),
                 Duration.ofSeconds(Long.parseLong(envOr("HOOK_TIMEOUT_SECONDS", "600"))),
                 "See the state machine's execution history and the log group " + envOr("STATE_MACHINE_LOG_GROUP",
                         "of the state machine") + ".",
                 UrlConnectionHttpClient.create());
     }
 
-    public CloudFormationHookHandler(AwsClients clients, WorkflowRunner workflow, Duration maxWait, String logHint,
-                                     SdkHttpClient responseHttpClient) {
+    public CloudFormationHookHandler(AwsClients clients, FunctionSettings settings, WorkflowRunner workflow,
+                                     Duration maxWait, String logHint, SdkHttpClient responseHttpClient) {
         super(new RetryingHttpClient(responseHttpClient));
         this.maxWait = maxWait;
-        this.hook = new EndpointHook(workflow, clients.ec2(), logHint, System.err::println);
+        String lockTable = settings.lockTable();
+        this.hook = new EndpointHook(workflow, clients.ec2(), owner -> SharedEndpoints.forTable(clients.ec2(),
+                clients.dynamoDb(), lockTable, owner, System.err::println), clients.region(), logHint,
+                System.err::println);
     }
 
     @Override

@@ -2,36 +2,47 @@ package dev.vpcepilot.handlers;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import dev.vpcepilot.aws.AwsClients;
-import dev.vpcepilot.model.EndpointState;
-import dev.vpcepilot.service.EndpointManager;
-import java.time.Clock;
+import dev.vpcepilot.model.ServingState;
+import dev.vpcepilot.service.InputValidator;
+import dev.vpcepilot.sharing.PolicyWish;
+import dev.vpcepilot.sharing.Scope;
+import dev.vpcepilot.sharing.SharedEndpoints;
+import dev.vpcepilot.sharing.SharingRules;
 import java.util.List;
 import java.util.Map;
 
-import software.amazon.awssdk.services.ec2.Ec2Client;
-
-/** Step 3: reuse or create the endpoint, then converge duplicates. */
-public final class CreateEndpointHandler extends JsonStepHandler<CreateEndpointHandler.Input, EndpointState> {
+/** Step 3: reuse-or-create under the VPC's lock (SharedEndpoints.ensure), recording the run's claim. */
+public final class CreateEndpointHandler extends JsonStepHandler<CreateEndpointHandler.Input, ServingState> {
 
     public record Input(String serviceName, String vpcId, List<String> routeTableIds, String policyDocument,
-                        Map<String, String> tags, String executionId) {
+                        Map<String, String> tags, boolean cleanup, InputValidator.CustomResource customResource,
+                        String executionId) {
     }
 
-    private final Ec2Client ec2;
+    private final AwsClients clients;
+    private final String lockTable;
 
     public CreateEndpointHandler() {
-        this(SharedClients.get());
+        this(SharedClients.get(), FunctionSettings.fromEnvironment());
     }
 
-    public CreateEndpointHandler(AwsClients clients) {
+    public CreateEndpointHandler(AwsClients clients, FunctionSettings settings) {
         super(Input.class);
-        this.ec2 = clients.ec2();
+        this.clients = clients;
+        this.lockTable = settings.lockTable();
     }
 
     @Override
-    protected EndpointState handle(Input input, Context context) {
-        EndpointManager manager = new EndpointManager(ec2, Clock.systemUTC(), m -> log(context, m));
-        return manager.ensure(new EndpointManager.Request(input.serviceName(), input.vpcId(), input.routeTableIds(),
-                input.policyDocument(), input.tags() == null ? Map.of() : input.tags(), input.executionId()));
+    protected ServingState handle(Input input, Context context) {
+        SharedEndpoints endpoints = SharedEndpoints.forTable(clients.ec2(), clients.dynamoDb(), lockTable,
+                input.executionId(), m -> log(context, m));
+        ServingState served = endpoints.ensure(new SharingRules.Request(
+                Scope.of(input.executionId(), input.vpcId(), input.serviceName()),
+                Requesters.of(input.cleanup(), input.customResource(), input.executionId()), input.executionId(),
+                input.routeTableIds(), PolicyWish.of(input.policyDocument()), input.tags()));
+        log(context, "Serving " + input.routeTableIds() + " with " + served.endpoints().stream()
+                .map(e -> e.vpcEndpointId() + (e.created() ? " (created)" : e.owned() ? " (reused)" : " (foreign)"))
+                .toList());
+        return served;
     }
 }

@@ -2,11 +2,12 @@ package dev.vpcepilot.handlers;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import dev.vpcepilot.aws.AwsClients;
-import dev.vpcepilot.model.EndpointState;
+import dev.vpcepilot.model.ServingState;
 import dev.vpcepilot.service.EndpointStatusReader;
+import java.time.Clock;
 
-/** The wait loop's check: the endpoint's state now, and one more check counted. */
-public final class GetEndpointStatusHandler extends JsonStepHandler<EndpointState, EndpointState> {
+/** The wait loop's check: the serving endpoints' states now, and one more check counted. */
+public final class GetEndpointStatusHandler extends JsonStepHandler<ServingState, ServingState> {
 
     private final EndpointStatusReader reader;
 
@@ -14,19 +15,24 @@ public final class GetEndpointStatusHandler extends JsonStepHandler<EndpointStat
         this(SharedClients.get());
     }
 
+    public GetEndpointStatusHandler(AwsClients clients, FunctionSettings settings) {
+        this(clients);
+    }
+
     public GetEndpointStatusHandler(AwsClients clients) {
-        this(new EndpointStatusReader(clients.ec2()));
+        this(new EndpointStatusReader(clients.ec2(), Clock.systemUTC()));
     }
 
     GetEndpointStatusHandler(EndpointStatusReader reader) {
-        super(EndpointState.class);
+        super(ServingState.class);
         this.reader = reader;
     }
 
     @Override
-    protected EndpointState handle(EndpointState input, Context context) {
-        EndpointState now = reader.refresh(input);
-        log(context, now.vpcEndpointId() + " is " + now.state() + " (check " + now.waitAttempts() + ")");
+    protected ServingState handle(ServingState input, Context context) {
+        ServingState now = reader.refresh(input);
+        log(context, "Endpoints " + now.endpoints().stream().map(e -> e.vpcEndpointId() + " " + e.state()).toList()
+                + ": " + now.state() + " (check " + now.waitAttempts() + ")");
         return now;
     }
 }

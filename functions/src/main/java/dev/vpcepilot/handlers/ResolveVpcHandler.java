@@ -18,6 +18,10 @@ public final class ResolveVpcHandler extends JsonStepHandler<ResolveVpcHandler.I
         this(SharedClients.get());
     }
 
+    public ResolveVpcHandler(AwsClients clients, FunctionSettings settings) {
+        this(clients);
+    }
+
     public ResolveVpcHandler(AwsClients clients) {
         this(new VpcResolver(clients.ec2()));
     }

@@ -4,28 +4,33 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vpcepilot.aws.AwsClients;
 import dev.vpcepilot.model.FailureReport;
-import dev.vpcepilot.service.EndpointCleaner;
 import dev.vpcepilot.service.FailureDescriber;
+import dev.vpcepilot.sharing.Scope;
+import dev.vpcepilot.sharing.SharedEndpoints;
+import java.util.LinkedHashMap;
 import java.util.List;
-
-import software.amazon.awssdk.services.ec2.Ec2Client;
+import java.util.Map;
 
 /**
- * The failure path: deletes what this execution created (owned endpoints tagged with its execution id; an
- * endpoint it reused is never touched), then names the error for the final Fail state. Receives the whole
- * execution state: {@code execution}, {@code error} and, once the VPC was resolved, {@code vpc}.
+ * The failure path: a failed run undoes exactly what it did (SharedEndpoints.rollback, under the VPC's lock):
+ * its claim goes, what it created goes unless someone claimed it meanwhile, route tables it added leave again
+ * unless claimed, policies it changed are put back; then it names the error for the final Fail state. Receives the
+ * whole execution state: {@code execution}, {@code error}, and once resolved {@code request}, {@code vpc},
+ * {@code endpoint}.
  */
 public final class RollbackHandler extends JsonStepHandler<JsonNode, FailureReport> {
 
-    private final Ec2Client ec2;
+    private final AwsClients clients;
+    private final String lockTable;
 
     public RollbackHandler() {
-        this(SharedClients.get());
+        this(SharedClients.get(), FunctionSettings.fromEnvironment());
     }
 
-    public RollbackHandler(AwsClients clients) {
+    public RollbackHandler(AwsClients clients, FunctionSettings settings) {
         super(JsonNode.class);
-        this.ec2 = clients.ec2();
+        this.clients = clients;
+        this.lockTable = settings.lockTable();
     }
 
     @Override
@@ -35,9 +40,19 @@ public final class RollbackHandler extends JsonStepHandler<JsonNode, FailureRepo
                 error.path("Error").asText(null), error.path("Cause").asText(null));
         List<String> rolledBack = List.of();
         String executionId = state.path("execution").asText(null);
-        // Nothing can have been created before the VPC was resolved: skip the lookup (and any AWS call) then.
-        if (executionId != null && state.hasNonNull("vpc")) {
-            rolledBack = new EndpointCleaner(ec2, m -> log(context, m)).deleteCreatedBy(executionId);
+        String vpcId = state.path("vpc").path("vpcId").asText(null);
+        String serviceName = state.path("request").path("serviceName").asText(null);
+        // Nothing can have been created or claimed before the VPC was resolved: no lock, no AWS call then.
+        if (executionId != null && vpcId != null && serviceName != null && !state.path("request").path("release")
+                .asBoolean(false)) {
+            Map<String, String> previousPolicies = new LinkedHashMap<>();
+            state.path("endpoint").path("previousPolicies").fields()
+                    .forEachRemaining(e -> previousPolicies.put(e.getKey(), e.getValue().isNull() ? null
+                            : e.getValue().asText()));
+            SharedEndpoints endpoints = SharedEndpoints.forTable(clients.ec2(), clients.dynamoDb(), lockTable,
+                    executionId, m -> log(context, m));
+            rolledBack = endpoints.rollback(Scope.of(executionId, vpcId, serviceName), executionId, previousPolicies)
+                    .deleted();
         }
         String cause = rolledBack.isEmpty() ? described.cause()
                 : described.cause() + " Rolled back " + String.join(", ", rolledBack) + ", created by this execution.";

@@ -2,13 +2,23 @@ package dev.vpcepilot.handlers;
 
 import dev.vpcepilot.aws.ClientPrimer;
 import dev.vpcepilot.json.Json;
-import dev.vpcepilot.model.EndpointState;
+import dev.vpcepilot.model.ServingState;
 import dev.vpcepilot.model.FailureReport;
 import dev.vpcepilot.model.ResolvedVpc;
 import dev.vpcepilot.model.ValidatedRequest;
 import dev.vpcepilot.model.Verification;
 import dev.vpcepilot.service.InputValidator;
+import dev.vpcepilot.sharing.ClaimsDocument;
+import dev.vpcepilot.sharing.Claimant;
+import dev.vpcepilot.sharing.ObservedEndpoint;
+import dev.vpcepilot.sharing.PolicyWish;
+import dev.vpcepilot.sharing.Scope;
+import dev.vpcepilot.sharing.SharedEndpoints;
+import dev.vpcepilot.sharing.SharingRules;
+import dev.vpcepilot.sharing.VpcObservation;
+import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import org.crac.Context;
 import org.crac.Core;
@@ -48,24 +58,47 @@ final class SnapStartPriming implements Resource {
             new InputValidator("us-east-1").validate(Json.MAPPER.readTree(
                     "{\"vpcId\":\"vpc-0123456789abcdef0\",\"routeTableIds\":[\"rtb-0123456789abcdef0\"],"
                             + "\"tags\":{\"k\":\"v\"},\"cleanup\":false,"
-                            + "\"policyDocument\":{\"Statement\":[]}}"));
+                            + "\"policyDocument\":{\"Statement\":[{\"Effect\":\"Allow\"}]}}"));
             roundTrip(new ValidatedRequest("us-east-1", "com.amazonaws.us-east-1.dynamodb", "Gateway", null, null,
-                    null, Map.of(), false), ValidatedRequest.class);
+                    null, Map.of(), false, false, new InputValidator.CustomResource("s", "l")), ValidatedRequest.class);
             roundTrip(new ResolvedVpc("vpc-00000000", true, List.of("rtb-00000000"),
                     Map.of("rtb-00000000", Map.of("pl-00000000", "vpce-00000000"))), ResolvedVpc.class);
-            roundTrip(new EndpointState("vpce-00000000", true, true, true, "available", List.of("rtb-00000000"), 0),
-                    EndpointState.class);
-            roundTrip(new Verification(true, true, "pl-00000000", List.of("rtb-00000000"), true, 0),
-                    Verification.class);
+            ServingState serving = ServingState.of(List.of(new ServingState.Endpoint("vpce-00000000", true, true,
+                    true, "available", List.of("rtb-00000000"), "2026-01-01T00:00:00Z")), Map.of());
+            roundTrip(serving, ServingState.class);
+            roundTrip(new Verification(true, true, "pl-00000000", "vpce-00000000", true,
+                    List.of(new SharedEndpoints.EndpointReport("vpce-00000000", true, true, List.of("rtb-00000000"))),
+                    List.of("standing"), List.of("rtb-00000000"), 0), Verification.class);
             roundTrip(new FailureReport("InvalidInput", "cause", List.of()), FailureReport.class);
-            roundTrip(new CreateEndpointHandler.Input("s", "vpc-00000000", List.of(), null, Map.of(), "e"),
-                    CreateEndpointHandler.Input.class);
-            roundTrip(new VerifyEndpointHandler.Input("s", null, null), VerifyEndpointHandler.Input.class);
+            roundTrip(new CreateEndpointHandler.Input("s", "vpc-00000000", List.of(), null, Map.of(), false, null,
+                    "e"), CreateEndpointHandler.Input.class);
+            roundTrip(new VerifyEndpointHandler.Input("s", "vpc-00000000", List.of(), false, null, "e"),
+                    VerifyEndpointHandler.Input.class);
             roundTrip(new ResolveVpcHandler.Input(null, null), ResolveVpcHandler.Input.class);
-            roundTrip(new CleanupHandler.Input("vpce-00000000"), CleanupHandler.Input.class);
+            roundTrip(new CleanupHandler.Input("s", "vpc-00000000", "e", serving), CleanupHandler.Input.class);
+            roundTrip(new ReleaseHandler.Input("s", "vpc-00000000", List.of(), "e"), ReleaseHandler.Input.class);
+            primeSharingRules();
         } catch (java.io.IOException e) {
             throw new IllegalStateException("JSON priming failed", e);
         }
+    }
+
+    /** Runs the sharing rules once on a made-up VPC, and the claims document through JSON. */
+    private static void primeSharingRules() throws java.io.IOException {
+        Instant now = Instant.parse("2026-01-01T00:00:00Z");
+        Scope scope = new Scope("000000000000", "us-east-1", "vpc-00000000", "com.amazonaws.us-east-1.dynamodb");
+        VpcObservation world = new VpcObservation(List.of(new ObservedEndpoint("vpce-00000000", "available", true,
+                List.of("rtb-00000000"), null, Map.of(), "e", now)),
+                Map.of("rtb-00000000", new VpcObservation.Route("pl-00000000", "vpce-00000000")),
+                Set.of("rtb-00000000", "rtb-00000001"));
+        ClaimsDocument claims = ClaimsDocument.empty().withClaim(Claimant.STANDING,
+                ClaimsDocument.Claim.of(List.of("rtb-00000000"), "e", now.toString(), now.toString()));
+        SharingRules.planEnsure(world, claims, new SharingRules.Request(scope, Claimant.STANDING, "e",
+                List.of("rtb-00000000", "rtb-00000001"), PolicyWish.NONE, Map.of()), now);
+        SharingRules.coverage(world, List.of("rtb-00000000"));
+        SharingRules.planRelease(world, claims.withoutClaim(Claimant.STANDING),
+                SharingRules.Releaser.claimant(Set.of("rtb-00000000")), now);
+        roundTrip(claims, ClaimsDocument.class);
     }
 
     private static <T> void roundTrip(T value, Class<T> type) throws java.io.IOException {

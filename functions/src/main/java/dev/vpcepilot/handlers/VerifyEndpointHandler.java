@@ -2,37 +2,53 @@ package dev.vpcepilot.handlers;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import dev.vpcepilot.aws.AwsClients;
-import dev.vpcepilot.model.EndpointState;
-import dev.vpcepilot.model.ResolvedVpc;
 import dev.vpcepilot.model.Verification;
-import dev.vpcepilot.service.EndpointVerifier;
+import dev.vpcepilot.service.InputValidator;
+import dev.vpcepilot.service.ListTablesProbe;
+import dev.vpcepilot.sharing.Scope;
+import dev.vpcepilot.sharing.SharedEndpoints;
+import java.util.List;
+import java.util.TreeSet;
 
-/** Step 4: the prefix-list routes are in place and DynamoDB answers. */
+/**
+ * Step 4: DynamoDB answers (ListTables), then, under the VPC's lock, every requested route table routes to an
+ * available endpoint, and the requester's claim is recorded: what the run reports is true when reported.
+ */
 public final class VerifyEndpointHandler extends JsonStepHandler<VerifyEndpointHandler.Input, Verification> {
 
-    public record Input(String serviceName, EndpointState endpoint, ResolvedVpc vpc) {
+    public record Input(String serviceName, String vpcId, List<String> routeTableIds, boolean cleanup,
+                        InputValidator.CustomResource customResource, String executionId) {
     }
 
-    private final EndpointVerifier verifier;
+    private final AwsClients clients;
+    private final String lockTable;
 
     public VerifyEndpointHandler() {
-        this(SharedClients.get());
+        this(SharedClients.get(), FunctionSettings.fromEnvironment());
     }
 
-    public VerifyEndpointHandler(AwsClients clients) {
-        this(new EndpointVerifier(clients.ec2(), clients.dynamoDb()));
-    }
-
-    VerifyEndpointHandler(EndpointVerifier verifier) {
+    public VerifyEndpointHandler(AwsClients clients, FunctionSettings settings) {
         super(Input.class);
-        this.verifier = verifier;
+        this.clients = clients;
+        this.lockTable = settings.lockTable();
     }
 
     @Override
     protected Verification handle(Input input, Context context) {
-        Verification result = verifier.verify(input.endpoint(), input.vpc());
-        log(context, "Verified " + input.endpoint().vpcEndpointId() + ": prefix list " + result.prefixListId()
-                + " routed in " + result.checkedRouteTableIds() + ", ListTables saw " + result.tableCount() + " tables");
-        return result;
+        int tables = new ListTablesProbe(clients.dynamoDb()).countTables();
+        SharedEndpoints endpoints = SharedEndpoints.forTable(clients.ec2(), clients.dynamoDb(), lockTable,
+                input.executionId(), m -> log(context, m));
+        SharedEndpoints.Committed committed = endpoints.commit(
+                Scope.of(input.executionId(), input.vpcId(), input.serviceName()),
+                Requesters.of(input.cleanup(), input.customResource(), input.executionId()), input.executionId(),
+                input.routeTableIds());
+        List<SharedEndpoints.EndpointReport> serving = committed.endpoints();
+        TreeSet<String> prefixLists = new TreeSet<>(committed.coverage().prefixLists().values());
+        log(context, "Verified " + committed.coverage().servedBy() + ", prefix list " + prefixLists
+                + ", ListTables saw " + tables + " tables; claims " + committed.claimants());
+        return new Verification(true, true, prefixLists.isEmpty() ? null : prefixLists.first(),
+                serving.size() == 1 ? serving.get(0).vpcEndpointId() : null,
+                serving.stream().allMatch(SharedEndpoints.EndpointReport::owned), serving, committed.claimants(),
+                input.routeTableIds(), tables);
     }
 }

@@ -3,47 +3,73 @@ package dev.vpcepilot.hook;
 import com.amazonaws.services.lambda.runtime.events.CloudFormationCustomResourceEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vpcepilot.aws.AwsCalls;
+import dev.vpcepilot.errors.InvalidInput;
 import dev.vpcepilot.errors.WorkflowError;
-import dev.vpcepilot.model.CleanupResult;
-import dev.vpcepilot.service.EndpointCleaner;
+import dev.vpcepilot.service.EndpointLookup;
 import dev.vpcepilot.service.FailureDescriber;
-import dev.vpcepilot.service.Ownership;
+import dev.vpcepilot.service.InputValidator;
+import dev.vpcepilot.service.VpcResolver;
+import dev.vpcepilot.sharing.Claimant;
+import dev.vpcepilot.sharing.PolicyWish;
+import dev.vpcepilot.sharing.Scope;
+import dev.vpcepilot.sharing.SharedEndpoints;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
 
 /**
- * The {@code Custom::DynamoDbVpcEndpoint} lifecycle (design.md section 5). Create and Update run the workflow;
- * Delete deletes the endpoint only if it was created for this very resource. Never throws: every path ends in
- * an answer for CloudFormation, and the physical-id rules are kept here in one place:
+ * The {@code Custom::DynamoDbVpcEndpoint} lifecycle (design.md section 5). Create and Update run the workflow with
+ * the resource's claim (its stack and logical id); Delete releases that claim, and the endpoint goes only when
+ * nobody else claims its route tables (SharedEndpoints, SharingRules). Never throws: every path ends in an answer
+ * for CloudFormation, and the physical-id rules are kept here in one place:
  * <ul>
- *   <li>Create: the endpoint id; when it fails, a marker ({@value #FAILED_CREATE_PREFIX}execution-name) that the
- *       later Delete recognises: it removes whatever that failed execution may have left, nothing else.</li>
- *   <li>Update: the id of the endpoint the workflow converged on: the same one unless the VPC or the service
- *       changed (CloudFormation then deletes the old one); on every failure, the event's id.</li>
+ *   <li>Create: the ids of the endpoints serving the route tables (one id, or several joined by commas when an
+ *       endpoint vpce-pilot did not create serves some); when it fails, a marker
+ *       ({@value #FAILED_CREATE_PREFIX}execution-name) that the later Delete recognises: it undoes what that
+ *       execution left for this very stack and logical id, nothing else.</li>
+ *   <li>Update: the serving endpoints' ids, the same unless the VPC, the service or the route tables changed
+ *       which endpoints serve (CloudFormation then deletes the old id: that Delete releases nothing the Update moved);
+ *       on every failure, the event's id.</li>
  *   <li>Delete: never changes the id; an endpoint already gone is a success.</li>
+ *   <li>Past the time bound: the execution is stopped and what it did is undone before FAILED is answered, so
+ *       nothing is left behind for an answer CloudFormation takes as a failure.</li>
  * </ul>
  */
 public final class EndpointHook {
 
     public static final String FAILED_CREATE_PREFIX = "vpce-pilot-failed-create:";
 
+    /** What the hook needs of the endpoints: the shared coordinator for a given owner. */
+    public interface Endpoints {
+        SharedEndpoints forOwner(String owner);
+    }
+
     private final WorkflowRunner workflow;
     private final Ec2Client ec2;
+    private final Endpoints endpoints;
+    private final String region;
     private final String logHint;
     private final Consumer<String> log;
 
     /**
+     * @param region  the region the hook (and the state machine) runs in
      * @param logHint where a person finds the details, e.g. the state machine's log group (goes into reasons)
      */
-    public EndpointHook(WorkflowRunner workflow, Ec2Client ec2, String logHint, Consumer<String> log) {
+    public EndpointHook(WorkflowRunner workflow, Ec2Client ec2, Endpoints endpoints, String region, String logHint,
+                        Consumer<String> log) {
         this.workflow = workflow;
         this.ec2 = ec2;
+        this.endpoints = endpoints;
+        this.region = region;
         this.logHint = logHint;
         this.log = log;
     }
@@ -67,68 +93,203 @@ public final class EndpointHook {
     }
 
     /**
-     * Create and Update: run the workflow for the properties. On success the id is the endpoint the workflow
-     * converged on: the same one unless the VPC or the service changed (or the endpoint was deleted behind
-     * CloudFormation's back), in which case CloudFormation deletes the old one. On failure the id is
+     * Create and Update: run the workflow for the properties, claiming for this resource. On failure the id is
      * {@code failureId}: the marker for a Create, the event's id for an Update.
      */
     private HookAnswer runWorkflow(CloudFormationCustomResourceEvent event, Duration budget, String failureId) {
         ObjectNode input;
         try {
-            input = ResourceProperties.toExecutionInput(event.getResourceProperties());
+            input = executionInput(event);
         } catch (WorkflowError e) {
             return HookAnswer.failed(failureId, e.errorName() + ": " + e.getMessage());
         }
-        WorkflowRunner.Outcome outcome = workflow.run(executionName(event), input, budget);
+        String name = executionName(event);
+        WorkflowRunner.Outcome outcome = workflow.run(name, input, budget);
+        if (outcome.status() == WorkflowRunner.Status.TIMED_OUT) {
+            return timedOut(event, outcome, input, failureId);
+        }
         if (outcome.status() != WorkflowRunner.Status.SUCCEEDED) {
             return HookAnswer.failed(failureId, failureReason(event.getRequestType(), outcome));
         }
         JsonNode output = outcome.output();
-        String endpointId = output.path("vpcEndpointId").asText();
-        if (output.path("created").asBoolean(false)) {
-            tagForResource(endpointId, event);
+        List<String> ids = servingIds(output);
+        if ("Update".equals(event.getRequestType()) && tagsChanged(event) && !allHeld(output)) {
+            return HookAnswer.failed(failureId, "Update failed: the Tags changed, but the route tables are served by "
+                    + "endpoints this resource does not hold (" + output.path("endpoints") + "; claims "
+                    + output.path("claims") + "): only the claimant an endpoint was created for may change its tags. "
+                    + "(execution " + outcome.executionArn() + ")");
         }
-        return HookAnswer.success(endpointId, successReason(output, outcome), data(output));
+        return HookAnswer.success(String.join(",", ids), successReason(output, outcome), data(output));
+    }
+
+    /** The execution input: the properties, this resource as the claimant, and the declarative parts made explicit. */
+    private ObjectNode executionInput(CloudFormationCustomResourceEvent event) {
+        ObjectNode input = ResourceProperties.toExecutionInput(event.getResourceProperties());
+        if (event.getStackId() == null || event.getLogicalResourceId() == null) {
+            throw new InvalidInput("The request lacks StackId or LogicalResourceId.");
+        }
+        ObjectNode customResource = input.putObject("customResource");
+        customResource.put("stackId", event.getStackId());
+        customResource.put("logicalResourceId", event.getLogicalResourceId());
+        // A template's Tags are the endpoint's user tags: removing them from the template removes them.
+        if (!input.has("tags")) {
+            input.putObject("tags");
+        }
+        // Removing PolicyDocument from the template puts AWS's default back (EC2 ResetPolicy), as the template says.
+        if ("Update".equals(event.getRequestType()) && !input.has("policyDocument")
+                && ResourceProperties.text(event.getOldResourceProperties(), "PolicyDocument") != null) {
+            input.put("policyDocument", PolicyWish.DEFAULT_KEYWORD);
+        }
+        return input;
+    }
+
+    /**
+     * The time bound passed: stop the execution, then undo what it did (under the VPC's lock, refusing its later
+     * writes), so that a FAILED answer never leaves an endpoint behind.
+     */
+    private HookAnswer timedOut(CloudFormationCustomResourceEvent event, WorkflowRunner.Outcome outcome,
+                                ObjectNode input, String failureId) {
+        workflow.stop(outcome.executionArn(), "The custom resource answered FAILED after its time bound.");
+        List<String> undone = List.of();
+        Optional<Scope> scope = scopeOf(input);
+        if (scope.isPresent()) {
+            undone = coordinator(event).cancel(scope.get(), outcome.executionArn(), claimant(event)).deleted();
+        }
+        return HookAnswer.failed(failureId, event.getRequestType() + " failed: the execution " + outcome.executionArn()
+                + " " + outcome.cause() + "; it was stopped" + (undone.isEmpty() ? "" : " and " + undone
+                + " deleted") + ". " + logHint);
     }
 
     private HookAnswer delete(CloudFormationCustomResourceEvent event) {
         String id = event.getPhysicalResourceId();
-        EndpointCleaner cleaner = new EndpointCleaner(ec2, log);
         if (id == null || id.isBlank()) {
             return HookAnswer.success(id, "Nothing to delete.", Map.of());
         }
         if (id.startsWith(FAILED_CREATE_PREFIX)) {
             String failedExecution = workflow.executionArn(id.substring(FAILED_CREATE_PREFIX.length()));
-            List<String> removed = cleaner.deleteCreatedBy(failedExecution);
-            return HookAnswer.success(id, removed.isEmpty() ? "The Create had failed; nothing was left to delete."
-                    : "The Create had failed; deleted what its execution left: " + removed + ".", Map.of());
+            Optional<JsonNode> failedInput = workflow.input(failedExecution);
+            if (failedInput.isEmpty()) {
+                return HookAnswer.success(id, "The Create had failed before its execution started; nothing to undo.",
+                        Map.of());
+            }
+            if (!isFor(failedInput.get(), event)) {
+                log.accept("Marker " + id + " names an execution of another resource: nothing was undone");
+                return HookAnswer.success(id, "The marker names an execution that was not for this resource ("
+                        + event.getLogicalResourceId() + " of this stack); nothing was undone.", Map.of());
+            }
+            Optional<Scope> scope = scopeOf(failedInput.get());
+            if (scope.isEmpty()) {
+                return HookAnswer.success(id, "The Create had failed before a VPC was resolved; nothing to undo.",
+                        Map.of());
+            }
+            SharedEndpoints.Released undone = coordinator(event).cancel(scope.get(), failedExecution, claimant(event));
+            return HookAnswer.success(id, undone.deleted().isEmpty()
+                    ? "The Create had failed; nothing it made was left for this resource."
+                    : "The Create had failed; deleted what its execution left: " + undone.deleted() + ".", Map.of());
         }
-        if (!id.startsWith("vpce-")) {
-            return HookAnswer.success(id, id + " is not an endpoint id; nothing was deleted.", Map.of());
+        List<String> ids = Arrays.stream(id.split(",")).map(String::trim).filter(s -> s.startsWith("vpce-")).toList();
+        if (ids.isEmpty()) {
+            return HookAnswer.success(id, id + " is not an endpoint id; nothing was released.", Map.of());
         }
-        CleanupResult result = cleaner.deleteIfOwned(id, Map.of(
-                Ownership.STACK_KEY, event.getStackId(),
-                Ownership.LOGICAL_ID_KEY, event.getLogicalResourceId()));
-        return HookAnswer.success(id, result.detail(), Map.of());
+        Map<Scope, List<String>> scopes = new LinkedHashMap<>();
+        for (String endpointId : ids) {
+            EndpointLookup.find(ec2, endpointId).filter(e -> !isGone(e)).ifPresent(e ->
+                    scopes.computeIfAbsent(scopeOf(e), s -> new ArrayList<>()).add(endpointId));
+        }
+        if (scopes.isEmpty()) {
+            return HookAnswer.success(id, id + " is already gone.", Map.of());
+        }
+        List<String> sentences = new ArrayList<>();
+        for (Scope scope : scopes.keySet()) {
+            SharedEndpoints.Released released = coordinator(event).releaseStack(scope, claimant(event), ids);
+            sentences.add(describeRelease(scope, released));
+        }
+        return HookAnswer.success(id, String.join(" ", sentences), Map.of());
     }
 
-    /** Marks an endpoint this resource created, so that its Delete removes it and no other stack's Delete does. */
-    private void tagForResource(String endpointId, CloudFormationCustomResourceEvent event) {
-        AwsCalls.call("EC2 CreateTags", () -> ec2.createTags(r -> r.resources(endpointId).tags(
-                Tag.builder().key(Ownership.STACK_KEY).value(event.getStackId()).build(),
-                Tag.builder().key(Ownership.LOGICAL_ID_KEY).value(event.getLogicalResourceId()).build())));
+    private static String describeRelease(Scope scope, SharedEndpoints.Released released) {
+        if (released.releasedRouteTables().isEmpty()) {
+            return "This resource held no claim in " + scope.vpcId() + " under this id (an Update moved it); nothing "
+                    + "was released.";
+        }
+        StringBuilder text = new StringBuilder("Released " + released.releasedRouteTables() + " in " + scope.vpcId()
+                + ".");
+        if (!released.deleted().isEmpty()) {
+            text.append(" Deleted ").append(String.join(", ", released.deleted())).append(": nobody else claims it.");
+        }
+        released.keptFor().forEach((endpoint, claimants) -> text.append(' ').append(endpoint).append(" stays for ")
+                .append(String.join(", ", claimants.stream().map(c -> new Claimant(c).describe()).toList()))
+                .append('.'));
+        return text.toString();
+    }
+
+    /** Whether an execution input carries this resource as its claimant (the hook puts it there). */
+    private static boolean isFor(JsonNode input, CloudFormationCustomResourceEvent event) {
+        JsonNode resource = input.path("customResource");
+        return Objects.equals(resource.path("stackId").asText(null), event.getStackId())
+                && Objects.equals(resource.path("logicalResourceId").asText(null), event.getLogicalResourceId());
+    }
+
+    private SharedEndpoints coordinator(CloudFormationCustomResourceEvent event) {
+        return endpoints.forOwner("cfn-" + event.getRequestId());
+    }
+
+    private static Claimant claimant(CloudFormationCustomResourceEvent event) {
+        return Claimant.stack(event.getStackId(), event.getLogicalResourceId());
+    }
+
+    /** The scope an execution input names: its VPC (or the region's default VPC) and service. */
+    private Optional<Scope> scopeOf(JsonNode input) {
+        String service = input.path("serviceName").isTextual() ? input.get("serviceName").asText()
+                : InputValidator.defaultServiceName(region);
+        String vpcId = input.path("vpcId").isTextual() ? input.get("vpcId").asText()
+                : new VpcResolver(ec2).defaultVpcId().orElse(null);
+        return vpcId == null ? Optional.empty() : Optional.of(Scope.of(workflow.executionArn("scope"), vpcId, service));
+    }
+
+    private Scope scopeOf(VpcEndpoint endpoint) {
+        return Scope.of(workflow.executionArn("scope"), endpoint.vpcId(), endpoint.serviceName());
+    }
+
+    private static boolean isGone(VpcEndpoint endpoint) {
+        String state = endpoint.stateAsString();
+        return state != null && (state.equalsIgnoreCase("deleted") || state.equalsIgnoreCase("deleting"));
+    }
+
+    private static List<String> servingIds(JsonNode output) {
+        TreeSet<String> ids = new TreeSet<>();
+        output.path("endpoints").forEach(e -> ids.add(e.path("vpcEndpointId").asText()));
+        if (ids.isEmpty() && output.path("vpcEndpointId").isTextual()) {
+            ids.add(output.get("vpcEndpointId").asText());
+        }
+        return List.copyOf(ids);
+    }
+
+    private static boolean tagsChanged(CloudFormationCustomResourceEvent event) {
+        Object before = event.getOldResourceProperties() == null ? null : event.getOldResourceProperties().get("Tags");
+        Object after = event.getResourceProperties() == null ? null : event.getResourceProperties().get("Tags");
+        return !Objects.equals(ResourceProperties.tagsOf(before), ResourceProperties.tagsOf(after));
+    }
+
+    private static boolean allHeld(JsonNode output) {
+        for (JsonNode endpoint : output.path("endpoints")) {
+            if (!endpoint.path("held").asBoolean(false)) {
+                return false;
+            }
+        }
+        return output.path("endpoints").size() > 0;
     }
 
     /** Step Functions execution names allow 80 characters of [0-9A-Za-z_-]; CloudFormation request ids are UUIDs. */
     static String executionName(CloudFormationCustomResourceEvent event) {
-        String id = event.getRequestId() == null ? "no-request-id" : event.getRequestId();
-        String name = "cfn-" + id.replaceAll("[^0-9A-Za-z_-]", "-");
+        String name = "cfn-" + event.getRequestId().replaceAll("[^0-9A-Za-z_-]", "-");
         return name.length() <= 80 ? name : name.substring(0, 80);
     }
 
     private static String keepOrMarker(CloudFormationCustomResourceEvent event) {
         if ("Create".equals(event.getRequestType()) || event.getPhysicalResourceId() == null) {
-            return FAILED_CREATE_PREFIX + executionName(event);
+            return event.getRequestId() == null ? FAILED_CREATE_PREFIX + "no-request"
+                    : FAILED_CREATE_PREFIX + executionName(event);
         }
         return event.getPhysicalResourceId();
     }
@@ -140,17 +301,20 @@ public final class EndpointHook {
     }
 
     private static String successReason(JsonNode output, WorkflowRunner.Outcome outcome) {
-        return "Endpoint " + output.path("vpcEndpointId").asText() + " "
-                + (output.path("created").asBoolean(false) ? "created" : "reused") + " and verified (execution "
-                + outcome.executionArn() + ")";
+        return "Route tables " + output.path("routeTableIds") + " served by " + servingIds(output) + " ("
+                + (output.path("created").asBoolean(false) ? "created" : "reused") + ") and verified; claims "
+                + output.path("claims") + " (execution " + outcome.executionArn() + ")";
     }
 
     private static Map<String, String> data(JsonNode output) {
         Map<String, String> data = new LinkedHashMap<>();
-        data.put("VpcEndpointId", output.path("vpcEndpointId").asText());
+        data.put("VpcEndpointId", String.join(",", servingIds(output)));
         data.put("VpcId", output.path("vpcId").asText());
         data.put("PrefixListId", output.path("prefixListId").asText());
         data.put("Created", String.valueOf(output.path("created").asBoolean(false)));
+        List<String> claims = new ArrayList<>();
+        output.path("claims").forEach(c -> claims.add(c.asText()));
+        data.put("Claims", String.join(" ", claims));
         return data;
     }
 }

@@ -67,6 +67,21 @@ public final class ResourceProperties {
         return String.valueOf(properties.get(key));
     }
 
+    /** The tags of a Tags property (a map or a Key/Value list) as a map, for comparing two versions of it. */
+    public static Map<String, String> tagsOf(Object property) {
+        if (property == null) {
+            return Map.of();
+        }
+        try {
+            JsonNode map = tags(Json.MAPPER.valueToTree(property));
+            Map<String, String> tags = new LinkedHashMap<>();
+            map.fields().forEachRemaining(e -> tags.put(e.getKey(), e.getValue().asText()));
+            return tags;
+        } catch (InvalidInput e) {
+            return Map.of("?", String.valueOf(property));
+        }
+    }
+
     private static JsonNode tags(JsonNode value) {
         if (!value.isArray()) {
             return value;

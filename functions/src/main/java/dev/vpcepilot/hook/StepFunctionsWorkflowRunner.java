@@ -64,6 +64,21 @@ public final class StepFunctionsWorkflowRunner implements WorkflowRunner {
         }
     }
 
+    @Override
+    public void stop(String executionArn, String cause) {
+        AwsCalls.callOr("Step Functions StopExecution", () -> sfn.stopExecution(r -> r.executionArn(executionArn)
+                        .error("vpce-pilot.HookTimeBound").cause(cause)), java.util.Set.of("ExecutionDoesNotExist"),
+                () -> null);
+    }
+
+    @Override
+    public java.util.Optional<com.fasterxml.jackson.databind.JsonNode> input(String executionArn) {
+        DescribeExecutionResponse execution = AwsCalls.callOr("Step Functions DescribeExecution",
+                () -> sfn.describeExecution(r -> r.executionArn(executionArn)), java.util.Set.of("ExecutionDoesNotExist"),
+                () -> null);
+        return execution == null ? java.util.Optional.empty() : java.util.Optional.of(parse(execution.input()));
+    }
+
     private static com.fasterxml.jackson.databind.JsonNode parse(String output) {
         try {
             return Json.MAPPER.readTree(output == null ? "{}" : output);

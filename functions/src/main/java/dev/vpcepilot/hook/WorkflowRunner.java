@@ -18,6 +18,15 @@ public interface WorkflowRunner {
     /** The ARN an execution of that name has (or will have). */
     String executionArn(String executionName);
 
+    /**
+     * Stops a running execution (Step Functions {@code StopExecution}: it ends as ABORTED, without running its Catch;
+     * a Lambda invocation already under way still finishes). Stopping one that already ended is not an error.
+     */
+    void stop(String executionArn, String cause);
+
+    /** The input an execution was started with, or empty when no such execution exists. */
+    java.util.Optional<JsonNode> input(String executionArn);
+
     /** How one execution ended. */
     record Outcome(Status status, String executionArn, JsonNode output, String error, String cause) {
 

@@ -1,10 +1,11 @@
 package dev.vpcepilot.model;
 
+import dev.vpcepilot.service.InputValidator;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The execution input after validation (design.md section 2), with every default applied except the VPC,
+ * The execution input after validation (README "The contract"), with every default applied except the VPC,
  * which ResolveVpc resolves. Travels through the state as {@code $.request}; every field is always present
  * (null when absent) so that JSONPath references in the state machine never miss.
  *
@@ -13,9 +14,11 @@ import java.util.Map;
  * @param serviceType    the endpoint type the region offers for the service ({@code Gateway})
  * @param vpcId          the requested VPC, or null for the region's default VPC
  * @param routeTableIds  the requested route tables, or null for all of the VPC's
- * @param policyDocument the endpoint policy as a JSON string, or null for AWS's default (full access)
- * @param tags           extra tags for a created endpoint (never null)
- * @param cleanup        delete the endpoint at the end (only if this tool owns it)
+ * @param policyDocument the endpoint policy as a JSON string, {@code "default"}, or null (no wish)
+ * @param tags           the user tags for endpoints the requester holds, or null (no wish)
+ * @param cleanup        delete at the end what this run created, unless someone claimed it meanwhile
+ * @param release        release the standing use of the route tables instead of serving them
+ * @param customResource the custom resource the run is for (its claim), or null
  */
 public record ValidatedRequest(
         String region,
@@ -25,5 +28,7 @@ public record ValidatedRequest(
         List<String> routeTableIds,
         String policyDocument,
         Map<String, String> tags,
-        boolean cleanup) {
+        boolean cleanup,
+        boolean release,
+        InputValidator.CustomResource customResource) {
 }

@@ -23,20 +23,36 @@ import java.util.regex.Pattern;
  */
 public final class InputValidator {
 
-    public static final Set<String> KEYS =
-            Set.of("vpcId", "routeTableIds", "serviceName", "policyDocument", "tags", "cleanup");
+    public static final Set<String> KEYS = Set.of("vpcId", "routeTableIds", "serviceName", "policyDocument", "tags",
+            "cleanup", "release", "customResource");
     public static final int MAX_POLICY_CHARS = 20_480;
+    /** The policyDocument value that asks for AWS's default (full access) policy. */
+    public static final String DEFAULT_POLICY = "default";
     public static final int MAX_ROUTE_TABLES = 50;
     public static final int MAX_USER_TAGS = 40;
     static final Pattern VPC_ID = Pattern.compile("vpc-(?:[0-9a-f]{8}|[0-9a-f]{17})");
     static final Pattern ROUTE_TABLE_ID = Pattern.compile("rtb-(?:[0-9a-f]{8}|[0-9a-f]{17})");
     static final Pattern SERVICE_NAME = Pattern.compile("com\\.amazonaws\\.([a-z]{2}(?:-[a-z]+)+-\\d)\\.dynamodb");
     private static final Pattern TAG_CHARS = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*");
-    private static final String ALLOWED_KEYS = "vpcId, routeTableIds, serviceName, policyDocument, tags, cleanup";
+    static final Pattern STACK_ID = Pattern.compile(
+            "arn:aws[a-z-]*:cloudformation:[a-z0-9-]+:\\d{12}:stack/[A-Za-z][A-Za-z0-9-]{0,127}/[0-9a-f-]{36}");
+    static final Pattern LOGICAL_ID = Pattern.compile("[A-Za-z0-9]{1,255}");
+    private static final String ALLOWED_KEYS = "vpcId, routeTableIds, serviceName, policyDocument, tags, cleanup, "
+            + "release, customResource";
 
-    /** The validated input, with the service name defaulted for the region. */
+    /**
+     * The validated input, with the service name defaulted for the region.
+     *
+     * @param policyDocument the policy as JSON text, {@code "default"} for AWS's default policy, or null (no wish)
+     * @param tags           the user tags, or null when the input has none (no wish)
+     * @param customResource the stack and logical id of the custom resource the run is for, or null
+     */
     public record Input(String vpcId, List<String> routeTableIds, String serviceName, String policyDocument,
-                        Map<String, String> tags, boolean cleanup) {
+                        Map<String, String> tags, boolean cleanup, boolean release, CustomResource customResource) {
+    }
+
+    /** The {@code Custom::DynamoDbVpcEndpoint} a run is for (set by the custom resource). */
+    public record CustomResource(String stackId, String logicalResourceId) {
     }
 
     private final String region;
@@ -51,20 +67,61 @@ public final class InputValidator {
 
     public Input validate(JsonNode input) {
         if (input == null || input.isMissingNode() || input.isNull()) {
-            return new Input(null, null, defaultServiceName(region), null, Map.of(), false);
+            return new Input(null, null, defaultServiceName(region), null, null, false, false, null);
         }
         if (!input.isObject()) {
             throw new InvalidInput("The input must be a JSON object, but it is " + describeType(input)
                     + ". Allowed keys, all optional: " + ALLOWED_KEYS + ".");
         }
         checkKeys(input);
-        return new Input(
+        Input valid = new Input(
                 vpcId(input.get("vpcId")),
                 routeTableIds(input.get("routeTableIds")),
                 serviceName(input.get("serviceName")),
                 policyDocument(input.get("policyDocument")),
                 tags(input.get("tags")),
-                cleanup(input.get("cleanup")));
+                flag("cleanup", input.get("cleanup")),
+                flag("release", input.get("release")),
+                customResource(input.get("customResource")));
+        checkCombination(valid);
+        return valid;
+    }
+
+    private static void checkCombination(Input input) {
+        if (input.release() && input.cleanup()) {
+            throw new InvalidInput("release and cleanup cannot both be true. Allowed: \"cleanup\": true to try an "
+                    + "endpoint and leave no trace, or \"release\": true to release the standing use of one.");
+        }
+        if (input.release() && (input.policyDocument() != null || input.tags() != null)) {
+            throw new InvalidInput("release takes no policyDocument or tags. Allowed with \"release\": true: vpcId, "
+                    + "routeTableIds, serviceName.");
+        }
+        if (input.customResource() != null && (input.release() || input.cleanup())) {
+            throw new InvalidInput("customResource cannot be combined with cleanup or release: a custom resource "
+                    + "releases its claim with its Delete.");
+        }
+    }
+
+    private static CustomResource customResource(JsonNode node) {
+        if (absent(node)) {
+            return null;
+        }
+        String allowed = " Allowed: {\"stackId\": \"arn:aws:cloudformation:<region>:<account>:stack/<name>/<id>\", "
+                + "\"logicalResourceId\": \"<letters and digits>\"} (the custom resource sets it).";
+        if (!node.isObject() || node.size() != 2 || !node.path("stackId").isTextual()
+                || !node.path("logicalResourceId").isTextual()) {
+            throw new InvalidInput("customResource must be an object with exactly stackId and logicalResourceId." + allowed);
+        }
+        String stackId = node.get("stackId").asText();
+        String logicalId = node.get("logicalResourceId").asText();
+        if (!STACK_ID.matcher(stackId).matches()) {
+            throw new InvalidInput("customResource.stackId " + quote(stackId) + " is not a stack ARN." + allowed);
+        }
+        if (!LOGICAL_ID.matcher(logicalId).matches()) {
+            throw new InvalidInput("customResource.logicalResourceId " + quote(logicalId) + " is not a logical id."
+                    + allowed);
+        }
+        return new CustomResource(stackId, logicalId);
     }
 
     private static void checkKeys(JsonNode input) {
@@ -153,6 +210,9 @@ public final class InputValidator {
         }
         JsonNode policy;
         String text;
+        if (node.isTextual() && DEFAULT_POLICY.equals(node.asText())) {
+            return DEFAULT_POLICY;
+        }
         if (node.isTextual()) {
             text = node.asText();
             if (text.length() > MAX_POLICY_CHARS) {
@@ -164,7 +224,7 @@ public final class InputValidator {
             } catch (JsonProcessingException e) {
                 throw new InvalidInput("policyDocument is a string but not JSON (" + e.getOriginalMessage()
                         + "). Allowed: an IAM policy document as a JSON object or as a string holding one, at most "
-                        + MAX_POLICY_CHARS + " characters.");
+                        + MAX_POLICY_CHARS + " characters, or \"default\" for AWS's default (full access) policy.");
             }
         } else {
             policy = node;
@@ -177,6 +237,14 @@ public final class InputValidator {
         if (!policy.has("Statement")) {
             throw new InvalidInput("policyDocument has no Statement. Allowed: an IAM policy document such as "
                     + "{\"Version\":\"2012-10-17\",\"Statement\":[...]}.");
+        }
+        JsonNode statement = policy.get("Statement");
+        boolean statements = statement.isObject() || (statement.isArray() && !statement.isEmpty()
+                && java.util.stream.StreamSupport.stream(statement.spliterator(), false).allMatch(JsonNode::isObject));
+        if (!statements) {
+            throw new InvalidInput("policyDocument's Statement is " + describeType(statement)
+                    + (statement.isArray() ? " that is empty or holds something other than objects" : "")
+                    + ". Allowed: a statement object, or a non-empty array of statement objects.");
         }
         String compact = policy.toString();
         if (compact.length() > MAX_POLICY_CHARS) {
@@ -192,7 +260,7 @@ public final class InputValidator {
 
     private static Map<String, String> tags(JsonNode node) {
         if (absent(node)) {
-            return Map.of();
+            return null;
         }
         if (!node.isObject()) {
             throw new InvalidInput("tags must be an object of string keys to string values, but it is "
@@ -228,12 +296,12 @@ public final class InputValidator {
         return tags;
     }
 
-    private static boolean cleanup(JsonNode node) {
+    private static boolean flag(String key, JsonNode node) {
         if (absent(node)) {
             return false;
         }
         if (!node.isBoolean()) {
-            throw new InvalidInput("cleanup must be true or false, but it is " + describeType(node)
+            throw new InvalidInput(key + " must be true or false, but it is " + describeType(node)
                     + " " + shortJson(node) + ". Allowed: a JSON boolean (not a string).");
         }
         return node.booleanValue();

@@ -66,9 +66,18 @@ public final class VpcResolver {
         return routes;
     }
 
-    private Vpc defaultVpc() {
-        List<Vpc> vpcs = AwsCalls.call("EC2 DescribeVpcs", () -> ec2.describeVpcs(r -> r.filters(
+    /** The region's default VPC, if it has one. */
+    public java.util.Optional<String> defaultVpcId() {
+        return defaultVpcs().stream().findFirst().map(Vpc::vpcId);
+    }
+
+    private List<Vpc> defaultVpcs() {
+        return AwsCalls.call("EC2 DescribeVpcs", () -> ec2.describeVpcs(r -> r.filters(
                 Filter.builder().name("isDefault").values("true").build()))).vpcs();
+    }
+
+    private Vpc defaultVpc() {
+        List<Vpc> vpcs = defaultVpcs();
         if (vpcs.isEmpty()) {
             throw new NoDefaultVpc("This region has no default VPC, and no vpcId was given. Pass \"vpcId\" in the "
                     + "input, or create a default VPC (aws ec2 create-default-vpc).");

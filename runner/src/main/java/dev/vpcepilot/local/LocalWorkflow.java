@@ -14,7 +14,9 @@ import dev.vpcepilot.local.asl.UnsupportedDefinitionException;
 import dev.vpcepilot.local.lambda.HandlerClasses;
 import dev.vpcepilot.local.lambda.LambdaTaskInvoker;
 import dev.vpcepilot.local.s3.S3ObjectStore;
+import dev.vpcepilot.local.template.FunctionEnvironments;
 import dev.vpcepilot.local.template.LocalFunction;
+import dev.vpcepilot.local.template.LocalTables;
 import dev.vpcepilot.local.template.LocalStateMachine;
 import dev.vpcepilot.local.template.SamTemplate;
 import dev.vpcepilot.local.template.StateMachineLoader;
@@ -60,6 +62,7 @@ public final class LocalWorkflow implements AutoCloseable {
     private final ExecutionListener listener;
     private final Consumer<String> functionLog;
     private final ClassLoader handlerLoader;
+    private final Map<String, Map<String, String>> environments;
 
     private LocalWorkflow(Builder builder, LocalStateMachine stateMachine) {
         this.stateMachine = stateMachine;
@@ -70,6 +73,14 @@ public final class LocalWorkflow implements AutoCloseable {
         this.handlerLoader = builder.handlerLoader;
         this.clients = AwsClients.forEndpoint(builder.region, builder.endpoint);
         this.objects = new S3ObjectStore(builder.endpoint, builder.region);
+        SamTemplate template = SamTemplate.load(builder.templateFile);
+        this.environments = FunctionEnvironments.of(template, builder.region, builder.parameters);
+        LocalTables.create(template, clients.dynamoDb());
+    }
+
+    /** A function's environment variables as the template sets them, resolved locally. */
+    public Map<String, String> environment(String functionLogicalId) {
+        return environments.getOrDefault(functionLogicalId, Map.of());
     }
 
     public static Builder builder(Path projectRoot) {
@@ -128,8 +139,8 @@ public final class LocalWorkflow implements AutoCloseable {
     }
 
     private StateMachineInterpreter interpreter(InterpreterSettings runSettings) {
-        LambdaTaskInvoker tasks = new LambdaTaskInvoker(stateMachine.functions(), clients, handlerLoader, functionLog,
-                runSettings.clock());
+        LambdaTaskInvoker tasks = new LambdaTaskInvoker(stateMachine.functions(), clients, environments, handlerLoader,
+                functionLog, runSettings.clock());
         return new StateMachineInterpreter(stateMachine.definition(), stateMachine.arn(), tasks, objects, runSettings);
     }
 

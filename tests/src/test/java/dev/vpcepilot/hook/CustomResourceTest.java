@@ -169,6 +169,15 @@ class CustomResourceTest {
             public String executionArn(String executionName) {
                 return "arn:aws:states:us-east-1:123456789012:execution:sm:" + executionName;
             }
+
+            @Override
+            public void stop(String executionArn, String cause) {
+            }
+
+            @Override
+            public java.util.Optional<JsonNode> input(String executionArn) {
+                return java.util.Optional.empty();
+            }
         };
         JsonNode answer = send(event("Create", null, Map.of()), throwing, Duration.ofSeconds(30));
         assertEquals("FAILED", answer.path("Status").asText());
@@ -278,8 +287,9 @@ class CustomResourceTest {
     }
 
     private CloudFormationHookHandler handler(WorkflowRunner workflowRunner, Duration maxWait) {
-        return new CloudFormationHookHandler(viaProxy, workflowRunner, maxWait, "See the test log.",
-                UrlConnectionHttpClient.create());
+        return new CloudFormationHookHandler(viaProxy, new dev.vpcepilot.handlers.FunctionSettings(Map.of(
+                dev.vpcepilot.handlers.FunctionSettings.LOCK_TABLE, "vpce-pilot-local-LockTable")), workflowRunner,
+                maxWait, "See the test log.", UrlConnectionHttpClient.create());
     }
 
     private static CloudFormationCustomResourceEvent event(String type, String physicalId, Map<String, Object> props) {

@@ -6,10 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vpcepilot.errors.EndpointNotAvailable;
 import dev.vpcepilot.local.moto.MotoServer;
-import dev.vpcepilot.model.EndpointState;
+import dev.vpcepilot.model.ServingState;
 import dev.vpcepilot.service.EndpointStatusReader;
 import dev.vpcepilot.support.MotoEc2;
 import dev.vpcepilot.support.SharedMoto;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -37,17 +38,24 @@ class EndpointStatusReaderIntegrationTest {
         aws.close();
     }
 
-    private static EndpointState pending(String vpcEndpointId, int checks) {
-        return new EndpointState(vpcEndpointId, true, true, true, "pending", List.of(), checks);
+    /** An endpoint the run reused (so "not found" is not excused as "not visible yet"). */
+    private static ServingState pending(String vpcEndpointId, int checks) {
+        return new ServingState(vpcEndpointId, "pending", false, true, List.of(new ServingState.Endpoint(
+                vpcEndpointId, true, true, false, "pending", List.of(), null)), Map.of(), checks);
+    }
+
+    private static EndpointStatusReader reader() {
+        return new EndpointStatusReader(aws.ec2(), Clock.systemUTC());
     }
 
     @Test
     void readsTheStateAndRouteTablesAndCountsTheCheck() {
         String vpce = aws.createEndpoint(vpcId, List.of(main), MotoEc2.ownedTags("run"), null);
 
-        EndpointState now = new EndpointStatusReader(aws.ec2()).refresh(pending(vpce, 2));
+        ServingState now = reader().refresh(pending(vpce, 2));
 
-        assertEquals(new EndpointState(vpce, true, true, true, "available", List.of(main), 3), now);
+        assertEquals("available", now.state());
+        assertEquals(3, now.waitAttempts());
         aws.deleteEndpoint(vpce);
     }
 
@@ -56,7 +64,7 @@ class EndpointStatusReaderIntegrationTest {
         String vpce = aws.createEndpoint(vpcId, List.of(), Map.of(), null);
         aws.deleteEndpoint(vpce);
 
-        EndpointState now = new EndpointStatusReader(aws.ec2()).refresh(pending(vpce, 0));
+        ServingState now = reader().refresh(pending(vpce, 0));
 
         // the state machine's IsEndpointAvailable sends "deleted" to EndpointFailed
         assertEquals("deleted", now.state());
@@ -66,7 +74,7 @@ class EndpointStatusReaderIntegrationTest {
     @Test
     void anEndpointThatDoesNotExistIsEndpointNotAvailable() {
         EndpointNotAvailable error = assertThrows(EndpointNotAvailable.class,
-                () -> new EndpointStatusReader(aws.ec2()).refresh(pending("vpce-0123456789abcdef0", 1)));
+                () -> reader().refresh(pending("vpce-0123456789abcdef0", 1)));
 
         assertTrue(error.getMessage().contains("vpce-0123456789abcdef0 disappeared"), error.getMessage());
     }

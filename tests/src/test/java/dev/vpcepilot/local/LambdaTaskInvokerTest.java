@@ -61,7 +61,8 @@ class LambdaTaskInvokerTest {
                 "Rendezvous=" + FakeHandlers.Rendezvous.class.getName()), "{}");
         FunctionDirectory functions = FunctionDirectory.of(SamTemplate.load(directory.resolve("template.yaml")),
                 "us-east-1");
-        return new LambdaTaskInvoker(functions, clients, getClass().getClassLoader(), logs::add, Clock.systemUTC());
+        return new LambdaTaskInvoker(functions, clients, java.util.Map.of(), getClass().getClassLoader(), logs::add,
+                Clock.systemUTC());
     }
 
     private static TaskInvoker.TaskInvocation call(String function, String input) {

@@ -244,7 +244,7 @@ class BadInputTest {
 
         // and the whole custom-resource path: the hook answers FAILED, nothing changed in AWS
         try (LocalWorkflowRunner runner = new LocalWorkflowRunner(workflow)) {
-            EndpointHook hook = new EndpointHook(runner, Emulator.ec2(), "(log hint)", line -> { });
+            EndpointHook hook = Emulator.hook(runner, line -> { });
             CloudFormationCustomResourceEvent create = FaultInjectionTest.event("Create",
                     "arn:aws:cloudformation:us-east-1:123456789012:stack/consumer/" + UUID.randomUUID(), null,
                     withToken);

@@ -12,9 +12,9 @@ import dev.vpcepilot.local.asl.ExecutionResult;
 import dev.vpcepilot.local.cfn.LocalWorkflowRunner;
 import dev.vpcepilot.local.faults.FaultProxy;
 import dev.vpcepilot.local.faults.FaultRule;
-import dev.vpcepilot.model.CleanupResult;
-import dev.vpcepilot.service.EndpointCleaner;
 import dev.vpcepilot.service.Ownership;
+import dev.vpcepilot.sharing.Scope;
+import dev.vpcepilot.sharing.SharedEndpoints;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,8 +32,8 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpointType;
 
 /**
  * An endpoint someone else made is reported and reused, never deleted (design.md section 3): not by cleanup, not
- * by {@link EndpointCleaner}, not by the custom resource's Delete, not by the rollback of a failed execution, and
- * not when it carries look-alike tags. Every check reads moto directly.
+ * by a release through {@link SharedEndpoints}, not by the custom resource's Delete, not by the rollback of a
+ * failed execution, and not when it carries look-alike tags. Every check reads moto directly.
  */
 class DeleteSafetyTest {
 
@@ -67,29 +67,33 @@ class DeleteSafetyTest {
         assertFalse(output.path("created").asBoolean());
         assertFalse(output.path("owned").asBoolean());
         assertFalse(output.path("cleanedUp").asBoolean(), output.toString());
-        assertTrue(output.path("cleanupDetail").asText().contains("not created by vpce-pilot"), output.toString());
+        assertTrue(output.path("cleanupDetail").asText().contains("vpce-pilot did not create it"), output.toString());
         assertEquals(0, proxy.count("ec2:DeleteVpcEndpoints"), "not even attempted: " + proxy.countsJson());
         assertForeignIntact();
     }
 
     @Test
-    void theCleanerRefusesIt() {
-        EndpointCleaner cleaner = new EndpointCleaner(Emulator.ec2(), logged::add);
+    void noReleaseTouchesIt() {
+        Scope scope = new Scope("123456789012", Emulator.REGION, vpc, Emulator.SERVICE);
+        SharedEndpoints endpoints = SharedEndpoints.forTable(Emulator.ec2(), Emulator.dynamoDb(), Emulator.LOCK_TABLE,
+                "test", logged::add);
 
-        CleanupResult plain = cleaner.deleteIfOwned(foreign);
-        CleanupResult forAStack = cleaner.deleteIfOwned(foreign, Map.of(Ownership.STACK_KEY, "stack",
-                Ownership.LOGICAL_ID_KEY, "DynamoDbEndpoint"));
+        SharedEndpoints.Released standing = endpoints.releaseStanding(scope, "test", Emulator.routeTables(vpc));
+        SharedEndpoints.Released stack = endpoints.releaseStack(scope, dev.vpcepilot.sharing.Claimant.stack(
+                "arn:aws:cloudformation:us-east-1:123456789012:stack/s/" + UUID.randomUUID(), "E"), List.of(foreign));
+        SharedEndpoints.Released run = endpoints.cleanup(scope, workflow.executionArn("never-ran"));
 
-        assertFalse(plain.cleanedUp(), plain.detail());
-        assertFalse(forAStack.cleanedUp(), forAStack.detail());
-        assertTrue(plain.detail().contains("left in place"), plain.detail());
+        for (SharedEndpoints.Released released : List.of(standing, stack, run)) {
+            assertEquals(List.of(), released.deleted(), released.toString());
+            assertEquals(Map.of(), released.removedRouteTables(), released.toString());
+        }
         assertForeignIntact();
     }
 
     @Test
     void theCustomResourcesDeleteAnswersSuccessAndLeavesIt() {
         try (LocalWorkflowRunner runner = new LocalWorkflowRunner(workflow)) {
-            EndpointHook hook = new EndpointHook(runner, Emulator.ec2(), "(log hint)", logged::add);
+            EndpointHook hook = Emulator.hook(runner, logged::add);
 
             HookAnswer answer = hook.handle(FaultInjectionTest.event("Delete",
                     "arn:aws:cloudformation:us-east-1:123456789012:stack/consumer/" + UUID.randomUUID(), foreign,
@@ -97,7 +101,7 @@ class DeleteSafetyTest {
 
             assertTrue(answer.success(), "a Delete never sticks the stack: " + answer.reason());
             assertEquals(foreign, answer.physicalResourceId(), "a Delete never changes the id");
-            assertTrue(answer.reason().contains("left in place"), answer.reason());
+            assertTrue(answer.reason().contains("held no claim"), answer.reason());
         }
         assertForeignIntact();
     }
@@ -109,14 +113,14 @@ class DeleteSafetyTest {
         FaultInjectionTest.assertSucceeded(scheduled);
         String owned = scheduled.output().path("vpcEndpointId").asText();
         try (LocalWorkflowRunner runner = new LocalWorkflowRunner(workflow)) {
-            EndpointHook hook = new EndpointHook(runner, Emulator.ec2(), "(log hint)", logged::add);
+            EndpointHook hook = Emulator.hook(runner, logged::add);
 
             HookAnswer answer = hook.handle(FaultInjectionTest.event("Delete",
                     "arn:aws:cloudformation:us-east-1:123456789012:stack/other/" + UUID.randomUUID(), owned, Map.of()),
                     Duration.ofSeconds(30));
 
             assertTrue(answer.success(), answer.reason());
-            assertTrue(answer.reason().contains("not created for this resource"), answer.reason());
+            assertTrue(answer.reason().contains("held no claim"), answer.reason());
         }
         assertEquals("available", Emulator.ec2().describeVpcEndpoints(r -> r.vpcEndpointIds(owned)).vpcEndpoints()
                 .get(0).stateAsString());
@@ -124,7 +128,7 @@ class DeleteSafetyTest {
 
     @Test
     void theRollbackOfAFailedExecutionLeavesIt() {
-        proxy.addRule(FaultRule.errorShare(1.0).only("dynamodb:")); // VerifyEndpoint cannot finish
+        proxy.addRule(FaultRule.errorShare(1.0).only("dynamodb:ListTables")); // VerifyEndpoint cannot finish
 
         ExecutionResult result = workflow.run(Emulator.json("{\"vpcId\":\"" + vpc + "\",\"cleanup\":true}"));
 
@@ -144,14 +148,17 @@ class DeleteSafetyTest {
                 Tag.builder().key(Ownership.MANAGED_BY_KEY).value("terraform").build()));
         String lookAlikeVpc = Emulator.ec2().describeVpcEndpoints(r -> r.vpcEndpointIds(lookAlike)).vpcEndpoints()
                 .get(0).vpcId();
-        proxy.addRule(FaultRule.errorShare(1.0).only("dynamodb:"));
+        proxy.addRule(FaultRule.errorShare(1.0).only("dynamodb:ListTables"));
 
         ExecutionResult failed = workflow.run(Emulator.json("{\"vpcId\":\"" + lookAlikeVpc + "\",\"cleanup\":true}"),
                 executionName);
 
         assertEquals("TransientAwsError", failed.error(), failed.cause());
         assertFalse(failed.cause().contains("Rolled back"), failed.cause());
-        assertFalse(new EndpointCleaner(Emulator.ec2(), logged::add).deleteIfOwned(lookAlike).cleanedUp());
+        SharedEndpoints.Released released = SharedEndpoints.forTable(Emulator.ec2(), Emulator.dynamoDb(),
+                Emulator.LOCK_TABLE, "test", logged::add).cleanup(new Scope("123456789012", Emulator.REGION,
+                lookAlikeVpc, Emulator.SERVICE), workflow.executionArn(executionName));
+        assertEquals(List.of(), released.deleted(), "its execution tag does not make it ours");
         assertEquals(List.of(lookAlike), Emulator.liveEndpoints(lookAlikeVpc).stream()
                 .map(VpcEndpoint::vpcEndpointId).toList());
     }

@@ -121,6 +121,31 @@ final class Emulator {
         return targets;
     }
 
+    /** The lock table as ./run-local creates it in the emulator from template.yaml. */
+    static final String LOCK_TABLE = "vpce-pilot-local-LockTable";
+
+    /** The custom resource's decisions, with the lock table on the emulator (created by a LocalWorkflow build). */
+    static dev.vpcepilot.hook.EndpointHook hook(dev.vpcepilot.hook.WorkflowRunner runner,
+                                               java.util.function.Consumer<String> log) {
+        software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamoDb = dynamoDb();
+        return new dev.vpcepilot.hook.EndpointHook(runner, ec2(), owner -> dev.vpcepilot.sharing.SharedEndpoints
+                .forTable(ec2(), dynamoDb, LOCK_TABLE, owner, log), REGION, "(log hint)", log);
+    }
+
+    private static software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamoDb;
+
+    /** DynamoDB straight to moto_server. */
+    static synchronized software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamoDb() {
+        URI endpoint = moto();
+        if (dynamoDb == null) {
+            dynamoDb = software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder().endpointOverride(endpoint)
+                    .region(Region.of(REGION)).httpClient(UrlConnectionHttpClient.create())
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing",
+                            "testing"))).build();
+        }
+        return dynamoDb;
+    }
+
     /** A LocalWorkflow builder for this project, its handlers' log lines kept off the test output. */
     static LocalWorkflow.Builder workflow(URI endpoint) {
         return LocalWorkflow.builder(root()).region(REGION).endpoint(endpoint).timeScale(0)

@@ -193,7 +193,7 @@ class FaultInjectionTest {
                 })
                 .build();
              LocalWorkflowRunner runner = new LocalWorkflowRunner(faulty)) {
-            EndpointHook hook = new EndpointHook(runner, Emulator.ec2(), "see the test log", line -> { });
+            EndpointHook hook = Emulator.hook(runner, line -> { });
             String stack = "arn:aws:cloudformation:us-east-1:123456789012:stack/consumer/" + UUID.randomUUID();
             HookAnswer created = hook.handle(event("Create", stack, null, Map.of("VpcId", vpc)),
                     Duration.ofSeconds(60));

@@ -110,7 +110,9 @@ class CloudFormationHookHandlerTest {
     private final WorkflowRunner workflow = mock(WorkflowRunner.class);
     private final FakeHttp http = new FakeHttp();
     private final CloudFormationHookHandler handler = new CloudFormationHookHandler(
-            Fixtures.clients(ec2, Fixtures.dynamoDb()), workflow, Duration.ofSeconds(600), "See the log group.", http);
+            Fixtures.clients(ec2, Fixtures.dynamoDb()), new dev.vpcepilot.handlers.FunctionSettings(Map.of(
+                    dev.vpcepilot.handlers.FunctionSettings.LOCK_TABLE, "locks")), workflow, Duration.ofSeconds(600),
+            "See the log group.", http);
 
     CloudFormationHookHandlerTest() {
         when(workflow.executionArn(any())).thenAnswer(i -> "arn:aws:states:us-east-1:123456789012:execution:vpce-pilot:"

@@ -16,9 +16,13 @@ import static org.mockito.Mockito.verify;
 import dev.vpcepilot.errors.AwsRequestFailed;
 import dev.vpcepilot.errors.EndpointNotAvailable;
 import dev.vpcepilot.errors.TransientAwsError;
-import dev.vpcepilot.model.EndpointState;
+import dev.vpcepilot.model.ServingState;
 import dev.vpcepilot.service.EndpointStatusReader;
+import dev.vpcepilot.sharing.EventualConsistency;
+import java.time.Clock;
+import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -30,20 +34,27 @@ import software.amazon.awssdk.services.ec2.model.DescribeVpcEndpointsResponse;
 
 class EndpointStatusReaderTest {
 
-    private static final EndpointState PENDING =
-            new EndpointState("vpce-0aaa", true, true, true, "pending", List.of(RTB_A), 2);
+    private static ServingState pending(boolean createdByThisRun, String createdAt) {
+        return new ServingState("vpce-0aaa", "pending", createdByThisRun, true, List.of(new ServingState.Endpoint(
+                "vpce-0aaa", true, true, createdByThisRun, "pending", List.of(RTB_A), createdAt)), Map.of(), 2);
+    }
 
     private final Ec2Client ec2 = Fixtures.ec2();
-    private final EndpointStatusReader reader = new EndpointStatusReader(ec2);
+
+    private EndpointStatusReader readerAt(java.time.Instant now) {
+        return new EndpointStatusReader(ec2, Clock.fixed(now, ZoneOffset.UTC));
+    }
 
     @Test
     void theStateIsReadAgainAndTheCheckCounted() {
         doReturn(DescribeVpcEndpointsResponse.builder().vpcEndpoints(owned("vpce-0aaa", T0, RTB_A, RTB_B)).build())
                 .when(ec2).describeVpcEndpoints(any(DescribeVpcEndpointsRequest.class));
 
-        EndpointState now = reader.refresh(PENDING);
+        ServingState now = readerAt(T0).refresh(pending(true, T0.toString()));
 
-        assertEquals(new EndpointState("vpce-0aaa", true, true, true, "available", List.of(RTB_A, RTB_B), 3), now);
+        assertEquals("available", now.state());
+        assertEquals("available", now.endpoints().get(0).state());
+        assertEquals(3, now.waitAttempts());
         ArgumentCaptor<DescribeVpcEndpointsRequest> sent = ArgumentCaptor.forClass(DescribeVpcEndpointsRequest.class);
         verify(ec2).describeVpcEndpoints(sent.capture());
         assertEquals(List.of("vpce-0aaa"), sent.getValue().vpcEndpointIds());
@@ -55,49 +66,63 @@ class EndpointStatusReaderTest {
                         owned("vpce-0aaa", T0, RTB_A).toBuilder().state("pending").build()).build())
                 .when(ec2).describeVpcEndpoints(any(DescribeVpcEndpointsRequest.class));
 
-        EndpointState now = reader.refresh(new EndpointState("vpce-0aaa", false, false, false, "pending",
-                List.of(RTB_A), 0));
+        ServingState now = readerAt(T0).refresh(pending(false, null));
 
         assertEquals("pending", now.state());
-        assertEquals(1, now.waitAttempts());
+        assertEquals(3, now.waitAttempts());
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"InvalidVpcEndpointId.NotFound", "InvalidVpcEndpoint.NotFound"})
-    void anEndpointThatDisappearedIsEndpointNotAvailable(String code) {
-        doThrow(ec2Error(400, code)).when(ec2).describeVpcEndpoints(any(DescribeVpcEndpointsRequest.class));
+    void anEndpointThisRunJustCreatedThatEc2DoesNotKnowYetIsPendingNotGone(String code) {
+        // EC2 is eventually consistent: the id named right after CreateVpcEndpoint may be unknown for a while.
+        doThrow(ec2Error(400, code)).doReturn(DescribeVpcEndpointsResponse.builder().build())
+                .when(ec2).describeVpcEndpoints(any(DescribeVpcEndpointsRequest.class));
 
-        EndpointNotAvailable error = assertThrows(EndpointNotAvailable.class, () -> reader.refresh(PENDING));
+        ServingState now = readerAt(T0.plusSeconds(30)).refresh(pending(true, T0.toString()));
+
+        assertEquals("pending", now.state());
+        assertEquals(3, now.waitAttempts());
+    }
+
+    @Test
+    void pastTheGraceWindowAnUnknownEndpointHasDisappeared() {
+        doThrow(ec2Error(400, "InvalidVpcEndpointId.NotFound")).doReturn(DescribeVpcEndpointsResponse.builder().build())
+                .when(ec2).describeVpcEndpoints(any(DescribeVpcEndpointsRequest.class));
+
+        EndpointNotAvailable error = assertThrows(EndpointNotAvailable.class, () -> readerAt(
+                T0.plus(EventualConsistency.GRACE).plusSeconds(1)).refresh(pending(true, T0.toString())));
         assertTrue(error.getMessage().contains("vpce-0aaa disappeared"), error.getMessage());
     }
 
     @Test
-    void anEmptyAnswerIsEndpointNotAvailable() {
+    void anUnknownEndpointThisRunDidNotCreateHasDisappeared() {
         doReturn(DescribeVpcEndpointsResponse.builder().build())
                 .when(ec2).describeVpcEndpoints(any(DescribeVpcEndpointsRequest.class));
 
-        assertThrows(EndpointNotAvailable.class, () -> reader.refresh(PENDING));
+        assertThrows(EndpointNotAvailable.class, () -> readerAt(T0).refresh(pending(false, null)));
     }
 
     @Test
-    void throttlingIsTransient() {
+    void throttlingOutlastingTheSdkRetriesIsTransient() {
         doThrow(ec2Error(503, "RequestLimitExceeded")).when(ec2).describeVpcEndpoints(any(DescribeVpcEndpointsRequest.class));
 
-        assertThrows(TransientAwsError.class, () -> reader.refresh(PENDING));
+        assertThrows(TransientAwsError.class, () -> readerAt(T0).refresh(pending(true, T0.toString())));
     }
 
     @Test
-    void aConnectionFailureIsTransient() {
+    void anIoErrorIsTransient() {
         doThrow(SdkClientException.create("connection reset")).when(ec2)
                 .describeVpcEndpoints(any(DescribeVpcEndpointsRequest.class));
 
-        assertThrows(TransientAwsError.class, () -> reader.refresh(PENDING));
+        assertThrows(TransientAwsError.class, () -> readerAt(T0).refresh(pending(true, T0.toString())));
     }
 
     @Test
-    void accessDeniedIsAwsRequestFailed() {
-        doThrow(ec2Error(403, "UnauthorizedOperation")).when(ec2).describeVpcEndpoints(any(DescribeVpcEndpointsRequest.class));
+    void aRefusalIsAwsRequestFailed() {
+        doThrow(ec2Error(403, "UnauthorizedOperation")).when(ec2)
+                .describeVpcEndpoints(any(DescribeVpcEndpointsRequest.class));
 
-        assertThrows(AwsRequestFailed.class, () -> reader.refresh(PENDING));
+        assertThrows(AwsRequestFailed.class, () -> readerAt(T0).refresh(pending(true, T0.toString())));
     }
 }

@@ -196,7 +196,7 @@ class InputValidatorTest {
         assertNull(input.routeTableIds());
         assertEquals(SERVICE, input.serviceName());
         assertNull(input.policyDocument());
-        assertEquals(Map.of(), input.tags());
+        assertNull(input.tags(), "no tags given: no wish about the tags of an endpoint that is reused");
         assertFalse(input.cleanup());
     }
 
@@ -205,13 +205,13 @@ class InputValidatorTest {
         InputValidator.Input input = validator.validate(json("{\"vpcId\":null,\"routeTableIds\":null,"
                 + "\"serviceName\":null,\"policyDocument\":null,\"tags\":null,\"cleanup\":null}"));
 
-        assertEquals(new InputValidator.Input(null, null, SERVICE, null, Map.of(), false), input);
+        assertEquals(new InputValidator.Input(null, null, SERVICE, null, null, false, false, null), input);
     }
 
     @Test
     void aNullInputGetsEveryDefault() {
         // JSON null (and no input at all) is treated like {}: every key is optional.
-        InputValidator.Input expected = new InputValidator.Input(null, null, SERVICE, null, Map.of(), false);
+        InputValidator.Input expected = new InputValidator.Input(null, null, SERVICE, null, null, false, false, null);
         assertEquals(expected, validator.validate(json("null")));
         assertEquals(expected, validator.validate(null));
     }

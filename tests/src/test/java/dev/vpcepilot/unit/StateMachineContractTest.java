@@ -12,7 +12,10 @@ import dev.vpcepilot.handlers.ResolveVpcHandler;
 import dev.vpcepilot.handlers.VerifyEndpointHandler;
 import dev.vpcepilot.json.Json;
 import dev.vpcepilot.model.CleanupResult;
-import dev.vpcepilot.model.EndpointState;
+import dev.vpcepilot.model.ReleaseResult;
+import dev.vpcepilot.model.ServingState;
+import dev.vpcepilot.sharing.SharedEndpoints;
+import dev.vpcepilot.handlers.ReleaseHandler;
 import dev.vpcepilot.model.FailureReport;
 import dev.vpcepilot.model.ResolvedVpc;
 import dev.vpcepilot.model.ValidatedRequest;
@@ -49,7 +52,8 @@ class StateMachineContractTest {
     private static final Map<String, Class<? extends Record>> RESULTS = Map.of(
             "request", ValidatedRequest.class,
             "vpc", ResolvedVpc.class,
-            "endpoint", EndpointState.class,
+            "endpoint", ServingState.class,
+            "release", ReleaseResult.class,
             "verification", Verification.class,
             "cleanup", CleanupResult.class,
             "failure", FailureReport.class);
@@ -78,11 +82,16 @@ class StateMachineContractTest {
     /** The field names as the handlers' ObjectMapper writes them (which is what the state machine sees). */
     private static Set<String> jsonFields(Class<? extends Record> type) throws Exception {
         Object sample = switch (type.getSimpleName()) {
-            case "ValidatedRequest" -> new ValidatedRequest("us-east-1", "s", "Gateway", null, null, null, Map.of(), false);
+            case "ValidatedRequest" -> new ValidatedRequest("us-east-1", "s", "Gateway", null, null, null, Map.of(), false,
+                    false, null);
             case "ResolvedVpc" -> new ResolvedVpc("vpc-1", true, List.of(), Map.of());
-            case "EndpointState" -> new EndpointState("vpce-1", true, true, true, "available", List.of(), 0);
-            case "Verification" -> new Verification(true, true, "pl-1", List.of(), true, 0);
-            case "CleanupResult" -> new CleanupResult(true, "vpce-1", "d");
+            case "ServingState" -> ServingState.of(List.of(new ServingState.Endpoint("vpce-1", true, true, true,
+                    "available", List.of(), null)), Map.of());
+            case "Verification" -> new Verification(true, true, "pl-1", "vpce-1", true,
+                    List.of(new SharedEndpoints.EndpointReport("vpce-1", true, true, List.of())), List.of(),
+                    List.of(), 0);
+            case "CleanupResult" -> new CleanupResult(true, "vpce-1", "d", List.of(), Map.of());
+            case "ReleaseResult" -> new ReleaseResult(List.of(), List.of(), Map.of(), Map.of(), "d");
             case "FailureReport" -> new FailureReport("E", "c", List.of());
             default -> throw new IllegalArgumentException(type.getName());
         };
@@ -100,7 +109,7 @@ class StateMachineContractTest {
 
     static Stream<Arguments> readPaths() throws IOException {
         load();
-        Matcher m = Pattern.compile("\\$\\.(request|vpc|endpoint|verification|cleanup|failure)\\.([A-Za-z]+)")
+        Matcher m = Pattern.compile("\\$\\.(request|vpc|endpoint|verification|cleanup|release|failure)\\.([A-Za-z]+)")
                 .matcher(aslText);
         Set<String> seen = new TreeSet<>();
         List<Arguments> paths = new ArrayList<>();
@@ -140,6 +149,7 @@ class StateMachineContractTest {
                 "VerifyEndpoint", "$.verification",
                 "Cleanup", "$.cleanup",
                 "SkipCleanup", "$.cleanup",
+                "ReleaseEndpoints", "$.release",
                 "HandleFailure", "$.failure");
         resultPaths.forEach((name, path) -> assertEquals(path, state(name).path("ResultPath").asText(), name));
         assertEquals("$.input", state("CheckServiceAvailability").path("InputPath").asText());
@@ -151,7 +161,8 @@ class StateMachineContractTest {
                 Arguments.of("ResolveVpc", ResolveVpcHandler.Input.class),
                 Arguments.of("CreateEndpoint", CreateEndpointHandler.Input.class),
                 Arguments.of("VerifyEndpoint", VerifyEndpointHandler.Input.class),
-                Arguments.of("Cleanup", CleanupHandler.Input.class));
+                Arguments.of("Cleanup", CleanupHandler.Input.class),
+                Arguments.of("ReleaseEndpoints", ReleaseHandler.Input.class));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -172,7 +183,7 @@ class StateMachineContractTest {
         JsonNode availableChoice = state("IsEndpointAvailable").path("Choices").get(0);
 
         assertEquals("$.endpoint.state", availableChoice.path("Variable").asText());
-        assertEquals(EndpointState.AVAILABLE, availableChoice.path("StringEquals").asText());
+        assertEquals(ServingState.AVAILABLE, availableChoice.path("StringEquals").asText());
     }
 
     @Test
@@ -201,8 +212,41 @@ class StateMachineContractTest {
         asl.path("States").forEach(state -> state.path("Retry").forEach(retry -> retry.path("ErrorEquals")
                 .forEach(error -> {
                     String name = error.asText();
-                    assertTrue(name.equals("dev.vpcepilot.errors.TransientAwsError") || name.startsWith("Lambda."),
+                    assertTrue(name.equals("dev.vpcepilot.errors.TransientAwsError")
+                                    || name.equals("dev.vpcepilot.errors.EndpointBusy") || name.startsWith("Lambda."),
                             "retried: " + name);
                 })));
+    }
+
+    /**
+     * Every Lambda Task retries what AWS recommends retrying: the Lambda service exceptions of the Step Functions
+     * best practice "Handle Lambda service exceptions" (ClientExecutionTimeoutException, ServiceException,
+     * AWSLambdaException, SdkClientException), throttling of invocations (TooManyRequestsException), and the
+     * SnapStart restore errors of the Lambda guide "Troubleshooting SnapStart errors" that pass on their own
+     * (SnapStartNotReadyException while the version becomes Active, SnapStartTimeoutException of a slow restore).
+     */
+    @Test
+    void everyTaskRetriesTheLambdaServiceAndSnapStartErrorsAwsNames() {
+        List<String> recommended = List.of("Lambda.ClientExecutionTimeoutException", "Lambda.ServiceException",
+                "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException",
+                "Lambda.SnapStartNotReadyException", "Lambda.SnapStartTimeoutException");
+        asl.path("States").fields().forEachRemaining(entry -> {
+            if (!"Task".equals(entry.getValue().path("Type").asText())) {
+                return;
+            }
+            Set<String> retried = new TreeSet<>();
+            entry.getValue().path("Retry").forEach(r -> r.path("ErrorEquals").forEach(e -> retried.add(e.asText())));
+            assertTrue(retried.containsAll(recommended), entry.getKey() + " retries " + retried);
+        });
+    }
+
+    /** The steps that take the VPC's lock retry EndpointBusy (another writer holds it); the others cannot raise it. */
+    @Test
+    void theStepsThatLockRetryEndpointBusy() {
+        for (String name : List.of("CreateEndpoint", "VerifyEndpoint", "Cleanup", "ReleaseEndpoints", "HandleFailure")) {
+            Set<String> retried = new TreeSet<>();
+            state(name).path("Retry").forEach(r -> r.path("ErrorEquals").forEach(e -> retried.add(e.asText())));
+            assertTrue(retried.contains("dev.vpcepilot.errors.EndpointBusy"), name + " retries " + retried);
+        }
     }
 }

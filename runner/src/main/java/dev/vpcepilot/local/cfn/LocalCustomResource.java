@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vpcepilot.aws.AwsClients;
 import dev.vpcepilot.handlers.CloudFormationHookHandler;
+import dev.vpcepilot.handlers.FunctionSettings;
+import java.util.Map;
 import dev.vpcepilot.local.LocalWorkflow;
 import dev.vpcepilot.local.lambda.LocalLambdaContext;
 import dev.vpcepilot.local.template.FunctionDirectory;
@@ -49,6 +51,7 @@ public final class LocalCustomResource implements AutoCloseable {
     private final SdkHttpClient responseClient;
     private final Consumer<String> log;
     private final String region;
+    private final Map<String, String> hookEnvironment;
 
     public LocalCustomResource(Path projectRoot, LocalWorkflow workflow, URI endpoint, Consumer<String> log) {
         SamTemplate template = SamTemplate.load(projectRoot.resolve("template.yaml"));
@@ -61,6 +64,7 @@ public final class LocalCustomResource implements AutoCloseable {
         JsonNode timeout = template.parameters().get("HookTimeoutSeconds");
         this.maxWait = Duration.ofSeconds(timeout == null ? 600 : timeout.path("Default").asLong(600));
         this.runner = new LocalWorkflowRunner(workflow);
+        this.hookEnvironment = workflow.environment(hookFunction.logicalId());
         this.clients = AwsClients.forEndpoint(region, endpoint);
         this.bucket = new ResponseBucket(endpoint, region);
         this.responseClient = UrlConnectionHttpClient.create();
@@ -75,8 +79,9 @@ public final class LocalCustomResource implements AutoCloseable {
             event.setResponseUrl(bucket.presignedPutUrl(key));
         }
         String host = URI.create(event.getResponseUrl()).getHost();
-        CloudFormationHookHandler handler = new CloudFormationHookHandler(clients, runner, maxWait,
-                "See the local runner's output above.", responseClient);
+        CloudFormationHookHandler handler = new CloudFormationHookHandler(clients,
+                new FunctionSettings(hookEnvironment), runner, maxWait, "See the local runner's output above.",
+                responseClient);
         LocalLambdaContext context = new LocalLambdaContext(hookFunction,
                 hookFunction.arn(region, hookFunction.alias() == null ? "$LATEST" : hookFunction.alias()),
                 UUID.randomUUID().toString(), Clock.systemUTC(), log);

@@ -24,6 +24,7 @@ public final class LocalWorkflowRunner implements WorkflowRunner, AutoCloseable 
     private final LocalWorkflow workflow;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final Map<String, Future<ExecutionResult>> executions = new ConcurrentHashMap<>();
+    private final Map<String, JsonNode> inputs = new ConcurrentHashMap<>();
 
     public LocalWorkflowRunner(LocalWorkflow workflow) {
         this.workflow = workflow;
@@ -36,8 +37,10 @@ public final class LocalWorkflowRunner implements WorkflowRunner, AutoCloseable 
 
     @Override
     public Outcome run(String executionName, JsonNode input, Duration timeout) {
-        Future<ExecutionResult> execution = executions.computeIfAbsent(executionName,
-                name -> executor.submit(() -> workflow.run(input, name)));
+        Future<ExecutionResult> execution = executions.computeIfAbsent(executionName, name -> {
+            inputs.put(executionArn(name), input.deepCopy());
+            return executor.submit(() -> workflow.run(input, name));
+        });
         String arn = executionArn(executionName);
         try {
             ExecutionResult result = execution.get(Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS);
@@ -54,6 +57,21 @@ public final class LocalWorkflowRunner implements WorkflowRunner, AutoCloseable 
             Thread.currentThread().interrupt();
             return Outcome.failed(arn, "States.Runtime", "interrupted while waiting for the execution");
         }
+    }
+
+    /** Interrupts the execution's thread: the interpreter ends it as {@code Aborted}, as StopExecution does. */
+    @Override
+    public void stop(String executionArn, String cause) {
+        executions.forEach((name, future) -> {
+            if (executionArn(name).equals(executionArn)) {
+                future.cancel(true);
+            }
+        });
+    }
+
+    @Override
+    public java.util.Optional<JsonNode> input(String executionArn) {
+        return java.util.Optional.ofNullable(inputs.get(executionArn)).map(JsonNode::deepCopy);
     }
 
     @Override

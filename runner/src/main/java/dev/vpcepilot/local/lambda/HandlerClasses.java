@@ -3,6 +3,7 @@ package dev.vpcepilot.local.lambda;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.vpcepilot.aws.AwsClients;
+import dev.vpcepilot.handlers.FunctionSettings;
 import dev.vpcepilot.local.template.LocalFunction;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,8 +14,9 @@ import java.util.Optional;
 /**
  * Loads a function's handler class by name (the runner does not depend on the handlers at compile time) and
  * makes instances of it the way the local runner runs them: a {@link RequestStreamHandler} built through its
- * public constructor taking {@link AwsClients}, so every AWS call goes to the endpoint the runner chose (the
- * no-argument constructor is for Lambda, where the clients come from the environment).
+ * public constructor taking {@link AwsClients} and {@link FunctionSettings} (the function's environment as the
+ * template sets it), or else {@link AwsClients} alone, so every AWS call goes to the endpoint the runner chose
+ * (the no-argument constructor is for Lambda, where the clients and settings come from the environment).
  */
 public final class HandlerClasses {
 
@@ -65,10 +67,12 @@ public final class HandlerClasses {
      * A new instance (a cold start). An exception thrown by the constructor is rethrown as it is, as the Lambda
      * runtime would report it.
      */
-    public static RequestStreamHandler instantiate(Class<? extends RequestStreamHandler> type, AwsClients clients) {
+    public static RequestStreamHandler instantiate(Class<? extends RequestStreamHandler> type, AwsClients clients,
+                                                   FunctionSettings settings) {
         Constructor<? extends RequestStreamHandler> constructor = constructor(type);
         try {
-            return constructor.newInstance(clients);
+            return constructor.getParameterCount() == 2 ? constructor.newInstance(clients, settings)
+                    : constructor.newInstance(clients);
         } catch (InvocationTargetException e) {
             if (e.getCause() instanceof RuntimeException runtime) {
                 throw runtime;
@@ -83,6 +87,11 @@ public final class HandlerClasses {
     }
 
     private static Constructor<? extends RequestStreamHandler> constructor(Class<? extends RequestStreamHandler> type) {
+        try {
+            return type.getConstructor(AwsClients.class, FunctionSettings.class);
+        } catch (NoSuchMethodException withoutSettings) {
+            // the handler needs no settings
+        }
         try {
             return type.getConstructor(AwsClients.class);
         } catch (NoSuchMethodException e) {

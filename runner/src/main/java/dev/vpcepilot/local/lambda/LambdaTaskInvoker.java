@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.vpcepilot.aws.AwsClients;
+import dev.vpcepilot.handlers.FunctionSettings;
 import dev.vpcepilot.local.asl.ErrorNames;
 import dev.vpcepilot.local.asl.JsonText;
 import dev.vpcepilot.local.asl.StatesError;
@@ -37,15 +38,19 @@ public final class LambdaTaskInvoker implements TaskInvoker {
 
     private final FunctionDirectory functions;
     private final AwsClients clients;
+    private final Map<String, Map<String, String>> environments;
     private final ClassLoader loader;
     private final Consumer<String> logSink;
     private final Clock clock;
     private final Map<String, Deque<RequestStreamHandler>> idle = new ConcurrentHashMap<>();
 
-    public LambdaTaskInvoker(FunctionDirectory functions, AwsClients clients, ClassLoader loader,
+    /** @param environments function logical id -> its environment variables as the template sets them */
+    public LambdaTaskInvoker(FunctionDirectory functions, AwsClients clients,
+                             Map<String, Map<String, String>> environments, ClassLoader loader,
                              Consumer<String> logSink, Clock clock) {
         this.functions = functions;
         this.clients = clients;
+        this.environments = environments;
         this.loader = loader;
         this.logSink = logSink;
         this.clock = clock;
@@ -94,6 +99,7 @@ public final class LambdaTaskInvoker implements TaskInvoker {
     private RequestStreamHandler takeHandler(LocalFunction function) {
         RequestStreamHandler handler = idle.computeIfAbsent(function.logicalId(), id -> new ConcurrentLinkedDeque<>())
                 .poll();
-        return handler != null ? handler : HandlerClasses.instantiate(HandlerClasses.load(function, loader), clients);
+        return handler != null ? handler : HandlerClasses.instantiate(HandlerClasses.load(function, loader), clients,
+                new FunctionSettings(environments.getOrDefault(function.logicalId(), Map.of())));
     }
 }

@@ -9,11 +9,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Resolves the value of one {@code DefinitionSubstitutions} entry to the text CloudFormation would put in the
- * definition, for the values a state machine's substitutions hold: literals, parameters, pseudo parameters,
- * references to Lambda functions ({@code !Ref Fn.Alias}, {@code !Ref FnAlias<alias>}, {@code !GetAtt Fn.Arn},
- * {@code !Ref Fn}), and {@code Fn::Sub} / {@code Fn::Join} over those. Functions become ARNs in the local
- * pseudo account ({@link LocalAccount}) that {@link FunctionDirectory} maps back to their handlers.
+ * Resolves the value of one {@code DefinitionSubstitutions} entry (or of a function's environment variable) to the
+ * text CloudFormation would put there, for the values the template holds: literals, parameters, pseudo
+ * parameters, references to Lambda functions ({@code !Ref Fn.Alias}, {@code !Ref FnAlias<alias>},
+ * {@code !GetAtt Fn.Arn}, {@code !Ref Fn}), to the other resources of the local pseudo stack (DynamoDB tables,
+ * S3 buckets, log groups, state machines: their names, ARNs and {@code Name}), and {@code Fn::Sub} /
+ * {@code Fn::Join} over those. Functions become ARNs in the local pseudo account ({@link LocalAccount}) that
+ * {@link FunctionDirectory} maps back to their handlers; other resources get the names of {@link LocalResources}.
  *
  * <p>One deliberate difference: a substitution that is exactly {@code !Ref Function} gives the function's ARN,
  * not its name as CloudFormation would (Step Functions needs an ARN in a Task's {@code Resource}); inside
@@ -41,6 +43,15 @@ final class SubstitutionResolver {
             return resolveValue(value, true);
         } catch (TemplateException e) {
             throw new TemplateException("DefinitionSubstitutions." + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A property value as CloudFormation resolves it ({@code !Ref Function} is then the function's name). */
+    String resolveProperty(String where, JsonNode value) {
+        try {
+            return resolveValue(value, false);
+        } catch (TemplateException e) {
+            throw new TemplateException(where + ": " + e.getMessage(), e);
         }
     }
 
@@ -83,6 +94,9 @@ final class SubstitutionResolver {
             throw new TemplateException("!Ref " + name + ": the local runner resolves only the .Alias of a function "
                     + "(SAM's " + property + " reference is not supported)");
         }
+        if (template.hasResource(name) && !template.isFunction(name)) {
+            return LocalResources.ref(template, name, region);
+        }
         if (template.hasResource(name)) {
             LocalFunction function = function(name, "!Ref " + name);
             return wholeSubstitution ? function.arn(region) : function.functionName();
@@ -112,6 +126,9 @@ final class SubstitutionResolver {
             throw new TemplateException("Fn::GetAtt needs [Resource, Attribute]; found " + argument);
         }
         String what = "!GetAtt " + resource + "." + attribute;
+        if (template.hasResource(resource) && !template.isFunction(resource)) {
+            return LocalResources.getAtt(template, resource, attribute, region);
+        }
         LocalFunction function = function(resource, what);
         if (!attribute.equals("Arn")) {
             throw new TemplateException(what + ": the local runner resolves only the Arn attribute of a function");

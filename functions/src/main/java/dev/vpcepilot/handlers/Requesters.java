@@ -1,0 +1,18 @@
+package dev.vpcepilot.handlers;
+
+import dev.vpcepilot.service.InputValidator;
+import dev.vpcepilot.sharing.Claimant;
+
+/** Who a run claims for (design.md section 3): its custom resource, itself when it cleans up, else the standing use. */
+final class Requesters {
+
+    private Requesters() {
+    }
+
+    static Claimant of(boolean cleanup, InputValidator.CustomResource customResource, String executionArn) {
+        if (customResource != null) {
+            return Claimant.stack(customResource.stackId(), customResource.logicalResourceId());
+        }
+        return cleanup ? Claimant.run(executionArn) : Claimant.STANDING;
+    }
+}

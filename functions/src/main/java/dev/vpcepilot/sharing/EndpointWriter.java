@@ -1,0 +1,161 @@
+package dev.vpcepilot.sharing;
+
+import dev.vpcepilot.aws.AwsCalls;
+import dev.vpcepilot.errors.AwsRequestFailed;
+import dev.vpcepilot.errors.EndpointBusy;
+import dev.vpcepilot.service.ClientTokens;
+import dev.vpcepilot.service.EndpointLookup;
+import dev.vpcepilot.service.Ownership;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.CreateVpcEndpointRequest;
+import software.amazon.awssdk.services.ec2.model.DeleteVpcEndpointsResponse;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.ec2.model.TagSpecification;
+import software.amazon.awssdk.services.ec2.model.UnsuccessfulItem;
+import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
+import software.amazon.awssdk.services.ec2.model.VpcEndpointType;
+
+/**
+ * The EC2 writes on endpoints, each as one call with typed errors. Callers ({@link SharedEndpoints}) decide with
+ * {@link SharingRules} what to write, under the scope's lock; the IAM policies of the template refuse the same
+ * writes on endpoints without the ownership tag. Calls that name an endpoint we created or just observed go
+ * through {@link EventualConsistency}.
+ */
+public final class EndpointWriter {
+
+    private final Ec2Client ec2;
+    private final EventualConsistency consistency;
+    private final Consumer<String> log;
+
+    public EndpointWriter(Ec2Client ec2, EventualConsistency consistency, Consumer<String> log) {
+        this.ec2 = ec2;
+        this.consistency = consistency;
+        this.log = log;
+    }
+
+    /**
+     * Creates an endpoint of ours for the route tables: tagged as owned and with the creating execution at
+     * creation (tag-on-create, as IAM requires), with a token unique to the execution.
+     *
+     * @throws EndpointBusy if a route table was given a route to the service meanwhile by a writer outside
+     *                      vpce-pilot (EC2's {@code RouteAlreadyExists}): the step is retried and decides again
+     */
+    public VpcEndpoint create(Scope scope, List<String> routeTableIds, PolicyWish policy, Map<String, String> userTags,
+                              String executionArn) {
+        List<Tag> tags = new ArrayList<>();
+        tags.add(Tag.builder().key(Ownership.MANAGED_BY_KEY).value(Ownership.MANAGED_BY_VALUE).build());
+        tags.add(Tag.builder().key(Ownership.EXECUTION_KEY).value(executionArn).build());
+        (userTags == null ? Map.<String, String>of() : userTags)
+                .forEach((k, v) -> tags.add(Tag.builder().key(k).value(v).build()));
+        CreateVpcEndpointRequest.Builder create = CreateVpcEndpointRequest.builder()
+                .vpcId(scope.vpcId())
+                .serviceName(scope.serviceName())
+                .vpcEndpointType(VpcEndpointType.GATEWAY)
+                .routeTableIds(routeTableIds)
+                .clientToken(ClientTokens.forCreate(executionArn, scope.vpcId(), scope.serviceName(), routeTableIds,
+                        policy.document(), userTags))
+                .tagSpecifications(TagSpecification.builder().resourceType(ResourceType.VPC_ENDPOINT).tags(tags).build());
+        if (policy.document() != null) {
+            create.policyDocument(policy.document());
+        }
+        VpcEndpoint created = AwsCalls.callOr("EC2 CreateVpcEndpoint",
+                () -> ec2.createVpcEndpoint(create.build()).vpcEndpoint(), Set.of("RouteAlreadyExists"), () -> {
+                    throw new EndpointBusy("A route table of " + routeTableIds + " was given a route to "
+                            + scope.serviceName() + " by a writer outside vpce-pilot while this step decided; the "
+                            + "step is retried and decides again.");
+                });
+        log.accept("Created " + created.vpcEndpointId() + " in " + scope.vpcId() + " for " + routeTableIds);
+        return created;
+    }
+
+    public void addRouteTables(String vpcEndpointId, List<String> routeTableIds) {
+        consistency.onExisting("EC2 ModifyVpcEndpoint", vpcEndpointId, () -> ec2.modifyVpcEndpoint(r -> r
+                .vpcEndpointId(vpcEndpointId).addRouteTableIds(routeTableIds)));
+        log.accept("Added " + routeTableIds + " to " + vpcEndpointId);
+    }
+
+    public void removeRouteTables(String vpcEndpointId, List<String> routeTableIds) {
+        consistency.onExisting("EC2 ModifyVpcEndpoint", vpcEndpointId, () -> ec2.modifyVpcEndpoint(r -> r
+                .vpcEndpointId(vpcEndpointId).removeRouteTableIds(routeTableIds)));
+        log.accept("Removed " + routeTableIds + " from " + vpcEndpointId);
+    }
+
+    /** A table associated with our endpoint but without its route: associating it again makes EC2 add the route. */
+    public void repair(String vpcEndpointId, String routeTableId) {
+        removeRouteTables(vpcEndpointId, List.of(routeTableId));
+        addRouteTables(vpcEndpointId, List.of(routeTableId));
+        log.accept("Repaired the route of " + routeTableId + " to " + vpcEndpointId);
+    }
+
+    public void setPolicy(String vpcEndpointId, PolicyWish wish) {
+        consistency.onExisting("EC2 ModifyVpcEndpoint", vpcEndpointId, () -> ec2.modifyVpcEndpoint(r -> {
+            r.vpcEndpointId(vpcEndpointId);
+            if (wish.reset()) {
+                r.resetPolicy(true);
+            } else {
+                r.policyDocument(wish.document());
+            }
+        }));
+        log.accept((wish.reset() ? "Reset the policy of " : "Changed the policy of ") + vpcEndpointId);
+    }
+
+    /** Puts back a policy this execution changed (rollback). */
+    public void restorePolicy(String vpcEndpointId, String previous) {
+        setPolicy(vpcEndpointId, PolicyWish.isAwsDefault(previous) ? PolicyWish.DEFAULT : PolicyWish.of(previous));
+    }
+
+    public void retag(String vpcEndpointId, Map<String, String> set, List<String> remove) {
+        if (!set.isEmpty()) {
+            consistency.onExisting("EC2 CreateTags", vpcEndpointId, () -> ec2.createTags(r -> r.resources(vpcEndpointId)
+                    .tags(set.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build())
+                            .toList())));
+        }
+        if (!remove.isEmpty()) {
+            consistency.onExisting("EC2 DeleteTags", vpcEndpointId, () -> ec2.deleteTags(r -> r.resources(vpcEndpointId)
+                    .tags(remove.stream().map(k -> Tag.builder().key(k).build()).toList())));
+        }
+        log.accept("Tagged " + vpcEndpointId + ": set " + set.keySet() + ", removed " + remove);
+    }
+
+    /**
+     * Deletes endpoints that exist (observed under the lock, or created by this execution). DeleteVpcEndpoints
+     * succeeds even when it deletes nothing and lists the failures under {@code Unsuccessful}: an id EC2 does not
+     * know there is "not visible yet" and tried again; any other failure is an error.
+     */
+    public void delete(List<String> vpcEndpointIds) {
+        List<String> pending = List.copyOf(vpcEndpointIds);
+        for (int attempt = 0; !pending.isEmpty(); attempt++) {
+            List<String> ids = pending;
+            DeleteVpcEndpointsResponse response = consistency.onExisting("EC2 DeleteVpcEndpoints",
+                    String.join(", ", ids), () -> ec2.deleteVpcEndpoints(r -> r.vpcEndpointIds(ids)));
+            List<String> notVisible = new ArrayList<>();
+            List<UnsuccessfulItem> failures = new ArrayList<>();
+            for (UnsuccessfulItem item : response.unsuccessful()) {
+                if (item.error() != null && EndpointLookup.NOT_FOUND.contains(item.error().code())) {
+                    notVisible.add(item.resourceId());
+                } else {
+                    failures.add(item);
+                }
+            }
+            if (!failures.isEmpty()) {
+                StringBuilder message = new StringBuilder("DeleteVpcEndpoints could not delete:");
+                for (UnsuccessfulItem item : failures) {
+                    message.append(' ').append(item.resourceId()).append(" (").append(item.error() == null
+                            ? "no reason given" : item.error().code() + ": " + item.error().message()).append(')');
+                }
+                throw new AwsRequestFailed(message.toString());
+            }
+            ids.stream().filter(id -> !notVisible.contains(id)).forEach(id -> log.accept("Deleted " + id));
+            pending = notVisible;
+            if (!pending.isEmpty() && !consistency.backOff(attempt)) {
+                throw EventualConsistency.notVisible("EC2 DeleteVpcEndpoints", String.join(", ", pending));
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package dev.vpcepilot.sharing;
+
+import dev.vpcepilot.errors.InvalidInput;
+import java.util.Objects;
+
+/**
+ * What one lock and one claims record cover: an endpoint service in one VPC of one account and region. Two
+ * writers of the same scope (executions, stacks, schedules, fleet runs, Lambda containers) never decide at the
+ * same time; writers of different scopes never wait for each other.
+ *
+ * @param account     the 12-digit account that owns the VPC
+ * @param region      the VPC's region
+ * @param vpcId       the VPC
+ * @param serviceName the endpoint service ({@code com.amazonaws.<region>.dynamodb})
+ */
+public record Scope(String account, String region, String vpcId, String serviceName) {
+
+    public Scope {
+        Objects.requireNonNull(account, "account");
+        Objects.requireNonNull(region, "region");
+        Objects.requireNonNull(vpcId, "vpcId");
+        Objects.requireNonNull(serviceName, "serviceName");
+    }
+
+    /**
+     * The scope of a VPC in the account and region of an ARN (an execution's {@code $$.Execution.Id}, a
+     * function's ARN): {@code arn:<partition>:<service>:<region>:<account>:...}.
+     */
+    public static Scope of(String arn, String vpcId, String serviceName) {
+        String[] parts = arn == null ? new String[0] : arn.split(":", 6);
+        if (parts.length < 6 || !"arn".equals(parts[0]) || parts[3].isEmpty() || !parts[4].matches("\\d{12}")) {
+            throw new InvalidInput("'" + arn + "' is not an ARN with a region and an account (arn:<partition>:"
+                    + "<service>:<region>:<account>:...).");
+        }
+        return new Scope(parts[4], parts[3], vpcId, serviceName);
+    }
+
+    /** The scope's key in the lock table: {@code account/region/vpc/service}. */
+    public String key() {
+        return account + "/" + region + "/" + vpcId + "/" + serviceName;
+    }
+
+    @Override
+    public String toString() {
+        return key();
+    }
+}

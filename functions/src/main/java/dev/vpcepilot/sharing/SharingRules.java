@@ -1,0 +1,417 @@
+package dev.vpcepilot.sharing;
+
+import dev.vpcepilot.errors.EndpointBusy;
+import dev.vpcepilot.errors.EndpointNotAvailable;
+import dev.vpcepilot.errors.ExecutionCancelled;
+import dev.vpcepilot.errors.PolicyConflict;
+import dev.vpcepilot.errors.VerificationFailed;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The rules of safe sharing (README "Safety", design.md section 3), in one place. Every decision about who may
+ * create, modify, claim, release or delete which endpoint is taken here, as a pure function of what EC2 shows
+ * ({@link VpcObservation}), what the claims say ({@link ClaimsDocument}) and the request; {@link
+ * SharedEndpoints} carries the decisions out under the scope's lock. The rules:
+ * <ol>
+ *   <li><b>Never touch what vpce-pilot did not create</b> ({@link #mayModify}): an endpoint without the ownership
+ *       tag is reused as it is, never modified, tagged or deleted. Requested route tables it does not cover are
+ *       served by an endpoint of ours.</li>
+ *   <li><b>Coverage is per route table</b> ({@link #coverage}): every requested route table routes the service's
+ *       prefix list to exactly one live endpoint.</li>
+ *   <li><b>Claims</b> ({@link #planRelease}): an endpoint we created is deleted only when the last claim on its
+ *       route tables is released; route tables nobody claims any more leave it; a run deletes what it created
+ *       only when nobody claimed it meanwhile.</li>
+ *   <li><b>Policy and tags belong to the holder</b> (the claimant the endpoint was created for): another claimant
+ *       asking for a different policy gets {@link PolicyConflict}, and nothing changes.</li>
+ *   <li><b>A cancelled execution writes nothing</b> ({@link ExecutionCancelled}).</li>
+ * </ol>
+ */
+public final class SharingRules {
+
+    /** How long a run's claim holds if the run never releases it (it died): longer than any execution runs. */
+    public static final Duration RUN_CLAIM_LIFETIME = Duration.ofHours(24);
+    /** How long a cancelled execution's writes stay refused. */
+    public static final Duration CANCELLATION_LIFETIME = Duration.ofHours(24);
+
+    private static final Comparator<ObservedEndpoint> OLDEST_FIRST = Comparator
+            .comparing((ObservedEndpoint e) -> Objects.requireNonNullElse(e.created(), Instant.MAX))
+            .thenComparing(ObservedEndpoint::vpcEndpointId);
+
+    private SharingRules() {
+    }
+
+    /**
+     * What a request asks for.
+     *
+     * @param scope         the VPC and service
+     * @param requester     who will hold the claim when the run succeeds (standing, a stack, or the run itself
+     *                      for a run with cleanup)
+     * @param executionArn  the execution doing it (its run claim protects what it uses while it runs)
+     * @param routeTableIds the route tables to serve
+     * @param policy        the policy wish
+     * @param tags          the user tags the holder wants on its endpoints, or null for no wish
+     */
+    public record Request(Scope scope, Claimant requester, String executionArn, List<String> routeTableIds,
+                          PolicyWish policy, Map<String, String> tags) {
+
+        public Request {
+            routeTableIds = List.copyOf(new TreeSet<>(routeTableIds));
+            tags = tags == null ? null : Map.copyOf(tags);
+        }
+    }
+
+    /** A route table that is associated with an endpoint of ours but has lost its route: re-associate it. */
+    public record Repair(String vpcEndpointId, String routeTableId) {
+    }
+
+    /** A policy change on an endpoint the requester holds; {@code previous} restores it on rollback. */
+    public record PolicyChange(String vpcEndpointId, PolicyWish wish, String previous) {
+    }
+
+    /** User tags to set and to remove on an endpoint the requester holds. */
+    public record TagChange(String vpcEndpointId, Map<String, String> set, List<String> remove) {
+    }
+
+    /**
+     * What reuse-or-create will do. {@code servedBy} and the endpoint that {@code toServe} goes to together cover
+     * every requested route table.
+     *
+     * @param servedBy      requested route table -> the live endpoint that already serves it (or will: pending)
+     * @param toServe       requested route tables no endpoint serves
+     * @param extend        the endpoint of ours that gets {@code toServe} added, or null to create one for them
+     * @param repairs       route tables of ours to re-associate
+     * @param policyChanges policy changes on held endpoints
+     * @param tagChanges    tag changes on held endpoints
+     * @param holders       endpoint id -> its holder, for every endpoint in the plan whose holder is known
+     */
+    public record EnsurePlan(Map<String, String> servedBy, List<String> toServe, String extend, List<Repair> repairs,
+                             List<PolicyChange> policyChanges, List<TagChange> tagChanges,
+                             Map<String, String> holders) {
+
+        public boolean createsEndpoint() {
+            return !toServe.isEmpty() && extend == null;
+        }
+    }
+
+    /**
+     * Reuse-or-create: which endpoints serve the requested route tables, what must be created, extended,
+     * repaired or changed, or why the request cannot be served now ({@link EndpointBusy}, retried by the state
+     * machine) or at all ({@link PolicyConflict}, {@link VerificationFailed}, {@link EndpointNotAvailable}).
+     * Nothing is decided on an endpoint another actor may be changing: a route table still routed to an
+     * endpoint that is being deleted waits until it is gone.
+     */
+    public static EnsurePlan planEnsure(VpcObservation world, ClaimsDocument claims, Request request, Instant now) {
+        refuseIfCancelled(claims, request.executionArn(), now);
+        Map<String, String> servedBy = new LinkedHashMap<>();
+        List<String> toServe = new ArrayList<>();
+        List<Repair> repairs = new ArrayList<>();
+        for (String routeTableId : request.routeTableIds()) {
+            Optional<ObservedEndpoint> routed = world.routedTo(routeTableId);
+            if (routed.isPresent()) {
+                ObservedEndpoint endpoint = routed.get();
+                if (endpoint.live()) {
+                    servedBy.put(routeTableId, endpoint.vpcEndpointId());
+                } else if (endpoint.deleting()) {
+                    throw new EndpointBusy(routeTableId + " still routes " + request.scope().serviceName() + " to "
+                            + endpoint.vpcEndpointId() + ", which is being deleted; vpce-pilot serves it again once "
+                            + "that endpoint is gone.");
+                } else {
+                    throw new EndpointNotAvailable(routeTableId + " routes " + request.scope().serviceName() + " to "
+                            + endpoint.vpcEndpointId() + ", which is " + endpoint.state() + "; delete that endpoint "
+                            + "(or repair it) before serving the route table again.");
+                }
+                continue;
+            }
+            Optional<ObservedEndpoint> associated = world.endpoints().stream()
+                    .filter(ObservedEndpoint::live)
+                    .filter(e -> e.routeTableIds().contains(routeTableId))
+                    .findFirst();
+            if (associated.isEmpty()) {
+                toServe.add(routeTableId);
+            } else if (!associated.get().available()) {
+                // A pending endpoint's routes appear as it becomes available: it serves the table (the wait
+                // loop and the verification check that it does).
+                servedBy.put(routeTableId, associated.get().vpcEndpointId());
+            } else if (mayModify(associated.get())) {
+                repairs.add(new Repair(associated.get().vpcEndpointId(), routeTableId));
+                servedBy.put(routeTableId, associated.get().vpcEndpointId());
+            } else {
+                throw new VerificationFailed(routeTableId + " is associated with " + associated.get().vpcEndpointId()
+                        + ", which vpce-pilot did not create, but has no route to it; vpce-pilot does not modify "
+                        + "endpoints it did not create: repair that endpoint, or remove the route table from it.");
+            }
+        }
+
+        Map<String, String> holders = new LinkedHashMap<>();
+        List<PolicyChange> policyChanges = new ArrayList<>();
+        List<TagChange> tagChanges = new ArrayList<>();
+        for (String id : new LinkedHashSet<>(servedBy.values())) {
+            ObservedEndpoint endpoint = world.endpoint(id).orElseThrow();
+            String holder = holderOf(endpoint, claims, request);
+            if (holder != null) {
+                holders.put(id, holder);
+            }
+            boolean held = request.requester().id().equals(holder);
+            if (!request.policy().satisfiedBy(endpoint.policyDocument())) {
+                if (!held) {
+                    throw policyConflict(endpoint, holder, request);
+                }
+                policyChanges.add(new PolicyChange(id, request.policy(), endpoint.policyDocument()));
+            }
+            if (held) {
+                tagChange(endpoint, request.tags()).ifPresent(tagChanges::add);
+            }
+        }
+
+        String extend = null;
+        if (!toServe.isEmpty()) {
+            ObservedEndpoint target = extensionTarget(world, claims, request, servedBy);
+            if (target != null) {
+                extend = target.vpcEndpointId();
+                String holder = holderOf(target, claims, request);
+                if (holder != null) {
+                    holders.put(extend, holder);
+                }
+                boolean alreadyChanging = policyChanges.stream().anyMatch(c -> c.vpcEndpointId().equals(target.vpcEndpointId()));
+                if (!alreadyChanging && !request.policy().satisfiedBy(target.policyDocument())) {
+                    policyChanges.add(new PolicyChange(extend, request.policy(), target.policyDocument()));
+                }
+                boolean alreadyTagging = tagChanges.stream().anyMatch(c -> c.vpcEndpointId().equals(target.vpcEndpointId()));
+                if (!alreadyTagging && request.requester().id().equals(holder)) {
+                    tagChange(target, request.tags()).ifPresent(tagChanges::add);
+                }
+            }
+        }
+        return new EnsurePlan(servedBy, toServe, extend, repairs, policyChanges, tagChanges, holders);
+    }
+
+    /**
+     * Where route tables that nothing serves go: preferably into an endpoint of ours that already serves some of
+     * the requested ones and whose policy the request accepts (so the request is served by one endpoint), else
+     * into a live endpoint the requester holds, else into a new endpoint ({@code null}).
+     */
+    private static ObservedEndpoint extensionTarget(VpcObservation world, ClaimsDocument claims, Request request,
+                                                    Map<String, String> servedBy) {
+        List<ObservedEndpoint> candidates = world.endpoints().stream()
+                .filter(ObservedEndpoint::available)
+                .filter(SharingRules::mayModify)
+                .sorted(OLDEST_FIRST)
+                .toList();
+        Optional<ObservedEndpoint> servingAlready = candidates.stream()
+                .filter(e -> servedBy.containsValue(e.vpcEndpointId()))
+                .filter(e -> request.policy().satisfiedBy(e.policyDocument())
+                        || request.requester().id().equals(holderOf(e, claims, request)))
+                .max(Comparator.comparingLong(e -> servedBy.values().stream().filter(e.vpcEndpointId()::equals).count()));
+        if (servingAlready.isPresent()) {
+            return servingAlready.get();
+        }
+        return candidates.stream()
+                .filter(e -> request.requester().id().equals(holderOf(e, claims, request)))
+                .findFirst()
+                .orElse(null);
+    }
+
+    /**
+     * The claimant an endpoint was created for: from its record, or, for an endpoint of ours that this very
+     * execution created but whose record was never written (the step died between the two), the requester.
+     * Null for endpoints we did not create, and for ours made before claims existed.
+     */
+    static String holderOf(ObservedEndpoint endpoint, ClaimsDocument claims, Request request) {
+        if (!endpoint.owned()) {
+            return null;
+        }
+        ClaimsDocument.EndpointRecord record = claims.endpoints().get(endpoint.vpcEndpointId());
+        if (record != null) {
+            return record.holder();
+        }
+        if (request != null && request.executionArn() != null && request.executionArn().equals(endpoint.createdBy())) {
+            return request.requester().id();
+        }
+        return null;
+    }
+
+    /** Rule 1: only endpoints that carry the ownership tag are ever modified, tagged or deleted. */
+    public static boolean mayModify(ObservedEndpoint endpoint) {
+        return endpoint.owned();
+    }
+
+    private static PolicyConflict policyConflict(ObservedEndpoint endpoint, String holder, Request request) {
+        String whose = !endpoint.owned() ? "was not created by vpce-pilot, so its policy is its owner's"
+                : holder == null ? "was created by vpce-pilot before claims were recorded, so nobody may change its "
+                        + "policy through vpce-pilot"
+                : "is held by " + new Claimant(holder).describe() + ", the only claimant that may change its policy";
+        return new PolicyConflict("The requested route tables are served by " + endpoint.vpcEndpointId()
+                + ", whose policy differs from the one requested (" + request.policy() + "); it " + whose
+                + ". Nothing was changed. Ask without policyDocument to use the endpoint as it is, or serve "
+                + "other route tables.");
+    }
+
+    private static Optional<TagChange> tagChange(ObservedEndpoint endpoint, Map<String, String> wanted) {
+        if (wanted == null || wanted.equals(endpoint.userTags())) {
+            return Optional.empty();
+        }
+        Map<String, String> set = new LinkedHashMap<>();
+        wanted.forEach((k, v) -> {
+            if (!v.equals(endpoint.userTags().get(k))) {
+                set.put(k, v);
+            }
+        });
+        List<String> remove = endpoint.userTags().keySet().stream().filter(k -> !wanted.containsKey(k)).sorted().toList();
+        return Optional.of(new TagChange(endpoint.vpcEndpointId(), set, remove));
+    }
+
+    /** Rule 5: an execution the custom resource cancelled may not change anything any more. */
+    public static void refuseIfCancelled(ClaimsDocument claims, String executionArn, Instant now) {
+        if (claims.isCancelled(executionArn, now)) {
+            throw new ExecutionCancelled("Execution " + executionArn + " was cancelled (its custom resource answered "
+                    + "FAILED after its time bound and rolled back what it had done); it changes nothing more.");
+        }
+    }
+
+    /**
+     * Rule 2, as the verification reads it: each route table and the live endpoint that serves it, or what is
+     * wrong. A table is served when its prefix-list route targets an available endpoint and no other live
+     * endpoint claims the table.
+     *
+     * @param servedBy route table -> endpoint, for every table that is served
+     * @param problems one sentence per table that is not
+     */
+    public record Coverage(Map<String, String> servedBy, Map<String, String> prefixLists, List<String> problems) {
+        public boolean complete() {
+            return problems.isEmpty();
+        }
+    }
+
+    public static Coverage coverage(VpcObservation world, List<String> routeTableIds) {
+        Map<String, String> servedBy = new LinkedHashMap<>();
+        Map<String, String> prefixLists = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        for (String routeTableId : routeTableIds) {
+            VpcObservation.Route route = world.routeTargets().get(routeTableId);
+            ObservedEndpoint target = route == null ? null : world.endpoint(route.vpcEndpointId()).orElse(null);
+            List<String> others = world.endpoints().stream()
+                    .filter(ObservedEndpoint::live)
+                    .filter(e -> e.routeTableIds().contains(routeTableId))
+                    .map(ObservedEndpoint::vpcEndpointId)
+                    .filter(id -> target == null || !id.equals(target.vpcEndpointId()))
+                    .toList();
+            if (target == null) {
+                problems.add(routeTableId + " has no prefix-list route to an endpoint of the service"
+                        + (others.isEmpty() ? "" : " (it is associated with " + String.join(", ", others) + ")"));
+            } else if (!target.available()) {
+                problems.add(routeTableId + " routes to " + target.vpcEndpointId() + ", which is " + target.state());
+            } else if (!others.isEmpty()) {
+                problems.add(routeTableId + " routes to " + target.vpcEndpointId() + " but is also associated with "
+                        + String.join(", ", others));
+            } else {
+                servedBy.put(routeTableId, target.vpcEndpointId());
+                prefixLists.put(routeTableId, route.prefixListId());
+            }
+        }
+        return new Coverage(servedBy, prefixLists, problems);
+    }
+
+    /** What a release will do to our endpoints. */
+    public record ReleasePlan(List<String> delete, Map<String, List<String>> removeRouteTables,
+                              Map<String, List<String>> keptFor) {
+    }
+
+    /**
+     * Who releases, which decides what a release may touch.
+     *
+     * @param routeTables for a claimant (a stack, the standing use): the route tables whose endpoints are
+     *                    considered
+     * @param execution   for a run (cleanup, rollback, cancel): the execution, whose creations are considered
+     * @param added       for a run: endpoint -> the route tables it added to an endpoint it did not create
+     */
+    public record Releaser(Set<String> routeTables, String execution, Map<String, List<String>> added) {
+
+        public static Releaser claimant(Set<String> routeTables) {
+            return new Releaser(Set.copyOf(routeTables), null, Map.of());
+        }
+
+        public static Releaser run(String executionArn, Map<String, List<String>> added) {
+            return new Releaser(Set.of(), executionArn, added == null ? Map.of() : Map.copyOf(added));
+        }
+    }
+
+    /**
+     * Rule 3: after a release ({@code claimsAfter} no longer has the released claim), which of our endpoints go and
+     * which route tables leave them. A route table is still needed when a live claim lists it.
+     * <ul>
+     *   <li>A claimant (a stack's Delete, a standing release) holds the last claim: each endpoint of ours (with a
+     *       record) that serves one of its route tables is deleted when none of its route tables is needed any
+     *       more; otherwise its route tables that nobody needs leave it.</li>
+     *   <li>A run (cleanup, rollback, cancel) undoes exactly what it did: an endpoint it created is deleted when
+     *       nobody needs its route tables (it stays for whoever claimed it meanwhile, without the tables nobody
+     *       needs; one that never became available is deleted); route tables it added to another endpoint leave
+     *       it when nobody needs them. Nothing else is touched.</li>
+     * </ul>
+     * An owned endpoint without a record (made before claims existed) is never removed by a claimant's release.
+     */
+    public static ReleasePlan planRelease(VpcObservation world, ClaimsDocument claimsAfter, Releaser releaser,
+                                          Instant now) {
+        Set<String> needed = claimsAfter.claimedRouteTables(now);
+        List<String> delete = new ArrayList<>();
+        Map<String, List<String>> remove = new LinkedHashMap<>();
+        Map<String, List<String>> keptFor = new LinkedHashMap<>();
+        for (ObservedEndpoint endpoint : world.endpoints()) {
+            if (!mayModify(endpoint) || endpoint.deleting() || "deleted".equalsIgnoreCase(endpoint.state())) {
+                continue;
+            }
+            String id = endpoint.vpcEndpointId();
+            boolean createdByRun = releaser.execution() != null && (releaser.execution().equals(endpoint.createdBy())
+                    || Optional.ofNullable(claimsAfter.endpoints().get(id))
+                            .map(r -> releaser.execution().equals(r.createdBy())).orElse(false));
+            List<String> neededHere = endpoint.routeTableIds().stream().filter(needed::contains).toList();
+            List<String> leaving;
+            if (releaser.execution() != null) {
+                if (createdByRun) {
+                    if (!endpoint.live() || neededHere.isEmpty()) {
+                        delete.add(id);
+                        continue;
+                    }
+                    leaving = endpoint.routeTableIds().stream().filter(t -> !needed.contains(t)).toList();
+                } else {
+                    leaving = releaser.added().getOrDefault(id, List.of()).stream()
+                            .filter(endpoint.routeTableIds()::contains)
+                            .filter(t -> !needed.contains(t))
+                            .toList();
+                    if (leaving.isEmpty() || !endpoint.live()) {
+                        continue;
+                    }
+                }
+            } else {
+                boolean recorded = claimsAfter.endpoints().containsKey(id);
+                boolean serves = endpoint.routeTableIds().stream().anyMatch(releaser.routeTables()::contains);
+                if (!recorded || !serves || !endpoint.live()) {
+                    continue;
+                }
+                if (neededHere.isEmpty()) {
+                    delete.add(id);
+                    continue;
+                }
+                leaving = endpoint.routeTableIds().stream()
+                        .filter(releaser.routeTables()::contains)
+                        .filter(t -> !needed.contains(t))
+                        .toList();
+            }
+            if (!leaving.isEmpty()) {
+                remove.put(id, leaving);
+            }
+            keptFor.put(id, claimsAfter.claimantsOf(neededHere, now));
+        }
+        return new ReleasePlan(delete, remove, keptFor);
+    }
+}

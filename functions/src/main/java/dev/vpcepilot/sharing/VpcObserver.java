@@ -1,0 +1,91 @@
+package dev.vpcepilot.sharing;
+
+import dev.vpcepilot.aws.AwsCalls;
+import dev.vpcepilot.service.Ownership;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.Route;
+import software.amazon.awssdk.services.ec2.model.RouteTable;
+import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
+import software.amazon.awssdk.services.ec2.model.VpcEndpointType;
+
+/**
+ * Reads a scope as EC2 shows it now, in two paginated calls: the service's gateway endpoints in the VPC (every
+ * state) and the VPC's route tables. Under the lock, this is what every decision is made on.
+ */
+public final class VpcObserver {
+
+    private final Ec2Client ec2;
+
+    public VpcObserver(Ec2Client ec2) {
+        this.ec2 = ec2;
+    }
+
+    public VpcObservation observe(Scope scope) {
+        List<VpcEndpoint> endpoints = AwsCalls.call("EC2 DescribeVpcEndpoints", () -> {
+            List<VpcEndpoint> all = new ArrayList<>();
+            ec2.describeVpcEndpointsPaginator(r -> r.filters(
+                    Filter.builder().name("vpc-id").values(scope.vpcId()).build(),
+                    Filter.builder().name("service-name").values(scope.serviceName()).build()))
+                    .vpcEndpoints().forEach(all::add);
+            return all;
+        });
+        List<RouteTable> tables = AwsCalls.call("EC2 DescribeRouteTables", () -> {
+            List<RouteTable> all = new ArrayList<>();
+            ec2.describeRouteTablesPaginator(r -> r.filters(
+                    Filter.builder().name("vpc-id").values(scope.vpcId()).build())).routeTables().forEach(all::add);
+            return all;
+        });
+        return observation(endpoints, tables);
+    }
+
+    /** The observation of the given endpoints (of one VPC and service) and route tables (of that VPC). */
+    public static VpcObservation observation(List<VpcEndpoint> endpoints, List<RouteTable> tables) {
+        List<ObservedEndpoint> observed = endpoints.stream()
+                .filter(e -> e.vpcEndpointType() == null || e.vpcEndpointType() == VpcEndpointType.GATEWAY)
+                .map(VpcObserver::observed)
+                .sorted(Comparator.comparing((ObservedEndpoint e) -> Objects.requireNonNullElse(e.created(),
+                        java.time.Instant.MAX)).thenComparing(ObservedEndpoint::vpcEndpointId))
+                .toList();
+        Set<String> ids = new HashSet<>();
+        observed.forEach(e -> ids.add(e.vpcEndpointId()));
+        Map<String, VpcObservation.Route> targets = new HashMap<>();
+        Set<String> tableIds = new HashSet<>();
+        for (RouteTable table : tables) {
+            tableIds.add(table.routeTableId());
+            for (Route route : table.routes()) {
+                if (route.destinationPrefixListId() != null && route.gatewayId() != null
+                        && ids.contains(route.gatewayId()) && !"blackhole".equals(route.stateAsString())) {
+                    targets.put(table.routeTableId(),
+                            new VpcObservation.Route(route.destinationPrefixListId(), route.gatewayId()));
+                }
+            }
+        }
+        return new VpcObservation(observed, targets, tableIds);
+    }
+
+    static ObservedEndpoint observed(VpcEndpoint endpoint) {
+        Map<String, String> userTags = new LinkedHashMap<>();
+        String createdBy = null;
+        for (Tag tag : endpoint.tags()) {
+            if (Ownership.EXECUTION_KEY.equals(tag.key())) {
+                createdBy = tag.value();
+            } else if (!Ownership.isReservedKey(tag.key())) {
+                userTags.put(tag.key(), tag.value());
+            }
+        }
+        return new ObservedEndpoint(endpoint.vpcEndpointId(), endpoint.stateAsString(),
+                Ownership.isOwned(endpoint.tags()), endpoint.routeTableIds(), endpoint.policyDocument(), userTags,
+                createdBy, endpoint.creationTimestamp());
+    }
+}
