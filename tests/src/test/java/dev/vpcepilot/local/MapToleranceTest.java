@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -164,5 +165,37 @@ class MapToleranceTest {
         assertEquals("Second", aborted.events(ProgressEvent.ExecutionAborted.class).get(0).stateName());
         assertTrue(end.describe().contains("FAILED with States.ExceedToleratedFailureThreshold: 0 succeeded, 1 failed, "
                 + "1 aborted, 3 not started"), end.describe());
+    }
+
+    /** A child waiting to retry a state when its Map Run fails is aborted instead of trying again. */
+    @Test
+    void aChildWaitingForARetryWhenTheThresholdIsExceededIsAbortedWithoutRetrying() {
+        CountDownLatch failureReported = new CountDownLatch(1);
+        AtomicInteger itemZeroCalls = new AtomicInteger();
+        ExecutionResult result = new Interpreter().task("fn", call -> {
+            if (call.input().asInt() == 1) {
+                throw new StatesError("ItemFailed", "item 1");
+            }
+            itemZeroCalls.incrementAndGet();
+            try {
+                failureReported.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new StatesError("Transient", "try again");
+        }).run("""
+                {"StartAt": "Each", "States": {"Each": {"Type": "Map", "MaxConcurrency": 2,
+                  "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                    "StartAt": "Work", "States": {"Work": {"Type": "Task", "Resource": "fn",
+                      "Retry": [{"ErrorEquals": ["Transient"], "MaxAttempts": 3}], "End": true}}},
+                  "End": true}}}
+                """, "[0, 1]", event -> {
+                    if (event instanceof ProgressEvent.ChildExecutionEnded ended && ended.index() == 1) {
+                        failureReported.countDown();
+                    }
+                });
+        assertEquals("States.ExceedToleratedFailureThreshold", result.error());
+        assertEquals("0:ABORTED 1:FAILED", MapStateTest.statuses(result));
+        assertEquals(1, itemZeroCalls.get(), "no retry after the Map Run failed");
     }
 }

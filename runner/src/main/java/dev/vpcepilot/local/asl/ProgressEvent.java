@@ -76,11 +76,14 @@ public sealed interface ProgressEvent {
         }
     }
 
-    /** A child execution stopped before entering {@code stateName} because its Map Run failed. */
+    /**
+     * A child execution stopped because its Map Run failed: before entering {@code stateName}, or before retrying
+     * it.
+     */
     record ExecutionAborted(String stateName) implements ProgressEvent {
         @Override
         public String describe() {
-            return "execution aborted before " + stateName + ": its Map Run failed";
+            return "execution aborted at " + stateName + ": its Map Run failed";
         }
     }
 

@@ -196,9 +196,9 @@ public final class StateMachineInterpreter {
                 String name = stateName;
                 JsonNode rawInput = data;
                 Step step = switch (type) {
-                    case "Task" -> withRetryAndCatch(stateName, state, data, entered,
+                    case "Task" -> withRetryAndCatch(stateName, state, data, entered, stop,
                             (context, retryCount) -> taskAttempt(name, state, rawInput, context, retryCount));
-                    case "Map" -> withRetryAndCatch(stateName, state, data, entered,
+                    case "Map" -> withRetryAndCatch(stateName, state, data, entered, stop,
                             (context, retryCount) -> maps.get(name).run(this, rawInput, context));
                     case "Pass" -> pass(state, data, context(stateName, entered, 0));
                     case "Choice" -> choice(stateName, state, data, context(stateName, entered, 0));
@@ -227,9 +227,12 @@ public final class StateMachineInterpreter {
             return new Execution(processor, item, child, ExecutionListener.NONE, stop).run();
         }
 
-        /** Runs a Task or Map state: its attempt, again per its Retry, and its Catch when the retries are spent. */
+        /**
+         * Runs a Task or Map state: its attempt, again per its Retry, and its Catch when the retries are spent. A
+         * stop asked for during a retry's wait stops the run before the next attempt.
+         */
         private Step withRetryAndCatch(String stateName, JsonNode state, JsonNode rawInput, Instant entered,
-                                       Attempt attempt) throws InterruptedException {
+                                       BooleanSupplier stop, Attempt attempt) throws InterruptedException {
             List<JsonNode> retriers = list(state.get("Retry"));
             List<JsonNode> catchers = list(state.get("Catch"));
             int[] retriesPerRetrier = new int[retriers.size()];
@@ -251,6 +254,9 @@ public final class StateMachineInterpreter {
                             emit(new ProgressEvent.TaskRetried(stateName, error.error(), retriesPerRetrier[retrierIndex],
                                     maxAttempts, delay, slept));
                             settings.sleeper().sleep(slept);
+                            if (stop.getAsBoolean()) {
+                                throw new MapState.Stopped(stateName);
+                            }
                             continue;
                         }
                     }
