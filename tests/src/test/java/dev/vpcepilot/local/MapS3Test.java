@@ -220,11 +220,14 @@ class MapS3Test {
     /** "PENDING_n.json: ... child workflow executions that weren't started because the Map Run failed". */
     @Test
     void aFailedMapRunStillWritesItsResultsPendingItemsIncluded() {
+        CountDownLatch itemZeroStarted = new CountDownLatch(1);
         CountDownLatch failureReported = new CountDownLatch(1);
         Interpreter interpreter = new Interpreter().objects(store).task("fn", call -> {
             if (call.input().asInt() == 1) {
+                awaitQuietly(itemZeroStarted);
                 throw new StatesError("ItemFailed", "item 1");
             }
+            itemZeroStarted.countDown();
             try {
                 failureReported.await(10, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -315,5 +318,14 @@ class MapS3Test {
         List<JsonNode> list = new ArrayList<>();
         array.forEach(list::add);
         return list;
+    }
+
+    /** Item 1 fails only once item 0 runs, so that item 0 is running (not yet started) when the run fails. */
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -130,11 +130,14 @@ class MapToleranceTest {
      */
     @Test
     void afterTheThresholdIsExceededNoChildStartsAndRunningOnesAreAborted() throws Exception {
+        CountDownLatch itemZeroStarted = new CountDownLatch(1);
         CountDownLatch failureReported = new CountDownLatch(1);
         ExecutionResult result = new Interpreter().task("fn", call -> {
             if (call.input().asInt() == 1) {
+                awaitQuietly(itemZeroStarted);
                 throw new StatesError("ItemFailed", "item 1");
             }
+            itemZeroStarted.countDown();
             try {
                 if (!failureReported.await(10, TimeUnit.SECONDS)) {
                     throw new StatesError("NeverReported", "item 1's failure was not reported");
@@ -170,12 +173,15 @@ class MapToleranceTest {
     /** A child waiting to retry a state when its Map Run fails is aborted instead of trying again. */
     @Test
     void aChildWaitingForARetryWhenTheThresholdIsExceededIsAbortedWithoutRetrying() {
+        CountDownLatch itemZeroStarted = new CountDownLatch(1);
         CountDownLatch failureReported = new CountDownLatch(1);
         AtomicInteger itemZeroCalls = new AtomicInteger();
         ExecutionResult result = new Interpreter().task("fn", call -> {
             if (call.input().asInt() == 1) {
+                awaitQuietly(itemZeroStarted);
                 throw new StatesError("ItemFailed", "item 1");
             }
+            itemZeroStarted.countDown();
             itemZeroCalls.incrementAndGet();
             try {
                 failureReported.await(10, TimeUnit.SECONDS);
@@ -197,5 +203,14 @@ class MapToleranceTest {
         assertEquals("States.ExceedToleratedFailureThreshold", result.error());
         assertEquals("0:ABORTED 1:FAILED", MapStateTest.statuses(result));
         assertEquals(1, itemZeroCalls.get(), "no retry after the Map Run failed");
+    }
+
+    /** Item 1 fails only once item 0 runs, so that item 0 is running (not yet started) when the run fails. */
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
