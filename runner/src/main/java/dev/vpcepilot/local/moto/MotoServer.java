@@ -28,8 +28,8 @@ import java.util.concurrent.TimeUnit;
  * <p>When the {@code python3} on the PATH can import moto (it can wherever {@code pip install "moto[server]"}
  * went into it), the server runs through {@code aws_faithful_moto_server.py}: moto with gateway VPC endpoints
  * that refuse a route table already routing the service ({@code RouteAlreadyExists}), delete only their own
- * routes, and add or remove routes on ModifyVpcEndpoint, as AWS does. Otherwise plain {@code moto_server}
- * ({@link #awsFaithful()} tells which).
+ * routes, and add or remove routes on ModifyVpcEndpoint; and with CreateVpcEndpoint's {@code ClientToken}
+ * honoured, as AWS does. Otherwise plain {@code moto_server} ({@link #awsFaithful()} tells which).
  *
  * <p>{@link #start(Map, Map)} sets variables in the emulator's environment, such as {@value #DELETING_SECONDS}
  * (endpoints stay {@code deleting}, routes in place, that many seconds after DeleteVpcEndpoints). The patch's own

@@ -6,6 +6,10 @@ moto 5.2 models a gateway endpoint's prefix-list route as "the route of that pre
   * deleting either endpoint deletes the route, whoever it points to (AWS deletes the endpoint's own routes);
   * ModifyVpcEndpoint AddRouteTableIds / RemoveRouteTableIds change the list but not the routes (AWS adds and
     removes the endpoint's routes).
+moto 5.2 also ignores CreateVpcEndpoint's ClientToken: the same token twice makes two endpoints. Here, as in EC2's
+"Ensuring idempotency in Amazon EC2 API requests", a token is remembered per account and region: repeated with the
+same parameters it answers the endpoint that token made, as that endpoint is now (also once it is deleted: the
+token outlives its resource); repeated with other parameters it fails with IdempotentParameterMismatch (HTTP 400).
 
 A setting, read from this process's environment when it starts (unset or 0: off):
   * VPCE_PILOT_MOTO_DELETING_SECONDS=N (0 to 3600, fractions allowed): DeleteVpcEndpoints leaves an endpoint
@@ -23,8 +27,10 @@ import os
 import sys
 import threading
 
-from moto.ec2.exceptions import RouteAlreadyExistsError
+from moto.core.responses import ActionResult
+from moto.ec2.exceptions import EC2ClientError, RouteAlreadyExistsError
 from moto.ec2.models.vpcs import VPCBackend, VPCEndPoint
+from moto.ec2.responses.vpcs import VPCs
 from moto.server import main
 
 DELETING_SECONDS = "VPCE_PILOT_MOTO_DELETING_SECONDS"
@@ -71,8 +77,8 @@ def _refuse_taken_tables(backend, route_table_ids, prefix_list_id):
 
 
 # moto serves requests on threads: every read-decide-write on endpoints is one step, as it is on AWS. The check for a
-# taken route table and the create (or the modify); a deletion's end and the route removal it does. Otherwise two
-# concurrent creates could both pass a check.
+# taken route table and the create (or the modify); the look-up of a ClientToken and the create it records; a
+# deletion's end and the route removal it does. Otherwise two concurrent creates could both pass a check.
 _ENDPOINTS = threading.RLock()
 
 # ---- gateway routes -----------------------------------------------------------------------------------------------
@@ -159,9 +165,55 @@ def _finish_deletion(backend, endpoint):
         endpoint.state = "deleted"
 
 
+# ---- ClientToken idempotency of CreateVpcEndpoint ---------------------------------------------------------------
+
+class IdempotentParameterMismatch(EC2ClientError):
+    def __init__(self):
+        super().__init__("IdempotentParameterMismatch",
+                         "The request uses the same client token as a previous, but non-identical request. Do not "
+                         "reuse a client token with different requests, unless the requests are identical.")
+
+
+# Parameters that say nothing about what to create: the token itself, the action and the API version.
+_NOT_PARAMETERS = {"Action", "Version", "ClientToken"}
+
+
+def _parameters(querystring):
+    """Every request parameter but the token, as a comparable value: which parameters, which values, in order."""
+    return tuple(sorted((name, tuple(values)) for name, values in querystring.items() if name not in _NOT_PARAMETERS))
+
+
+def _client_tokens(backend):
+    """token -> (parameters, endpoint id) of this account and region; a reset of the emulator forgets them."""
+    return backend.__dict__.setdefault("_vpce_pilot_client_tokens", {})
+
+
+_create_response = VPCs.create_vpc_endpoint
+
+
+def create_vpc_endpoint_response(self):
+    token = self._get_param("ClientToken")
+    if not token:
+        return _create_response(self)
+    parameters = _parameters(self.querystring)
+    with _ENDPOINTS:
+        tokens = _client_tokens(self.ec2_backend)
+        known = tokens.get(token)
+        if known is not None:
+            made_with, endpoint_id = known
+            if made_with != parameters:
+                raise IdempotentParameterMismatch()
+            return ActionResult({"VpcEndpoint": self.ec2_backend.vpc_end_points[endpoint_id], "ClientToken": token})
+        result = _create_response(self)
+        endpoint = result.result["VpcEndpoint"]
+        tokens[token] = (parameters, endpoint.id)
+        return ActionResult({"VpcEndpoint": endpoint, "ClientToken": token})
+
+
 VPCBackend.create_vpc_endpoint = create_vpc_endpoint
 VPCBackend.delete_vpc_endpoints = delete_vpc_endpoints
 VPCEndPoint.modify = modify
+VPCs.create_vpc_endpoint = create_vpc_endpoint_response
 
 if __name__ == "__main__":
     sys.exit(main())

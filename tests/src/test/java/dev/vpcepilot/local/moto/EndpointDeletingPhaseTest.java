@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ec2.model.Ec2Exception;
+import software.amazon.awssdk.services.ec2.model.VpcEndpointType;
 
 /**
  * The emulator patch's optional deletion phase ({@link MotoServer#DELETING_SECONDS}): after DeleteVpcEndpoints an
@@ -93,6 +94,20 @@ class EndpointDeletingPhaseTest {
         assertEquals("deleting", state(aws, id));
         assertEquals("deleted", awaitState(aws, id, "deleted"));
         assertEquals(Map.of(), aws.prefixListRoutes(main));
+    }
+
+    @Test
+    void aRepeatedClientTokenAnswersTheEndpointInItsCurrentState() {
+        String id = aws.ec2().createVpcEndpoint(r -> r.vpcId(vpcId).serviceName(aws.dynamoDbService())
+                .vpcEndpointType(VpcEndpointType.GATEWAY).routeTableIds(main).clientToken("rerun")).vpcEndpoint()
+                .vpcEndpointId();
+        aws.deleteEndpoint(id);
+
+        var replayed = aws.ec2().createVpcEndpoint(r -> r.vpcId(vpcId).serviceName(aws.dynamoDbService())
+                .vpcEndpointType(VpcEndpointType.GATEWAY).routeTableIds(main).clientToken("rerun")).vpcEndpoint();
+
+        assertEquals(id, replayed.vpcEndpointId());
+        assertEquals("deleting", replayed.stateAsString());
     }
 
     @Test
