@@ -66,7 +66,11 @@ TEST_OPERATIONS = {
     ],
     "dynamodb": [
         "CreateTable",
+        "DeleteItem",
         "DescribeLimits",
+        "GetItem",
+        "PutItem",
+        "UpdateItem",
     ],
     "sfn": [
         "ListStateMachines",

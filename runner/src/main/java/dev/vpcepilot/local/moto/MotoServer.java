@@ -28,8 +28,9 @@ import java.util.concurrent.TimeUnit;
  * <p>When the {@code python3} on the PATH can import moto (it can wherever {@code pip install "moto[server]"}
  * went into it), the server runs through {@code aws_faithful_moto_server.py}: moto with gateway VPC endpoints
  * that refuse a route table already routing the service ({@code RouteAlreadyExists}), delete only their own
- * routes, and add or remove routes on ModifyVpcEndpoint; and with CreateVpcEndpoint's {@code ClientToken}
- * honoured, as AWS does. Otherwise plain {@code moto_server} ({@link #awsFaithful()} tells which).
+ * routes, and add or remove routes on ModifyVpcEndpoint; with CreateVpcEndpoint's {@code ClientToken} honoured;
+ * and with DynamoDB's conditional writes atomic, as AWS does. Otherwise plain {@code moto_server}
+ * ({@link #awsFaithful()} tells which).
  *
  * <p>{@link #start(Map, Map)} sets variables in the emulator's environment, such as {@value #DELETING_SECONDS}
  * (endpoints stay {@code deleting}, routes in place, that many seconds after DeleteVpcEndpoints). The patch's own
@@ -51,6 +52,11 @@ public final class MotoServer implements AutoCloseable {
      * DeleteVpcEndpoints before it is {@code deleted} and its routes go; unset or 0: deleted at once.
      */
     public static final String DELETING_SECONDS = PATCH_VARIABLE_PREFIX + "DELETING_SECONDS";
+    /**
+     * Milliseconds (0 to 1000) every DynamoDB item read inside the emulator sleeps: widens moto's read-check-write
+     * window so that a test shows the patch's atomic conditional writes close it.
+     */
+    public static final String DYNAMODB_READ_DELAY_MS = PATCH_VARIABLE_PREFIX + "DYNAMODB_READ_DELAY_MS";
 
     private final Process process;
     private final URI endpoint;

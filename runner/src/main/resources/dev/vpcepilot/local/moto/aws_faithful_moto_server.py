@@ -1,4 +1,4 @@
-"""moto_server with VPC endpoints that behave as on AWS.
+"""moto_server with VPC endpoints and DynamoDB conditional writes that behave as on AWS.
 
 moto 5.2 models a gateway endpoint's prefix-list route as "the route of that prefix list in the table", so:
   * a second gateway endpoint for the same service on the same route table silently takes the route over
@@ -10,30 +10,42 @@ moto 5.2 also ignores CreateVpcEndpoint's ClientToken: the same token twice make
 "Ensuring idempotency in Amazon EC2 API requests", a token is remembered per account and region: repeated with the
 same parameters it answers the endpoint that token made, as that endpoint is now (also once it is deleted: the
 token outlives its resource); repeated with other parameters it fails with IdempotentParameterMismatch (HTTP 400).
+moto 5.2 serves requests on threads and evaluates a DynamoDB ConditionExpression, then writes, with nothing in
+between to stop another request: two conditional PutItem attribute_not_exists(pk) can both succeed. DynamoDB
+writes one item atomically ("Best practices for handling concurrent updates in DynamoDB"), so here DynamoDB
+requests are handled one at a time.
 
-A setting, read from this process's environment when it starts (unset or 0: off):
+Two settings, read from this process's environment when it starts (unset or 0: off):
   * VPCE_PILOT_MOTO_DELETING_SECONDS=N (0 to 3600, fractions allowed): DeleteVpcEndpoints leaves an endpoint
     "deleting" for N seconds, its routes in place (so its route tables still refuse another endpoint of the
     service), before it becomes "deleted" and its routes go; deleting it again meanwhile changes nothing. AWS's
     endpoint states include deleting; the DeleteVpcEndpoints documentation says the routes go, not when. Off, an
     endpoint is "deleted" and its routes gone as DeleteVpcEndpoints answers, as moto does.
+  * VPCE_PILOT_MOTO_DYNAMODB_READ_DELAY_MS=N (0 to 1000): every DynamoDB item read inside moto sleeps N ms before
+    it returns, which widens moto's read-check-write window so that a test can show that the one-at-a-time
+    handling above closes it (without that handling, several of 16 racing writers win, every round).
 A value outside its range stops the server at start with a message saying what is allowed.
 
 vpce-pilot's local runner and tests start the emulator through this file so that what they exercise is AWS's
 behaviour; everything else is moto unchanged. Usage is moto_server's: python3 aws_faithful_moto_server.py -H
 127.0.0.1 -p PORT.
 """
+import functools
 import os
 import sys
 import threading
+import time
 
 from moto.core.responses import ActionResult
+from moto.dynamodb.models.table import Table
+from moto.dynamodb.responses import DynamoHandler
 from moto.ec2.exceptions import EC2ClientError, RouteAlreadyExistsError
 from moto.ec2.models.vpcs import VPCBackend, VPCEndPoint
 from moto.ec2.responses.vpcs import VPCs
 from moto.server import main
 
 DELETING_SECONDS = "VPCE_PILOT_MOTO_DELETING_SECONDS"
+DYNAMODB_READ_DELAY_MS = "VPCE_PILOT_MOTO_DYNAMODB_READ_DELAY_MS"
 
 
 def _setting(name, maximum):
@@ -210,10 +222,39 @@ def create_vpc_endpoint_response(self):
         return ActionResult({"VpcEndpoint": endpoint, "ClientToken": token})
 
 
+# ---- DynamoDB: one request at a time ----------------------------------------------------------------------------
+
+# Held for the whole of each DynamoDB request, from reading the item to serialising the answer: a conditional write's
+# check and write are one step, and no read sees an item half updated.
+_DYNAMODB = threading.RLock()
+_DYNAMODB_READ_DELAY = _setting(DYNAMODB_READ_DELAY_MS, 1000) / 1000.0
+
+_call_action = DynamoHandler.call_action
+
+
+@functools.wraps(_call_action)
+def dynamodb_call_action(self):
+    with _DYNAMODB:
+        return _call_action(self)
+
+
+_get_item = Table.get_item
+
+
+@functools.wraps(_get_item)
+def slow_get_item(self, *args, **kwargs):
+    item = _get_item(self, *args, **kwargs)
+    time.sleep(_DYNAMODB_READ_DELAY)
+    return item
+
+
 VPCBackend.create_vpc_endpoint = create_vpc_endpoint
 VPCBackend.delete_vpc_endpoints = delete_vpc_endpoints
 VPCEndPoint.modify = modify
 VPCs.create_vpc_endpoint = create_vpc_endpoint_response
+DynamoHandler.call_action = dynamodb_call_action
+if _DYNAMODB_READ_DELAY > 0:
+    Table.get_item = slow_get_item
 
 if __name__ == "__main__":
     sys.exit(main())
