@@ -62,6 +62,7 @@ OPERATIONS = {
 TEST_OPERATIONS = {
     "ec2": [
         "CreateVpc",
+        "DeleteTags",
         "DescribeSubnets",
     ],
     "dynamodb": [
