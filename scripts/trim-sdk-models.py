@@ -73,6 +73,7 @@ OPERATIONS = {
 TEST_OPERATIONS = {
     "ec2": [
         "CreateVpc",
+        "DeleteTags",
         "DescribeSubnets",
     ],
     "dynamodb": [
