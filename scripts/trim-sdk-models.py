@@ -73,7 +73,6 @@ OPERATIONS = {
 TEST_OPERATIONS = {
     "ec2": [
         "CreateVpc",
-        "DeleteTags",
         "DescribeSubnets",
     ],
     "dynamodb": [

@@ -6,6 +6,9 @@ moto 5.2 models a gateway endpoint's prefix-list route as "the route of that pre
   * deleting either endpoint deletes the route, whoever it points to (AWS deletes the endpoint's own routes);
   * ModifyVpcEndpoint AddRouteTableIds / RemoveRouteTableIds change the list but not the routes (AWS adds and
     removes the endpoint's routes).
+moto 5.2 ignores ModifyVpcEndpoint's ResetPolicy; EC2 then puts back the default policy (full access), as its API
+reference for ModifyVpcEndpoint says ("ResetPolicy: Specify true to reset the policy document to the default
+policy"). Here it does.
 moto 5.2 also ignores CreateVpcEndpoint's ClientToken: the same token twice makes two endpoints. Here, as in EC2's
 "Ensuring idempotency in Amazon EC2 API requests", a token is remembered per account and region: repeated with the
 same parameters it answers the endpoint that token made, as that endpoint is now (also once it is deleted: the
@@ -32,6 +35,7 @@ behaviour; everything else is moto unchanged. Usage is moto_server's: python3 aw
 """
 import functools
 import os
+import json
 import sys
 import threading
 import time
@@ -248,10 +252,27 @@ def slow_get_item(self, *args, **kwargs):
     return item
 
 
+# ---- ModifyVpcEndpoint ResetPolicy ------------------------------------------------------------------------------
+
+_modify_response = VPCs.modify_vpc_endpoint
+
+
+@functools.wraps(_modify_response)
+def modify_vpc_endpoint_response(self):
+    answer = _modify_response(self)
+    if str(self._get_param("ResetPolicy", "false")).lower() == "true":
+        with _ENDPOINTS:
+            endpoint = self.ec2_backend.vpc_end_points.get(self._get_param("VpcEndpointId"))
+            if endpoint is not None:
+                endpoint.policy_document = json.dumps(VPCEndPoint.DEFAULT_POLICY)
+    return answer
+
+
 VPCBackend.create_vpc_endpoint = create_vpc_endpoint
 VPCBackend.delete_vpc_endpoints = delete_vpc_endpoints
 VPCEndPoint.modify = modify
 VPCs.create_vpc_endpoint = create_vpc_endpoint_response
+VPCs.modify_vpc_endpoint = modify_vpc_endpoint_response
 DynamoHandler.call_action = dynamodb_call_action
 if _DYNAMODB_READ_DELAY > 0:
     Table.get_item = slow_get_item
