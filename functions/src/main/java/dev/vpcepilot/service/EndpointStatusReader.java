@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
 
 /**
@@ -50,12 +49,14 @@ public final class EndpointStatusReader {
         return serving.withStates(states);
     }
 
-    /** The endpoints EC2 knows among the ids: by id, or, when it answers that one is unknown, by filter. */
+    /**
+     * The endpoints EC2 knows among the ids: one call; when EC2 answers that one of them is unknown (the call then
+     * answers for none), one call per id, so that the others are still read.
+     */
     private List<VpcEndpoint> describe(List<String> ids) {
         return AwsCalls.callOr("EC2 DescribeVpcEndpoints",
                 () -> ec2.describeVpcEndpoints(r -> r.vpcEndpointIds(ids)).vpcEndpoints(),
                 EndpointLookup.NOT_FOUND,
-                () -> AwsCalls.call("EC2 DescribeVpcEndpoints", () -> ec2.describeVpcEndpoints(r -> r.filters(
-                        Filter.builder().name("vpc-endpoint-id").values(ids).build())).vpcEndpoints()));
+                () -> ids.stream().flatMap(id -> EndpointLookup.find(ec2, id).stream()).toList());
     }
 }

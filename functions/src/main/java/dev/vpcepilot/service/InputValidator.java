@@ -239,12 +239,12 @@ public final class InputValidator {
                     + "{\"Version\":\"2012-10-17\",\"Statement\":[...]}.");
         }
         JsonNode statement = policy.get("Statement");
-        boolean statements = statement.isObject() || (statement.isArray() && !statement.isEmpty()
+        boolean statements = statement.isObject() || (statement.isArray()
                 && java.util.stream.StreamSupport.stream(statement.spliterator(), false).allMatch(JsonNode::isObject));
         if (!statements) {
             throw new InvalidInput("policyDocument's Statement is " + describeType(statement)
-                    + (statement.isArray() ? " that is empty or holds something other than objects" : "")
-                    + ". Allowed: a statement object, or a non-empty array of statement objects.");
+                    + (statement.isArray() ? " holding something other than objects" : "")
+                    + ". Allowed: a statement object, or an array of statement objects.");
         }
         String compact = policy.toString();
         if (compact.length() > MAX_POLICY_CHARS) {

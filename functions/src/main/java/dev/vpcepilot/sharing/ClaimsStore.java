@@ -1,8 +1,8 @@
 package dev.vpcepilot.sharing;
 
 /**
- * Where the claims of each scope live. Read and written only under the scope's lock; {@link #write} also refuses
- * to overwrite a version it did not read (a second line of defence should a lease ever lapse mid-step).
+ * Where the claims of each scope live. Written only under the scope's lock, and only if the writer still holds it
+ * when the write lands (in {@link LeaseLedger}, the release of the lock is the write).
  */
 public interface ClaimsStore {
 

@@ -45,9 +45,9 @@ public final class SharedEndpoints {
     public static SharedEndpoints forTable(software.amazon.awssdk.services.ec2.Ec2Client ec2,
                                            software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamoDb,
                                            String lockTable, String owner, Consumer<String> log) {
+        LeaseLedger ledger = new LeaseLedger(dynamoDb, lockTable, owner, EventualConsistency.SLEEP);
         return new SharedEndpoints(new VpcObserver(ec2),
-                new EndpointWriter(ec2, new EventualConsistency(EventualConsistency.SLEEP), log),
-                new LeaseLock(dynamoDb, lockTable, owner), new DynamoDbClaimsStore(dynamoDb, lockTable),
+                new EndpointWriter(ec2, new EventualConsistency(EventualConsistency.SLEEP), log), ledger, ledger,
                 Clock.systemUTC(), log);
     }
 

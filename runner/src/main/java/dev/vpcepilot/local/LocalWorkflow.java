@@ -63,6 +63,7 @@ public final class LocalWorkflow implements AutoCloseable {
     private final Consumer<String> functionLog;
     private final ClassLoader handlerLoader;
     private final Map<String, Map<String, String>> environments;
+    private final SamTemplate template;
 
     private LocalWorkflow(Builder builder, LocalStateMachine stateMachine) {
         this.stateMachine = stateMachine;
@@ -73,9 +74,8 @@ public final class LocalWorkflow implements AutoCloseable {
         this.handlerLoader = builder.handlerLoader;
         this.clients = AwsClients.forEndpoint(builder.region, builder.endpoint);
         this.objects = new S3ObjectStore(builder.endpoint, builder.region);
-        SamTemplate template = SamTemplate.load(builder.templateFile);
+        this.template = SamTemplate.load(builder.templateFile);
         this.environments = FunctionEnvironments.of(template, builder.region, builder.parameters);
-        LocalTables.create(template, clients.dynamoDb());
     }
 
     /** A function's environment variables as the template sets them, resolved locally. */
@@ -104,6 +104,7 @@ public final class LocalWorkflow implements AutoCloseable {
 
     /** One execution reporting its events to {@code extraListener} as well as to the builder's listener. */
     public ExecutionResult run(JsonNode input, String executionName, ExecutionListener extraListener) {
+        Objects.requireNonNull(executionName, "executionName");
         return interpreter(settings).execute(input, executionName, event -> {
             listener.onEvent(event);
             extraListener.onEvent(event);
@@ -138,7 +139,12 @@ public final class LocalWorkflow implements AutoCloseable {
         clients.close();
     }
 
+    /**
+     * The interpreter of one execution. The template's tables are created in the emulator first (as the deployment
+     * would have; a table that exists is kept): an emulator reset between runs forgets them.
+     */
     private StateMachineInterpreter interpreter(InterpreterSettings runSettings) {
+        LocalTables.create(template, clients.dynamoDb());
         LambdaTaskInvoker tasks = new LambdaTaskInvoker(stateMachine.functions(), clients, environments, handlerLoader,
                 functionLog, runSettings.clock());
         return new StateMachineInterpreter(stateMachine.definition(), stateMachine.arn(), tasks, objects, runSettings);

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Starting, using and stopping the emulator. */
 class MotoServerTest {
@@ -46,6 +47,26 @@ class MotoServerTest {
         MotoServer.MotoServerException error = assertThrows(MotoServer.MotoServerException.class,
                 () -> MotoServer.start(Map.of("PATH", "/nonexistent")));
         assertEquals("moto_server not found: install it with pip install \"moto[server]\"", error.getMessage());
+    }
+
+    @Test
+    void aBadSettingOfThePatchStopsTheEmulatorWithAMessageSayingWhatIsAllowed() {
+        MotoServer.MotoServerException error = assertThrows(MotoServer.MotoServerException.class,
+                () -> MotoServer.start(System.getenv(), Map.of(MotoServer.DELETING_SECONDS, "soon")));
+        assertTrue(error.getMessage().contains(
+                "VPCE_PILOT_MOTO_DELETING_SECONDS must be a number from 0 to 3600, got 'soon'"), error.getMessage());
+    }
+
+    @Test
+    void aSettingOfThePatchIsRefusedWhenOnlyPlainMotoServerIsThere(@TempDir Path bin) throws Exception {
+        Path motoServer = Files.writeString(bin.resolve(MotoServer.EXECUTABLE), "#!/bin/sh\nexit 3\n");
+        assertTrue(motoServer.toFile().setExecutable(true));
+
+        MotoServer.MotoServerException error = assertThrows(MotoServer.MotoServerException.class,
+                () -> MotoServer.start(Map.of("PATH", bin.toString()), Map.of(MotoServer.DELETING_SECONDS, "2")));
+
+        assertEquals("VPCE_PILOT_MOTO_DELETING_SECONDS need aws_faithful_moto_server.py, and no python3 on the PATH "
+                + "imports moto: install it there with pip install \"moto[server]\"", error.getMessage());
     }
 
     private static void sendOrUnwrap(HttpClient http, HttpRequest request) throws Exception {

@@ -198,11 +198,20 @@ class TemplateTest {
     }
 
     @Test
-    void aFunctionReferenceToANonFunctionIsAnError() {
+    void anAttributeTheRunnerCannotResolveIsAnError() {
         TemplateException error = assertThrows(TemplateException.class, () -> load(
-                TEMPLATE.replace("ArnAtt: !GetAtt Second.Arn", "ArnAtt: !GetAtt Logs.Arn"), DEFINITION, Map.of()));
+                TEMPLATE.replace("ArnAtt: !GetAtt Second.Arn", "ArnAtt: !GetAtt Logs.Nope"), DEFINITION, Map.of()));
         assertTrue(error.getMessage().contains("DefinitionSubstitutions.ArnAtt")
-                && error.getMessage().contains("Logs is a AWS::Logs::LogGroup, not a Lambda function"), error.getMessage());
+                && error.getMessage().contains("!GetAtt Logs.Nope is not resolved by the local runner"),
+                error.getMessage());
+    }
+
+    @Test
+    void otherResourcesResolveToTheirLocalNamesAndArns() {
+        LocalStateMachine machine = load(TEMPLATE.replace("ArnAtt: !GetAtt Second.Arn", "ArnAtt: !GetAtt Logs.Arn"),
+                DEFINITION, Map.of());
+        assertTrue(machine.substitutions().get("ArnAtt").startsWith("arn:aws:logs:eu-west-1:123456789012:log-group:"),
+                machine.substitutions().toString());
         TemplateException unknown = assertThrows(TemplateException.class, () -> load(
                 TEMPLATE.replace("PlainRef: !Ref First", "PlainRef: !Ref Nothing"), DEFINITION, Map.of()));
         assertTrue(unknown.getMessage().contains("!Ref Nothing names no parameter"), unknown.getMessage());

@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>endpoints that are not available yet: moto creates every endpoint {@code available} at once, so the state
  *       machine's wait loop (IsEndpointAvailable, WaitForEndpoint, GetEndpointStatus) never runs against it. Each
  *       EC2 {@code DescribeVpcEndpoints} answer that shows an {@code available} endpoint shows it in the next state
- *       queued by {@link #reportEndpointsAs} instead, until the queue is empty;</li>
+ *       queued by {@link #reportEndpointsAs} instead, until the queue is empty; while states are queued, a
+ *       {@code CreateVpcEndpoint} answer shows the new endpoint {@code pending}, as EC2's does;</li>
  *   <li>a DynamoDB that refuses {@code ListTables} ({@link #refuseListTables}), as an endpoint policy or IAM
  *       would: {@code AccessDeniedException}, HTTP 400.</li>
  * </ul>
@@ -71,6 +72,10 @@ public final class MotoTamperingProxy implements AutoCloseable {
     /** The endpoint to give the workflow: {@code http://127.0.0.1:<port>}. */
     public URI endpoint() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    private static boolean isAction(String requestText, String action) {
+        return requestText.contains("Action=" + action + "&") || requestText.endsWith("Action=" + action);
     }
 
     /** The next DescribeVpcEndpoints answers show available endpoints in these states, one answer each. */
@@ -135,7 +140,12 @@ public final class MotoTamperingProxy implements AutoCloseable {
             }
             byte[] answer = response.body();
             String requestText = new String(body, StandardCharsets.UTF_8);
-            if (requestText.contains("Action=DescribeVpcEndpoints&") || requestText.endsWith("Action=DescribeVpcEndpoints")) {
+            if (isAction(requestText, "CreateVpcEndpoint") && !reportedStates.isEmpty()) {
+                // While states are queued, a created endpoint is answered "pending", as EC2 answers a create.
+                answer = new String(answer, StandardCharsets.UTF_8).replace(AVAILABLE, "<state>pending</state>")
+                        .getBytes(StandardCharsets.UTF_8);
+            }
+            if (isAction(requestText, "DescribeVpcEndpoints")) {
                 String text = new String(answer, StandardCharsets.UTF_8);
                 String state = text.contains(AVAILABLE) ? reportedStates.poll() : null;
                 if (state != null) {

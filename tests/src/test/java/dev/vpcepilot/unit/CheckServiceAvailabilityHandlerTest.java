@@ -57,7 +57,7 @@ class CheckServiceAvailabilityHandlerTest {
                  "policyDocument":{"Statement":[]},"tags":{"team":"data"},"cleanup":true}""", context(log));
 
         assertEquals(List.of("region", "serviceName", "serviceType", "vpcId", "routeTableIds", "policyDocument", "tags",
-                "cleanup"), fieldNames(out));
+                "cleanup", "release", "customResource"), fieldNames(out));
         assertEquals(REGION, out.get("region").asText());
         assertEquals(SERVICE, out.get("serviceName").asText());
         assertEquals("Gateway", out.get("serviceType").asText());
@@ -73,10 +73,10 @@ class CheckServiceAvailabilityHandlerTest {
     void absentKeysAreWrittenAsNullsSoJsonPathsNeverMiss() throws Exception {
         JsonNode out = invoke(handler, "{}", context());
 
-        for (String key : List.of("vpcId", "routeTableIds", "policyDocument")) {
+        for (String key : List.of("vpcId", "routeTableIds", "policyDocument", "tags", "customResource")) {
             assertTrue(out.has(key) && out.get(key).isNull(), key + " in " + out);
         }
-        assertEquals("{}", out.get("tags").toString());
+        assertFalse(out.get("release").asBoolean());
         assertFalse(out.get("cleanup").asBoolean());
         assertTrue(out.get("cleanup").isBoolean(), "the Choice state compares it with BooleanEquals");
     }

@@ -36,10 +36,10 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
 class EndpointWorkflowTest {
 
     private static final List<String> HAPPY_PATH = List.of("Prepare", "CheckServiceAvailability", "ResolveVpc",
-            "CreateEndpoint", "IsEndpointAvailable", "VerifyEndpoint", "WantsCleanup", "SkipCleanup", "BuildOutput",
+            "IsRelease", "CreateEndpoint", "IsEndpointAvailable", "VerifyEndpoint", "WantsCleanup", "SkipCleanup", "BuildOutput",
             "Succeeded");
     private static final List<String> HAPPY_PATH_WITH_CLEANUP = List.of("Prepare", "CheckServiceAvailability",
-            "ResolveVpc", "CreateEndpoint", "IsEndpointAvailable", "VerifyEndpoint", "WantsCleanup", "Cleanup",
+            "ResolveVpc", "IsRelease", "CreateEndpoint", "IsEndpointAvailable", "VerifyEndpoint", "WantsCleanup", "Cleanup",
             "BuildOutput", "Succeeded");
 
     private static MotoServer moto;
@@ -197,7 +197,7 @@ class EndpointWorkflowTest {
         assertFalse(output.get("created").asBoolean());
         assertFalse(output.get("owned").asBoolean());
         assertFalse(output.get("cleanedUp").asBoolean());
-        assertTrue(output.get("cleanupDetail").asText().contains("not created by vpce-pilot"),
+        assertTrue(output.get("cleanupDetail").asText().contains("vpce-pilot did not create it"),
                 output.get("cleanupDetail").asText());
         assertEquals(HAPPY_PATH_WITH_CLEANUP, result.statesEntered());
         assertEquals(List.of(foreign), liveEndpointIds(vpcId), "the foreign endpoint is still there, and alone");
@@ -214,7 +214,7 @@ class EndpointWorkflowTest {
         String vpce = output.get("vpcEndpointId").asText();
         assertTrue(output.get("created").asBoolean());
         assertTrue(output.get("cleanedUp").asBoolean());
-        assertEquals(vpce + " was deleted.", output.get("cleanupDetail").asText());
+        assertEquals("Deleted " + vpce + ".", output.get("cleanupDetail").asText());
         assertEquals(HAPPY_PATH_WITH_CLEANUP, result.statesEntered());
         assertFalse(aws.isLive(vpce), "state " + aws.endpoint(vpce).map(VpcEndpoint::stateAsString));
         assertEquals(List.of(), liveEndpointIds(vpcId));
@@ -222,16 +222,27 @@ class EndpointWorkflowTest {
     }
 
     @Test
-    void cleanupOnARerunDeletesTheOwnedEndpointAnEarlierExecutionCreated() {
+    void cleanupOnARerunLeavesTheStandingEndpointAnEarlierExecutionCreatedAndAReleaseDeletesIt() {
         JsonNode first = succeeded(run("{}"));
+        String vpce = first.get("vpcEndpointId").asText();
 
         JsonNode second = succeeded(run("{\"cleanup\": true}"));
 
-        assertEquals(first.get("vpcEndpointId"), second.get("vpcEndpointId"));
+        assertEquals(vpce, second.get("vpcEndpointId").asText());
         assertFalse(second.get("created").asBoolean());
         assertTrue(second.get("owned").asBoolean());
-        assertTrue(second.get("cleanedUp").asBoolean());
-        assertFalse(aws.isLive(first.get("vpcEndpointId").asText()));
+        assertFalse(second.get("cleanedUp").asBoolean(), "the standing use of the first run still claims it");
+        assertTrue(second.get("cleanupDetail").asText().contains("this run did not create it"),
+                second.get("cleanupDetail").asText());
+        assertTrue(aws.isLive(vpce));
+
+        ExecutionResult release = run("{\"release\": true}");
+
+        assertTrue(release.succeeded(), release.cause());
+        assertEquals(List.of(vpce), strings(release.output().get("deleted")), release.output().toString());
+        assertFalse(aws.isLive(vpce), "nobody claims it any more: the release deleted it");
+        assertEquals(List.of("Prepare", "CheckServiceAvailability", "ResolveVpc", "IsRelease", "ReleaseEndpoints",
+                "BuildReleaseOutput", "Succeeded"), release.statesEntered());
     }
 
     @Test

@@ -90,7 +90,7 @@ class RollbackWorkflowTest {
         for (String table : List.of(main, associated)) {
             assertEquals(Map.of(), aws.prefixListRoutes(table), "no route left in " + table);
         }
-        assertEquals(List.of("Prepare", "CheckServiceAvailability", "ResolveVpc", "CreateEndpoint",
+        assertEquals(List.of("Prepare", "CheckServiceAvailability", "ResolveVpc", "IsRelease", "CreateEndpoint",
                 "IsEndpointAvailable", "VerifyEndpoint", "HandleFailure", "Failed"), result.statesEntered());
         ProgressEvent.ErrorCaught caught = result.events(ProgressEvent.ErrorCaught.class).get(0);
         assertEquals("VerifyEndpoint", caught.stateName());
@@ -116,8 +116,9 @@ class RollbackWorkflowTest {
                 });
 
         String cause = failed(result, "VerificationFailed");
-        assertTrue(cause.startsWith("The endpoint's routes are not in place: " + associated
-                + " has no prefix-list route to " + created[0] + "."), cause);
+        assertTrue(cause.startsWith("The endpoints' routes are not in place: " + associated
+                + " has no prefix-list route to an endpoint of the service (it is associated with " + created[0]
+                + ")."), cause);
         assertFalse(cause.contains(main), cause);
         assertTrue(cause.endsWith(" Rolled back " + created[0] + ", created by this execution."), cause);
         assertFalse(aws.isLive(created[0]));
@@ -163,7 +164,8 @@ class RollbackWorkflowTest {
         ExecutionResult result = workflow.run(json("{}"));
 
         String cause = failed(result, "VerificationFailed");
-        assertTrue(cause.contains(main + " has no prefix-list route to " + foreign), cause);
+        assertTrue(cause.contains(main + " is associated with " + foreign + ", which vpce-pilot did not create, but "
+                + "has no route to it"), cause);
         assertFalse(cause.contains("Rolled back"), cause);
         assertTrue(aws.isLive(foreign));
     }

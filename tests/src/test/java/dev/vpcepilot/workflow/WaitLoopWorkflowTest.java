@@ -80,14 +80,14 @@ class WaitLoopWorkflowTest {
 
     @Test
     void aPendingEndpointIsCheckedAgainUntilItIsAvailable() {
-        // converge's describe and the first two status checks see "pending", the third "available"
-        proxy.reportEndpointsAs("pending", 3);
+        // the create answers "pending" (as EC2 does), the first two status checks too, the third "available"
+        proxy.reportEndpointsAs("pending", 2);
 
         ExecutionResult result = workflow.run(json("{}"));
 
         JsonNode output = succeeded(result);
         assertTrue(output.get("created").asBoolean());
-        assertEquals(List.of("Prepare", "CheckServiceAvailability", "ResolveVpc", "CreateEndpoint",
+        assertEquals(List.of("Prepare", "CheckServiceAvailability", "ResolveVpc", "IsRelease", "CreateEndpoint",
                 "IsEndpointAvailable", "WaitForEndpoint", "GetEndpointStatus",
                 "IsEndpointAvailable", "WaitForEndpoint", "GetEndpointStatus",
                 "IsEndpointAvailable", "WaitForEndpoint", "GetEndpointStatus",
@@ -100,7 +100,7 @@ class WaitLoopWorkflowTest {
             assertEquals(Duration.ofSeconds(5), wait.delay(), "EndpointWaitSeconds");
             assertEquals(Duration.ZERO, wait.slept(), "time scale 0: no sleeping");
         }
-        assertEquals(3, proxy.rewritten());
+        assertEquals(2, proxy.rewritten());
         assertTrue(aws.isLive(output.get("vpcEndpointId").asText()));
     }
 
@@ -112,7 +112,8 @@ class WaitLoopWorkflowTest {
 
         String cause = failed(result, "EndpointNotAvailable");
         String vpce = rolledBack(cause);
-        assertTrue(cause.startsWith("Endpoint " + vpce + " was still pending after 2 checks 5 seconds apart."), cause);
+        assertTrue(cause.startsWith("The endpoints serving the route tables were still " + vpce
+                + " (pending) after 2 checks 5 seconds apart."), cause);
         assertEquals(2, Collections.frequency(result.statesEntered(), "GetEndpointStatus"));
         assertEquals(List.of("IsEndpointAvailable", "EndpointWaitExceeded", "HandleFailure", "Failed"),
                 result.statesEntered().subList(result.statesEntered().size() - 4, result.statesEntered().size()));
@@ -122,15 +123,16 @@ class WaitLoopWorkflowTest {
 
     @Test
     void aFailedEndpointEndsTheWaitAsEndpointNotAvailableAndIsRolledBack() {
-        // converge's describe sees it pending, the first status check failed
-        proxy.reportEndpointsAs("pending", "failed");
+        // the create answers "pending", the first status check "failed"
+        proxy.reportEndpointsAs("failed");
 
         ExecutionResult result = workflow.run(json("{}"));
 
         String cause = failed(result, "EndpointNotAvailable");
         String vpce = rolledBack(cause);
-        assertTrue(cause.startsWith("Endpoint " + vpce + " is in state failed: it will not become available."), cause);
-        assertEquals(List.of("Prepare", "CheckServiceAvailability", "ResolveVpc", "CreateEndpoint",
+        assertTrue(cause.startsWith("The endpoints serving the route tables are " + vpce
+                + " (failed): they will not become available."), cause);
+        assertEquals(List.of("Prepare", "CheckServiceAvailability", "ResolveVpc", "IsRelease", "CreateEndpoint",
                 "IsEndpointAvailable", "WaitForEndpoint", "GetEndpointStatus", "IsEndpointAvailable", "EndpointFailed",
                 "HandleFailure", "Failed"), result.statesEntered());
         assertEquals(1, result.events(ProgressEvent.Waited.class).size());
@@ -152,7 +154,7 @@ class WaitLoopWorkflowTest {
 
         String cause = failed(result, "EndpointNotAvailable");
         // moto still describes a deleted endpoint, in state "deleted": the choice sends that to EndpointFailed
-        assertTrue(cause.startsWith("Endpoint " + deleted[0] + " is in state deleted"), cause);
+        assertTrue(cause.startsWith("The endpoints serving the route tables are " + deleted[0] + " (deleted)"), cause);
         assertTrue(result.statesEntered().containsAll(List.of("GetEndpointStatus", "EndpointFailed", "HandleFailure")),
                 result.statesEntered()::toString);
         assertFalse(cause.contains("Rolled back"), "nothing of this execution's is left to roll back: " + cause);

@@ -17,7 +17,8 @@ final class WorkflowAssertions {
 
     /** The output keys of the README's contract, in the order BuildOutput writes them. */
     static final List<String> OUTPUT_KEYS = List.of("region", "serviceName", "vpcId", "vpcEndpointId", "created",
-            "owned", "routeTableIds", "prefixListId", "verification", "cleanedUp", "cleanupDetail");
+            "owned", "routeTableIds", "prefixListId", "endpoints", "claims", "verification", "cleanedUp",
+            "cleanupDetail");
     static final List<String> VERIFICATION_KEYS = List.of("routesOk", "listTablesOk");
 
     private WorkflowAssertions() {

@@ -11,9 +11,18 @@ public enum FaultKind {
     /** The connection is closed after the request is read, without any response (an I/O error for the client). */
     DROP,
     /** A fixed delay before the request is forwarded (or before another fault is answered). */
-    LATENCY;
+    LATENCY,
+    /**
+     * EC2 does not know an endpoint id yet that CreateVpcEndpoint just returned (EC2's eventual consistency): the
+     * call answers {@code InvalidVpcEndpointId.NotFound}, or for DeleteVpcEndpoints lists the id as unsuccessful
+     * with {@code InvalidVpcEndpoint.NotFound}; see {@link FaultRule#endpointNotFoundFirst(int)}.
+     */
+    NOT_FOUND;
 
-    /** The lower-case name used in JSON ({@code throttle}, {@code error}, {@code drop}, {@code latency}). */
+    /**
+     * The lower-case name used in JSON ({@code throttle}, {@code error}, {@code drop}, {@code latency},
+     * {@code not_found}).
+     */
     public String jsonName() {
         return name().toLowerCase(Locale.ROOT);
     }

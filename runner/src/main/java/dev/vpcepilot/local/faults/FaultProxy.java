@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -41,6 +42,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * including the calls it answers with a fault (so an SDK retry is a second call), and the faults it injected.
  * The emulator's {@code /moto-api/} is counted but never faulted. {@code GET /__faults/counts} answers the
  * counts as JSON and {@code POST /__faults/reset} resets them; neither is forwarded nor counted.
+ *
+ * <p>{@link FaultRule#endpointNotFoundFirst(int)} plays EC2's eventual consistency: the proxy reads the endpoint
+ * ids that CreateVpcEndpoint answers return and that EC2 requests name ({@link EndpointIds}), and answers the first
+ * calls naming a new id as EC2 answers for an id it does not know. For a DeleteVpcEndpoints that also names ids
+ * EC2 knows, the request goes upstream without the hidden ids (numbered again) and the answer lists them as
+ * unsuccessful: the only case where the proxy changes what it forwards.
  *
  * <p>Each connection is served on a virtual thread; at most {@value #MAX_CONNECTIONS} at once (further clients
  * wait in the listen backlog). Upstream, each request uses its own connection. Rules can be added and removed
@@ -195,7 +202,8 @@ public final class FaultProxy implements AutoCloseable {
 
     /**
      * The counts as served on {@code GET /__faults/counts}:
-     * {@code {"counts":{action:n,...},"total":n,"mutating":n,"faults":{"throttle":n,"error":n,"drop":n,"latency":n}}}.
+     * {@code {"counts":{action:n,...},"total":n,"mutating":n,"faults":{"throttle":n,"error":n,"drop":n,"latency":n,
+     * "not_found":n}}} ({@code not_found} counts calls, however many ids each hid).
      */
     public String countsJson() {
         ObjectNode root = MAPPER.createObjectNode();
@@ -320,12 +328,26 @@ public final class FaultProxy implements AutoCloseable {
         }
         AwsCall call = AwsCall.classify(request.method(), request.originTarget(), headers, request.body());
         record(call);
+        List<String> endpointIds = call.protocol() == AwsCall.Protocol.EC2_QUERY
+                ? EndpointIds.namedBy(operation(call), request.query(), formBody(request)) : List.of();
 
         FaultRule fired = null;
+        List<String> hidden = List.of();
         long delay = 0;
         if (call.faultable()) {
             for (FaultRule rule : rules) {
-                if (!rule.appliesTo(call.action()) || !rule.advance(call.action())) {
+                if (!rule.appliesTo(call.action())) {
+                    continue;
+                }
+                if (rule.kind() == FaultKind.NOT_FOUND) {
+                    List<String> notVisible = rule.hiddenOf(endpointIds);
+                    if (!notVisible.isEmpty() && fired == null) {
+                        fired = rule;
+                        hidden = notVisible;
+                    }
+                    continue;
+                }
+                if (!rule.advance(call.action())) {
                     continue;
                 }
                 if (rule.kind() == FaultKind.LATENCY) {
@@ -348,11 +370,57 @@ public final class FaultProxy implements AutoCloseable {
                     return FaultResponses.throttle(call);
                 case ERROR:
                     return FaultResponses.internalError(call);
+                case NOT_FOUND:
+                    return notVisibleYet(request, call, endpointIds, hidden);
                 default:
                     throw new IllegalStateException("not a terminal fault: " + fired.kind());
             }
         }
-        return forward(request);
+        Http.Response response = forward(request);
+        learnCreatedEndpoint(call, response);
+        return response;
+    }
+
+    /**
+     * The answer of EC2 for a call naming endpoint ids it does not know yet ({@code hidden}): NotFound, except that
+     * DeleteVpcEndpoints deletes the ids it knows (the others of the call) and lists the hidden ones as unsuccessful.
+     */
+    private Http.Response notVisibleYet(Http.Request request, AwsCall call, List<String> named, List<String> hidden) {
+        if (!call.action().equals("ec2:DeleteVpcEndpoints")) {
+            return FaultResponses.endpointNotFound(hidden.get(0));
+        }
+        if (hidden.containsAll(named)) {
+            return FaultResponses.deleteVpcEndpointsUnsuccessful(hidden);
+        }
+        String query = request.query();
+        String target = request.path() + (query.isEmpty() ? "" : "?" + EndpointIds.formWithout(query, hidden));
+        String body = formBody(request);
+        byte[] newBody = body.isEmpty() ? request.body()
+                : EndpointIds.formWithout(body, hidden).getBytes(StandardCharsets.UTF_8);
+        Http.Request others = new Http.Request(request.method(), target, request.version(), request.headers(), newBody);
+        return FaultResponses.withUnsuccessful(forward(others), hidden);
+    }
+
+    /** Tells the endpoint rules the id a CreateVpcEndpoint answer returned (whatever their scope). */
+    private void learnCreatedEndpoint(AwsCall call, Http.Response response) {
+        if (response.status() != 200 || !call.action().equals("ec2:CreateVpcEndpoint")) {
+            return;
+        }
+        EndpointIds.createdBy(response.body()).ifPresent(id -> rules.stream()
+                .filter(rule -> rule.kind() == FaultKind.NOT_FOUND)
+                .forEach(rule -> rule.learnEndpoint(id)));
+    }
+
+    private static String operation(AwsCall call) {
+        return call.action().substring(call.action().indexOf(':') + 1);
+    }
+
+    /** The body as a form, or "" when it is not one (the same test as {@link AwsCall}'s). */
+    private static String formBody(Http.Request request) {
+        String contentType = request.header("Content-Type");
+        boolean form = contentType == null ? request.body().length > 0
+                : contentType.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
+        return form ? new String(request.body(), StandardCharsets.UTF_8) : "";
     }
 
     private void record(AwsCall call) {

@@ -30,7 +30,7 @@ public final class FaultProxyMain {
     static final String USAGE = """
             usage: FaultProxyMain --target URL [--port N] [--throttle-every N] [--throttle-first N]
                                   [--error-every N] [--error-share F] [--drop-every N] [--latency-ms N]
-                                  [--only PREFIX] [--ignore-stdin]
+                                  [--endpoint-not-found-first N] [--only PREFIX] [--ignore-stdin]
               --target URL        the emulator to forward to, e.g. http://127.0.0.1:5000 (required)
               --port N            loopback port to listen on (default: a free port)
               --throttle-every N  the service's throttling error on every Nth call (N >= 1)
@@ -39,6 +39,10 @@ public final class FaultProxyMain {
               --error-share F     HTTP 500 on a share F (0 < F <= 1) of the calls, deterministically spread
               --drop-every N      close the connection without a response on every Nth call
               --latency-ms N      delay every call by N ms (0..600000) before forwarding
+              --endpoint-not-found-first N
+                                  EC2's eventual consistency: the first N calls naming an endpoint id that
+                                  CreateVpcEndpoint returned through the proxy answer InvalidVpcEndpointId.NotFound
+                                  (DeleteVpcEndpoints: the id in unsuccessful), counted per id
               --only PREFIX       limit the faults above to actions starting with PREFIX
                                   (ec2:, dynamodb:, states:, dynamodb:ListTables, ...)
               --ignore-stdin      keep running at stdin EOF (stop with SIGTERM/SIGINT only)
@@ -47,7 +51,8 @@ public final class FaultProxyMain {
             """;
 
     private static final Set<String> VALUE_OPTIONS = Set.of("--target", "--port", "--throttle-every",
-            "--throttle-first", "--error-every", "--error-share", "--drop-every", "--latency-ms", "--only");
+            "--throttle-first", "--error-every", "--error-share", "--drop-every", "--latency-ms",
+            "--endpoint-not-found-first", "--only");
     private static final Set<String> FLAG_OPTIONS = Set.of("--ignore-stdin");
 
     private FaultProxyMain() {
@@ -201,6 +206,10 @@ public final class FaultProxyMain {
         if (values.containsKey("--throttle-every")) {
             rules.add(FaultRule.throttleEvery(parseInt(values, "--throttle-every", 1, Integer.MAX_VALUE)));
         }
+        if (values.containsKey("--endpoint-not-found-first")) {
+            rules.add(FaultRule.endpointNotFoundFirst(
+                    parseInt(values, "--endpoint-not-found-first", 1, Integer.MAX_VALUE)));
+        }
         String only = values.get("--only");
         if (only != null) {
             if (only.isBlank()) {
@@ -208,7 +217,8 @@ public final class FaultProxyMain {
             }
             if (rules.isEmpty()) {
                 throw new UsageException("--only limits fault rules: give at least one of --throttle-every, "
-                        + "--throttle-first, --error-every, --error-share, --drop-every, --latency-ms");
+                        + "--throttle-first, --error-every, --error-share, --drop-every, --latency-ms, "
+                        + "--endpoint-not-found-first");
             }
             rules.replaceAll(rule -> rule.only(only));
         }

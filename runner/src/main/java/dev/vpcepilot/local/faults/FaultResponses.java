@@ -8,11 +8,14 @@ import java.util.UUID;
  * The error responses the proxy injects, byte for byte what the service sends for its protocol, so the SDK's
  * own error parsing classifies them: EC2 throttling is HTTP 503 {@code RequestLimitExceeded}, DynamoDB's is HTTP
  * 400 {@code ThrottlingException} (namespaced {@code __type}), Step Functions' HTTP 400
- * {@code ThrottlingException}; internal errors are HTTP 500 in the same formats.
+ * {@code ThrottlingException}; internal errors are HTTP 500 in the same formats. An endpoint EC2 does not know is
+ * HTTP 400 {@code InvalidVpcEndpointId.NotFound} ("The Vpc Endpoint Id '...' does not exist"), except in
+ * DeleteVpcEndpoints, which reports it in {@code unsuccessful} as {@code InvalidVpcEndpoint.NotFound} (HTTP 200).
  */
 final class FaultResponses {
 
     static final String INJECTED = " (injected by the fault proxy)";
+    private static final String EC2_NAMESPACE = "http://ec2.amazonaws.com/doc/2016-11-15/";
 
     private FaultResponses() {
     }
@@ -46,6 +49,61 @@ final class FaultResponses {
                     "InternalError", "We encountered an internal error. Please try again." + INJECTED,
                     "InternalServerError", "Internal server error." + INJECTED, id);
         };
+    }
+
+    /** EC2's answer to a call naming an endpoint id it does not know (yet): HTTP 400 InvalidVpcEndpointId.NotFound. */
+    static Http.Response endpointNotFound(String endpointId) {
+        return ec2Error(400, "Bad Request", "InvalidVpcEndpointId.NotFound", notFoundMessage(endpointId),
+                UUID.randomUUID().toString());
+    }
+
+    /** EC2's DeleteVpcEndpoints answer when it knows none of the ids: HTTP 200, each id in {@code unsuccessful}. */
+    static Http.Response deleteVpcEndpointsUnsuccessful(List<String> endpointIds) {
+        String body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><DeleteVpcEndpointsResponse xmlns=\""
+                + EC2_NAMESPACE + "\"><requestId>" + UUID.randomUUID() + "</requestId><unsuccessful>"
+                + unsuccessfulItems(endpointIds) + "</unsuccessful></DeleteVpcEndpointsResponse>";
+        return new Http.Response(200, "OK", List.of(new Http.Header("Content-Type", "text/xml")),
+                body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The upstream DeleteVpcEndpoints answer (for the other ids of the call) with {@code endpointIds} added to its
+     * {@code unsuccessful} list. An error answer is relayed as it is; an answer without an {@code unsuccessful}
+     * element where one can be added is a 502 of the proxy, never a silent success.
+     */
+    static Http.Response withUnsuccessful(Http.Response upstream, List<String> endpointIds) {
+        if (upstream.status() != 200) {
+            return upstream;
+        }
+        String body = new String(upstream.body(), StandardCharsets.UTF_8);
+        String items = unsuccessfulItems(endpointIds);
+        String merged;
+        if (body.contains("<unsuccessful/>")) {
+            merged = body.replace("<unsuccessful/>", "<unsuccessful>" + items + "</unsuccessful>");
+        } else if (body.contains("<unsuccessful>")) {
+            merged = body.replace("<unsuccessful>", "<unsuccessful>" + items);
+        } else if (body.contains("</DeleteVpcEndpointsResponse>")) {
+            merged = body.replace("</DeleteVpcEndpointsResponse>",
+                    "<unsuccessful>" + items + "</unsuccessful></DeleteVpcEndpointsResponse>");
+        } else {
+            return plain(502, "Bad Gateway", "fault proxy: the DeleteVpcEndpoints answer has no place for the "
+                    + "endpoints it must report as unsuccessful (" + String.join(", ", endpointIds) + ")");
+        }
+        return new Http.Response(upstream.status(), upstream.reason(), upstream.headers(),
+                merged.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String unsuccessfulItems(List<String> endpointIds) {
+        StringBuilder items = new StringBuilder();
+        for (String id : endpointIds) {
+            items.append("<item><error><code>InvalidVpcEndpoint.NotFound</code><message>").append(notFoundMessage(id))
+                    .append("</message></error><resourceId>").append(id).append("</resourceId></item>");
+        }
+        return items.toString();
+    }
+
+    private static String notFoundMessage(String endpointId) {
+        return "The Vpc Endpoint Id '" + endpointId + "' does not exist";
     }
 
     /** A plain-text answer of the proxy itself (bad request, upstream unreachable). */

@@ -1,5 +1,7 @@
 package dev.vpcepilot.local.faults;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,15 +15,24 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>A rule counts every call in its scope, whether or not it fires and whether or not another rule fired on
  * the same call, so "every 3rd call" means the 3rd, 6th, 9th... call the rule sees. A rule is thread-safe; it
  * holds its own counters, so give each proxy its own instances. {@link FaultProxy#reset()} resets them.
+ *
+ * <p>{@link #endpointNotFoundFirst(int)} is EC2's eventual consistency ("Eventual consistency in the Amazon EC2
+ * API": right after a create, the new id may not have propagated, and a describe or modify of it answers that it
+ * does not exist). It learns the endpoint ids that CreateVpcEndpoint answers through the proxy (whatever its
+ * scope), and counts, per id, the calls in scope that name it ({@link EndpointIds}): the first {@code n} do not see
+ * it, call n+1 does. Ids created before the rule was added, or beyond {@value #MAX_TRACKED_ENDPOINTS}, are never
+ * hidden.
  */
 public final class FaultRule {
 
     /** At most this many distinct actions are tracked by a first-K rule; later ones are never faulted by it. */
     static final int MAX_TRACKED_ACTIONS = 10_000;
+    /** At most this many endpoint ids are tracked by an endpoint rule; later ones are never hidden by it. */
+    static final int MAX_TRACKED_ENDPOINTS = 10_000;
     /** Upper bound of an injected delay. */
     public static final long MAX_LATENCY_MILLIS = 600_000;
 
-    private enum Trigger { EVERY, FIRST_PER_ACTION, SHARE }
+    private enum Trigger { EVERY, FIRST_PER_ACTION, SHARE, FIRST_PER_NEW_ENDPOINT }
 
     private final FaultKind kind;
     private final Trigger trigger;
@@ -31,6 +42,7 @@ public final class FaultRule {
     private final String scope;
     private final AtomicLong seen = new AtomicLong();
     private final ConcurrentHashMap<String, AtomicInteger> seenPerAction = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, AtomicInteger> seenPerEndpoint = new ConcurrentHashMap<>();
 
     private FaultRule(FaultKind kind, Trigger trigger, int n, double share, long latencyMillis, String scope) {
         this.kind = kind;
@@ -63,6 +75,18 @@ public final class FaultRule {
             throw new IllegalArgumentException("share must be in (0, 1], got " + share);
         }
         return new FaultRule(kind, Trigger.SHARE, 0, share, 0, null);
+    }
+
+    /**
+     * EC2's {@code InvalidVpcEndpointId.NotFound} (HTTP 400) for the first {@code n} calls in scope that name an
+     * endpoint id which CreateVpcEndpoint returned through the proxy while this rule was in place, counted per id
+     * across actions; call n+1 naming the id goes through. A DeleteVpcEndpoints naming such an id answers as EC2
+     * does for an id it does not know: HTTP 200 with the id in {@code unsuccessful}, code
+     * {@code InvalidVpcEndpoint.NotFound}; the other ids of that call are deleted. Other ids are never affected.
+     */
+    public static FaultRule endpointNotFoundFirst(int n) {
+        return new FaultRule(FaultKind.NOT_FOUND, Trigger.FIRST_PER_NEW_ENDPOINT, requirePositive(n, "n"), 0, 0,
+                null);
     }
 
     /** The protocol's throttling error on every {@code n}th call in scope. */
@@ -146,13 +170,40 @@ public final class FaultRule {
                 }
                 yield counter.incrementAndGet() <= n;
             }
+            case FIRST_PER_NEW_ENDPOINT -> false; // fires on the ids a call names: see hiddenOf
         };
     }
 
-    /** Forgets every call seen: "every Nth" and "first K" start over. */
+    /** An endpoint rule learns an id that CreateVpcEndpoint answered (an id it knows already keeps its count). */
+    void learnEndpoint(String endpointId) {
+        if (trigger == Trigger.FIRST_PER_NEW_ENDPOINT && seenPerEndpoint.size() < MAX_TRACKED_ENDPOINTS) {
+            seenPerEndpoint.putIfAbsent(endpointId, new AtomicInteger());
+        }
+    }
+
+    /**
+     * Counts one call in scope that names {@code endpointIds}, for each id this rule learnt, and answers the ids the
+     * call must not see (those within their first {@code n} calls), in the order given; empty for other rules.
+     */
+    List<String> hiddenOf(List<String> endpointIds) {
+        if (trigger != Trigger.FIRST_PER_NEW_ENDPOINT) {
+            return List.of();
+        }
+        List<String> hidden = new ArrayList<>();
+        for (String id : endpointIds) {
+            AtomicInteger counter = seenPerEndpoint.get(id);
+            if (counter != null && counter.incrementAndGet() <= n) {
+                hidden.add(id);
+            }
+        }
+        return hidden;
+    }
+
+    /** Forgets every call seen: "every Nth" and "first K" start over; an endpoint rule forgets the ids it learnt. */
     void reset() {
         seen.set(0);
         seenPerAction.clear();
+        seenPerEndpoint.clear();
     }
 
     @Override
@@ -162,11 +213,14 @@ public final class FaultRule {
             case ERROR -> "HTTP 500";
             case DROP -> "drop the connection";
             case LATENCY -> "delay " + latencyMillis + " ms";
+            case NOT_FOUND -> "InvalidVpcEndpointId.NotFound";
         };
         String when = switch (trigger) {
             case EVERY -> n == 1 ? "on every call" : "on every " + ordinal(n) + " call";
             case FIRST_PER_ACTION -> "on the first " + n + " calls of each action";
             case SHARE -> "on a share of " + share + " of the calls";
+            case FIRST_PER_NEW_ENDPOINT -> "on the first " + n + " calls naming each endpoint id CreateVpcEndpoint "
+                    + "returned";
         };
         return what + " " + when + (scope == null ? "" : " of " + scope);
     }
@@ -186,6 +240,9 @@ public final class FaultRule {
         Objects.requireNonNull(kind, "kind");
         if (kind == FaultKind.LATENCY) {
             throw new IllegalArgumentException("use FaultRule.latency(millis) for delays");
+        }
+        if (kind == FaultKind.NOT_FOUND) {
+            throw new IllegalArgumentException("use FaultRule.endpointNotFoundFirst(n) for endpoints not visible yet");
         }
     }
 

@@ -9,33 +9,24 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Finds how to start {@code aws_faithful_moto_server.py} (a resource of this module): a {@code python3} on the
- * PATH that can import moto, and the script copied to a temporary file. Looked up once per JVM.
+ * PATH that can import moto, and the script copied to a temporary file. Looked up once per JVM and PATH.
  */
 final class AwsFaithfulMoto {
 
     static final String SCRIPT = "aws_faithful_moto_server.py";
-    private static final Object LOCK = new Object();
-    private static volatile Optional<List<String>> cached;
+    private static final ConcurrentHashMap<String, Optional<List<String>>> BY_PATH = new ConcurrentHashMap<>();
 
     private AwsFaithfulMoto() {
     }
 
     /** {@code [python3, script]}, or empty when no python3 on the PATH imports moto. */
     static Optional<List<String>> launcher(Map<String, String> environment) {
-        Optional<List<String>> result = cached;
-        if (result == null) {
-            synchronized (LOCK) {
-                if (cached == null) {
-                    cached = find(environment.getOrDefault("PATH", ""));
-                }
-                result = cached;
-            }
-        }
-        return result;
+        return BY_PATH.computeIfAbsent(environment.getOrDefault("PATH", ""), AwsFaithfulMoto::find);
     }
 
     private static Optional<List<String>> find(String path) {

@@ -28,7 +28,14 @@ import java.util.concurrent.TimeUnit;
  * <p>When the {@code python3} on the PATH can import moto (it can wherever {@code pip install "moto[server]"}
  * went into it), the server runs through {@code aws_faithful_moto_server.py}: moto with gateway VPC endpoints
  * that refuse a route table already routing the service ({@code RouteAlreadyExists}), delete only their own
- * routes, and add or remove routes on ModifyVpcEndpoint, as AWS does. Otherwise plain {@code moto_server}.
+ * routes, and add or remove routes on ModifyVpcEndpoint; with CreateVpcEndpoint's {@code ClientToken} honoured;
+ * and with DynamoDB's conditional writes atomic, as AWS does. Otherwise plain {@code moto_server}
+ * ({@link #awsFaithful()} tells which).
+ *
+ * <p>{@link #start(Map, Map)} sets variables in the emulator's environment, such as {@value #DELETING_SECONDS}
+ * (endpoints stay {@code deleting}, routes in place, that many seconds after DeleteVpcEndpoints). The patch's own
+ * variables ({@value #PATCH_VARIABLE_PREFIX}...) need the patch: without a {@code python3} that imports moto they
+ * are refused rather than silently ignored.
  */
 public final class MotoServer implements AutoCloseable {
 
@@ -38,19 +45,33 @@ public final class MotoServer implements AutoCloseable {
     private static final Duration POLL_INTERVAL = Duration.ofMillis(100);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
     private static final int PORT_ATTEMPTS = 3;
+    /** The prefix of the environment variables that only {@code aws_faithful_moto_server.py} reads. */
+    public static final String PATCH_VARIABLE_PREFIX = "VPCE_PILOT_MOTO_";
+    /**
+     * Seconds (0 to 3600, fractions allowed) an endpoint stays {@code deleting}, its routes in place, after
+     * DeleteVpcEndpoints before it is {@code deleted} and its routes go; unset or 0: deleted at once.
+     */
+    public static final String DELETING_SECONDS = PATCH_VARIABLE_PREFIX + "DELETING_SECONDS";
+    /**
+     * Milliseconds (0 to 1000) every DynamoDB item read inside the emulator sleeps: widens moto's read-check-write
+     * window so that a test shows the patch's atomic conditional writes close it.
+     */
+    public static final String DYNAMODB_READ_DELAY_MS = PATCH_VARIABLE_PREFIX + "DYNAMODB_READ_DELAY_MS";
 
     private final Process process;
     private final URI endpoint;
     private final Path logFile;
     private final Thread shutdownHook;
     private final HttpClient http;
+    private final boolean awsFaithful;
     private boolean closed;
 
-    private MotoServer(Process process, URI endpoint, Path logFile, HttpClient http) {
+    private MotoServer(Process process, URI endpoint, Path logFile, HttpClient http, boolean awsFaithful) {
         this.process = process;
         this.endpoint = endpoint;
         this.logFile = logFile;
         this.http = http;
+        this.awsFaithful = awsFaithful;
         this.shutdownHook = new Thread(this::stopProcess, "moto-server-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -62,13 +83,32 @@ public final class MotoServer implements AutoCloseable {
 
     /** Starts {@code moto_server} found on the PATH of {@code environment}; waits until it answers HTTP. */
     public static MotoServer start(Map<String, String> environment) {
+        return start(environment, Map.of());
+    }
+
+    /**
+     * Starts {@code moto_server} found on the PATH of {@code environment}, with {@code serverEnvironment} added to
+     * the environment it inherits from this JVM; waits until it answers HTTP.
+     *
+     * @throws MotoServerException when it cannot start, or when {@code serverEnvironment} sets a variable of the
+     *                             patch ({@value #PATCH_VARIABLE_PREFIX}...) and no {@code python3} runs the patch
+     */
+    public static MotoServer start(Map<String, String> environment, Map<String, String> serverEnvironment) {
         Path executable = findExecutable(environment.getOrDefault("PATH", ""))
                 .orElseThrow(() -> new MotoServerException(NOT_FOUND));
-        List<String> launcher = AwsFaithfulMoto.launcher(environment).orElse(List.of(executable.toString()));
+        Optional<List<String>> faithful = AwsFaithfulMoto.launcher(environment);
+        List<String> patchVariables = serverEnvironment.keySet().stream()
+                .filter(name -> name.startsWith(PATCH_VARIABLE_PREFIX)).sorted().toList();
+        if (faithful.isEmpty() && !patchVariables.isEmpty()) {
+            throw new MotoServerException(String.join(", ", patchVariables) + " need "
+                    + AwsFaithfulMoto.SCRIPT + ", and no python3 on the PATH imports moto: install it there with "
+                    + "pip install \"moto[server]\"");
+        }
+        List<String> launcher = faithful.orElse(List.of(executable.toString()));
         MotoServerException lastFailure = null;
         for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
             try {
-                return startOnce(launcher, freePort());
+                return startOnce(launcher, faithful.isPresent(), serverEnvironment, freePort());
             } catch (PortTakenException e) {
                 lastFailure = e;
             }
@@ -101,6 +141,11 @@ public final class MotoServer implements AutoCloseable {
 
     public boolean isRunning() {
         return process.isAlive();
+    }
+
+    /** Whether the emulator runs through {@code aws_faithful_moto_server.py} (else it is plain moto_server). */
+    public boolean awsFaithful() {
+        return awsFaithful;
     }
 
     /** Forgets every resource the emulator holds ({@code POST /moto-api/reset}). */
@@ -157,7 +202,8 @@ public final class MotoServer implements AutoCloseable {
         children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     }
 
-    private static MotoServer startOnce(List<String> launcher, int port) {
+    private static MotoServer startOnce(List<String> launcher, boolean awsFaithful,
+                                        Map<String, String> serverEnvironment, int port) {
         Path logFile;
         try {
             logFile = Files.createTempFile("moto-server-", ".log");
@@ -168,16 +214,18 @@ public final class MotoServer implements AutoCloseable {
         List<String> command = new java.util.ArrayList<>(launcher);
         command.addAll(List.of("-H", "127.0.0.1", "-p", String.valueOf(port)));
         try {
-            process = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(logFile.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .start();
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            builder.environment().putAll(serverEnvironment);
+            process = builder.start();
         } catch (IOException e) {
             throw new MotoServerException("Cannot start " + String.join(" ", launcher) + ": " + e.getMessage());
         }
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        MotoServer server = new MotoServer(process, URI.create("http://127.0.0.1:" + port), logFile, http);
+        MotoServer server = new MotoServer(process, URI.create("http://127.0.0.1:" + port), logFile, http,
+                awsFaithful);
         try {
             server.awaitReady();
             return server;

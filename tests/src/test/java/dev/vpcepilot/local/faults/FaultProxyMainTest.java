@@ -62,17 +62,34 @@ class FaultProxyMainTest {
     void parsesEveryFlag() throws Exception {
         FaultProxyMain.Options options = FaultProxyMain.parse("--target", TARGET, "--port", "18080",
                 "--throttle-every", "3", "--throttle-first=6", "--error-every", "4", "--error-share", "0.5",
-                "--drop-every", "7", "--latency-ms", "20", "--only", "ec2:", "--ignore-stdin");
+                "--drop-every", "7", "--latency-ms", "20", "--endpoint-not-found-first", "2", "--only", "ec2:",
+                "--ignore-stdin");
         assertEquals(URI.create(TARGET), options.target());
         assertEquals(18080, options.port());
         assertTrue(options.ignoreStdin());
         assertEquals(List.of(FaultKind.LATENCY, FaultKind.DROP, FaultKind.ERROR, FaultKind.ERROR, FaultKind.THROTTLE,
-                FaultKind.THROTTLE), options.rules().stream().map(FaultRule::kind).toList());
+                FaultKind.THROTTLE, FaultKind.NOT_FOUND), options.rules().stream().map(FaultRule::kind).toList());
         assertTrue(options.rules().stream().allMatch(r -> r.scope().equals(Optional.of("ec2:"))));
         assertEquals(List.of("delay 20 ms on every call of ec2:", "drop the connection on every 7th call of ec2:",
                 "HTTP 500 on every 4th call of ec2:", "HTTP 500 on a share of 0.5 of the calls of ec2:",
-                "throttle on the first 6 calls of each action of ec2:", "throttle on every 3rd call of ec2:"),
+                "throttle on the first 6 calls of each action of ec2:", "throttle on every 3rd call of ec2:",
+                "InvalidVpcEndpointId.NotFound on the first 2 calls naming each endpoint id CreateVpcEndpoint "
+                        + "returned of ec2:"),
                 options.rules().stream().map(FaultRule::toString).toList());
+    }
+
+    @Test
+    void theEndpointRuleAloneOrLimitedToOneAction() throws Exception {
+        FaultRule alone = FaultProxyMain.parse("--target", TARGET, "--endpoint-not-found-first=3").rules().get(0);
+        assertEquals(FaultKind.NOT_FOUND, alone.kind());
+        assertEquals(Optional.empty(), alone.scope());
+        assertEquals("InvalidVpcEndpointId.NotFound on the first 3 calls naming each endpoint id CreateVpcEndpoint "
+                + "returned", alone.toString());
+
+        List<FaultRule> limited = FaultProxyMain.parse("--target", TARGET, "--endpoint-not-found-first", "1",
+                "--only", "ec2:DescribeVpcEndpoints").rules();
+        assertEquals(1, limited.size());
+        assertEquals(Optional.of("ec2:DescribeVpcEndpoints"), limited.get(0).scope());
     }
 
     @Test
@@ -104,7 +121,15 @@ class FaultProxyMainTest {
                 Arguments.of(List.of("--target", TARGET, "--only", "ec2:"), "--only limits fault rules"),
                 Arguments.of(List.of("--target", TARGET, "--drop-every", "1", "--drop-every=2"),
                         "--drop-every is given twice"),
-                Arguments.of(List.of("--target", TARGET, "--ignore-stdin=yes"), "--ignore-stdin takes no value"));
+                Arguments.of(List.of("--target", TARGET, "--ignore-stdin=yes"), "--ignore-stdin takes no value"),
+                Arguments.of(List.of("--target", TARGET, "--endpoint-not-found-first", "0"),
+                        "--endpoint-not-found-first needs a whole number >= 1, got 0"),
+                Arguments.of(List.of("--target", TARGET, "--endpoint-not-found-first", "twice"),
+                        "--endpoint-not-found-first needs a whole number >= 1, got 'twice'"),
+                Arguments.of(List.of("--target", TARGET, "--endpoint-not-found-first"),
+                        "--endpoint-not-found-first needs a value"),
+                Arguments.of(List.of("--target", TARGET, "--endpoint-not-found-first", "1",
+                        "--endpoint-not-found-first=2"), "--endpoint-not-found-first is given twice"));
     }
 
     @ParameterizedTest
@@ -129,6 +154,7 @@ class FaultProxyMainTest {
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()));
         assertEquals(FaultProxyMain.EXIT_OK, exit);
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("--throttle-every N"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("--endpoint-not-found-first N"));
     }
 
     @Test
@@ -175,7 +201,7 @@ class FaultProxyMainTest {
         assertEquals(200, http.send(HttpRequest.newBuilder(endpoint.resolve("/__faults/reset"))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding()).statusCode());
         assertEquals("{\"counts\":{},\"total\":0,\"mutating\":0,\"faults\":{\"throttle\":0,\"error\":0,\"drop\":0,"
-                + "\"latency\":0}}", http.send(HttpRequest.newBuilder(endpoint.resolve("/__faults/counts")).build(),
+                + "\"latency\":0,\"not_found\":0}}", http.send(HttpRequest.newBuilder(endpoint.resolve("/__faults/counts")).build(),
                 HttpResponse.BodyHandlers.ofString()).body().strip());
 
         stdinWriter.write("ignored input\n".getBytes(StandardCharsets.UTF_8));

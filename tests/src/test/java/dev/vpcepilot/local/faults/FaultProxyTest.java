@@ -232,8 +232,8 @@ class FaultProxyTest {
             assertEquals("InternalServerError", d.awsErrorDetails().errorCode());
             assertFalse(d.isThrottlingException());
         }
-        assertEquals(Map.of(FaultKind.THROTTLE, 0, FaultKind.ERROR, 2, FaultKind.DROP, 0, FaultKind.LATENCY, 0),
-                proxy.faultsInjected());
+        assertEquals(Map.of(FaultKind.THROTTLE, 0, FaultKind.ERROR, 2, FaultKind.DROP, 0, FaultKind.LATENCY, 0,
+                FaultKind.NOT_FOUND, 0), proxy.faultsInjected());
     }
 
     @Test

@@ -89,6 +89,9 @@ class FaultRuleTest {
         assertThrows(IllegalArgumentException.class, () -> FaultRule.latency(FaultRule.MAX_LATENCY_MILLIS + 1));
         assertThrows(IllegalArgumentException.class, () -> FaultRule.every(FaultKind.LATENCY, 2));
         assertThrows(IllegalArgumentException.class, () -> FaultRule.dropEvery(1).only(" "));
+        assertThrows(IllegalArgumentException.class, () -> FaultRule.endpointNotFoundFirst(0));
+        assertThrows(IllegalArgumentException.class, () -> FaultRule.every(FaultKind.NOT_FOUND, 1));
+        assertThrows(IllegalArgumentException.class, () -> FaultRule.firstPerAction(FaultKind.NOT_FOUND, 1));
     }
 
     @Test
@@ -98,6 +101,90 @@ class FaultRuleTest {
         assertEquals("drop the connection on every 2nd call", FaultRule.dropEvery(2).toString());
         assertEquals("HTTP 500 on every 11th call", FaultRule.errorEvery(11).toString());
         assertEquals("delay 40 ms on every call", FaultRule.latency(40).toString());
+        assertEquals("InvalidVpcEndpointId.NotFound on the first 2 calls naming each endpoint id CreateVpcEndpoint "
+                + "returned of ec2:DescribeVpcEndpoints",
+                FaultRule.endpointNotFoundFirst(2).only("ec2:DescribeVpcEndpoints").toString());
+    }
+
+    @Test
+    void theEndpointRuleHidesEachLearntIdForItsFirstNCallsCountedPerId() {
+        FaultRule rule = FaultRule.endpointNotFoundFirst(2);
+        rule.learnEndpoint("vpce-a");
+        rule.learnEndpoint("vpce-b");
+
+        assertEquals(List.of("vpce-a"), rule.hiddenOf(List.of("vpce-a")));
+        assertEquals(List.of("vpce-b"), rule.hiddenOf(List.of("vpce-b", "vpce-unknown")), "an id it never saw is shown");
+        assertEquals(List.of("vpce-a", "vpce-b"), rule.hiddenOf(List.of("vpce-a", "vpce-b")));
+        assertEquals(List.of(), rule.hiddenOf(List.of("vpce-a", "vpce-b")), "call 3 of each id sees it");
+        assertEquals(List.of(), rule.hiddenOf(List.of()));
+        assertFalse(rule.advance("ec2:DescribeVpcEndpoints"), "the rule fires on ids, never on an action alone");
+        assertEquals(FaultKind.NOT_FOUND, rule.kind());
+    }
+
+    @Test
+    void anIdLearntAgainKeepsItsCountAndAResetForgetsEveryId() {
+        FaultRule rule = FaultRule.endpointNotFoundFirst(1);
+        rule.learnEndpoint("vpce-a");
+        assertEquals(List.of("vpce-a"), rule.hiddenOf(List.of("vpce-a")));
+        rule.learnEndpoint("vpce-a"); // CreateVpcEndpoint answered the same id again (a repeated ClientToken)
+        assertEquals(List.of(), rule.hiddenOf(List.of("vpce-a")));
+
+        rule.reset();
+        assertEquals(List.of(), rule.hiddenOf(List.of("vpce-a")), "forgotten: no longer a new id");
+        rule.learnEndpoint("vpce-a");
+        assertEquals(List.of("vpce-a"), rule.hiddenOf(List.of("vpce-a")));
+    }
+
+    @Test
+    void theEndpointRuleTracksABoundedNumberOfIdsAndOtherRulesHideNothing() {
+        FaultRule rule = FaultRule.endpointNotFoundFirst(1);
+        for (int i = 0; i < FaultRule.MAX_TRACKED_ENDPOINTS; i++) {
+            rule.learnEndpoint("vpce-" + i);
+        }
+        rule.learnEndpoint("vpce-one-too-many");
+        assertEquals(List.of(), rule.hiddenOf(List.of("vpce-one-too-many")));
+        assertEquals(List.of("vpce-0"), rule.hiddenOf(List.of("vpce-0")));
+
+        FaultRule throttle = FaultRule.throttleEvery(1);
+        throttle.learnEndpoint("vpce-x");
+        assertEquals(List.of(), throttle.hiddenOf(List.of("vpce-x")));
+    }
+
+    @Test
+    void theEndpointRuleScopedKeepsItsKindAndStartsWithNoIds() {
+        FaultRule all = FaultRule.endpointNotFoundFirst(1);
+        all.learnEndpoint("vpce-a");
+        FaultRule describe = all.only("ec2:DescribeVpcEndpoints");
+        assertEquals(FaultKind.NOT_FOUND, describe.kind());
+        assertTrue(describe.appliesTo("ec2:DescribeVpcEndpoints"));
+        assertFalse(describe.appliesTo("ec2:CreateTags"));
+        assertEquals(List.of(), describe.hiddenOf(List.of("vpce-a")), "a scoped copy has fresh counters");
+    }
+
+    @Test
+    void theEndpointRuleCountsEachIdExactlyUnderContention() throws Exception {
+        FaultRule rule = FaultRule.endpointNotFoundFirst(7);
+        rule.learnEndpoint("vpce-a");
+        rule.learnEndpoint("vpce-b");
+        AtomicInteger hiddenA = new AtomicInteger();
+        AtomicInteger hiddenB = new AtomicInteger();
+        try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < 100; i++) {
+                        List<String> hidden = rule.hiddenOf(List.of("vpce-a", "vpce-b"));
+                        hiddenA.addAndGet(hidden.contains("vpce-a") ? 1 : 0);
+                        hiddenB.addAndGet(hidden.contains("vpce-b") ? 1 : 0);
+                    }
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        }
+        assertEquals(7, hiddenA.get());
+        assertEquals(7, hiddenB.get());
     }
 
     @Test
