@@ -64,6 +64,7 @@ public final class LocalWorkflow implements AutoCloseable {
     private final ClassLoader handlerLoader;
     private final Map<String, Map<String, String>> environments;
     private final SamTemplate template;
+    private final URI resources;
 
     private LocalWorkflow(Builder builder, LocalStateMachine stateMachine) {
         this.stateMachine = stateMachine;
@@ -76,6 +77,19 @@ public final class LocalWorkflow implements AutoCloseable {
         this.objects = new S3ObjectStore(builder.endpoint, builder.region);
         this.template = SamTemplate.load(builder.templateFile);
         this.environments = FunctionEnvironments.of(template, builder.region, builder.parameters);
+        this.resources = builder.resources == null ? builder.endpoint : builder.resources;
+        provision();
+    }
+
+    /**
+     * Creates the template's resources that the functions use (its DynamoDB tables) in the emulator, as the
+     * deployment would; a resource that exists is kept. {@link Builder#build()} does it once; call it again after
+     * resetting the emulator.
+     */
+    public void provision() {
+        try (AwsClients deployment = AwsClients.forEndpoint(region, resources)) {
+            LocalTables.create(template, deployment.dynamoDb());
+        }
     }
 
     /** A function's environment variables as the template sets them, resolved locally. */
@@ -139,12 +153,7 @@ public final class LocalWorkflow implements AutoCloseable {
         clients.close();
     }
 
-    /**
-     * The interpreter of one execution. The template's tables are created in the emulator first (as the deployment
-     * would have; a table that exists is kept): an emulator reset between runs forgets them.
-     */
     private StateMachineInterpreter interpreter(InterpreterSettings runSettings) {
-        LocalTables.create(template, clients.dynamoDb());
         LambdaTaskInvoker tasks = new LambdaTaskInvoker(stateMachine.functions(), clients, environments, handlerLoader,
                 functionLog, runSettings.clock());
         return new StateMachineInterpreter(stateMachine.definition(), stateMachine.arn(), tasks, objects, runSettings);
@@ -157,6 +166,7 @@ public final class LocalWorkflow implements AutoCloseable {
         private String stateMachineId;
         private String region = defaultRegion(System.getenv());
         private URI endpoint;
+        private URI resources;
         private final Map<String, String> parameters = new LinkedHashMap<>();
         private InterpreterSettings settings = InterpreterSettings.defaults()
                 .withTimeScale(TimeScale.fromEnvironment(System.getenv()));
@@ -190,6 +200,15 @@ public final class LocalWorkflow implements AutoCloseable {
         /** Required: every AWS call of the handlers goes here (the local runner never uses real AWS endpoints). */
         public Builder endpoint(URI newEndpoint) {
             this.endpoint = Objects.requireNonNull(newEndpoint, "endpoint");
+            return this;
+        }
+
+        /**
+         * Where {@link LocalWorkflow#provision()} creates the template's resources, if not at the endpoint (tests that
+         * put a fault proxy in front of the emulator deploy past it, as a deployment is not part of a run).
+         */
+        public Builder resources(URI deploymentEndpoint) {
+            this.resources = Objects.requireNonNull(deploymentEndpoint, "deploymentEndpoint");
             return this;
         }
 

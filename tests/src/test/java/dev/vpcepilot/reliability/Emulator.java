@@ -148,7 +148,7 @@ final class Emulator {
 
     /** A LocalWorkflow builder for this project, its handlers' log lines kept off the test output. */
     static LocalWorkflow.Builder workflow(URI endpoint) {
-        return LocalWorkflow.builder(root()).region(REGION).endpoint(endpoint).timeScale(0)
+        return LocalWorkflow.builder(root()).region(REGION).endpoint(endpoint).resources(moto()).timeScale(0)
                 .functionLog(line -> { });
     }
 

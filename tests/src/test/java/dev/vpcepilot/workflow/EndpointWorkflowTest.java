@@ -62,6 +62,7 @@ class EndpointWorkflowTest {
     @BeforeEach
     void emptyEmulator() {
         moto.reset();
+        workflow.provision();
         functionLog.clear();
         aws = new MotoEc2(moto.endpoint(), "us-east-1");
     }

@@ -55,6 +55,7 @@ class RollbackWorkflowTest {
     @BeforeEach
     void emptyEmulator() {
         moto.reset();
+        workflow.provision();
         proxy.clear();
         aws = new MotoEc2(moto.endpoint(), "us-east-1");
     }

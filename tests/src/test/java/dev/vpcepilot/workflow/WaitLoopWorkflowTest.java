@@ -63,6 +63,7 @@ class WaitLoopWorkflowTest {
     @BeforeEach
     void emptyEmulator() {
         moto.reset();
+        workflow.provision();
         proxy.clear();
         aws = new MotoEc2(moto.endpoint(), "us-east-1");
     }
