@@ -44,7 +44,14 @@ public record ClaimsDocument(Map<String, Claim> claims, Map<String, EndpointReco
         public Claim {
             routeTableIds = routeTableIds == null ? List.of() : List.copyOf(new TreeSet<>(routeTableIds));
             endpointIds = endpointIds == null ? null : List.copyOf(new TreeSet<>(endpointIds));
-            added = added == null || added.isEmpty() ? null : Map.copyOf(added);
+            added = added == null || added.isEmpty() ? null : copyOf(added);
+        }
+
+        /** A copy whose lists cannot change either (Jackson reads them as ArrayLists), sorted as the tables are. */
+        private static Map<String, List<String>> copyOf(Map<String, List<String>> added) {
+            Map<String, List<String>> copy = new TreeMap<>();
+            added.forEach((id, tables) -> copy.put(id, List.copyOf(new TreeSet<>(tables))));
+            return Map.copyOf(copy);
         }
 
         /** A claimant's claim on route tables. */

@@ -40,8 +40,11 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpointType;
  * request-object overloads too, so a test stubs only {@code describeX(DescribeXRequest)} (with
  * {@code doReturn/doAnswer}, since {@code when(...)} would run the real default, which throws
  * {@link UnsupportedOperationException}). Any call a test did not stub fails loudly for the same reason.
+ *
+ * <p>Public (the class and its client and error helpers) for the tests of the sharing package in
+ * {@code dev.vpcepilot.unit.sharing}.
  */
-final class Fixtures {
+public final class Fixtures {
 
     static final String REGION = "us-east-1";
     static final String SERVICE = "com.amazonaws.us-east-1.dynamodb";
@@ -58,11 +61,11 @@ final class Fixtures {
     private Fixtures() {
     }
 
-    static Ec2Client ec2() {
+    public static Ec2Client ec2() {
         return mock(Ec2Client.class, withSettings().defaultAnswer(CALLS_REAL_METHODS));
     }
 
-    static DynamoDbClient dynamoDb() {
+    public static DynamoDbClient dynamoDb() {
         return mock(DynamoDbClient.class, withSettings().defaultAnswer(CALLS_REAL_METHODS));
     }
 
@@ -75,7 +78,7 @@ final class Fixtures {
         return clients;
     }
 
-    static Ec2Exception ec2Error(int status, String code) {
+    public static Ec2Exception ec2Error(int status, String code) {
         return (Ec2Exception) Ec2Exception.builder()
                 .statusCode(status)
                 .message(code + " happened")
@@ -84,7 +87,7 @@ final class Fixtures {
                 .build();
     }
 
-    static DynamoDbException dynamoError(int status, String code) {
+    public static DynamoDbException dynamoError(int status, String code) {
         return (DynamoDbException) DynamoDbException.builder()
                 .statusCode(status)
                 .message(code + " happened")
