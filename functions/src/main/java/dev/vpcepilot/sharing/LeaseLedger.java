@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -39,8 +38,9 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
  * lease unchanged for {@link #LEASE} (the client compares record versions, not clocks). A writer waits at most
  * {@link #LEASE} plus {@link #EXTRA_WAIT} for a held lock, inside the locking functions' Lambda timeout; then
  * {@link EndpointBusy}, which the state machine retries with backoff. Throttling and 5xx answers while acquiring or
- * releasing are retried here with backoff (within the same budget), so that a storm of DynamoDB throttling never
- * leaves a lease behind for the next writer to wait out.
+ * releasing are retried here a few times with backoff ({@value #TRANSIENT_TRIES} tries of the SDK's 3 attempts),
+ * so that a short storm of DynamoDB throttling neither fails the step nor leaves a lease behind for the next writer
+ * to wait out; a longer one is TransientAwsError for the state machine's retry.
  *
  * <p>SnapStart: the lock client starts its heartbeat thread when it is built, so one is built per hold, at
  * invocation time, and closed in the same step's {@code finally}; nothing of it is in the snapshot.
@@ -54,7 +54,8 @@ public final class LeaseLedger implements ScopeLock, ClaimsStore {
     public static final String KEY = "key";
     static final String DATA = "data";
     static final Duration POLL = Duration.ofMillis(250);
-    private static final int RELEASE_TRIES = 6;
+    /** Tries of an acquire or a release that DynamoDB throttles or fails (each with the SDK's own 3 attempts). */
+    private static final int TRANSIENT_TRIES = 4;
     /** A later version may add fields: an older one reading them ignores them instead of failing. */
     private static final ObjectReader READER = Json.MAPPER.readerFor(ClaimsDocument.class)
             .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -151,7 +152,6 @@ public final class LeaseLedger implements ScopeLock, ClaimsStore {
     }
 
     private LockItem acquire(AmazonDynamoDBLockClient client, Scope scope) {
-        Instant giveUp = Instant.now().plus(LEASE).plus(EXTRA_WAIT);
         for (int attempt = 0; ; attempt++) {
             try {
                 return client.acquireLock(AcquireLockOptions.builder(itemKey(scope))
@@ -168,7 +168,7 @@ public final class LeaseLedger implements ScopeLock, ClaimsStore {
                 Thread.currentThread().interrupt();
                 throw new TransientAwsError("Interrupted while waiting for the lock of " + scope);
             } catch (SdkException e) {
-                if (!AwsCalls.isTransient(e) || Instant.now().isAfter(giveUp)) {
+                if (!AwsCalls.isTransient(e) || attempt + 1 >= TRANSIENT_TRIES) {
                     throw AwsCalls.translate("DynamoDB lock of " + scope, e);
                 }
                 backOff(attempt);
@@ -191,7 +191,7 @@ public final class LeaseLedger implements ScopeLock, ClaimsStore {
                 }
                 return;
             } catch (SdkException e) {
-                if (!AwsCalls.isTransient(e) || attempt + 1 >= RELEASE_TRIES) {
+                if (!AwsCalls.isTransient(e) || attempt + 1 >= TRANSIENT_TRIES) {
                     throw AwsCalls.translate("DynamoDB release of the lock of " + hold.scope, e);
                 }
                 backOff(attempt);
