@@ -12,7 +12,10 @@ import dev.vpcepilot.local.asl.StateMachineInterpreter;
 import dev.vpcepilot.local.asl.TimeScale;
 import dev.vpcepilot.local.asl.UnsupportedDefinitionException;
 import dev.vpcepilot.local.lambda.HandlerClasses;
+import dev.vpcepilot.local.asl.TaskInvoker;
 import dev.vpcepilot.local.lambda.LambdaTaskInvoker;
+import dev.vpcepilot.local.runtime.LocalLambda;
+import dev.vpcepilot.local.runtime.RuntimeTaskInvoker;
 import dev.vpcepilot.local.template.LocalFunction;
 import dev.vpcepilot.local.template.LocalStateMachine;
 import dev.vpcepilot.local.template.SamTemplate;
@@ -57,6 +60,7 @@ public final class LocalWorkflow implements AutoCloseable {
     private final ExecutionListener listener;
     private final Consumer<String> functionLog;
     private final ClassLoader handlerLoader;
+    private final LocalLambda lambda;
 
     private LocalWorkflow(Builder builder, LocalStateMachine stateMachine) {
         this.stateMachine = stateMachine;
@@ -65,6 +69,7 @@ public final class LocalWorkflow implements AutoCloseable {
         this.listener = builder.listener;
         this.functionLog = builder.functionLog;
         this.handlerLoader = builder.handlerLoader;
+        this.lambda = builder.lambda;
         this.clients = AwsClients.forEndpoint(builder.region, builder.endpoint);
     }
 
@@ -123,8 +128,9 @@ public final class LocalWorkflow implements AutoCloseable {
     }
 
     private StateMachineInterpreter interpreter(InterpreterSettings runSettings) {
-        LambdaTaskInvoker tasks = new LambdaTaskInvoker(stateMachine.functions(), clients, handlerLoader, functionLog,
-                runSettings.clock());
+        TaskInvoker tasks = lambda != null ? new RuntimeTaskInvoker(lambda)
+                : new LambdaTaskInvoker(stateMachine.functions(), clients, handlerLoader, functionLog,
+                        runSettings.clock());
         return new StateMachineInterpreter(stateMachine.definition(), stateMachine.arn(), tasks, runSettings);
     }
 
@@ -141,6 +147,7 @@ public final class LocalWorkflow implements AutoCloseable {
         private ExecutionListener listener = ExecutionListener.NONE;
         private Consumer<String> functionLog = System.err::println;
         private ClassLoader handlerLoader = defaultLoader();
+        private LocalLambda lambda;
 
         private Builder(Path projectRoot) {
             this.projectRoot = projectRoot.toAbsolutePath().normalize();
@@ -224,6 +231,16 @@ public final class LocalWorkflow implements AutoCloseable {
         }
 
         /**
+         * Runs every Task through the real Lambda Java runtime ({@link LocalLambda}: the SAM-style artifact under
+         * the runtime interface client, one warm JVM per function) instead of in-process. The caller closes
+         * {@code localLambda}; its region must be this workflow's.
+         */
+        public Builder lambdaRuntime(LocalLambda localLambda) {
+            this.lambda = Objects.requireNonNull(localLambda, "localLambda");
+            return this;
+        }
+
+        /**
          * Reads the template and the definition and checks them, without connecting anywhere.
          *
          * @return the state machine as it would run
@@ -236,8 +253,12 @@ public final class LocalWorkflow implements AutoCloseable {
                     region, parameters);
             List<String> problems = new ArrayList<>(AslSupport.unsupportedFeatures(stateMachine.definition(),
                     resource -> stateMachine.functions().resolve(resource).isPresent()));
+            if (lambda != null && !lambda.region().equals(region)) {
+                problems.add("The local Lambda runs in " + lambda.region() + ", the workflow in " + region);
+            }
             for (LocalFunction function : functionsUsed(stateMachine)) {
-                HandlerClasses.problem(function, handlerLoader).ifPresent(problems::add);
+                (lambda != null ? lambda.problem(function) : HandlerClasses.problem(function, handlerLoader))
+                        .ifPresent(problems::add);
             }
             if (!problems.isEmpty()) {
                 throw new UnsupportedDefinitionException(problems);

@@ -9,11 +9,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Resolves the value of one {@code DefinitionSubstitutions} entry to the text CloudFormation would put in the
- * definition, for the values a state machine's substitutions hold: literals, parameters, pseudo parameters,
- * references to Lambda functions ({@code !Ref Fn.Alias}, {@code !Ref FnAlias<alias>}, {@code !GetAtt Fn.Arn},
- * {@code !Ref Fn}), and {@code Fn::Sub} / {@code Fn::Join} over those. Functions become ARNs in the local
- * pseudo account ({@link LocalAccount}) that {@link FunctionDirectory} maps back to their handlers.
+ * Resolves the value of one {@code DefinitionSubstitutions} entry (or of a function's environment variable,
+ * {@link FunctionEnvironment}) to the text CloudFormation would put there, for the values such properties hold:
+ * literals, parameters, pseudo parameters, references to Lambda functions ({@code !Ref Fn.Alias},
+ * {@code !Ref FnAlias<alias>}, {@code !GetAtt Fn.Arn}, {@code !Ref Fn}), {@code !Ref} of a state machine (its ARN)
+ * or of a log group (its {@code LogGroupName}), and {@code Fn::Sub} / {@code Fn::Join} over those. Functions and
+ * state machines become ARNs in the local pseudo account ({@link LocalAccount}) that {@link FunctionDirectory} and
+ * {@link LocalStateMachine#arn()} use too.
  *
  * <p>One deliberate difference: a substitution that is exactly {@code !Ref Function} gives the function's ARN,
  * not its name as CloudFormation would (Step Functions needs an ARN in a Task's {@code Resource}); inside
@@ -23,6 +25,8 @@ final class SubstitutionResolver {
 
     private static final Pattern SUB_VARIABLE = Pattern.compile("\\$\\{([^}]*)}");
     private static final Pattern GENERATED_ALIAS = Pattern.compile("(.+)Alias([A-Za-z0-9]+)");
+    private static final String STATE_MACHINE = "AWS::StepFunctions::StateMachine";
+    private static final String LOG_GROUP = "AWS::Logs::LogGroup";
 
     private final SamTemplate template;
     private final ParameterValues parameters;
@@ -37,10 +41,18 @@ final class SubstitutionResolver {
     }
 
     String resolve(String key, JsonNode value) {
+        return resolve("DefinitionSubstitutions." + key, value, true);
+    }
+
+    /**
+     * The text a property value stands for, {@code what} naming it in errors; {@code wholeValue} as in
+     * {@link #resolve(String, JsonNode)}: a value that is exactly {@code !Ref Function} gives the function's ARN.
+     */
+    String resolve(String what, JsonNode value, boolean wholeValue) {
         try {
-            return resolveValue(value, true);
+            return resolveValue(value, wholeValue);
         } catch (TemplateException e) {
-            throw new TemplateException("DefinitionSubstitutions." + key + ": " + e.getMessage(), e);
+            throw new TemplateException(what + ": " + e.getMessage(), e);
         }
     }
 
@@ -84,6 +96,13 @@ final class SubstitutionResolver {
                     + "(SAM's " + property + " reference is not supported)");
         }
         if (template.hasResource(name)) {
+            String type = template.resourceType(name);
+            if (SamTemplate.SERVERLESS_STATE_MACHINE.equals(type) || STATE_MACHINE.equals(type)) {
+                return stateMachineArn(name);
+            }
+            if (LOG_GROUP.equals(type)) {
+                return logGroupName(name);
+            }
             LocalFunction function = function(name, "!Ref " + name);
             return wholeSubstitution ? function.arn(region) : function.functionName();
         }
@@ -97,6 +116,23 @@ final class SubstitutionResolver {
         }
         throw new TemplateException("!Ref " + name + " names no parameter, pseudo parameter or resource of the "
                 + "template");
+    }
+
+    /** What {@code Ref} of a state machine returns: its ARN (its literal {@code Name}, else the logical id). */
+    private String stateMachineArn(String logicalId) {
+        JsonNode name = template.resourceProperties(logicalId).path("Name");
+        return "arn:" + LocalAccount.partition(region) + ":states:" + region + ":" + LocalAccount.ACCOUNT_ID
+                + ":stateMachine:" + (name.isTextual() ? name.asText() : logicalId);
+    }
+
+    /** What {@code Ref} of a log group returns: its name, which the local runner needs the template to give. */
+    private String logGroupName(String logicalId) {
+        JsonNode name = template.resourceProperties(logicalId).path("LogGroupName");
+        if (name.isMissingNode() || name.isNull()) {
+            throw new TemplateException("!Ref " + logicalId + ": the log group has no LogGroupName (CloudFormation "
+                    + "would generate one; the local runner needs it in the template)");
+        }
+        return resolveValue(name, false);
     }
 
     private String getAtt(JsonNode argument) {
