@@ -45,10 +45,6 @@ final class ExecutionEnvironment implements AutoCloseable {
     static final Duration INIT_BOUND = Duration.ofSeconds(120);
     private static final Duration GRACE = Duration.ofSeconds(2);
 
-    /** How a start went, for the figures (cold start per function). */
-    record Start(String functionName, String initializationType, Duration beforeCheckpoint, Duration initialised) {
-    }
-
     private final LocalFunction function;
     private final String initializationType;
     private final Process process;
@@ -140,13 +136,13 @@ final class ExecutionEnvironment implements AutoCloseable {
     }
 
     /** The start's figures, once the runtime asked for its first event. */
-    Optional<Start> startFigures() {
+    Optional<EnvironmentStart> startFigures() {
         if (!api.ready().isDone() || api.ready().isCompletedExceptionally()) {
             return Optional.empty();
         }
         Instant ready = api.ready().join();
         Duration beforeCheckpoint = api.restoreRequested().map(r -> Duration.between(started, r)).orElse(null);
-        return Optional.of(new Start(function.functionName(), initializationType, beforeCheckpoint,
+        return Optional.of(new EnvironmentStart(function.functionName(), initializationType, beforeCheckpoint,
                 Duration.between(started, ready)));
     }
 

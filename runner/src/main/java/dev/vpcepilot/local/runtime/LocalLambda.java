@@ -59,7 +59,7 @@ public final class LocalLambda implements AutoCloseable {
     private final Consumer<String> log;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, ExecutionEnvironment> environments = new ConcurrentHashMap<>();
-    private final List<ExecutionEnvironment.Start> starts = Collections.synchronizedList(new ArrayList<>());
+    private final List<EnvironmentStart> starts = Collections.synchronizedList(new ArrayList<>());
     private final ClassLoader artifactClasses;
     private volatile boolean closed;
 
@@ -103,8 +103,8 @@ public final class LocalLambda implements AutoCloseable {
     }
 
     /** Every start so far: per function, how long its environment took to initialise (cold start). */
-    public List<ExecutionEnvironment.Start> starts() {
-        List<ExecutionEnvironment.Start> all = new ArrayList<>(starts);
+    public List<EnvironmentStart> starts() {
+        List<EnvironmentStart> all = new ArrayList<>(starts);
         environments.values().forEach(e -> e.startFigures().filter(s -> !all.contains(s)).ifPresent(all::add));
         return all;
     }
