@@ -52,6 +52,7 @@ OPERATIONS = {
     "sfn": [
         "DescribeExecution",
         "StartExecution",
+        "StopExecution",
     ],
 }
 

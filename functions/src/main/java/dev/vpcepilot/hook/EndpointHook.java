@@ -1,6 +1,5 @@
 package dev.vpcepilot.hook;
 
-import com.amazonaws.services.lambda.runtime.events.CloudFormationCustomResourceEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vpcepilot.aws.AwsCalls;
@@ -48,12 +47,12 @@ public final class EndpointHook {
         this.log = log;
     }
 
-    public HookAnswer handle(CloudFormationCustomResourceEvent event, Duration timeBudget) {
-        String type = event.getRequestType();
+    public HookAnswer handle(CustomResourceRequest event, Duration timeBudget) {
+        String type = event.requestType();
         try {
             return switch (type == null ? "" : type) {
                 case "Create" -> runWorkflow(event, timeBudget, FAILED_CREATE_PREFIX + executionName(event));
-                case "Update" -> runWorkflow(event, timeBudget, event.getPhysicalResourceId());
+                case "Update" -> runWorkflow(event, timeBudget, event.physicalResourceId());
                 case "Delete" -> delete(event);
                 default -> HookAnswer.failed(keepOrMarker(event),
                         "Unknown RequestType " + type + ". Allowed: Create, Update, Delete.");
@@ -72,16 +71,16 @@ public final class EndpointHook {
      * CloudFormation's back), in which case CloudFormation deletes the old one. On failure the id is
      * {@code failureId}: the marker for a Create, the event's id for an Update.
      */
-    private HookAnswer runWorkflow(CloudFormationCustomResourceEvent event, Duration budget, String failureId) {
+    private HookAnswer runWorkflow(CustomResourceRequest event, Duration budget, String failureId) {
         ObjectNode input;
         try {
-            input = ResourceProperties.toExecutionInput(event.getResourceProperties());
+            input = ResourceProperties.toExecutionInput(event.resourceProperties());
         } catch (WorkflowError e) {
             return HookAnswer.failed(failureId, e.errorName() + ": " + e.getMessage());
         }
         WorkflowRunner.Outcome outcome = workflow.run(executionName(event), input, budget);
         if (outcome.status() != WorkflowRunner.Status.SUCCEEDED) {
-            return HookAnswer.failed(failureId, failureReason(event.getRequestType(), outcome));
+            return HookAnswer.failed(failureId, failureReason(event.requestType(), outcome));
         }
         JsonNode output = outcome.output();
         String endpointId = output.path("vpcEndpointId").asText();
@@ -91,8 +90,8 @@ public final class EndpointHook {
         return HookAnswer.success(endpointId, successReason(output, outcome), data(output));
     }
 
-    private HookAnswer delete(CloudFormationCustomResourceEvent event) {
-        String id = event.getPhysicalResourceId();
+    private HookAnswer delete(CustomResourceRequest event) {
+        String id = event.physicalResourceId();
         EndpointCleaner cleaner = new EndpointCleaner(ec2, log);
         if (id == null || id.isBlank()) {
             return HookAnswer.success(id, "Nothing to delete.", Map.of());
@@ -107,30 +106,30 @@ public final class EndpointHook {
             return HookAnswer.success(id, id + " is not an endpoint id; nothing was deleted.", Map.of());
         }
         CleanupResult result = cleaner.deleteIfOwned(id, Map.of(
-                Ownership.STACK_KEY, event.getStackId(),
-                Ownership.LOGICAL_ID_KEY, event.getLogicalResourceId()));
+                Ownership.STACK_KEY, event.stackId(),
+                Ownership.LOGICAL_ID_KEY, event.logicalResourceId()));
         return HookAnswer.success(id, result.detail(), Map.of());
     }
 
     /** Marks an endpoint this resource created, so that its Delete removes it and no other stack's Delete does. */
-    private void tagForResource(String endpointId, CloudFormationCustomResourceEvent event) {
+    private void tagForResource(String endpointId, CustomResourceRequest event) {
         AwsCalls.call("EC2 CreateTags", () -> ec2.createTags(r -> r.resources(endpointId).tags(
-                Tag.builder().key(Ownership.STACK_KEY).value(event.getStackId()).build(),
-                Tag.builder().key(Ownership.LOGICAL_ID_KEY).value(event.getLogicalResourceId()).build())));
+                Tag.builder().key(Ownership.STACK_KEY).value(event.stackId()).build(),
+                Tag.builder().key(Ownership.LOGICAL_ID_KEY).value(event.logicalResourceId()).build())));
     }
 
     /** Step Functions execution names allow 80 characters of [0-9A-Za-z_-]; CloudFormation request ids are UUIDs. */
-    static String executionName(CloudFormationCustomResourceEvent event) {
-        String id = event.getRequestId() == null ? "no-request-id" : event.getRequestId();
+    static String executionName(CustomResourceRequest event) {
+        String id = event.requestId() == null ? "no-request-id" : event.requestId();
         String name = "cfn-" + id.replaceAll("[^0-9A-Za-z_-]", "-");
         return name.length() <= 80 ? name : name.substring(0, 80);
     }
 
-    private static String keepOrMarker(CloudFormationCustomResourceEvent event) {
-        if ("Create".equals(event.getRequestType()) || event.getPhysicalResourceId() == null) {
+    private static String keepOrMarker(CustomResourceRequest event) {
+        if ("Create".equals(event.requestType()) || event.physicalResourceId() == null) {
             return FAILED_CREATE_PREFIX + executionName(event);
         }
-        return event.getPhysicalResourceId();
+        return event.physicalResourceId();
     }
 
     private String failureReason(String what, WorkflowRunner.Outcome outcome) {

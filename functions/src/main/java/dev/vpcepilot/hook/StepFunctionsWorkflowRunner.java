@@ -5,6 +5,7 @@ import dev.vpcepilot.aws.AwsCalls;
 import dev.vpcepilot.json.Json;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException;
@@ -30,6 +31,14 @@ public final class StepFunctionsWorkflowRunner implements WorkflowRunner {
     @Override
     public String executionArn(String executionName) {
         return stateMachineArn.replace(":stateMachine:", ":execution:") + ":" + executionName;
+    }
+
+    /** {@code states:StopExecution}; an execution that does not exist (never started) has nothing to stop. */
+    @Override
+    public void stop(String executionArn, String cause) {
+        AwsCalls.callOr("Step Functions StopExecution",
+                () -> sfn.stopExecution(r -> r.executionArn(executionArn).cause(cause)),
+                Set.of("ExecutionDoesNotExist"), () -> null);
     }
 
     @Override

@@ -18,6 +18,12 @@ public interface WorkflowRunner {
     /** The ARN an execution of that name has (or will have). */
     String executionArn(String executionName);
 
+    /**
+     * Stops the execution if it still runs: it ends as aborted, runs no further state (no Catch, no rollback step),
+     * and {@code cause} says why. An execution that already ended is left as it is.
+     */
+    void stop(String executionArn, String cause);
+
     /** How one execution ended. */
     record Outcome(Status status, String executionArn, JsonNode output, String error, String cause) {
 

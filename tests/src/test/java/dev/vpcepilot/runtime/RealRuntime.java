@@ -80,6 +80,7 @@ final class RealRuntime {
             instance.moto.reset();
         }
         instance.proxy.clearRules();
+        instance.bucket.ensureBucket();
         return instance;
     }
 

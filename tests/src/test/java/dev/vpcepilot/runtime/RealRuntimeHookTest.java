@@ -50,6 +50,7 @@ class RealRuntimeHookTest {
     void emptyEmulator() {
         runtime.moto.reset();
         runtime.proxy.clearRules();
+        runtime.bucket.ensureBucket();
         aws = new MotoEc2(runtime.moto.endpoint(), RealRuntime.REGION);
     }
 

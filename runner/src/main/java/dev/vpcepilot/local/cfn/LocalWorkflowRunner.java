@@ -24,6 +24,8 @@ public final class LocalWorkflowRunner implements WorkflowRunner, AutoCloseable 
     private final LocalWorkflow workflow;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final Map<String, Future<ExecutionResult>> executions = new ConcurrentHashMap<>();
+    private final Map<String, Thread> running = new ConcurrentHashMap<>();
+    private final Map<String, String> stopped = new ConcurrentHashMap<>();
 
     public LocalWorkflowRunner(LocalWorkflow workflow) {
         this.workflow = workflow;
@@ -37,10 +39,21 @@ public final class LocalWorkflowRunner implements WorkflowRunner, AutoCloseable 
     @Override
     public Outcome run(String executionName, JsonNode input, Duration timeout) {
         Future<ExecutionResult> execution = executions.computeIfAbsent(executionName,
-                name -> executor.submit(() -> workflow.run(input, name)));
+                name -> executor.submit(() -> {
+                    running.put(name, Thread.currentThread());
+                    try {
+                        return workflow.run(input, name);
+                    } finally {
+                        running.remove(name);
+                    }
+                }));
         String arn = executionArn(executionName);
         try {
             ExecutionResult result = execution.get(Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS);
+            if (stopped.containsKey(executionName)) {
+                // as Step Functions reports an execution stopped without an error: status ABORTED, the cause given
+                return Outcome.failed(arn, "ABORTED", stopped.get(executionName));
+            }
             if (result.succeeded()) {
                 return Outcome.succeeded(arn, result.output());
             }
@@ -53,6 +66,23 @@ public final class LocalWorkflowRunner implements WorkflowRunner, AutoCloseable 
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Outcome.failed(arn, "States.Runtime", "interrupted while waiting for the execution");
+        }
+    }
+
+    /**
+     * Interrupts the execution's thread: the interpreter ends it as aborted at its next state boundary, without
+     * Retry or Catch. An execution that already ended, or was never started, is left as it is.
+     */
+    @Override
+    public void stop(String executionArn, String cause) {
+        String name = executionArn.substring(executionArn.lastIndexOf(':') + 1);
+        if (!executionArn.equals(executionArn(name))) {
+            return;
+        }
+        Thread thread = running.get(name);
+        if (thread != null) {
+            stopped.put(name, cause == null ? "" : cause);
+            thread.interrupt();
         }
     }
 
