@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -90,6 +91,15 @@ public final class LocalWorkflow implements AutoCloseable {
     public ExecutionResult run(JsonNode input, String executionName) {
         Objects.requireNonNull(executionName, "executionName");
         return interpreter(settings).execute(input, executionName, listener);
+    }
+
+    /**
+     * One execution that stops (ends as {@code Aborted}, running no further state) once {@code stopRequested}
+     * answers true; interrupting the calling thread too ends a Wait or a Retry's pause at once.
+     */
+    public ExecutionResult run(JsonNode input, String executionName, BooleanSupplier stopRequested) {
+        Objects.requireNonNull(executionName, "executionName");
+        return interpreter(settings).execute(input, executionName, listener, stopRequested);
     }
 
     /** One execution reporting its events to {@code extraListener} as well as to the builder's listener. */

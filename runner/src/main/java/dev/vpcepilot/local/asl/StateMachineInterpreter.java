@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 
 /**
@@ -60,12 +61,23 @@ public final class StateMachineInterpreter {
     }
 
     public ExecutionResult execute(JsonNode input, String executionName, ExecutionListener listener) {
+        return execute(input, executionName, listener, () -> false);
+    }
+
+    /**
+     * One execution that may be stopped (as StopExecution stops one): once {@code stopRequested} answers true, or
+     * the executing thread is interrupted (which also ends a Wait or a Retry's pause at once), the execution ends as
+     * {@code Aborted} at its next state boundary, or when the task it waits for ends, with no further state, Retry
+     * or Catch.
+     */
+    public ExecutionResult execute(JsonNode input, String executionName, ExecutionListener listener,
+                                   BooleanSupplier stopRequested) {
         if (!isValidExecutionName(executionName)) {
             throw new IllegalArgumentException("Invalid execution name '" + executionName + "': 1 to 80 characters, "
                     + "no whitespace, brackets, wildcards or any of < > { } [ ] ? * \" # % \\ ^ | ~ ` $ & , ; : /");
         }
         return new Execution(input == null ? JsonNodeFactory.instance.objectNode() : input.deepCopy(),
-                executionName, listener).run();
+                executionName, listener, stopRequested).run();
     }
 
     /** The step a state ends with: the next state and its input, or the end of the execution. */
@@ -81,11 +93,13 @@ public final class StateMachineInterpreter {
         private final String name;
         private final String arn;
         private final ExecutionListener listener;
+        private final BooleanSupplier stopRequested;
         private final List<ProgressEvent> events = new ArrayList<>();
         private final Instant startTime;
         private String currentState;
 
-        Execution(JsonNode input, String name, ExecutionListener listener) {
+        Execution(JsonNode input, String name, ExecutionListener listener, BooleanSupplier stopRequested) {
+            this.stopRequested = stopRequested;
             this.input = input;
             this.name = name;
             this.arn = executionArn(name);
@@ -101,6 +115,7 @@ public final class StateMachineInterpreter {
             try {
                 checkSize(data, "The execution input");
                 while (true) {
+                    abortIfInterrupted();
                     if (++transitions > settings.maxTransitions()) {
                         throw StatesError.runtime("The execution entered more than " + settings.maxTransitions()
                                 + " states (the local runner's bound); the definition seems to loop forever");
@@ -138,6 +153,13 @@ public final class StateMachineInterpreter {
             }
         }
 
+        /** A stopped execution (see {@link #execute(JsonNode, String, ExecutionListener, BooleanSupplier)}) ends. */
+        private void abortIfInterrupted() throws InterruptedException {
+            if (Thread.currentThread().isInterrupted() || stopRequested.getAsBoolean()) {
+                throw new InterruptedException("stopped");
+            }
+        }
+
         private Step task(String stateName, JsonNode state, JsonNode rawInput, Instant entered)
                 throws InterruptedException {
             List<JsonNode> retriers = list(state.get("Retry"));
@@ -150,6 +172,7 @@ public final class StateMachineInterpreter {
                     return new Step(state.path("Next").asText(null), taskAttempt(stateName, state, rawInput, context,
                             retryCount));
                 } catch (StatesError error) {
+                    abortIfInterrupted(); // a stopped execution neither retries nor catches
                     int retrierIndex = firstMatching(retriers, error.error());
                     if (retrierIndex >= 0) {
                         JsonNode retrier = retriers.get(retrierIndex);

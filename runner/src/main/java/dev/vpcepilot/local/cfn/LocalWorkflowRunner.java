@@ -17,7 +17,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * The hook's {@link WorkflowRunner} for local runs: executes the state machine in-process through
  * {@link LocalWorkflow}, with Step Functions' naming rule: a second run of an execution name attaches to the
- * first execution instead of starting another (as {@code ExecutionAlreadyExists} does on AWS).
+ * first execution instead of starting another (as {@code ExecutionAlreadyExists} does on AWS); {@link #stop} ends
+ * an execution as aborted, and a run of it then reports it as Step Functions reports an execution stopped without an
+ * error (error {@code ABORTED}, the stop's cause).
  */
 public final class LocalWorkflowRunner implements WorkflowRunner, AutoCloseable {
 
@@ -42,7 +44,7 @@ public final class LocalWorkflowRunner implements WorkflowRunner, AutoCloseable 
                 name -> executor.submit(() -> {
                     running.put(name, Thread.currentThread());
                     try {
-                        return workflow.run(input, name);
+                        return workflow.run(input, name, () -> stopped.containsKey(name));
                     } finally {
                         running.remove(name);
                     }
@@ -70,8 +72,8 @@ public final class LocalWorkflowRunner implements WorkflowRunner, AutoCloseable 
     }
 
     /**
-     * Interrupts the execution's thread: the interpreter ends it as aborted at its next state boundary, without
-     * Retry or Catch. An execution that already ended, or was never started, is left as it is.
+     * Marks the execution stopped and interrupts its thread: the interpreter ends it as aborted at its next state
+     * boundary, without Retry or Catch. An execution that already ended, or was never started, is left as it is.
      */
     @Override
     public void stop(String executionArn, String cause) {

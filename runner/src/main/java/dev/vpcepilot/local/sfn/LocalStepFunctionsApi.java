@@ -187,7 +187,7 @@ public final class LocalStepFunctionsApi implements AutoCloseable {
                 }
             }
             try {
-                fresh.result.complete(workflow.run(inputJson, name));
+                fresh.result.complete(workflow.run(inputJson, name, () -> fresh.stop != null));
             } catch (RuntimeException | Error e) {
                 fresh.result.completeExceptionally(e);
             }
