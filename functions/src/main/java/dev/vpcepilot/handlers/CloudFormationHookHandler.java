@@ -69,15 +69,20 @@ public final class CloudFormationHookHandler implements RequestStreamHandler {
 
     public CloudFormationHookHandler(AwsClients clients, WorkflowRunner workflow, Duration maxWait, String logHint,
                                      SdkHttpClient responseHttpClient) {
-        this(clients, workflow, maxWait, logHint, responseHttpClient, AnswerDelivery.Timing.LAMBDA);
+        this(clients, workflow, maxWait, logHint, responseHttpClient, AnswerDelivery.Timing.LAMBDA,
+                System.err::println);
     }
 
-    /** @param deliveryTiming how the answer's PUT is retried (local runs scale it down) */
+    /**
+     * @param deliveryTiming how the answer's PUT is retried (local runs scale it down)
+     * @param log            where the hook's log lines go (in Lambda: stderr, which the runtime sends to CloudWatch)
+     */
     public CloudFormationHookHandler(AwsClients clients, WorkflowRunner workflow, Duration maxWait, String logHint,
-                                     SdkHttpClient responseHttpClient, AnswerDelivery.Timing deliveryTiming) {
+                                     SdkHttpClient responseHttpClient, AnswerDelivery.Timing deliveryTiming,
+                                     Consumer<String> log) {
         this.maxWait = maxWait;
         this.clock = Clock.systemUTC();
-        this.log = System.err::println;
+        this.log = log;
         this.hook = new EndpointHook(workflow, clients.ec2(), logHint, log);
         this.delivery = new AnswerDelivery(responseHttpClient, deliveryTiming, clock, log);
     }

@@ -121,9 +121,10 @@ class CloudFormationHookHandlerTest {
     private final Ec2Client ec2 = Fixtures.ec2();
     private final WorkflowRunner workflow = mock(WorkflowRunner.class);
     private final FakeHttp http = new FakeHttp();
+    private final List<String> log = new ArrayList<>();
     private final CloudFormationHookHandler handler = new CloudFormationHookHandler(
             Fixtures.clients(ec2, Fixtures.dynamoDb()), workflow, Duration.ofSeconds(600), "See the log group.", http,
-            FAST);
+            FAST, log::add);
 
     CloudFormationHookHandlerTest() {
         when(workflow.executionArn(any())).thenAnswer(i -> "arn:aws:states:us-east-1:123456789012:execution:vpce-pilot:"
@@ -402,6 +403,9 @@ class CloudFormationHookHandlerTest {
                 failure.getMessage());
         assertTrue(failure.getMessage().contains("retried until the hook's deadline"), failure.getMessage());
         assertFalse(failure.getMessage().contains("cloudformation-custom-resource-response"), failure.getMessage());
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("ERROR") && l.contains(REQUEST_ID)), log.toString());
+        assertTrue(log.stream().noneMatch(l -> l.contains("cloudformation-custom-resource-response")
+                || l.contains("sig=secret")), "the ResponseURL reached the log: " + log);
     }
 
     @Test

@@ -98,7 +98,7 @@ public final class LocalCustomResource implements AutoCloseable {
             public InvocationResult invoke(byte[] request) {
                 CloudFormationHookHandler handler = new CloudFormationHookHandler(clients, runner, maxWait,
                         "See the local runner's output above.", responseClient,
-                        AnswerDelivery.Timing.LAMBDA.scaled(timeScale));
+                        AnswerDelivery.Timing.LAMBDA.scaled(timeScale), log);
                 LocalLambdaContext context = new LocalLambdaContext(function,
                         function.arn(region, function.alias() == null ? "$LATEST" : function.alias()),
                         UUID.randomUUID().toString(), Clock.systemUTC(), log);
