@@ -61,8 +61,7 @@ public final class CloudFormationHookHandler implements RequestStreamHandler {
         this(SharedClients.get(), new StepFunctionsWorkflowRunner(SharedClients.get().sfn(),
                 requiredEnv("STATE_MACHINE_ARN"), Duration.ofSeconds(2)),
                 Duration.ofSeconds(Long.parseLong(envOr("HOOK_TIMEOUT_SECONDS", "600"))),
-                "See the state machine's execution history and the log group " + envOr("STATE_MACHINE_LOG_GROUP",
-                        "of the state machine") + ".",
+                logHint(System.getenv("STATE_MACHINE_LOG_GROUP")),
                 UrlConnectionHttpClient.builder().connectionTimeout(CONNECT_TIMEOUT).socketTimeout(SOCKET_TIMEOUT)
                         .build());
     }
@@ -132,6 +131,12 @@ public final class CloudFormationHookHandler implements RequestStreamHandler {
                 ? request.physicalResourceId() : EndpointHook.FAILED_CREATE_PREFIX + "invalid-request";
         return HookAnswer.failed(id, "Invalid custom-resource request: " + String.join("; ", request.problems())
                 + ". Nothing was started.");
+    }
+
+    /** Where a person finds the details of a failed execution, for the answer's Reason. */
+    public static String logHint(String stateMachineLogGroup) {
+        return "See the state machine's execution history and the log group " + (stateMachineLogGroup == null
+                || stateMachineLogGroup.isBlank() ? "of the state machine" : stateMachineLogGroup) + ".";
     }
 
     private Duration budget(Context context) {

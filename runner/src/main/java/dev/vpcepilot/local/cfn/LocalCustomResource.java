@@ -15,6 +15,7 @@ import dev.vpcepilot.local.runtime.InvocationResult;
 import dev.vpcepilot.local.runtime.LocalLambda;
 import dev.vpcepilot.local.sfn.LocalStepFunctionsApi;
 import dev.vpcepilot.local.template.FunctionDirectory;
+import dev.vpcepilot.local.template.FunctionEnvironment;
 import dev.vpcepilot.local.template.LocalFunction;
 import dev.vpcepilot.local.template.SamTemplate;
 import java.io.ByteArrayInputStream;
@@ -26,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -89,6 +91,9 @@ public final class LocalCustomResource implements AutoCloseable {
         SamTemplate template = SamTemplate.load(projectRoot.resolve("template.yaml"));
         LocalFunction function = hookFunction(template, workflow.region());
         Duration maxWait = hookTimeout.orElseGet(() -> templateHookTimeout(template));
+        // the reasons name what they name in Lambda: the log group the template gives the hook
+        String logHint = CloudFormationHookHandler.logHint(FunctionEnvironment.variables(template,
+                function.logicalId(), workflow.region(), Map.of()).get("STATE_MACHINE_LOG_GROUP"));
         LocalWorkflowRunner runner = new LocalWorkflowRunner(workflow);
         AwsClients clients = AwsClients.forEndpoint(workflow.region(), endpoint);
         SdkHttpClient responseClient = UrlConnectionHttpClient.create();
@@ -97,7 +102,7 @@ public final class LocalCustomResource implements AutoCloseable {
             @Override
             public InvocationResult invoke(byte[] request) {
                 CloudFormationHookHandler handler = new CloudFormationHookHandler(clients, runner, maxWait,
-                        "See the local runner's output above.", responseClient,
+                        logHint, responseClient,
                         AnswerDelivery.Timing.LAMBDA.scaled(timeScale), log);
                 LocalLambdaContext context = new LocalLambdaContext(function,
                         function.arn(region, function.alias() == null ? "$LATEST" : function.alias()),
