@@ -140,6 +140,10 @@ class RealRuntimeStepFunctionsTest {
         assertEquals("snap-start", start.initializationType(), "SnapStart on the published version");
         assertNotNull(start.beforeCheckpoint(), "the SnapStart hooks ran and the runtime asked for its restore");
         assertTrue(start.initialised().compareTo(start.beforeCheckpoint()) >= 0);
+        synchronized (runtime.log) {
+            assertTrue(runtime.log.stream().noneMatch(l -> l.startsWith("[" + name + "]")
+                    && l.contains("Priming step skipped")), "every priming step ran in the real runtime");
+        }
     }
 
     static Stream<Arguments> failures() {
