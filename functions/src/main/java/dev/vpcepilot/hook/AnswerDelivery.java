@@ -39,8 +39,9 @@ import software.amazon.awssdk.http.SdkHttpRequest;
  *   <li>The ResponseURL is a presigned credential: nothing here logs it or puts it in a message; an I/O error's
  *       message is stripped of it.</li>
  * </ul>
- * The body is sent with an empty {@code Content-Type}, as CloudFormation's own cfn-response module sends it, so a
- * presigned URL that signed the content type (empty) accepts it.
+ * The body is sent with an empty {@code Content-Type}, as CloudFormation's own cfn-response module sends it: a URL
+ * presigned with signature version 2 (the Lambda developer guide's example request has one) signs the content type,
+ * empty.
  */
 public final class AnswerDelivery {
 
