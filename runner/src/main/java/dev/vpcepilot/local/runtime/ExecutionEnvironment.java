@@ -97,7 +97,7 @@ final class ExecutionEnvironment implements AutoCloseable {
         environment.logReaders.add(pump(process.getErrorStream(), prefix, log));
         process.onExit().thenRun(() -> {
             environment.broken = true;
-            api.failAll(exited(environment, null));
+            api.failAll(exited(environment));
         });
         return environment;
     }
@@ -162,7 +162,7 @@ final class ExecutionEnvironment implements AutoCloseable {
                         ? "Runtime.Unknown" : failure.category(), Duration.ZERO, cold);
             }
             if (first instanceof Process) {
-                return exited(this, null).withColdStart(cold);
+                return exited(this).withColdStart(cold);
             }
         } catch (TimeoutException e) {
             broken = true;
@@ -195,10 +195,10 @@ final class ExecutionEnvironment implements AutoCloseable {
     }
 
     /** What Lambda reports when the runtime process ended during an invocation. */
-    private static InvocationResult exited(ExecutionEnvironment environment, String requestId) {
+    private static InvocationResult exited(ExecutionEnvironment environment) {
         String status = environment.process.isAlive() ? "unknown" : Integer.toString(environment.process.exitValue());
-        return InvocationResult.error(errorDocument("Runtime.ExitError", (requestId == null ? "" : "RequestId: "
-                + requestId + " ") + "Error: Runtime exited with error: exit status " + status),
+        return InvocationResult.error(errorDocument("Runtime.ExitError",
+                "Error: Runtime exited with error: exit status " + status),
                 "Runtime.ExitError", Duration.between(environment.started, environment.clock.instant()), false);
     }
 

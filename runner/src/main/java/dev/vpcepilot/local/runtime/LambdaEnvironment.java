@@ -7,7 +7,9 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -20,7 +22,7 @@ import java.util.concurrent.ThreadLocalRandom;
 final class LambdaEnvironment {
 
     /** Set by Lambda, never by the function's configuration. */
-    static final java.util.Set<String> RESERVED = java.util.Set.of("_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION",
+    static final Set<String> RESERVED = Set.of("_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION",
             "AWS_REGION", "AWS_EXECUTION_ENV", "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
             "AWS_LAMBDA_FUNCTION_VERSION", "AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_LAMBDA_LOG_GROUP_NAME",
             "AWS_LAMBDA_LOG_STREAM_NAME", "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
@@ -60,9 +62,9 @@ final class LambdaEnvironment {
         env.put("LAMBDA_TASK_ROOT", taskRoot.toString());
         env.put("LAMBDA_RUNTIME_DIR", runtimeDir.toString());
         // LoggingConfig: the runtime client formats its log lines as the function's log format says
-        env.put("AWS_LAMBDA_LOG_FORMAT", configuration.logFormat().toUpperCase(java.util.Locale.ROOT));
+        env.put("AWS_LAMBDA_LOG_FORMAT", configuration.logFormat().toUpperCase(Locale.ROOT));
         if (configuration.applicationLogLevel() != null) {
-            env.put("AWS_LAMBDA_LOG_LEVEL", configuration.applicationLogLevel().toUpperCase(java.util.Locale.ROOT));
+            env.put("AWS_LAMBDA_LOG_LEVEL", configuration.applicationLogLevel().toUpperCase(Locale.ROOT));
         }
         configuration.variables().forEach((name, value) -> {
             if (RESERVED.contains(name)) {
