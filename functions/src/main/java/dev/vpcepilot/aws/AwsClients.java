@@ -30,9 +30,6 @@ import software.amazon.awssdk.services.sfn.SfnClient;
  */
 public final class AwsClients implements AutoCloseable {
 
-    /** Optional endpoint override for every service, as the AWS SDKs and CLI define it. */
-    public static final String ENDPOINT_ENV = "AWS_ENDPOINT_URL";
-
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
     private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(15);
     private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(15);
@@ -56,7 +53,14 @@ public final class AwsClients implements AutoCloseable {
                 .build();
     }
 
-    /** Lambda: region from {@code AWS_REGION}, the function role's credentials from the environment. */
+    /**
+     * Lambda: region from {@code AWS_REGION}, the function role's credentials from the environment. Endpoints are
+     * the SDK's to resolve: the service's own ({@code https://ec2.<region>.amazonaws.com}...) unless the environment
+     * configures one, as every AWS SDK reads it ("Service-specific endpoints", AWS SDKs and Tools Reference Guide):
+     * {@code AWS_ENDPOINT_URL_<SERVICE>} ({@code AWS_ENDPOINT_URL_EC2}, {@code _DYNAMODB}, {@code _SFN}) before the
+     * global {@code AWS_ENDPOINT_URL}; the local runner's real-runtime mode uses both (the emulator for EC2 and
+     * DynamoDB, a local Step Functions API for the hook).
+     */
     public static AwsClients fromEnvironment() {
         String region = System.getenv("AWS_REGION");
         if (region == null || region.isBlank()) {
@@ -65,10 +69,7 @@ public final class AwsClients implements AutoCloseable {
         if (region == null || region.isBlank()) {
             throw new IllegalStateException("AWS_REGION is not set");
         }
-        String endpoint = System.getenv(ENDPOINT_ENV);
-        return new AwsClients(Region.of(region),
-                endpoint == null || endpoint.isBlank() ? null : URI.create(endpoint),
-                lambdaCredentials());
+        return new AwsClients(Region.of(region), null, lambdaCredentials());
     }
 
     /**

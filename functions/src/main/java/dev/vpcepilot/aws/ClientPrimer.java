@@ -87,6 +87,8 @@ public final class ClientPrimer {
         try (SfnClient sfn = SfnClient.builder().region(r).credentialsProvider(credentials).endpointOverride(nowhere)
                 .overrideConfiguration(o -> o.addExecutionInterceptor(STOP_BEFORE_TRANSMISSION)).build()) {
             String execution = "arn:aws:states:" + region + ":000000000000:execution:priming:priming";
+            primed += attempt(() -> sfn.startExecution(b -> b.stateMachineArn("arn:aws:states:" + region
+                    + ":000000000000:stateMachine:priming").name("priming").input("{}")));
             primed += attempt(() -> sfn.describeExecution(b -> b.executionArn(execution)));
             primed += attempt(() -> sfn.stopExecution(b -> b.executionArn(execution).cause("priming")));
         }

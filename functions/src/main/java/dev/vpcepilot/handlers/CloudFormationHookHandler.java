@@ -1,92 +1,145 @@
 package dev.vpcepilot.handlers;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.events.CloudFormationCustomResourceEvent;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vpcepilot.aws.AwsClients;
+import dev.vpcepilot.errors.AnswerNotDelivered;
+import dev.vpcepilot.hook.AnswerDelivery;
+import dev.vpcepilot.hook.CustomResourceRequest;
 import dev.vpcepilot.hook.EndpointHook;
 import dev.vpcepilot.hook.HookAnswer;
-import dev.vpcepilot.hook.RetryingHttpClient;
 import dev.vpcepilot.hook.StepFunctionsWorkflowRunner;
 import dev.vpcepilot.hook.WorkflowRunner;
+import dev.vpcepilot.json.Json;
 import dev.vpcepilot.sharing.SharedEndpoints;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Consumer;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.lambda.powertools.cloudformation.AbstractCustomResourceHandler;
-import software.amazon.lambda.powertools.cloudformation.Response;
 
 /**
- * The {@code Custom::DynamoDbVpcEndpoint} service token. Powertools dispatches Create/Update/Delete and PUTs the
- * answer to {@code ResponseURL} (answering FAILED itself should anything escape); {@link EndpointHook} decides
- * the answer, within a time bound that ends well before this function's timeout, so CloudFormation always
- * gets one. The PUT is retried once.
+ * The {@code Custom::DynamoDbVpcEndpoint} service token, as a stream handler: the request is read by our own
+ * Jackson into {@link CustomResourceRequest} (no runtime serializer, no event library, no joda-time), checked,
+ * decided by {@link EndpointHook} within a time bound, and answered by {@link AnswerDelivery}. The guarantees of the
+ * entry point, enforced here:
+ * <ul>
+ *   <li>A request that can be answered always is: an invalid one (an unknown {@code RequestType}, no
+ *       {@code RequestId}, a field of the wrong type) answers FAILED naming what is wrong, and starts nothing.</li>
+ *   <li>A request without a usable {@code ResponseURL} (missing, not https, plain http off loopback) cannot be
+ *       answered: it is logged (without the URL) and the invocation fails with {@code InvalidInput}.</li>
+ *   <li>The workflow is waited for at most {@code HOOK_TIMEOUT_SECONDS}, and never longer than the Lambda time
+ *       left less {@link #HEADROOM}: the hook's deadline.</li>
+ *   <li>The answer's delivery is retried until that deadline, and at least 20 s after the answer is ready (within
+ *       the headroom, so that a FAILED answer after the time bound still has time to arrive).
+ *       An answer that did not arrive is logged by request id and fails the invocation with
+ *       {@code AnswerNotDelivered}; the ResponseURL reaches no log.</li>
+ * </ul>
  */
-public final class CloudFormationHookHandler extends AbstractCustomResourceHandler {
+public final class CloudFormationHookHandler implements RequestStreamHandler {
 
-    /** Headroom kept between our own time bound and the Lambda timeout, to send FAILED in time. */
+    /**
+     * Headroom kept between our own time bound and the Lambda timeout, to send FAILED in time: it holds the
+     * answer's minimum delivery window ({@link AnswerDelivery.Timing#LAMBDA}: 20 s) and one more PUT's bounds
+     * (3 s to connect, 5 s to read).
+     */
     static final Duration HEADROOM = Duration.ofSeconds(30);
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
+    private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(5);
 
     private final EndpointHook hook;
     private final Duration maxWait;
+    private final AnswerDelivery delivery;
+    private final Clock clock;
+    private final Consumer<String> log;
 
     public CloudFormationHookHandler() {
         this(SharedClients.get(), FunctionSettings.fromEnvironment(), new StepFunctionsWorkflowRunner(
                 SharedClients.get().sfn(), requiredEnv("STATE_MACHINE_ARN"), Duration.ofSeconds(2)),
                 Duration.ofSeconds(Long.parseLong(envOr("HOOK_TIMEOUT_SECONDS", "600"))),
-                "See the state machine's execution history and the log group " + envOr("STATE_MACHINE_LOG_GROUP",
-                        "of the state machine") + ".",
-                UrlConnectionHttpClient.create());
+                logHint(System.getenv("STATE_MACHINE_LOG_GROUP")),
+                UrlConnectionHttpClient.builder().connectionTimeout(CONNECT_TIMEOUT).socketTimeout(SOCKET_TIMEOUT)
+                        .build());
     }
 
     public CloudFormationHookHandler(AwsClients clients, FunctionSettings settings, WorkflowRunner workflow,
                                      Duration maxWait, String logHint, SdkHttpClient responseHttpClient) {
-        super(new RetryingHttpClient(responseHttpClient));
-        this.maxWait = maxWait;
-        String lockTable = settings.lockTable();
-        this.hook = new EndpointHook(workflow, clients.ec2(), owner -> SharedEndpoints.forTable(clients.ec2(),
-                clients.dynamoDb(), lockTable, owner, System.err::println), clients.region(), logHint,
+        this(clients, settings, workflow, maxWait, logHint, responseHttpClient, AnswerDelivery.Timing.LAMBDA,
                 System.err::println);
     }
 
-    @Override
-    protected Response create(CloudFormationCustomResourceEvent event, Context context) {
-        return answer(event, context);
+    /**
+     * @param deliveryTiming how the answer's PUT is retried (local runs scale it down)
+     * @param log            where the hook's log lines go (in Lambda: stderr, which the runtime sends to CloudWatch)
+     */
+    public CloudFormationHookHandler(AwsClients clients, FunctionSettings settings, WorkflowRunner workflow,
+                                     Duration maxWait, String logHint, SdkHttpClient responseHttpClient,
+                                     AnswerDelivery.Timing deliveryTiming, Consumer<String> log) {
+        this.maxWait = maxWait;
+        this.clock = Clock.systemUTC();
+        this.log = log;
+        String lockTable = settings.lockTable();
+        this.hook = new EndpointHook(workflow, clients.ec2(), owner -> SharedEndpoints.forTable(clients.ec2(),
+                clients.dynamoDb(), lockTable, owner, log), clients.region(), logHint, log);
+        this.delivery = new AnswerDelivery(responseHttpClient, deliveryTiming, clock, log);
     }
 
     @Override
-    protected Response update(CloudFormationCustomResourceEvent event, Context context) {
-        return answer(event, context);
-    }
-
-    @Override
-    protected Response delete(CloudFormationCustomResourceEvent event, Context context) {
-        return answer(event, context);
-    }
-
-    private Response answer(CloudFormationCustomResourceEvent event, Context context) {
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        Instant started = clock.instant();
+        CustomResourceRequest request;
+        try {
+            request = CustomResourceRequest.read(input);
+        } catch (RuntimeException e) {
+            log.accept("ERROR: " + e.getMessage());
+            throw e;
+        }
         // The ResponseURL is a presigned credential: it is never logged.
-        System.err.println("CloudFormation " + event.getRequestType() + " for " + event.getLogicalResourceId()
-                + " in " + event.getStackId() + " (request " + event.getRequestId() + ", physical id "
-                + event.getPhysicalResourceId() + ")");
-        HookAnswer answer = hook.handle(event, budget(context));
-        System.err.println("Answering " + (answer.success() ? "SUCCESS" : "FAILED") + " with physical id "
+        log.accept("CloudFormation " + request.describe());
+        Duration budget = budget(context);
+        HookAnswer answer = request.valid() ? hook.handle(request, budget) : refused(request);
+        log.accept("Answering " + (answer.success() ? "SUCCESS" : "FAILED") + " with physical id "
                 + answer.physicalResourceId() + ": " + answer.reason());
-        return Response.builder()
-                .status(answer.success() ? Response.Status.SUCCESS : Response.Status.FAILED)
-                .physicalResourceId(answer.physicalResourceId())
-                .reason(answer.reason())
-                .value(answer.data())
-                .build();
+        AnswerDelivery.Outcome outcome = delivery.deliver(request, answer, started.plus(budget));
+        if (!outcome.delivered()) {
+            String message = "The answer (" + (answer.success() ? "SUCCESS" : "FAILED") + ") to CloudFormation request "
+                    + request.requestId() + " (" + request.requestType() + " " + request.logicalResourceId()
+                    + ") could not be delivered after " + outcome.attempts() + " PUT" + (outcome.attempts() == 1 ? ""
+                    : "s") + ": " + outcome.last();
+            log.accept("ERROR: " + message);
+            throw new AnswerNotDelivered(message);
+        }
+        // what the invocation returns (CloudFormation ignores it; local runs print it when the answer went elsewhere)
+        ObjectNode summary = Json.MAPPER.createObjectNode();
+        summary.put("RequestId", request.requestId());
+        summary.put("Status", answer.success() ? "SUCCESS" : "FAILED");
+        summary.put("PhysicalResourceId", answer.physicalResourceId());
+        summary.put("Reason", answer.reason());
+        summary.put("Delivered", true);
+        summary.put("Attempts", outcome.attempts());
+        Json.MAPPER.writeValue(output, summary);
     }
 
-    /** Powertools calls this when the PUT failed even after {@link RetryingHttpClient}'s second try. */
-    @Override
-    protected void onSendFailure(CloudFormationCustomResourceEvent event, Context context, Response response,
-                                 Exception exception) {
-        // The ResponseURL is a credential: name the request, never the URL.
-        System.err.println("ERROR: the answer for CloudFormation request " + event.getRequestId() + " ("
-                + event.getRequestType() + " " + event.getLogicalResourceId() + ") could not be delivered: "
-                + exception.getClass().getSimpleName() + ": " + exception.getMessage());
+    /**
+     * A request we will not act on answers FAILED and starts nothing. The physical id: the request's own for an
+     * Update or Delete; for a Create (there is none yet) a failed-create marker that names no execution.
+     */
+    private static HookAnswer refused(CustomResourceRequest request) {
+        String id = request.physicalResourceId() != null && !request.physicalResourceId().isBlank()
+                ? request.physicalResourceId() : EndpointHook.FAILED_CREATE_PREFIX + "invalid-request";
+        return HookAnswer.failed(id, "Invalid custom-resource request: " + String.join("; ", request.problems())
+                + ". Nothing was started.");
+    }
+
+    /** Where a person finds the details of a failed execution, for the answer's Reason. */
+    public static String logHint(String stateMachineLogGroup) {
+        return "See the state machine's execution history and the log group " + (stateMachineLogGroup == null
+                || stateMachineLogGroup.isBlank() ? "of the state machine" : stateMachineLogGroup) + ".";
     }
 
     private Duration budget(Context context) {

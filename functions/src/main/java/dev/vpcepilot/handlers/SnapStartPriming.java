@@ -1,6 +1,10 @@
 package dev.vpcepilot.handlers;
 
 import dev.vpcepilot.aws.ClientPrimer;
+import dev.vpcepilot.hook.AnswerDelivery;
+import dev.vpcepilot.hook.CustomResourceRequest;
+import dev.vpcepilot.hook.HookAnswer;
+import dev.vpcepilot.hook.ResourceProperties;
 import dev.vpcepilot.json.Json;
 import dev.vpcepilot.model.ServingState;
 import dev.vpcepilot.model.FailureReport;
@@ -26,8 +30,9 @@ import org.crac.Resource;
 
 /**
  * SnapStart's {@code beforeCheckpoint}: loads, before the snapshot, what the first invocation would otherwise
- * load: Jackson's handling of every step's records, the input validator, and every AWS call's marshalling and
- * signing path (through {@link ClientPrimer}, which never reaches AWS). Registered once per container.
+ * load: Jackson's handling of every step's records and of the custom-resource request and answer, the input
+ * validator, and every AWS call's marshalling and signing path (through {@link ClientPrimer}, which never reaches
+ * AWS). Registered once per container.
  */
 final class SnapStartPriming implements Resource {
 
@@ -78,6 +83,12 @@ final class SnapStartPriming implements Resource {
             roundTrip(new CleanupHandler.Input("s", "vpc-00000000", "e", serving), CleanupHandler.Input.class);
             roundTrip(new ReleaseHandler.Input("s", "vpc-00000000", List.of(), "e"), ReleaseHandler.Input.class);
             primeSharingRules();
+            CustomResourceRequest request = CustomResourceRequest.from(Json.MAPPER.readTree(
+                    "{\"RequestType\":\"Create\",\"RequestId\":\"r\",\"ResponseURL\":\"https://priming.invalid/\","
+                            + "\"StackId\":\"s\",\"LogicalResourceId\":\"l\",\"ResourceType\":\"Custom::T\","
+                            + "\"ResourceProperties\":{\"ServiceToken\":\"t\",\"Tags\":{\"k\":\"v\"}}}"));
+            ResourceProperties.toExecutionInput(request.resourceProperties());
+            AnswerDelivery.body(request, HookAnswer.success("vpce-00000000", "priming", Map.of("VpcId", "vpc-0")));
         } catch (java.io.IOException e) {
             throw new IllegalStateException("JSON priming failed", e);
         }

@@ -1,6 +1,5 @@
 package dev.vpcepilot.hook;
 
-import com.amazonaws.services.lambda.runtime.events.CloudFormationCustomResourceEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vpcepilot.errors.InvalidInput;
@@ -74,12 +73,12 @@ public final class EndpointHook {
         this.log = log;
     }
 
-    public HookAnswer handle(CloudFormationCustomResourceEvent event, Duration timeBudget) {
-        String type = event.getRequestType();
+    public HookAnswer handle(CustomResourceRequest event, Duration timeBudget) {
+        String type = event.requestType();
         try {
             return switch (type == null ? "" : type) {
                 case "Create" -> runWorkflow(event, timeBudget, FAILED_CREATE_PREFIX + executionName(event));
-                case "Update" -> runWorkflow(event, timeBudget, event.getPhysicalResourceId());
+                case "Update" -> runWorkflow(event, timeBudget, event.physicalResourceId());
                 case "Delete" -> delete(event);
                 default -> HookAnswer.failed(keepOrMarker(event),
                         "Unknown RequestType " + type + ". Allowed: Create, Update, Delete.");
@@ -96,7 +95,7 @@ public final class EndpointHook {
      * Create and Update: run the workflow for the properties, claiming for this resource. On failure the id is
      * {@code failureId}: the marker for a Create, the event's id for an Update.
      */
-    private HookAnswer runWorkflow(CloudFormationCustomResourceEvent event, Duration budget, String failureId) {
+    private HookAnswer runWorkflow(CustomResourceRequest event, Duration budget, String failureId) {
         ObjectNode input;
         try {
             input = executionInput(event);
@@ -109,11 +108,11 @@ public final class EndpointHook {
             return timedOut(event, outcome, input, failureId);
         }
         if (outcome.status() != WorkflowRunner.Status.SUCCEEDED) {
-            return HookAnswer.failed(failureId, failureReason(event.getRequestType(), outcome));
+            return HookAnswer.failed(failureId, failureReason(event.requestType(), outcome));
         }
         JsonNode output = outcome.output();
         List<String> ids = servingIds(output);
-        if ("Update".equals(event.getRequestType()) && tagsChanged(event) && !allHeld(output)) {
+        if ("Update".equals(event.requestType()) && tagsChanged(event) && !allHeld(output)) {
             return HookAnswer.failed(failureId, "Update failed: the Tags changed, but the route tables are served by "
                     + "endpoints this resource does not hold (" + output.path("endpoints") + "; claims "
                     + output.path("claims") + "): only the claimant an endpoint was created for may change its tags. "
@@ -123,21 +122,21 @@ public final class EndpointHook {
     }
 
     /** The execution input: the properties, this resource as the claimant, and the declarative parts made explicit. */
-    private ObjectNode executionInput(CloudFormationCustomResourceEvent event) {
-        ObjectNode input = ResourceProperties.toExecutionInput(event.getResourceProperties());
-        if (event.getStackId() == null || event.getLogicalResourceId() == null) {
+    private ObjectNode executionInput(CustomResourceRequest event) {
+        ObjectNode input = ResourceProperties.toExecutionInput(event.resourceProperties());
+        if (event.stackId() == null || event.logicalResourceId() == null) {
             throw new InvalidInput("The request lacks StackId or LogicalResourceId.");
         }
         ObjectNode customResource = input.putObject("customResource");
-        customResource.put("stackId", event.getStackId());
-        customResource.put("logicalResourceId", event.getLogicalResourceId());
+        customResource.put("stackId", event.stackId());
+        customResource.put("logicalResourceId", event.logicalResourceId());
         // A template's Tags are the endpoint's user tags: removing them from the template removes them.
         if (!input.has("tags")) {
             input.putObject("tags");
         }
         // Removing PolicyDocument from the template puts AWS's default back (EC2 ResetPolicy), as the template says.
-        if ("Update".equals(event.getRequestType()) && !input.has("policyDocument")
-                && ResourceProperties.text(event.getOldResourceProperties(), "PolicyDocument") != null) {
+        if ("Update".equals(event.requestType()) && !input.has("policyDocument")
+                && ResourceProperties.text(event.oldResourceProperties(), "PolicyDocument") != null) {
             input.put("policyDocument", PolicyWish.DEFAULT_KEYWORD);
         }
         return input;
@@ -147,7 +146,7 @@ public final class EndpointHook {
      * The time bound passed: stop the execution, then undo what it did (under the VPC's lock, refusing its later
      * writes), so that a FAILED answer never leaves an endpoint behind.
      */
-    private HookAnswer timedOut(CloudFormationCustomResourceEvent event, WorkflowRunner.Outcome outcome,
+    private HookAnswer timedOut(CustomResourceRequest event, WorkflowRunner.Outcome outcome,
                                 ObjectNode input, String failureId) {
         workflow.stop(outcome.executionArn(), "The custom resource answered FAILED after its time bound.");
         List<String> undone = List.of();
@@ -155,13 +154,13 @@ public final class EndpointHook {
         if (scope.isPresent()) {
             undone = coordinator(event).cancel(scope.get(), outcome.executionArn(), claimant(event)).deleted();
         }
-        return HookAnswer.failed(failureId, event.getRequestType() + " failed: the execution " + outcome.executionArn()
+        return HookAnswer.failed(failureId, event.requestType() + " failed: the execution " + outcome.executionArn()
                 + " " + outcome.cause() + "; it was stopped" + (undone.isEmpty() ? "" : " and " + undone
                 + " deleted") + ". " + logHint);
     }
 
-    private HookAnswer delete(CloudFormationCustomResourceEvent event) {
-        String id = event.getPhysicalResourceId();
+    private HookAnswer delete(CustomResourceRequest event) {
+        String id = event.physicalResourceId();
         if (id == null || id.isBlank()) {
             return HookAnswer.success(id, "Nothing to delete.", Map.of());
         }
@@ -175,7 +174,7 @@ public final class EndpointHook {
             if (!isFor(failedInput.get(), event)) {
                 log.accept("Marker " + id + " names an execution of another resource: nothing was undone");
                 return HookAnswer.success(id, "The marker names an execution that was not for this resource ("
-                        + event.getLogicalResourceId() + " of this stack); nothing was undone.", Map.of());
+                        + event.logicalResourceId() + " of this stack); nothing was undone.", Map.of());
             }
             Optional<Scope> scope = scopeOf(failedInput.get());
             if (scope.isEmpty()) {
@@ -224,18 +223,18 @@ public final class EndpointHook {
     }
 
     /** Whether an execution input carries this resource as its claimant (the hook puts it there). */
-    private static boolean isFor(JsonNode input, CloudFormationCustomResourceEvent event) {
+    private static boolean isFor(JsonNode input, CustomResourceRequest event) {
         JsonNode resource = input.path("customResource");
-        return Objects.equals(resource.path("stackId").asText(null), event.getStackId())
-                && Objects.equals(resource.path("logicalResourceId").asText(null), event.getLogicalResourceId());
+        return Objects.equals(resource.path("stackId").asText(null), event.stackId())
+                && Objects.equals(resource.path("logicalResourceId").asText(null), event.logicalResourceId());
     }
 
-    private SharedEndpoints coordinator(CloudFormationCustomResourceEvent event) {
-        return endpoints.forOwner("cfn-" + event.getRequestId());
+    private SharedEndpoints coordinator(CustomResourceRequest event) {
+        return endpoints.forOwner("cfn-" + event.requestId());
     }
 
-    private static Claimant claimant(CloudFormationCustomResourceEvent event) {
-        return Claimant.stack(event.getStackId(), event.getLogicalResourceId());
+    private static Claimant claimant(CustomResourceRequest event) {
+        return Claimant.stack(event.stackId(), event.logicalResourceId());
     }
 
     /** The scope an execution input names: its VPC (or the region's default VPC) and service. */
@@ -265,9 +264,9 @@ public final class EndpointHook {
         return List.copyOf(ids);
     }
 
-    private static boolean tagsChanged(CloudFormationCustomResourceEvent event) {
-        Object before = event.getOldResourceProperties() == null ? null : event.getOldResourceProperties().get("Tags");
-        Object after = event.getResourceProperties() == null ? null : event.getResourceProperties().get("Tags");
+    private static boolean tagsChanged(CustomResourceRequest event) {
+        Object before = event.oldResourceProperties() == null ? null : event.oldResourceProperties().get("Tags");
+        Object after = event.resourceProperties() == null ? null : event.resourceProperties().get("Tags");
         return !Objects.equals(ResourceProperties.tagsOf(before), ResourceProperties.tagsOf(after));
     }
 
@@ -281,17 +280,17 @@ public final class EndpointHook {
     }
 
     /** Step Functions execution names allow 80 characters of [0-9A-Za-z_-]; CloudFormation request ids are UUIDs. */
-    static String executionName(CloudFormationCustomResourceEvent event) {
-        String name = "cfn-" + event.getRequestId().replaceAll("[^0-9A-Za-z_-]", "-");
+    static String executionName(CustomResourceRequest event) {
+        String name = "cfn-" + event.requestId().replaceAll("[^0-9A-Za-z_-]", "-");
         return name.length() <= 80 ? name : name.substring(0, 80);
     }
 
-    private static String keepOrMarker(CloudFormationCustomResourceEvent event) {
-        if ("Create".equals(event.getRequestType()) || event.getPhysicalResourceId() == null) {
-            return event.getRequestId() == null ? FAILED_CREATE_PREFIX + "no-request"
+    private static String keepOrMarker(CustomResourceRequest event) {
+        if ("Create".equals(event.requestType()) || event.physicalResourceId() == null) {
+            return event.requestId() == null ? FAILED_CREATE_PREFIX + "no-request"
                     : FAILED_CREATE_PREFIX + executionName(event);
         }
-        return event.getPhysicalResourceId();
+        return event.physicalResourceId();
     }
 
     private String failureReason(String what, WorkflowRunner.Outcome outcome) {

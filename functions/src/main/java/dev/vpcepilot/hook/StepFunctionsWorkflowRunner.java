@@ -5,6 +5,7 @@ import dev.vpcepilot.aws.AwsCalls;
 import dev.vpcepilot.json.Json;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException;
@@ -30,6 +31,14 @@ public final class StepFunctionsWorkflowRunner implements WorkflowRunner {
     @Override
     public String executionArn(String executionName) {
         return stateMachineArn.replace(":stateMachine:", ":execution:") + ":" + executionName;
+    }
+
+    /** {@code states:StopExecution}; an execution that does not exist (never started) has nothing to stop. */
+    @Override
+    public void stop(String executionArn, String cause) {
+        AwsCalls.callOr("Step Functions StopExecution",
+                () -> sfn.stopExecution(r -> r.executionArn(executionArn).cause(cause)),
+                Set.of("ExecutionDoesNotExist"), () -> null);
     }
 
     @Override
@@ -65,16 +74,9 @@ public final class StepFunctionsWorkflowRunner implements WorkflowRunner {
     }
 
     @Override
-    public void stop(String executionArn, String cause) {
-        AwsCalls.callOr("Step Functions StopExecution", () -> sfn.stopExecution(r -> r.executionArn(executionArn)
-                        .error("vpce-pilot.HookTimeBound").cause(cause)), java.util.Set.of("ExecutionDoesNotExist"),
-                () -> null);
-    }
-
-    @Override
     public java.util.Optional<com.fasterxml.jackson.databind.JsonNode> input(String executionArn) {
         DescribeExecutionResponse execution = AwsCalls.callOr("Step Functions DescribeExecution",
-                () -> sfn.describeExecution(r -> r.executionArn(executionArn)), java.util.Set.of("ExecutionDoesNotExist"),
+                () -> sfn.describeExecution(r -> r.executionArn(executionArn)), Set.of("ExecutionDoesNotExist"),
                 () -> null);
         return execution == null ? java.util.Optional.empty() : java.util.Optional.of(parse(execution.input()));
     }

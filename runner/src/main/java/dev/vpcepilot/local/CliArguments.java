@@ -27,25 +27,39 @@ import java.util.regex.Pattern;
  * @param inputFile   {@code --input FILE} ({@code -} is stdin), or null
  * @param inputJson   {@code --input-json JSON}, or null
  * @param cfnEvent    {@code --cfn-event FILE}, or null
+ * @param lambdaRuntime {@code --lambda-runtime}: every function runs under the real Lambda Java runtime (from the
+ *                      SAM-style artifact) instead of in-process
  * @param help        {@code -h} / {@code --help}
  */
 public record CliArguments(URI endpointUrl, String region, Path inputFile, String inputJson, Path cfnEvent,
-                           boolean help) {
+                           boolean lambdaRuntime, boolean help) {
 
     public static final String USAGE = "./run-local [--endpoint-url URL] [--region REGION] "
-            + "[--input FILE | --input-json JSON] [--cfn-event FILE]";
+            + "[--input FILE | --input-json JSON] [--cfn-event FILE] [--lambda-runtime]";
     private static final List<String> FLAGS = List.of("--endpoint-url", "--region", "--input", "--input-json",
             "--cfn-event");
+    private static final String LAMBDA_RUNTIME = "--lambda-runtime";
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d+");
 
     public static CliArguments parse(String[] args, Map<String, String> environment) throws UsageException {
         Map<String, String> values = new LinkedHashMap<>();
         boolean help = false;
+        boolean lambdaRuntime = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("-h") || arg.equals("--help")) {
                 help = true;
                 continue;
+            }
+            if (arg.equals(LAMBDA_RUNTIME)) {
+                if (lambdaRuntime) {
+                    throw new UsageException(LAMBDA_RUNTIME + " is given more than once");
+                }
+                lambdaRuntime = true;
+                continue;
+            }
+            if (arg.startsWith(LAMBDA_RUNTIME + "=")) {
+                throw new UsageException(LAMBDA_RUNTIME + " takes no value");
             }
             String flag = arg;
             String value = null;
@@ -59,7 +73,7 @@ public record CliArguments(URI endpointUrl, String region, Path inputFile, Strin
                         : "unexpected argument '" + arg + "' (every value follows its option)");
             }
             if (value == null) {
-                if (i + 1 >= args.length || FLAGS.contains(args[i + 1])) {
+                if (i + 1 >= args.length || FLAGS.contains(args[i + 1]) || args[i + 1].equals(LAMBDA_RUNTIME)) {
                     throw new UsageException(flag + " needs a value");
                 }
                 value = args[++i];
@@ -82,7 +96,7 @@ public record CliArguments(URI endpointUrl, String region, Path inputFile, Strin
             throw new UsageException("'" + region + "' is not an AWS region name (e.g. us-east-1)");
         }
         return new CliArguments(endpoint(values.get("--endpoint-url")), region, path(values.get("--input")),
-                values.get("--input-json"), path(values.get("--cfn-event")), help);
+                values.get("--input-json"), path(values.get("--cfn-event")), lambdaRuntime, help);
     }
 
     /** The execution input: the file's or the flag's JSON, or {@code {}} when neither is given. */

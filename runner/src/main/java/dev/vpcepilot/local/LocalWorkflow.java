@@ -12,9 +12,12 @@ import dev.vpcepilot.local.asl.StateMachineInterpreter;
 import dev.vpcepilot.local.asl.TimeScale;
 import dev.vpcepilot.local.asl.UnsupportedDefinitionException;
 import dev.vpcepilot.local.lambda.HandlerClasses;
+import dev.vpcepilot.local.asl.TaskInvoker;
 import dev.vpcepilot.local.lambda.LambdaTaskInvoker;
 import dev.vpcepilot.local.s3.S3ObjectStore;
 import dev.vpcepilot.local.template.FunctionEnvironments;
+import dev.vpcepilot.local.runtime.LocalLambda;
+import dev.vpcepilot.local.runtime.RuntimeTaskInvoker;
 import dev.vpcepilot.local.template.LocalFunction;
 import dev.vpcepilot.local.template.LocalTables;
 import dev.vpcepilot.local.template.LocalStateMachine;
@@ -31,6 +34,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -65,6 +69,7 @@ public final class LocalWorkflow implements AutoCloseable {
     private final Map<String, Map<String, String>> environments;
     private final SamTemplate template;
     private final URI resources;
+    private final LocalLambda lambda;
 
     private LocalWorkflow(Builder builder, LocalStateMachine stateMachine) {
         this.stateMachine = stateMachine;
@@ -73,6 +78,7 @@ public final class LocalWorkflow implements AutoCloseable {
         this.listener = builder.listener;
         this.functionLog = builder.functionLog;
         this.handlerLoader = builder.handlerLoader;
+        this.lambda = builder.lambda;
         this.clients = AwsClients.forEndpoint(builder.region, builder.endpoint);
         this.objects = new S3ObjectStore(builder.endpoint, builder.region);
         this.template = SamTemplate.load(builder.templateFile);
@@ -116,6 +122,15 @@ public final class LocalWorkflow implements AutoCloseable {
         return interpreter(settings).execute(input, executionName, listener);
     }
 
+    /**
+     * One execution that stops (ends as {@code Aborted}, running no further state) once {@code stopRequested}
+     * answers true; interrupting the calling thread too ends a Wait or a Retry's pause at once.
+     */
+    public ExecutionResult run(JsonNode input, String executionName, BooleanSupplier stopRequested) {
+        Objects.requireNonNull(executionName, "executionName");
+        return interpreter(settings).execute(input, executionName, listener, stopRequested);
+    }
+
     /** One execution reporting its events to {@code extraListener} as well as to the builder's listener. */
     public ExecutionResult run(JsonNode input, String executionName, ExecutionListener extraListener) {
         Objects.requireNonNull(executionName, "executionName");
@@ -154,8 +169,9 @@ public final class LocalWorkflow implements AutoCloseable {
     }
 
     private StateMachineInterpreter interpreter(InterpreterSettings runSettings) {
-        LambdaTaskInvoker tasks = new LambdaTaskInvoker(stateMachine.functions(), clients, environments, handlerLoader,
-                functionLog, runSettings.clock());
+        TaskInvoker tasks = lambda != null ? new RuntimeTaskInvoker(lambda)
+                : new LambdaTaskInvoker(stateMachine.functions(), clients, environments, handlerLoader, functionLog,
+                        runSettings.clock());
         return new StateMachineInterpreter(stateMachine.definition(), stateMachine.arn(), tasks, objects, runSettings);
     }
 
@@ -173,6 +189,7 @@ public final class LocalWorkflow implements AutoCloseable {
         private ExecutionListener listener = ExecutionListener.NONE;
         private Consumer<String> functionLog = System.err::println;
         private ClassLoader handlerLoader = defaultLoader();
+        private LocalLambda lambda;
 
         private Builder(Path projectRoot) {
             this.projectRoot = projectRoot.toAbsolutePath().normalize();
@@ -274,6 +291,16 @@ public final class LocalWorkflow implements AutoCloseable {
         }
 
         /**
+         * Runs every Task through the real Lambda Java runtime ({@link LocalLambda}: the SAM-style artifact under
+         * the runtime interface client, one warm JVM per function) instead of in-process. The caller closes
+         * {@code localLambda}; its region must be this workflow's.
+         */
+        public Builder lambdaRuntime(LocalLambda localLambda) {
+            this.lambda = Objects.requireNonNull(localLambda, "localLambda");
+            return this;
+        }
+
+        /**
          * Reads the template and the definition and checks them, without connecting anywhere.
          *
          * @return the state machine as it would run
@@ -286,8 +313,12 @@ public final class LocalWorkflow implements AutoCloseable {
                     region, parameters);
             List<String> problems = new ArrayList<>(AslSupport.unsupportedFeatures(stateMachine.definition(),
                     resource -> stateMachine.functions().resolve(resource).isPresent()));
+            if (lambda != null && !lambda.region().equals(region)) {
+                problems.add("The local Lambda runs in " + lambda.region() + ", the workflow in " + region);
+            }
             for (LocalFunction function : functionsUsed(stateMachine)) {
-                HandlerClasses.problem(function, handlerLoader).ifPresent(problems::add);
+                (lambda != null ? lambda.problem(function) : HandlerClasses.problem(function, handlerLoader))
+                        .ifPresent(problems::add);
             }
             if (!problems.isEmpty()) {
                 throw new UnsupportedDefinitionException(problems);

@@ -10,8 +10,9 @@ import java.util.Map;
 
 /**
  * The default command: one execution of the state machine with the given input, against {@code --endpoint-url}
- * or a {@code moto_server} started for the run. Progress lines go to stderr; the result is the execution's
- * output (exit 0) or its error and cause (exit 1).
+ * or a {@code moto_server} started for the run (every Task under the real Lambda runtime with
+ * {@code --lambda-runtime}). Progress lines go to stderr; the result is the execution's output (exit 0) or its error
+ * and cause (exit 1).
  */
 public final class WorkflowCommand implements CliCommand {
 
@@ -35,7 +36,7 @@ public final class WorkflowCommand implements CliCommand {
             ExecutionResult result = workflow.run(input);
             return new CommandResult(result.document(),
                     result.succeeded() ? CommandResult.SUCCEEDED : CommandResult.FAILED);
-        } catch (MotoServer.MotoServerException e) {
+        } catch (MotoServer.MotoServerException | LocalSession.SetupException e) {
             return CommandResult.error("SetupError", e.getMessage(), CommandResult.USAGE);
         }
     }

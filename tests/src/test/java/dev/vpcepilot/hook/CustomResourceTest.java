@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.amazonaws.services.lambda.runtime.events.CloudFormationCustomResourceEvent;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vpcepilot.aws.AwsClients;
 import dev.vpcepilot.handlers.CloudFormationHookHandler;
 import dev.vpcepilot.local.LocalWorkflow;
@@ -20,10 +20,10 @@ import dev.vpcepilot.local.lambda.LocalLambdaContext;
 import dev.vpcepilot.local.template.LocalFunction;
 import dev.vpcepilot.local.moto.MotoServer;
 import dev.vpcepilot.service.Ownership;
+import dev.vpcepilot.support.CfnRequests;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -41,9 +41,10 @@ import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
 
 /**
- * The Custom::DynamoDbVpcEndpoint hook end to end: the real hook handler (Powertools sends the answer), the real
- * state machine through the local runner, moto_server, and a presigned S3 PUT URL on the emulator as the
- * ResponseURL, whose answer each test reads back. Every path must end in an answer.
+ * The Custom::DynamoDbVpcEndpoint hook end to end in this JVM: the real hook handler (given CloudFormation's request
+ * as bytes, as the Lambda runtime gives a stream handler), the real state machine through the local runner,
+ * moto_server, and a presigned S3 PUT URL on the emulator as the ResponseURL, whose answer each test reads back.
+ * Every path must end in an answer. (RealRuntimeHookTest runs the same hook under the real Lambda runtime.)
  */
 class CustomResourceTest {
 
@@ -124,8 +125,8 @@ class CustomResourceTest {
     void updateToAnotherVpcGetsANewId() {
         String otherVpc = direct.ec2().createVpc(r -> r.cidrBlock("10.42.0.0/16")).vpc().vpcId();
         String id = send(event("Create", null, Map.of())).path("PhysicalResourceId").asText();
-        CloudFormationCustomResourceEvent update = event("Update", id, Map.of("VpcId", otherVpc));
-        update.setOldResourceProperties(new HashMap<>(Map.of("ServiceToken", "arn:aws:lambda:us-east-1:123456789012:function:hook:live")));
+        ObjectNode update = event("Update", id, Map.of("VpcId", otherVpc));
+        update.putObject("OldResourceProperties").put("ServiceToken", CfnRequests.SERVICE_TOKEN);
         JsonNode answer = send(update);
         assertEquals("SUCCESS", answer.path("Status").asText(), answer.toString());
         assertNotEquals(id, answer.path("PhysicalResourceId").asText());
@@ -205,7 +206,7 @@ class CustomResourceTest {
 
     @Test
     void aRepeatedInvocationForTheSameRequestStartsNoSecondExecution() {
-        CloudFormationCustomResourceEvent create = event("Create", null, Map.of());
+        ObjectNode create = event("Create", null, Map.of());
         JsonNode first = send(create);
         JsonNode second = send(create);
         assertEquals("SUCCESS", second.path("Status").asText());
@@ -255,27 +256,37 @@ class CustomResourceTest {
         });
         server.start();
         try {
-            CloudFormationCustomResourceEvent create = event("Create", null, Map.of("Foo", "x"));
-            create.setResponseUrl("http://127.0.0.1:" + server.getAddress().getPort() + "/answer");
-            handler(runner, Duration.ofSeconds(30)).handleRequest(create, context());
+            ObjectNode create = event("Create", null, Map.of("Foo", "x"));
+            create.put("ResponseURL", "http://127.0.0.1:" + server.getAddress().getPort() + "/answer");
+            invoke(handler(runner, Duration.ofSeconds(30)), create);
             assertEquals(2, puts.get(), "one failed PUT, one retry");
             JsonNode answer = dev.vpcepilot.json.Json.MAPPER.readTree(body.toString());
             assertEquals("FAILED", answer.path("Status").asText());
-            assertEquals(create.getRequestId(), answer.path("RequestId").asText());
+            assertEquals(create.get("RequestId").asText(), answer.path("RequestId").asText());
         } finally {
             server.stop(0);
         }
     }
 
-    private JsonNode send(CloudFormationCustomResourceEvent event) {
+    private JsonNode send(ObjectNode event) {
         return send(event, runner, Duration.ofSeconds(60));
     }
 
-    private JsonNode send(CloudFormationCustomResourceEvent event, WorkflowRunner workflowRunner, Duration maxWait) {
-        String key = event.getRequestId() + "-" + UUID.randomUUID() + ".json";
-        event.setResponseUrl(bucket.presignedPutUrl(key));
-        handler(workflowRunner, maxWait).handleRequest(event, context());
+    private JsonNode send(ObjectNode event, WorkflowRunner workflowRunner, Duration maxWait) {
+        String key = event.get("RequestId").asText() + "-" + UUID.randomUUID() + ".json";
+        event.put("ResponseURL", bucket.presignedPutUrl(key));
+        invoke(handler(workflowRunner, maxWait), event);
         return bucket.read(key).orElseThrow(() -> new AssertionError("CloudFormation got no answer"));
+    }
+
+    /** One invocation as the Lambda runtime makes it for a stream handler. */
+    private static void invoke(CloudFormationHookHandler handler, ObjectNode event) {
+        try {
+            handler.handleRequest(new java.io.ByteArrayInputStream(CfnRequests.bytes(event)),
+                    new java.io.ByteArrayOutputStream(), context());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** The Lambda context the hook function gets: 900 s, as in template.yaml. */
@@ -292,19 +303,8 @@ class CustomResourceTest {
                 maxWait, "See the test log.", UrlConnectionHttpClient.create());
     }
 
-    private static CloudFormationCustomResourceEvent event(String type, String physicalId, Map<String, Object> props) {
-        Map<String, Object> properties = new HashMap<>(props);
-        properties.put("ServiceToken", "arn:aws:lambda:us-east-1:123456789012:function:hook:live");
-        return CloudFormationCustomResourceEvent.builder()
-                .withRequestType(type)
-                .withRequestId(UUID.randomUUID().toString())
-                .withStackId(STACK)
-                .withLogicalResourceId("DynamoDbEndpoint")
-                .withResourceType("Custom::DynamoDbVpcEndpoint")
-                .withPhysicalResourceId(physicalId)
-                .withResourceProperties(properties)
-                .withOldResourceProperties("Update".equals(type) ? new HashMap<>(properties) : null)
-                .build();
+    private static ObjectNode event(String type, String physicalId, Map<String, Object> props) {
+        return CfnRequests.json(type, STACK, physicalId, props, null);
     }
 
     private static Ec2Client ec2() {

@@ -244,4 +244,38 @@ class InterpreterErrorHandlingTest {
         assertEquals("Boom", failed.error());
         assertEquals("execution failed in T: Boom: failure 1", failed.describe());
     }
+
+    /** How StopExecution reaches an execution: its thread is interrupted while a task runs. */
+    private static final String STOPPABLE = """
+            {"StartAt": "T", "States": {
+              "T": {"Type": "Task", "Resource": "fn", "Retry": [{"ErrorEquals": ["States.ALL"], "MaxAttempts": 3}],
+                "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Rollback"}], "Next": "After"},
+              "After": {"Type": "Pass", "End": true},
+              "Rollback": {"Type": "Pass", "End": true}}}
+            """;
+
+    @Test
+    void aStoppedExecutionEndsAbortedWithoutRetryOrCatch() {
+        ExecutionResult result = new Interpreter().task("fn", call -> {
+            Thread.currentThread().interrupt(); // stopped while the task runs; the task then fails
+            throw new StatesError("dev.vpcepilot.errors.TransientAwsError", "interrupted");
+        }).run(STOPPABLE, "{}");
+        Thread.interrupted();
+
+        assertEquals("Aborted", result.error());
+        assertEquals(List.of("T"), result.statesEntered(), "no retry, no Catch: a stopped execution runs nothing more");
+        assertEquals(List.of(), result.events(ProgressEvent.TaskRetried.class));
+    }
+
+    @Test
+    void aStoppedExecutionEndsAbortedAtTheNextStateBoundary() {
+        ExecutionResult result = new Interpreter().task("fn", call -> {
+            Thread.currentThread().interrupt(); // stopped while the task runs; the task still answers
+            return json("{}");
+        }).run(STOPPABLE, "{}");
+        Thread.interrupted();
+
+        assertEquals("Aborted", result.error());
+        assertEquals(List.of("T"), result.statesEntered());
+    }
 }

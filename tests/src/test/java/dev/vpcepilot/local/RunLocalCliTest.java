@@ -66,7 +66,10 @@ class RunLocalCliTest {
             "--endpoint-url ftp://x                    | --endpoint-url must be an http:// or https:// URL",
             "--region us-east-1 --region eu-west-1     | --region is given more than once",
             "stray                                     | unexpected argument 'stray'",
-            "--cfn-event e.json --input-json {}        | --cfn-event takes its input from the event"})
+            "--cfn-event e.json --input-json {}        | --cfn-event takes its input from the event",
+            "--lambda-runtime --lambda-runtime         | --lambda-runtime is given more than once",
+            "--lambda-runtime=yes                      | --lambda-runtime takes no value",
+            "--input --lambda-runtime                  | --input needs a value"})
     void usageErrorsExitTwoWithOneJsonDocumentAndAUsageLine(String args, String cause) {
         Run run = run(args.split(" "));
         assertEquals(2, run.exitCode());

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.amazonaws.services.lambda.runtime.events.CloudFormationCustomResourceEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vpcepilot.errors.InvalidInput;
+import dev.vpcepilot.hook.CustomResourceRequest;
 import dev.vpcepilot.hook.EndpointHook;
 import dev.vpcepilot.hook.HookAnswer;
 import dev.vpcepilot.hook.ResourceProperties;
@@ -245,7 +245,7 @@ class BadInputTest {
         // and the whole custom-resource path: the hook answers FAILED, nothing changed in AWS
         try (LocalWorkflowRunner runner = new LocalWorkflowRunner(workflow)) {
             EndpointHook hook = Emulator.hook(runner, line -> { });
-            CloudFormationCustomResourceEvent create = FaultInjectionTest.event("Create",
+            CustomResourceRequest create = FaultInjectionTest.event("Create",
                     "arn:aws:cloudformation:us-east-1:123456789012:stack/consumer/" + UUID.randomUUID(), null,
                     withToken);
             HookAnswer answer = hook.handle(create, Duration.ofSeconds(30));

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.amazonaws.services.lambda.runtime.events.CloudFormationCustomResourceEvent;
+import dev.vpcepilot.hook.CustomResourceRequest;
 import dev.vpcepilot.hook.EndpointHook;
 import dev.vpcepilot.hook.HookAnswer;
 import dev.vpcepilot.local.LocalWorkflow;
@@ -16,6 +16,7 @@ import dev.vpcepilot.local.faults.FaultKind;
 import dev.vpcepilot.local.faults.FaultProxy;
 import dev.vpcepilot.local.faults.FaultRule;
 import dev.vpcepilot.service.Ownership;
+import dev.vpcepilot.support.CfnRequests;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -221,19 +222,9 @@ class FaultInjectionTest {
         return workflow.run(Emulator.json(input));
     }
 
-    static CloudFormationCustomResourceEvent event(String type, String stackId, String physicalId,
-                                                   Map<String, Object> properties) {
-        return CloudFormationCustomResourceEvent.builder()
-                .withRequestType(type)
-                .withRequestId(UUID.randomUUID().toString())
-                .withStackId(stackId)
-                .withLogicalResourceId("DynamoDbEndpoint")
-                .withPhysicalResourceId(physicalId)
-                .withResourceType("Custom::DynamoDbVpcEndpoint")
-                .withResponseUrl("http://127.0.0.1:1/unused")
-                .withServiceToken("arn:aws:lambda:us-east-1:123456789012:function:hook")
-                .withResourceProperties(properties)
-                .build();
+    static CustomResourceRequest event(String type, String stackId, String physicalId,
+                                       Map<String, Object> properties) {
+        return CfnRequests.request(type, stackId, physicalId, properties);
     }
 
     static void assertSucceeded(ExecutionResult result) {

@@ -49,7 +49,7 @@ class TemplateIamTest {
             "dev.vpcepilot.handlers.RollbackHandler", Set.of("ec2:DescribeVpcEndpoints", "ec2:DeleteVpcEndpoints"),
             // StepFunctionsWorkflowRunner, EndpointHook (tags for the stack), EndpointCleaner + EndpointDeleter
             "dev.vpcepilot.handlers.CloudFormationHookHandler", Set.of("states:StartExecution",
-                    "states:DescribeExecution", "ec2:DescribeVpcEndpoints", "ec2:CreateTags",
+                    "states:DescribeExecution", "states:StopExecution", "ec2:DescribeVpcEndpoints", "ec2:CreateTags",
                     "ec2:DeleteVpcEndpoints"));
 
     private static Path root;

@@ -8,6 +8,7 @@ import static dev.vpcepilot.unit.Fixtures.foreign;
 import static dev.vpcepilot.unit.Fixtures.tag;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.doReturn;
@@ -19,11 +20,17 @@ import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.events.CloudFormationCustomResourceEvent;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vpcepilot.errors.AnswerNotDelivered;
+import dev.vpcepilot.errors.InvalidInput;
 import dev.vpcepilot.handlers.CloudFormationHookHandler;
+import dev.vpcepilot.hook.AnswerDelivery;
 import dev.vpcepilot.hook.WorkflowRunner;
 import dev.vpcepilot.json.Json;
+import dev.vpcepilot.support.CfnRequests;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -54,9 +61,9 @@ import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
 
 /**
- * The custom-resource handler end to end inside the JVM: a CloudFormation event in, the workflow (a mock
- * {@link WorkflowRunner}) and EC2 (a mock client) behind it, and the answer PUT to the ResponseURL captured by a
- * fake HTTP client.
+ * The custom-resource handler end to end inside the JVM: CloudFormation's request as the bytes Lambda hands a stream
+ * handler, the workflow (a mock {@link WorkflowRunner}) and EC2 (a mock client) behind it, and the answer PUT to the
+ * ResponseURL captured by a fake HTTP client (the delivery's retry intervals shrunk to milliseconds).
  */
 class CloudFormationHookHandlerTest {
 
@@ -106,33 +113,40 @@ class CloudFormationHookHandlerTest {
         }
     }
 
+    private static final String URL = "https://cloudformation-custom-resource-response.example/presigned?sig=secret";
+    /** The delivery's retries, in milliseconds instead of seconds. */
+    private static final AnswerDelivery.Timing FAST = new AnswerDelivery.Timing(Duration.ofMillis(1),
+            Duration.ofMillis(5), Duration.ofMillis(200));
+
     private final Ec2Client ec2 = Fixtures.ec2();
     private final WorkflowRunner workflow = mock(WorkflowRunner.class);
     private final FakeHttp http = new FakeHttp();
+    private final List<String> log = new ArrayList<>();
     private final CloudFormationHookHandler handler = new CloudFormationHookHandler(
             Fixtures.clients(ec2, Fixtures.dynamoDb()), new dev.vpcepilot.handlers.FunctionSettings(Map.of(
                     dev.vpcepilot.handlers.FunctionSettings.LOCK_TABLE, "locks")), workflow, Duration.ofSeconds(600),
-            "See the log group.", http);
+            "See the log group.", http, FAST, log::add);
 
     CloudFormationHookHandlerTest() {
         when(workflow.executionArn(any())).thenAnswer(i -> "arn:aws:states:us-east-1:123456789012:execution:vpce-pilot:"
                 + i.getArgument(0));
     }
 
-    private static CloudFormationCustomResourceEvent event(String type, String physicalId, Map<String, Object> props) {
-        CloudFormationCustomResourceEvent event = new CloudFormationCustomResourceEvent();
-        event.setRequestType(type);
-        event.setRequestId(REQUEST_ID);
-        event.setStackId(STACK);
-        event.setLogicalResourceId("DynamoDbEndpoint");
-        event.setPhysicalResourceId(physicalId);
-        event.setResourceType("Custom::DynamoDbVpcEndpoint");
-        event.setResponseUrl("https://cloudformation-custom-resource-response.example/presigned?sig=secret");
-        Map<String, Object> properties = new LinkedHashMap<>();
-        properties.put("ServiceToken", "arn:aws:lambda:us-east-1:123456789012:function:hook");
-        properties.putAll(props);
-        event.setResourceProperties(properties);
+    private static ObjectNode event(String type, String physicalId, Map<String, Object> props) {
+        ObjectNode event = CfnRequests.json(type, STACK, physicalId, props, URL);
+        event.put("RequestId", REQUEST_ID);
+        event.remove("OldResourceProperties");
+        event.put("ServiceToken", "arn:aws:lambda:us-east-1:123456789012:function:hook");
+        ((ObjectNode) event.get("ResourceProperties")).put("ServiceToken",
+                "arn:aws:lambda:us-east-1:123456789012:function:hook");
         return event;
+    }
+
+    /** One invocation as the Lambda runtime makes it for a stream handler; returns what the handler returned. */
+    private JsonNode send(ObjectNode event, Context context) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        handler.handleRequest(new ByteArrayInputStream(CfnRequests.bytes(event)), out, context);
+        return Json.MAPPER.readTree(out.toByteArray());
     }
 
     private static Context context(long remainingMillis) {
@@ -161,7 +175,7 @@ class CloudFormationHookHandlerTest {
         workflowSucceeds("vpce-0new", true);
         tagsOk();
 
-        handler.handleRequest(event("Create", null, Map.of("VpcId", VPC, "RouteTableIds", List.of(RTB_A),
+        send(event("Create", null, Map.of("VpcId", VPC, "RouteTableIds", List.of(RTB_A),
                 "Tags", List.of(Map.of("Key", "team", "Value", "data")))), context(900_000));
 
         ArgumentCaptor<JsonNode> input = ArgumentCaptor.forClass(JsonNode.class);
@@ -193,7 +207,7 @@ class CloudFormationHookHandlerTest {
     void aReusedEndpointIsNotTaggedForTheStack() throws Exception {
         workflowSucceeds("vpce-0fff", false);
 
-        handler.handleRequest(event("Create", null, Map.of()), context(900_000));
+        send(event("Create", null, Map.of()), context(900_000));
 
         verify(ec2, never()).createTags(any(CreateTagsRequest.class));
         assertEquals("SUCCESS", http.lastAnswer().path("Status").asText());
@@ -204,7 +218,7 @@ class CloudFormationHookHandlerTest {
     void theWaitIsBoundedByTheLambdaTimeLeftMinusHeadroom() throws Exception {
         workflowSucceeds("vpce-0fff", false);
 
-        handler.handleRequest(event("Create", null, Map.of()), context(100_000));
+        send(event("Create", null, Map.of()), context(100_000));
 
         ArgumentCaptor<Duration> budget = ArgumentCaptor.forClass(Duration.class);
         verify(workflow).run(any(), any(), budget.capture());
@@ -216,7 +230,7 @@ class CloudFormationHookHandlerTest {
         when(workflow.run(any(), any(), any())).thenReturn(WorkflowRunner.Outcome.failed(EXECUTION_ARN, "VpcNotFound",
                 "VPC vpc-0123456789abcdef0 does not exist in this account and region."));
 
-        handler.handleRequest(event("Create", null, Map.of("VpcId", VPC)), context(900_000));
+        send(event("Create", null, Map.of("VpcId", VPC)), context(900_000));
 
         JsonNode answer = http.lastAnswer();
         assertEquals("FAILED", answer.path("Status").asText());
@@ -229,7 +243,7 @@ class CloudFormationHookHandlerTest {
 
     @Test
     void anUnknownPropertyAnswersFailedWithoutRunningTheWorkflow() throws Exception {
-        handler.handleRequest(event("Create", null, Map.of("VpcID", VPC)), context(900_000));
+        send(event("Create", null, Map.of("VpcID", VPC)), context(900_000));
 
         verify(workflow, never()).run(any(), any(), any());
         JsonNode answer = http.lastAnswer();
@@ -242,7 +256,7 @@ class CloudFormationHookHandlerTest {
     void anUnexpectedExceptionStillAnswersCloudFormation() throws Exception {
         when(workflow.run(any(), any(), any())).thenThrow(new IllegalStateException("boom"));
 
-        handler.handleRequest(event("Update", "vpce-0old", Map.of()), context(900_000));
+        send(event("Update", "vpce-0old", Map.of()), context(900_000));
 
         JsonNode answer = http.lastAnswer();
         assertEquals("FAILED", answer.path("Status").asText());
@@ -255,7 +269,7 @@ class CloudFormationHookHandlerTest {
         when(workflow.run(any(), any(), any())).thenReturn(WorkflowRunner.Outcome.timedOut(EXECUTION_ARN,
                 Duration.ofSeconds(600)));
 
-        handler.handleRequest(event("Update", "vpce-0old", Map.of()), context(900_000));
+        send(event("Update", "vpce-0old", Map.of()), context(900_000));
 
         assertEquals("FAILED", http.lastAnswer().path("Status").asText());
         assertEquals("vpce-0old", http.lastAnswer().path("PhysicalResourceId").asText());
@@ -270,7 +284,7 @@ class CloudFormationHookHandlerTest {
                 .when(ec2).describeVpcEndpoints(any(DescribeVpcEndpointsRequest.class));
         doReturn(DeleteVpcEndpointsResponse.builder().build()).when(ec2).deleteVpcEndpoints(any(DeleteVpcEndpointsRequest.class));
 
-        handler.handleRequest(event("Delete", "vpce-0new", Map.of()), context(900_000));
+        send(event("Delete", "vpce-0new", Map.of()), context(900_000));
 
         ArgumentCaptor<DeleteVpcEndpointsRequest> deleted = ArgumentCaptor.forClass(DeleteVpcEndpointsRequest.class);
         verify(ec2).deleteVpcEndpoints(deleted.capture());
@@ -285,7 +299,7 @@ class CloudFormationHookHandlerTest {
         doReturn(DescribeVpcEndpointsResponse.builder().vpcEndpoints(foreign("vpce-0fff", T0, RTB_A)).build())
                 .when(ec2).describeVpcEndpoints(any(DescribeVpcEndpointsRequest.class));
 
-        handler.handleRequest(event("Delete", "vpce-0fff", Map.of()), context(900_000));
+        send(event("Delete", "vpce-0fff", Map.of()), context(900_000));
 
         verify(ec2, never()).deleteVpcEndpoints(any(DeleteVpcEndpointsRequest.class));
         assertEquals("SUCCESS", http.lastAnswer().path("Status").asText());
@@ -300,7 +314,7 @@ class CloudFormationHookHandlerTest {
         doReturn(DescribeVpcEndpointsResponse.builder().vpcEndpoints(other).build())
                 .when(ec2).describeVpcEndpoints(any(DescribeVpcEndpointsRequest.class));
 
-        handler.handleRequest(event("Delete", "vpce-0oth", Map.of()), context(900_000));
+        send(event("Delete", "vpce-0oth", Map.of()), context(900_000));
 
         verify(ec2, never()).deleteVpcEndpoints(any(DeleteVpcEndpointsRequest.class));
         assertEquals("SUCCESS", http.lastAnswer().path("Status").asText());
@@ -311,7 +325,7 @@ class CloudFormationHookHandlerTest {
         doReturn(DescribeVpcEndpointsResponse.builder().build())
                 .when(ec2).describeVpcEndpoints(any(DescribeVpcEndpointsRequest.class));
 
-        handler.handleRequest(event("Delete", "vpce-pilot-failed-create:" + EXECUTION_NAME, Map.of()), context(900_000));
+        send(event("Delete", "vpce-pilot-failed-create:" + EXECUTION_NAME, Map.of()), context(900_000));
 
         ArgumentCaptor<DescribeVpcEndpointsRequest> lookup = ArgumentCaptor.forClass(DescribeVpcEndpointsRequest.class);
         verify(ec2).describeVpcEndpoints(lookup.capture());
@@ -325,7 +339,7 @@ class CloudFormationHookHandlerTest {
         doThrow(Fixtures.ec2Error(403, "UnauthorizedOperation")).when(ec2)
                 .describeVpcEndpoints(any(DescribeVpcEndpointsRequest.class));
 
-        handler.handleRequest(event("Delete", "vpce-0new", Map.of()), context(900_000));
+        send(event("Delete", "vpce-0new", Map.of()), context(900_000));
 
         assertEquals("FAILED", http.lastAnswer().path("Status").asText());
         assertEquals("vpce-0new", http.lastAnswer().path("PhysicalResourceId").asText());
@@ -335,21 +349,24 @@ class CloudFormationHookHandlerTest {
     @Test
     void theAnswerIsPutAgainWithTheSameBodyAfterA5xx() throws Exception {
         workflowSucceeds("vpce-0fff", false);
+        http.statuses.add(500);
         http.statuses.add(503);
 
-        handler.handleRequest(event("Create", null, Map.of()), context(900_000));
+        JsonNode returned = send(event("Create", null, Map.of()), context(900_000));
 
-        assertEquals(2, http.bodies.size());
+        assertEquals(3, http.bodies.size(), "500, 503, then delivered");
         assertFalse(http.bodies.get(0).isEmpty());
-        assertEquals(http.bodies.get(0), http.bodies.get(1), "the retried PUT must carry the whole answer again");
+        assertEquals(http.bodies.get(0), http.bodies.get(2), "every PUT carries the whole answer");
+        assertEquals(3, returned.path("Attempts").asInt());
+        assertTrue(returned.path("Delivered").asBoolean());
     }
 
     @Test
-    void theAnswerIsPutAgainWithTheSameBodyAfterAnIoError() throws Exception {
+    void theAnswerIsPutAgainWithTheSameBodyAfterAConnectionError() throws Exception {
         workflowSucceeds("vpce-0fff", false);
         http.statuses.add(-1);
 
-        handler.handleRequest(event("Create", null, Map.of()), context(900_000));
+        send(event("Create", null, Map.of()), context(900_000));
 
         assertEquals(2, http.bodies.size());
         assertEquals(http.bodies.get(0), http.bodies.get(1));
@@ -357,12 +374,135 @@ class CloudFormationHookHandlerTest {
     }
 
     @Test
-    void aClientErrorOnThePutIsNotRetried() throws Exception {
+    void aClientErrorOnThePutIsNotRetriedAndTheInvocationFailsNamingTheRequest() {
         workflowSucceeds("vpce-0fff", false);
         http.statuses.add(403);
 
-        handler.handleRequest(event("Create", null, Map.of()), context(900_000));
+        AnswerNotDelivered failure = assertThrows(AnswerNotDelivered.class,
+                () -> send(event("Create", null, Map.of()), context(900_000)));
 
-        assertEquals(1, http.bodies.size());
+        assertEquals(1, http.bodies.size(), "a 4xx is the URL refusing this very request: sending it again changes "
+                + "nothing");
+        assertTrue(failure.getMessage().contains(REQUEST_ID), failure.getMessage());
+        assertTrue(failure.getMessage().contains("HTTP 403"), failure.getMessage());
+        assertFalse(failure.getMessage().contains("sig=secret"), failure.getMessage());
+    }
+
+    @Test
+    void a5xxThatLastsPastTheDeadlineIsUndeliveredAndSaysSo() {
+        workflowSucceeds("vpce-0fff", false);
+        for (int i = 0; i < 10_000; i++) {
+            http.statuses.add(500);
+        }
+
+        // 30 s of Lambda time left: no time for the workflow; the answer still gets its minimum delivery window
+        AnswerNotDelivered failure = assertThrows(AnswerNotDelivered.class,
+                () -> send(event("Create", null, Map.of()), context(30_000)));
+
+        assertTrue(http.bodies.size() > 2, "retried: " + http.bodies.size());
+        assertTrue(failure.getMessage().contains(REQUEST_ID) && failure.getMessage().contains("HTTP 500"),
+                failure.getMessage());
+        assertTrue(failure.getMessage().contains("retried until the hook's deadline"), failure.getMessage());
+        assertFalse(failure.getMessage().contains("cloudformation-custom-resource-response"), failure.getMessage());
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("ERROR") && l.contains(REQUEST_ID)), log.toString());
+        assertTrue(log.stream().noneMatch(l -> l.contains("cloudformation-custom-resource-response")
+                || l.contains("sig=secret")), "the ResponseURL reached the log: " + log);
+    }
+
+    @Test
+    void theAnswerIsSentWithAnEmptyContentTypeAndFitsCloudFormationsLimit() throws Exception {
+        when(workflow.run(any(), any(), any())).thenReturn(WorkflowRunner.Outcome.failed(EXECUTION_ARN,
+                "VerificationFailed", "x".repeat(20_000)));
+
+        send(event("Create", null, Map.of()), context(900_000));
+
+        assertEquals(List.of(""), http.requests.get(0).httpRequest().headers().get("Content-Type"),
+                "as cfn-response sends it: a presigned URL that signed an empty content type accepts it");
+        assertTrue(http.bodies.get(0).getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                <= AnswerDelivery.MAX_BODY_BYTES, http.bodies.get(0).length() + " bytes");
+        JsonNode answer = http.lastAnswer();
+        assertEquals("FAILED", answer.path("Status").asText());
+        assertTrue(answer.path("Reason").asText().endsWith("..."), "the reason is shortened, the answer still sent");
+        assertEquals(REQUEST_ID, answer.path("RequestId").asText());
+    }
+
+    // ---- the request checks of the entry point ----
+
+    @Test
+    void anUnknownRequestTypeAnswersFailedAndKeepsTheId() throws Exception {
+        send(event("Replace", "vpce-0old", Map.of()), context(900_000));
+
+        verifyNoInteractions(workflow);
+        JsonNode answer = http.lastAnswer();
+        assertEquals("FAILED", answer.path("Status").asText());
+        assertEquals("vpce-0old", answer.path("PhysicalResourceId").asText());
+        assertTrue(answer.path("Reason").asText().contains("RequestType Replace"), answer.toString());
+    }
+
+    @Test
+    void aRequestWithoutRequestIdAnswersFailedWithoutStartingAnExecution() throws Exception {
+        ObjectNode create = event("Create", null, Map.of());
+        create.remove("RequestId");
+
+        send(create, context(900_000));
+
+        verify(workflow, never()).run(any(), any(), any());
+        JsonNode answer = http.lastAnswer();
+        assertEquals("FAILED", answer.path("Status").asText());
+        assertTrue(answer.path("Reason").asText().contains("RequestId is missing"), answer.toString());
+        assertTrue(answer.path("PhysicalResourceId").asText().startsWith("vpce-pilot-failed-create:"),
+                "a Create's failure marker, which names no execution");
+    }
+
+    @Test
+    void aFieldOfTheWrongTypeAnswersFailed() throws Exception {
+        ObjectNode update = event("Update", "vpce-0old", Map.of());
+        update.put("LogicalResourceId", 42);
+
+        send(update, context(900_000));
+
+        verifyNoInteractions(workflow);
+        assertEquals("FAILED", http.lastAnswer().path("Status").asText());
+        assertTrue(http.lastAnswer().path("Reason").asText().contains("LogicalResourceId must be a string"),
+                http.lastAnswer().toString());
+    }
+
+    @Test
+    void fieldsCloudFormationMayAddAreAccepted() throws Exception {
+        workflowSucceeds("vpce-0fff", false);
+        ObjectNode create = event("Create", null, Map.of());
+        create.put("SomeFutureField", "value");
+
+        send(create, context(900_000));
+
+        assertEquals("SUCCESS", http.lastAnswer().path("Status").asText());
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "ResponseURL {0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"", "   ", "http://responses.example.com/answer?sig=secret",
+            "file:///tmp/answer", "not a url"})
+    void withoutAUsableResponseUrlNobodyIsAnsweredAndTheInvocationFails(String url) {
+        ObjectNode create = event("Create", null, Map.of());
+        if (url.isEmpty()) {
+            create.remove("ResponseURL");
+        } else {
+            create.put("ResponseURL", url);
+        }
+
+        InvalidInput failure = assertThrows(InvalidInput.class, () -> send(create, context(900_000)));
+
+        verifyNoInteractions(workflow);
+        assertEquals(0, http.requests.size());
+        assertTrue(failure.getMessage().contains("ResponseURL") && failure.getMessage().contains(REQUEST_ID),
+                failure.getMessage());
+        assertFalse(!url.isBlank() && failure.getMessage().contains(url), failure.getMessage());
+    }
+
+    @Test
+    void aPayloadThatIsNotAnObjectFailsTheInvocation() {
+        InvalidInput failure = assertThrows(InvalidInput.class, () -> handler.handleRequest(
+                new ByteArrayInputStream("[1,2]".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                new ByteArrayOutputStream(), context(900_000)));
+        assertTrue(failure.getMessage().contains("JSON object"), failure.getMessage());
     }
 }

@@ -27,6 +27,8 @@ import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.sfn.model.SfnException;
 import software.amazon.awssdk.services.sfn.model.StartExecutionRequest;
 import software.amazon.awssdk.services.sfn.model.StartExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.StopExecutionRequest;
+import software.amazon.awssdk.services.sfn.model.StopExecutionResponse;
 
 class StepFunctionsWorkflowRunnerTest {
 
@@ -121,5 +123,36 @@ class StepFunctionsWorkflowRunnerTest {
                 .when(sfn).describeExecution(any(DescribeExecutionRequest.class));
 
         assertThrows(TransientAwsError.class, () -> runner.run("cfn-1", Fixtures.json("{}"), Duration.ofMinutes(5)));
+    }
+
+    @Test
+    void stopStopsTheExecutionWithTheCause() {
+        doReturn(StopExecutionResponse.builder().build()).when(sfn).stopExecution(any(StopExecutionRequest.class));
+
+        runner.stop(EXECUTION, "The custom resource answered FAILED: timed out after 600 s");
+
+        ArgumentCaptor<StopExecutionRequest> stop = ArgumentCaptor.forClass(StopExecutionRequest.class);
+        verify(sfn).stopExecution(stop.capture());
+        assertEquals(EXECUTION, stop.getValue().executionArn());
+        assertEquals("The custom resource answered FAILED: timed out after 600 s", stop.getValue().cause());
+        assertNull(stop.getValue().error(), "stopped without an error: DescribeExecution reports ABORTED");
+    }
+
+    @Test
+    void stoppingAnExecutionThatDoesNotExistIsNothingToDo() {
+        doThrow(SfnException.builder().statusCode(400).awsErrorDetails(AwsErrorDetails.builder()
+                .errorCode("ExecutionDoesNotExist").build()).build())
+                .when(sfn).stopExecution(any(StopExecutionRequest.class));
+
+        runner.stop(EXECUTION, "never started");
+    }
+
+    @Test
+    void aStopThatAwsRefusesIsAnError() {
+        doThrow(SfnException.builder().statusCode(400).awsErrorDetails(AwsErrorDetails.builder()
+                .errorCode("AccessDeniedException").build()).build())
+                .when(sfn).stopExecution(any(StopExecutionRequest.class));
+
+        assertThrows(dev.vpcepilot.errors.AwsRequestFailed.class, () -> runner.stop(EXECUTION, "x"));
     }
 }

@@ -88,13 +88,24 @@ public final class StateMachineInterpreter {
     }
 
     public ExecutionResult execute(JsonNode input, String executionName, ExecutionListener listener) {
+        return execute(input, executionName, listener, () -> false);
+    }
+
+    /**
+     * One execution that may be stopped (as StopExecution stops one): once {@code stopRequested} answers true, or
+     * the executing thread is interrupted (which also ends a Wait or a Retry's pause at once), the execution ends as
+     * aborted at its next state boundary, or when the task it waits for ends, with no further state, Retry or Catch.
+     */
+    public ExecutionResult execute(JsonNode input, String executionName, ExecutionListener listener,
+                                   BooleanSupplier stopRequested) {
         if (!isValidExecutionName(executionName)) {
             throw new IllegalArgumentException("Invalid execution name '" + executionName + "': 1 to 80 characters, "
                     + "no whitespace, brackets, wildcards or any of < > { } [ ] ? * \" # % \\ ^ | ~ ` $ & , ; : /");
         }
         Execution execution = new Execution(definition, input == null ? JsonNodeFactory.instance.objectNode()
                 : input.deepCopy(), new Identity(executionArn(executionName), executionName, stateMachineArn,
-                stateMachineName), listener, () -> false);
+                stateMachineName), listener, () -> Thread.currentThread().isInterrupted()
+                || stopRequested.getAsBoolean());
         return execution.run();
     }
 

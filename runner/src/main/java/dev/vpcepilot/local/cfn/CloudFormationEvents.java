@@ -1,18 +1,16 @@
 package dev.vpcepilot.local.cfn;
 
-import com.amazonaws.services.lambda.runtime.events.CloudFormationCustomResourceEvent;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vpcepilot.json.Json;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vpcepilot.local.UsageException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads a CloudFormation custom-resource request (as CloudFormation sends it to the service token) into the
- * Lambda events library's {@link CloudFormationCustomResourceEvent}, checking the fields the hook relies on.
+ * Checks a CloudFormation custom-resource request given to {@code ./run-local --cfn-event} (as CloudFormation sends
+ * it to the service token) for the fields a sample must have, so that a broken file is a usage error; the hook
+ * itself gets the request exactly as written (and checks it again, as in Lambda).
  */
 public final class CloudFormationEvents {
 
@@ -23,7 +21,7 @@ public final class CloudFormationEvents {
     private CloudFormationEvents() {
     }
 
-    public static CloudFormationCustomResourceEvent parse(JsonNode event, String source) throws UsageException {
+    public static ObjectNode parse(JsonNode event, String source) throws UsageException {
         if (event == null || !event.isObject()) {
             throw new UsageException(source + " must hold a CloudFormation custom-resource request (a JSON object)");
         }
@@ -45,29 +43,6 @@ public final class CloudFormationEvents {
         if (!"Create".equals(type) && !event.path("PhysicalResourceId").isTextual()) {
             throw new UsageException(source + ": an " + type + " request needs a PhysicalResourceId");
         }
-        return CloudFormationCustomResourceEvent.builder()
-                .withRequestType(type)
-                .withServiceToken(text(event, "ServiceToken"))
-                .withResponseUrl(text(event, "ResponseURL"))
-                .withStackId(text(event, "StackId"))
-                .withRequestId(text(event, "RequestId"))
-                .withLogicalResourceId(text(event, "LogicalResourceId"))
-                .withPhysicalResourceId(text(event, "PhysicalResourceId"))
-                .withResourceType(text(event, "ResourceType"))
-                .withResourceProperties(map(event.get("ResourceProperties")))
-                .withOldResourceProperties(map(event.get("OldResourceProperties")))
-                .build();
-    }
-
-    private static String text(JsonNode event, String field) {
-        JsonNode value = event.get(field);
-        return value == null || value.isNull() ? null : value.asText();
-    }
-
-    private static Map<String, Object> map(JsonNode properties) {
-        if (properties == null || properties.isNull()) {
-            return null;
-        }
-        return Json.MAPPER.convertValue(properties, new TypeReference<Map<String, Object>>() { });
+        return (ObjectNode) event.deepCopy();
     }
 }

@@ -17,7 +17,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * The hook's {@link WorkflowRunner} for local runs: executes the state machine in-process through
  * {@link LocalWorkflow}, with Step Functions' naming rule: a second run of an execution name attaches to the
- * first execution instead of starting another (as {@code ExecutionAlreadyExists} does on AWS).
+ * first execution instead of starting another (as {@code ExecutionAlreadyExists} does on AWS); {@link #stop} ends
+ * an execution as aborted, and a run of it then reports it as Step Functions reports an execution stopped without an
+ * error (error {@code ABORTED}, the stop's cause).
  */
 public final class LocalWorkflowRunner implements WorkflowRunner, AutoCloseable {
 
@@ -25,6 +27,8 @@ public final class LocalWorkflowRunner implements WorkflowRunner, AutoCloseable 
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final Map<String, Future<ExecutionResult>> executions = new ConcurrentHashMap<>();
     private final Map<String, JsonNode> inputs = new ConcurrentHashMap<>();
+    private final Map<String, Thread> running = new ConcurrentHashMap<>();
+    private final Map<String, String> stopped = new ConcurrentHashMap<>();
 
     public LocalWorkflowRunner(LocalWorkflow workflow) {
         this.workflow = workflow;
@@ -39,11 +43,22 @@ public final class LocalWorkflowRunner implements WorkflowRunner, AutoCloseable 
     public Outcome run(String executionName, JsonNode input, Duration timeout) {
         Future<ExecutionResult> execution = executions.computeIfAbsent(executionName, name -> {
             inputs.put(executionArn(name), input.deepCopy());
-            return executor.submit(() -> workflow.run(input, name));
+            return executor.submit(() -> {
+                running.put(name, Thread.currentThread());
+                try {
+                    return workflow.run(input, name, () -> stopped.containsKey(name));
+                } finally {
+                    running.remove(name);
+                }
+            });
         });
         String arn = executionArn(executionName);
         try {
             ExecutionResult result = execution.get(Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS);
+            if (stopped.containsKey(executionName)) {
+                // as Step Functions reports an execution stopped without an error: status ABORTED, the cause given
+                return Outcome.failed(arn, "ABORTED", stopped.get(executionName));
+            }
             if (result.succeeded()) {
                 return Outcome.succeeded(arn, result.output());
             }
@@ -59,14 +74,21 @@ public final class LocalWorkflowRunner implements WorkflowRunner, AutoCloseable 
         }
     }
 
-    /** Interrupts the execution's thread: the interpreter ends it as {@code Aborted}, as StopExecution does. */
+    /**
+     * Marks the execution stopped and interrupts its thread: the interpreter ends it as aborted at its next state
+     * boundary, without Retry or Catch. An execution that already ended, or was never started, is left as it is.
+     */
     @Override
     public void stop(String executionArn, String cause) {
-        executions.forEach((name, future) -> {
-            if (executionArn(name).equals(executionArn)) {
-                future.cancel(true);
-            }
-        });
+        String name = executionArn.substring(executionArn.lastIndexOf(':') + 1);
+        if (!executionArn.equals(executionArn(name))) {
+            return;
+        }
+        Thread thread = running.get(name);
+        if (thread != null) {
+            stopped.put(name, cause == null ? "" : cause);
+            thread.interrupt();
+        }
     }
 
     @Override

@@ -37,6 +37,11 @@ public final class ResponseBucket implements AutoCloseable {
                 .httpClient(UrlConnectionHttpClient.create()).build();
         this.presigner = S3Presigner.builder().endpointOverride(endpoint).region(Region.of(region))
                 .credentialsProvider(credentials).serviceConfiguration(pathStyle).build();
+        ensureBucket();
+    }
+
+    /** Creates the bucket unless it exists (again, after an emulator reset). */
+    public void ensureBucket() {
         try {
             s3.createBucket(b -> b.bucket(BUCKET));
         } catch (software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException e) {

@@ -35,6 +35,16 @@ public final class FunctionEnvironments {
         return Map.copyOf(environments);
     }
 
+    /** One function's variables ({@link #of}). */
+    public static Map<String, String> variables(SamTemplate template, String functionLogicalId, String region,
+                                                Map<String, String> parameterOverrides) {
+        Map<String, String> variables = of(template, region, parameterOverrides).get(functionLogicalId);
+        if (variables == null) {
+            throw new TemplateException(functionLogicalId + " is not a function of the template");
+        }
+        return variables;
+    }
+
     private static void put(Map<String, String> variables, JsonNode declared, SubstitutionResolver resolver,
                             String function) {
         for (Iterator<Map.Entry<String, JsonNode>> it = declared.fields(); it.hasNext(); ) {

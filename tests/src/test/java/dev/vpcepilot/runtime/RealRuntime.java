@@ -1,0 +1,117 @@
+package dev.vpcepilot.runtime;
+
+import dev.vpcepilot.local.LocalWorkflow;
+import dev.vpcepilot.local.cfn.ResponseBucket;
+import dev.vpcepilot.local.faults.FaultProxy;
+import dev.vpcepilot.local.moto.MotoServer;
+import dev.vpcepilot.local.runtime.InvocationResult;
+import dev.vpcepilot.local.runtime.LocalLambda;
+import dev.vpcepilot.local.sfn.LocalStepFunctionsApi;
+import dev.vpcepilot.local.template.LocalFunction;
+import dev.vpcepilot.support.MotoEc2;
+import dev.vpcepilot.support.SharedMoto;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The real-runtime layer's one setup per test JVM (starting eight JVMs per test class would cost more than every
+ * test together): the functions built alone the SAM way, run by the AWS Lambda Java runtime interface client
+ * ({@link LocalLambda}, one warm environment per function, started when first invoked), their AWS calls through a
+ * fault proxy (no rules unless a test adds some) to the shared moto_server; the state machine run by the local
+ * interpreter with every Task through those same environments; a Step Functions API on loopback backed by it, which
+ * the hook's SDK calls ({@code AWS_ENDPOINT_URL_SFN}); and a bucket on the emulator for the hook's answers. The
+ * environments stop with the JVM.
+ */
+final class RealRuntime {
+
+    static final String REGION = "us-east-1";
+    static final String HOOK = "CloudFormationHookFunction";
+
+    private static RealRuntime instance;
+
+    final Path root = MotoEc2.projectRoot();
+    final MotoServer moto;
+    final FaultProxy proxy;
+    final LocalLambda lambda;
+    final LocalWorkflow workflow;
+    final LocalStepFunctionsApi stepFunctions;
+    final ResponseBucket bucket;
+    /** Every line the environments (and the artifact's build) wrote. */
+    final List<String> log = Collections.synchronizedList(new ArrayList<>());
+    /** Every invocation, in order. */
+    final List<Invocation> invocations = Collections.synchronizedList(new ArrayList<>());
+
+    record Invocation(String functionLogicalId, String payload, InvocationResult result) {
+    }
+
+    private RealRuntime() {
+        moto = SharedMoto.fresh();
+        try {
+            proxy = FaultProxy.start(moto.endpoint());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        LocalStepFunctionsApi[] api = new LocalStepFunctionsApi[1];
+        lambda = LocalLambda.builder(root).region(REGION).endpoint(proxy.endpoint()).log(log::add)
+                .variables(function -> function.logicalId().equals(HOOK)
+                        ? Map.of("AWS_ENDPOINT_URL_SFN", api[0].endpoint().toString()) : Map.of())
+                .build();
+        lambda.addListener((function, payload, result) -> invocations.add(new Invocation(function.logicalId(),
+                new String(payload, StandardCharsets.UTF_8), result)));
+        workflow = LocalWorkflow.builder(root).region(REGION).endpoint(proxy.endpoint()).timeScale(0)
+                .functionLog(log::add).lambdaRuntime(lambda).build();
+        stepFunctions = LocalStepFunctionsApi.start(workflow);
+        api[0] = stepFunctions;
+        bucket = new ResponseBucket(moto.endpoint(), REGION);
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "real-runtime-stop"));
+    }
+
+    /** The setup, made on first use; moto emptied for the calling test class, the proxy without rules. */
+    static synchronized RealRuntime fresh() {
+        if (instance == null) {
+            instance = new RealRuntime();
+        } else {
+            instance.moto.reset();
+        }
+        instance.proxy.clearRules();
+        instance.bucket.ensureBucket();
+        return instance;
+    }
+
+    InvocationResult invoke(String functionLogicalId, String payload) {
+        return lambda.invoke(functionLogicalId, payload.getBytes(StandardCharsets.UTF_8));
+    }
+
+    LocalFunction function(String logicalId) {
+        return lambda.functions().byLogicalId(logicalId).orElseThrow();
+    }
+
+    /** The invocations of one function since {@code from}. */
+    List<Invocation> invocationsOf(String functionLogicalId, int from) {
+        synchronized (invocations) {
+            return invocations.subList(from, invocations.size()).stream()
+                    .filter(i -> i.functionLogicalId().equals(functionLogicalId)).toList();
+        }
+    }
+
+    /** The last lines of the log, for assertion messages. */
+    String logTail() {
+        synchronized (log) {
+            return String.join("\n", log.subList(Math.max(0, log.size() - 60), log.size()));
+        }
+    }
+
+    private void close() {
+        stepFunctions.close();
+        workflow.close();
+        lambda.close();
+        bucket.close();
+        proxy.close();
+    }
+}
