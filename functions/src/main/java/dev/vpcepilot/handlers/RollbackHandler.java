@@ -4,6 +4,8 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vpcepilot.aws.AwsClients;
 import dev.vpcepilot.model.FailureReport;
+import dev.vpcepilot.errors.TransientAwsError;
+import dev.vpcepilot.service.EndpointLookup;
 import dev.vpcepilot.service.FailureDescriber;
 import dev.vpcepilot.sharing.Scope;
 import dev.vpcepilot.sharing.SharedEndpoints;
@@ -51,8 +53,18 @@ public final class RollbackHandler extends JsonStepHandler<JsonNode, FailureRepo
                             : e.getValue().asText()));
             SharedEndpoints endpoints = SharedEndpoints.forTable(clients.ec2(), clients.dynamoDb(), lockTable,
                     executionId, m -> log(context, m));
-            rolledBack = endpoints.rollback(Scope.of(executionId, vpcId, serviceName), executionId, previousPolicies)
-                    .deleted();
+            try {
+                rolledBack = endpoints.rollback(Scope.of(executionId, vpcId, serviceName), executionId,
+                        previousPolicies).deleted();
+            } catch (TransientAwsError e) {
+                // Undoing needs the lock; without it, only a run that created nothing has nothing to undo (a claim
+                // it may have recorded lapses by itself). Otherwise the state machine retries, then RollbackFailed.
+                if (!EndpointLookup.createdBy(clients.ec2(), executionId).isEmpty()) {
+                    throw e;
+                }
+                log(context, "The lock table could not be reached (" + e.getMessage() + "); this execution created "
+                        + "no endpoint, so there is nothing to undo");
+            }
         }
         String cause = rolledBack.isEmpty() ? described.cause()
                 : described.cause() + " Rolled back " + String.join(", ", rolledBack) + ", created by this execution.";

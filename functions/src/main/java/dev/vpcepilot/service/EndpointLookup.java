@@ -16,6 +16,22 @@ public final class EndpointLookup {
     private EndpointLookup() {
     }
 
+    /** The live endpoints of ours that an execution created (its tags say so), in any VPC. */
+    public static List<VpcEndpoint> createdBy(Ec2Client ec2, String executionArn) {
+        List<VpcEndpoint> created = new java.util.ArrayList<>();
+        AwsCalls.call("EC2 DescribeVpcEndpoints", () -> {
+            ec2.describeVpcEndpointsPaginator(r -> r.filters(Ownership.ownedFilter(),
+                    Ownership.createdByFilter(executionArn))).vpcEndpoints().forEach(e -> {
+                        String state = e.stateAsString();
+                        if (state == null || !(state.equalsIgnoreCase("deleted") || state.equalsIgnoreCase("deleting"))) {
+                            created.add(e);
+                        }
+                    });
+            return created;
+        });
+        return created;
+    }
+
     public static Optional<VpcEndpoint> find(Ec2Client ec2, String vpcEndpointId) {
         List<VpcEndpoint> found = AwsCalls.callOr("EC2 DescribeVpcEndpoints",
                 () -> ec2.describeVpcEndpoints(r -> r.vpcEndpointIds(vpcEndpointId)).vpcEndpoints(),

@@ -120,7 +120,11 @@ class FaultInjectionTest {
     static Stream<Arguments> faultStorms() {
         return Stream.of(
                 // after the endpoint exists: verification cannot finish, the rollback deletes what was created
-                Arguments.of("every DynamoDB call answers HTTP 500", FaultRule.errorShare(1.0).only("dynamodb:"), true),
+                Arguments.of("every ListTables answers HTTP 500", FaultRule.errorShare(1.0).only("dynamodb:ListTables"),
+                        true),
+                // the lock table cannot be reached: nothing is decided, so nothing is created
+                Arguments.of("every DynamoDB call answers HTTP 500", FaultRule.errorShare(1.0).only("dynamodb:"),
+                        false),
                 Arguments.of("every ListTables connection dropped", FaultRule.dropEvery(1).only("dynamodb:ListTables"),
                         true),
                 // before: nothing may be created at all
@@ -147,14 +151,16 @@ class FaultInjectionTest {
             assertTrue(result.cause().contains("Rolled back vpce-"), result.cause());
             assertTrue(proxy.count("ec2:DeleteVpcEndpoints") >= 1, proxy.countsJson());
         } else {
-            assertEquals(0, proxy.mutatingCount() - proxy.count("ec2:CreateVpcEndpoint"), proxy.countsJson());
+            for (String write : List.of("ec2:DeleteVpcEndpoints", "ec2:ModifyVpcEndpoint", "ec2:CreateTags")) {
+                assertEquals(0, proxy.count(write), write + ": " + proxy.countsJson());
+            }
         }
         assertEquals(List.of(), Emulator.liveEndpoints(vpc), "nothing is left in the VPC");
     }
 
     @Test
     void aRollbackThatCannotDeleteFailsAsRollbackFailedAndTheEndpointCarriesTheExecutionToFindIt() {
-        proxy.addRule(FaultRule.errorShare(1.0).only("dynamodb:"));
+        proxy.addRule(FaultRule.errorShare(1.0).only("dynamodb:ListTables"));
         proxy.addRule(FaultRule.errorShare(1.0).only("ec2:DeleteVpcEndpoints"));
 
         ExecutionResult result = run("{\"vpcId\":\"" + vpc + "\"}");
@@ -171,19 +177,19 @@ class FaultInjectionTest {
     }
 
     /**
-     * A transient error right after CreateVpcEndpoint (the converge step's describe runs out of retries) makes the
-     * state machine run CreateEndpoint again, which finds the endpoint this very execution created. It must still
-     * count as created: the hook tags created endpoints for their stack, and only those are removed by the stack's
-     * Delete.
+     * A transient error right after CreateVpcEndpoint (the lock table refuses the write that records the endpoint
+     * and releases the lock) makes the state machine run CreateEndpoint again, which finds the endpoint this very
+     * execution created but never recorded. It must still count as created, and as held by the stack: so the
+     * stack's claim keeps it and the stack's Delete removes it.
      */
     @Test
     void anEndpointFoundAgainAfterARetriedCreateIsStillCreatedAndTheStacksDeleteRemovesIt() {
-        FaultRule describeStorm = FaultRule.errorShare(1.0).only("ec2:DescribeVpcEndpoints");
+        FaultRule describeStorm = FaultRule.errorShare(1.0).only("dynamodb:UpdateItem");
         AtomicBoolean armed = new AtomicBoolean();
         try (LocalWorkflow faulty = Emulator.workflow(proxy.endpoint())
                 .functionLog(line -> {
                     if (line.contains("Created vpce-") && armed.compareAndSet(false, true)) {
-                        proxy.addRule(describeStorm); // from the converge step's describe on
+                        proxy.addRule(describeStorm); // from the release that would record it on
                     }
                 })
                 .listener(event -> {

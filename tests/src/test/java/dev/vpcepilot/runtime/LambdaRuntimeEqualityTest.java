@@ -91,9 +91,9 @@ class LambdaRuntimeEqualityTest {
     @Test
     void theCliPrintsTheSameExecutionOutputUnderTheRealRuntimeUpToMotosIds() {
         String endpoint = runtime.moto.endpoint().toString();
-        runtime.moto.reset();
+        runtime.reset();
         Run local = runLocal("--endpoint-url", endpoint, "--region", "us-east-1");
-        runtime.moto.reset();
+        runtime.reset();
         Run real = runLocal("--endpoint-url", endpoint, "--region", "us-east-1", "--lambda-runtime");
 
         assertEquals(0, local.exitCode(), local.stderr());
@@ -108,9 +108,9 @@ class LambdaRuntimeEqualityTest {
     void theCliAnswersCloudFormationTheSameUnderTheRealRuntimeUpToMotosIds() {
         String endpoint = runtime.moto.endpoint().toString();
         String event = runtime.root.resolve("events/cfn-create.json").toString();
-        runtime.moto.reset();
+        runtime.reset();
         Run local = runLocal("--endpoint-url", endpoint, "--cfn-event", event);
-        runtime.moto.reset();
+        runtime.reset();
         Run real = runLocal("--endpoint-url", endpoint, "--cfn-event", event, "--lambda-runtime");
 
         assertEquals(0, local.exitCode(), local.stderr());
@@ -123,7 +123,7 @@ class LambdaRuntimeEqualityTest {
 
     @Test
     void aReusedEndpointGivesExactlyTheSameOutput() {
-        runtime.moto.reset();
+        runtime.reset();
         String vpc = aws.defaultVpcId();
         aws.createForeignEndpoint(vpc, List.of(aws.mainRouteTableId(vpc)));
         JsonNode input = MotoEc2.json("{}");
@@ -138,7 +138,7 @@ class LambdaRuntimeEqualityTest {
 
     @Test
     void aFailureGivesExactlyTheSameOutput() {
-        runtime.moto.reset();
+        runtime.reset();
         JsonNode input = MotoEc2.json("{\"vpcId\": \"vpc-0123456789abcdef0\", \"tags\": {\"team\": \"data\"}}");
 
         ExecutionResult local = inProcess.run(input);

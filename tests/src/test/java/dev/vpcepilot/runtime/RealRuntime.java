@@ -64,8 +64,8 @@ final class RealRuntime {
                 .build();
         lambda.addListener((function, payload, result) -> invocations.add(new Invocation(function.logicalId(),
                 new String(payload, StandardCharsets.UTF_8), result)));
-        workflow = LocalWorkflow.builder(root).region(REGION).endpoint(proxy.endpoint()).timeScale(0)
-                .functionLog(log::add).lambdaRuntime(lambda).build();
+        workflow = LocalWorkflow.builder(root).region(REGION).endpoint(proxy.endpoint()).resources(moto.endpoint())
+                .timeScale(0).functionLog(log::add).lambdaRuntime(lambda).build();
         stepFunctions = LocalStepFunctionsApi.start(workflow);
         api[0] = stepFunctions;
         bucket = new ResponseBucket(moto.endpoint(), REGION);
@@ -77,11 +77,17 @@ final class RealRuntime {
         if (instance == null) {
             instance = new RealRuntime();
         } else {
-            instance.moto.reset();
+            instance.reset();
         }
         instance.proxy.clearRules();
         instance.bucket.ensureBucket();
         return instance;
+    }
+
+    /** Empties moto and deploys the template's tables again, as a fresh deployment would have them. */
+    void reset() {
+        moto.reset();
+        workflow.provision();
     }
 
     InvocationResult invoke(String functionLogicalId, String payload) {

@@ -48,7 +48,7 @@ class RealRuntimeHookTest {
 
     @BeforeEach
     void emptyEmulator() {
-        runtime.moto.reset();
+        runtime.reset();
         runtime.proxy.clearRules();
         runtime.bucket.ensureBucket();
         aws = new MotoEc2(runtime.moto.endpoint(), RealRuntime.REGION);

@@ -59,7 +59,7 @@ class SamStyleBuildTest {
         assertTrue(jars.contains("com.amazonaws.aws-lambda-java-core-1.4.0.jar"), jars.toString());
         assertTrue(jars.stream().anyMatch(j -> j.startsWith("software.amazon.awssdk.url-connection-client-")), jars
                 .toString());
-        assertTrue(jars.stream().allMatch(j -> j.endsWith(".jar") && j.indexOf('.') < j.indexOf('-')),
+        assertTrue(jars.stream().allMatch(j -> j.matches("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*\\.[A-Za-z0-9_.-]+-\\d[A-Za-z0-9_.-]*\\.jar")),
                 "named groupId.artifactId-version.jar: " + jars);
     }
 

@@ -158,7 +158,10 @@ class CloudFormationHookHandlerTest {
 
     private static JsonNode output(String endpointId, boolean created) {
         return Fixtures.json("{\"region\":\"us-east-1\",\"vpcId\":\"" + VPC + "\",\"vpcEndpointId\":\"" + endpointId
-                + "\",\"created\":" + created + ",\"prefixListId\":\"pl-02cd2c6b\",\"cleanedUp\":false}");
+                + "\",\"created\":" + created + ",\"routeTableIds\":[\"" + RTB_A + "\"],\"prefixListId\":\"pl-02cd2c6b\","
+                + "\"endpoints\":[{\"vpcEndpointId\":\"" + endpointId + "\",\"owned\":true,\"held\":" + created
+                + ",\"routeTableIds\":[\"" + RTB_A + "\"]}],\"claims\":[\"stack:" + STACK + "|DynamoDbEndpoint\"],"
+                + "\"cleanedUp\":false}");
     }
 
     private void workflowSucceeds(String endpointId, boolean created) {
@@ -166,14 +169,9 @@ class CloudFormationHookHandlerTest {
                 output(endpointId, created)));
     }
 
-    private void tagsOk() {
-        doReturn(CreateTagsResponse.builder().build()).when(ec2).createTags(any(CreateTagsRequest.class));
-    }
-
     @Test
-    void createRunsTheWorkflowTagsWhatItCreatedAndAnswersSuccess() throws Exception {
+    void createRunsTheWorkflowClaimingForTheResourceAndAnswersSuccess() throws Exception {
         workflowSucceeds("vpce-0new", true);
-        tagsOk();
 
         send(event("Create", null, Map.of("VpcId", VPC, "RouteTableIds", List.of(RTB_A),
                 "Tags", List.of(Map.of("Key", "team", "Value", "data")))), context(900_000));
@@ -181,15 +179,11 @@ class CloudFormationHookHandlerTest {
         ArgumentCaptor<JsonNode> input = ArgumentCaptor.forClass(JsonNode.class);
         ArgumentCaptor<Duration> budget = ArgumentCaptor.forClass(Duration.class);
         verify(workflow).run(org.mockito.ArgumentMatchers.eq(EXECUTION_NAME), input.capture(), budget.capture());
-        assertEquals(Fixtures.json("{\"vpcId\":\"" + VPC + "\",\"routeTableIds\":[\"" + RTB_A + "\"],"
-                + "\"tags\":{\"team\":\"data\"}}"), input.getValue());
+        assertEquals(Fixtures.json("{\"vpcId\":\"" + VPC + "\",\"tags\":{\"team\":\"data\"},\"routeTableIds\":[\""
+                + RTB_A + "\"],\"customResource\":{\"stackId\":\"" + STACK + "\",\"logicalResourceId\":"
+                + "\"DynamoDbEndpoint\"}}"), input.getValue(), "the resource claims through the execution");
         assertEquals(Duration.ofSeconds(600), budget.getValue());
-
-        ArgumentCaptor<CreateTagsRequest> tags = ArgumentCaptor.forClass(CreateTagsRequest.class);
-        verify(ec2).createTags(tags.capture());
-        assertEquals(List.of("vpce-0new"), tags.getValue().resources());
-        assertEquals(Map.of("vpce-pilot:stack", STACK, "vpce-pilot:logical-id", "DynamoDbEndpoint"),
-                tags.getValue().tags().stream().collect(Collectors.toMap(Tag::key, Tag::value)));
+        verify(ec2, never()).createTags(any(CreateTagsRequest.class));
 
         assertEquals(1, http.requests.size());
         assertEquals(SdkHttpMethod.PUT, http.requests.get(0).httpRequest().method());
@@ -201,10 +195,11 @@ class CloudFormationHookHandlerTest {
         assertEquals(VPC, answer.at("/Data/VpcId").asText());
         assertEquals("pl-02cd2c6b", answer.at("/Data/PrefixListId").asText());
         assertEquals("true", answer.at("/Data/Created").asText());
+        assertEquals("stack:" + STACK + "|DynamoDbEndpoint", answer.at("/Data/Claims").asText());
     }
 
     @Test
-    void aReusedEndpointIsNotTaggedForTheStack() throws Exception {
+    void aReusedEndpointIsAnsweredWithoutTaggingAnything() throws Exception {
         workflowSucceeds("vpce-0fff", false);
 
         send(event("Create", null, Map.of()), context(900_000));
@@ -276,62 +271,43 @@ class CloudFormationHookHandlerTest {
     }
 
     @Test
-    void deleteRemovesAnEndpointCreatedForThisResource() throws Exception {
-        VpcEndpoint mine = Fixtures.endpoint("vpce-0new", "available", T0, List.of(RTB_A), List.of(
-                tag("managed-by", "vpce-pilot"), tag("vpce-pilot:stack", STACK),
-                tag("vpce-pilot:logical-id", "DynamoDbEndpoint")), null);
-        doReturn(DescribeVpcEndpointsResponse.builder().vpcEndpoints(mine).build())
-                .when(ec2).describeVpcEndpoints(any(DescribeVpcEndpointsRequest.class));
-        doReturn(DeleteVpcEndpointsResponse.builder().build()).when(ec2).deleteVpcEndpoints(any(DeleteVpcEndpointsRequest.class));
+    void deleteOfAnEndpointAlreadyGoneIsASuccessAndTakesNoLock() throws Exception {
+        doThrow(Fixtures.ec2Error(400, "InvalidVpcEndpointId.NotFound")).when(ec2)
+                .describeVpcEndpoints(any(DescribeVpcEndpointsRequest.class));
 
         send(event("Delete", "vpce-0new", Map.of()), context(900_000));
 
-        ArgumentCaptor<DeleteVpcEndpointsRequest> deleted = ArgumentCaptor.forClass(DeleteVpcEndpointsRequest.class);
-        verify(ec2).deleteVpcEndpoints(deleted.capture());
-        assertEquals(List.of("vpce-0new"), deleted.getValue().vpcEndpointIds());
         assertEquals("SUCCESS", http.lastAnswer().path("Status").asText());
-        assertEquals("vpce-0new", http.lastAnswer().path("PhysicalResourceId").asText());
+        assertEquals("vpce-0new", http.lastAnswer().path("PhysicalResourceId").asText(), "a Delete never changes the id");
+        assertTrue(http.lastAnswer().path("Reason").asText().contains("already gone"), http.lastAnswer().toString());
         verifyNoInteractions(workflow);
     }
 
     @Test
-    void deleteLeavesAReusedEndpointInPlace() throws Exception {
-        doReturn(DescribeVpcEndpointsResponse.builder().vpcEndpoints(foreign("vpce-0fff", T0, RTB_A)).build())
-                .when(ec2).describeVpcEndpoints(any(DescribeVpcEndpointsRequest.class));
-
-        send(event("Delete", "vpce-0fff", Map.of()), context(900_000));
-
-        verify(ec2, never()).deleteVpcEndpoints(any(DeleteVpcEndpointsRequest.class));
-        assertEquals("SUCCESS", http.lastAnswer().path("Status").asText());
-        assertTrue(http.lastAnswer().path("Reason").asText().contains("left in place"), http.lastAnswer().toString());
-    }
-
-    @Test
-    void deleteLeavesAnOwnedEndpointOfAnotherStackInPlace() throws Exception {
-        VpcEndpoint other = Fixtures.endpoint("vpce-0oth", "available", T0, List.of(RTB_A), List.of(
-                tag("managed-by", "vpce-pilot"), tag("vpce-pilot:stack", "arn:other"),
-                tag("vpce-pilot:logical-id", "DynamoDbEndpoint")), null);
-        doReturn(DescribeVpcEndpointsResponse.builder().vpcEndpoints(other).build())
-                .when(ec2).describeVpcEndpoints(any(DescribeVpcEndpointsRequest.class));
-
-        send(event("Delete", "vpce-0oth", Map.of()), context(900_000));
-
-        verify(ec2, never()).deleteVpcEndpoints(any(DeleteVpcEndpointsRequest.class));
-        assertEquals("SUCCESS", http.lastAnswer().path("Status").asText());
-    }
-
-    @Test
-    void deleteAfterAFailedCreateRemovesWhatThatExecutionLeft() throws Exception {
-        doReturn(DescribeVpcEndpointsResponse.builder().build())
-                .when(ec2).describeVpcEndpoints(any(DescribeVpcEndpointsRequest.class));
+    void deleteAfterACreateWhoseExecutionNeverStartedHasNothingToUndo() throws Exception {
+        when(workflow.input(EXECUTION_ARN)).thenReturn(java.util.Optional.empty());
 
         send(event("Delete", "vpce-pilot-failed-create:" + EXECUTION_NAME, Map.of()), context(900_000));
 
-        ArgumentCaptor<DescribeVpcEndpointsRequest> lookup = ArgumentCaptor.forClass(DescribeVpcEndpointsRequest.class);
-        verify(ec2).describeVpcEndpoints(lookup.capture());
-        assertEquals(Map.of("tag:managed-by", List.of("vpce-pilot"), "tag:vpce-pilot:execution", List.of(EXECUTION_ARN)),
-                filters(lookup.getValue().filters()));
         assertEquals("SUCCESS", http.lastAnswer().path("Status").asText());
+        assertEquals("vpce-pilot-failed-create:" + EXECUTION_NAME, http.lastAnswer().path("PhysicalResourceId").asText());
+        assertTrue(http.lastAnswer().path("Reason").asText().contains("before its execution started"),
+                http.lastAnswer().toString());
+        verifyNoInteractions(ec2);
+    }
+
+    @Test
+    void deleteOfAMarkerNamingAnotherResourcesExecutionUndoesNothing() throws Exception {
+        when(workflow.input(EXECUTION_ARN)).thenReturn(java.util.Optional.of(Fixtures.json(
+                "{\"customResource\":{\"stackId\":\"arn:aws:cloudformation:us-east-1:123456789012:stack/other/"
+                        + "11111111-2222-3333-4444-555555555555\",\"logicalResourceId\":\"DynamoDbEndpoint\"}}")));
+
+        send(event("Delete", "vpce-pilot-failed-create:" + EXECUTION_NAME, Map.of()), context(900_000));
+
+        assertEquals("SUCCESS", http.lastAnswer().path("Status").asText());
+        assertTrue(http.lastAnswer().path("Reason").asText().contains("not for this resource"),
+                http.lastAnswer().toString());
+        verifyNoInteractions(ec2);
     }
 
     @Test

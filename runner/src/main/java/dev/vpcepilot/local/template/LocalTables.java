@@ -3,6 +3,9 @@ package dev.vpcepilot.local.template;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -17,6 +20,34 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 public final class LocalTables {
 
     private LocalTables() {
+    }
+
+    /** Tries of a CreateTable that is throttled or fails with a 5xx (a deployment retries, as CloudFormation does). */
+    static final int TRIES = 10;
+
+    private static void createRetrying(DynamoDbClient dynamoDb, String name, List<KeySchemaElement> keys,
+                                       List<AttributeDefinition> attributes) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                dynamoDb.createTable(r -> r.tableName(name).keySchema(keys).attributeDefinitions(attributes)
+                        .billingMode(BillingMode.PAY_PER_REQUEST));
+                return;
+            } catch (ResourceInUseException e) {
+                return; // created by an earlier run against the same emulator
+            } catch (SdkException e) {
+                boolean transientError = e instanceof SdkClientException || (e instanceof AwsServiceException ase
+                        && (ase.isThrottlingException() || ase.statusCode() >= 500));
+                if (!transientError || attempt >= TRIES) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(Math.min(1000, 50L << attempt));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     /** @return the local names of the tables */
@@ -35,12 +66,7 @@ public final class LocalTables {
             if (keys.isEmpty()) {
                 throw new TemplateException(logicalId + " (" + LocalResources.DYNAMODB_TABLE + ") has no KeySchema");
             }
-            try {
-                dynamoDb.createTable(r -> r.tableName(name).keySchema(keys).attributeDefinitions(attributes)
-                        .billingMode(BillingMode.PAY_PER_REQUEST));
-            } catch (ResourceInUseException e) {
-                // created by an earlier run against the same emulator
-            }
+            createRetrying(dynamoDb, name, keys, attributes);
             names.add(name);
         }
         return names;

@@ -482,8 +482,9 @@ class FaultProxyTest {
             deadPort = probe.getLocalPort();
         }
         try (FaultProxy dead = FaultProxy.start(URI.create("http://127.0.0.1:" + deadPort))) {
-            HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(dead.endpoint().resolve("/")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            // bounded: on a busy machine another process may take the freed port before the proxy connects
+            HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(dead.endpoint().resolve("/"))
+                    .timeout(java.time.Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(502, answer.statusCode());
             assertTrue(answer.body().contains("upstream"), answer.body());
         }
