@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vpcepilot.aws.AwsClients;
 import dev.vpcepilot.fleet.ExecutionArn;
 import dev.vpcepilot.fleet.FleetInputValidator;
+import dev.vpcepilot.fleet.FleetKeys;
 import dev.vpcepilot.fleet.FleetObjects;
 import dev.vpcepilot.fleet.FleetPlanner;
 import dev.vpcepilot.fleet.FleetRequest;
@@ -51,11 +52,11 @@ public final class FleetPlanHandler extends JsonStepHandler<FleetPlanHandler.Inp
         TargetAccess access = new TargetAccess(clients, execution.account(), execution.partition(),
                 request.roleName(), request.externalId(), execution.name());
         List<Target> targets = new FleetPlanner(clients, execution.account(), access).targets(request);
-        String prefix = "fleet/" + execution.name() + "/";
-        new FleetObjects(clients.s3(), bucket).putJson(prefix + "targets.json", targets);
+        String name = execution.name();
+        new FleetObjects(clients.s3(), bucket).putJson(FleetKeys.targets(name), targets);
         log(context, "Fleet " + request.mode().wireName() + " over " + targets.size() + " account-region(s)");
         return new Plan(request.mode().wireName(), TargetRequest.of(request), new Location(bucket,
-                prefix + "targets.json"), prefix + "results", prefix + "report.jsonl", request.maxConcurrency(),
+                FleetKeys.targets(name)), FleetKeys.results(name), FleetKeys.report(name), request.maxConcurrency(),
                 request.toleratedFailurePercentage(), targets.size());
     }
 }

@@ -105,6 +105,20 @@ public final class LocalWorkflow implements AutoCloseable {
         }
     }
 
+    /** The local name of a bucket of the template (as {@code !Ref} gives it to the functions). */
+    public String bucketName(String logicalId) {
+        return dev.vpcepilot.local.template.LocalResources.bucketName(template, logicalId, region);
+    }
+
+    /** An object of the emulator's S3 (what a run wrote), or empty when there is none. */
+    public java.util.Optional<byte[]> object(String bucket, String key) {
+        try {
+            return java.util.Optional.of(objects.get(bucket, key));
+        } catch (dev.vpcepilot.local.asl.ObjectStore.ObjectStoreException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     /** A function's environment variables as the template sets them, resolved locally. */
     public Map<String, String> environment(String functionLogicalId) {
         return environments.getOrDefault(functionLogicalId, Map.of());
