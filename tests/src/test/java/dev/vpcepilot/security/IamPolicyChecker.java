@@ -17,7 +17,8 @@ import java.util.regex.Matcher;
  * checks it against {@link IamRules}:
  * <ol>
  *   <li>each role is used by a function, a state machine or an event rule of the template, and only that service
- *       may assume it; no IAM users, groups or keys; no function whose role is not in the template;</li>
+ *       may assume it; one role per principal but for the named exceptions of {@link IamRules#SHARED_ROLES}
+ *       (FleetRole); no IAM users, groups or keys; no function whose role is not in the template;</li>
  *   <li>no NotAction/NotResource in an Allow, no wildcard in an action name, no {@code iam:} action
  *       ({@code iam:PassRole});</li>
  *   <li>every action on the resources its rule allows (ARNs of this stack's account and region, or references to
@@ -26,9 +27,13 @@ import java.util.regex.Matcher;
  *   <li>rule 1: Modify and Delete of endpoints only on the ownership tag, Create of endpoints only with the request
  *       tag and the region's DynamoDB service name, tags only at creation or the holder's own (never the ownership
  *       tags); a conditioned statement names endpoints only;</li>
- *   <li>exactly the actions needed: a function what its code calls (by handler class), a state machine invoking
- *       exactly the functions its definition runs plus log delivery, an event rule starting its target; the
- *       managed policies SAM attaches for logs and tracing and no other.</li>
+ *   <li>exactly the actions needed: a function what its code calls (by handler class; a shared role the union of
+ *       its functions'), a state machine invoking exactly the functions its definition runs plus log delivery and
+ *       what its Distributed Maps need (its own children, their S3 items and results), an event rule starting its
+ *       target; the managed policies SAM attaches for logs and tracing and no other;</li>
+ *   <li>the fleet: EC2 ARNs of every region only for {@link IamRules#CROSS_REGION_ROLES}, never
+ *       ec2:DeleteVpcEndpoints for {@link IamRules#NEVER_DELETES}; {@link #checkTargetRole} for target-role.yaml
+ *       (its trust: the fleet's role, aws:PrincipalOrgID, sts:ExternalId).</li>
  * </ol>
  * {@link #check} returns the problems, one readable line each, starting with the role's logical id.
  */
