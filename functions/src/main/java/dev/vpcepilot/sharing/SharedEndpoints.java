@@ -156,6 +156,31 @@ public final class SharedEndpoints {
      * @throws VerificationFailed if a route table is not served
      */
     public Committed commit(Scope scope, Claimant requester, String executionArn, List<String> routeTableIds) {
+        return record(scope, requester, executionArn, routeTableIds, (world, next, released, now) ->
+                apply(SharingRules.planRelease(world, next, SharingRules.Releaser.claimant(released), now), next));
+    }
+
+    /**
+     * {@link #commit} for the standing use (the fleet's apply): the standing claim only gains route tables, so it
+     * releases nothing, and this path has no call that could delete an endpoint. The guarantee is static, not
+     * only a branch not taken: the fleet's role is granted no ec2:DeleteVpcEndpoints, and the security tests
+     * prove from the call graph that the fleet's commit does not reach it (TemplateIamTest).
+     */
+    public Committed commitStanding(Scope scope, String executionArn, List<String> routeTableIds) {
+        return record(scope, Claimant.STANDING, executionArn, routeTableIds, (world, next, released, now) -> {
+            throw new IllegalStateException("the standing use never releases route tables, yet " + released
+                    + " were to be released in " + scope);
+        });
+    }
+
+    /** What a commit does with the route tables a claim gave up (a stack's claim that shrank). */
+    @FunctionalInterface
+    private interface ReleaseOnCommit {
+        ClaimsDocument release(VpcObservation world, ClaimsDocument next, Set<String> released, Instant now);
+    }
+
+    private Committed record(Scope scope, Claimant requester, String executionArn, List<String> routeTableIds,
+                             ReleaseOnCommit releaseOnCommit) {
         return lock.holding(scope, () -> {
             Instant now = clock.instant();
             ClaimsStore.Versioned read = claims.read(scope);
@@ -189,8 +214,7 @@ public final class SharedEndpoints {
                 next = next.withoutClaim(run);
             }
             if (!released.isEmpty()) {
-                next = apply(SharingRules.planRelease(world, next, SharingRules.Releaser.claimant(released), now),
-                        next);
+                next = releaseOnCommit.release(world, next, released, now);
             }
             claims.write(scope, next, read.version());
             List<String> claimants = next.claimantsOf(routeTableIds, now);

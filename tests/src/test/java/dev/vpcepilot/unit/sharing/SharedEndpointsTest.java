@@ -267,6 +267,25 @@ class SharedEndpointsTest {
                     committed.endpoints());
         }
 
+        /** The fleet's commit: what commit does for the standing use, and no EC2 write (it never releases). */
+        @Test
+        void commitStandingRecordsAsTheStandingCommitAndWritesNothingToEc2() {
+            store.change(c -> c.withClaim(STANDING, claim(RTB_C)));
+            vpc.ours("vpce-c", OTHER_EXEC, RTB_C);
+            endpoints.ensure(request(STANDING, RTB_A));
+            List<String> writesOfEnsure = List.copyOf(vpc.writes());
+            clock.advance(Duration.ofSeconds(30));
+
+            SharedEndpoints.Committed committed = endpoints.commitStanding(SCOPE, EXEC, List.of(RTB_A));
+
+            ClaimsDocument.Claim standing = claimOf(STANDING);
+            assertEquals(List.of(RTB_A, RTB_C), standing.routeTableIds(), "the standing claim only grows");
+            assertNull(standing.expiresAt());
+            assertNull(claimOf(RUN));
+            assertEquals(Map.of(RTB_A, createdId()), committed.coverage().servedBy());
+            assertEquals(writesOfEnsure, vpc.writes(), "the commit itself writes nothing to EC2");
+        }
+
         @Test
         void aStackClaimBecomesExactlyItsTablesAndEndpointsAndWhatItDroppedIsReleased() {
             // Stack X had A (vpce-1) and B (vpce-2); its Update asks for A only.
