@@ -78,6 +78,15 @@ class FleetInputValidatorTest {
         assertInstanceOf(VpcSelection.class, validate("{\"vpcs\": {\"tags\": {\"env\": \"prod\"}}}").vpcs());
     }
 
+    @Test
+    void theRoleNameDefaultsToTheDeploymentsAndMayBeOnlyThat() {
+        FleetInputValidator deployed = new FleetInputValidator("us-east-1", "platform-vpce");
+        assertEquals("platform-vpce", deployed.validate(null).roleName());
+        assertThrows(InvalidInput.class, () -> deployed.validate(MAPPER.createObjectNode()
+                .put("roleName", FleetRequest.DEFAULT_ROLE_NAME)));
+        assertEquals("vpce-pilot-target", validate("{\"roleName\": \"vpce-pilot-target\"}").roleName());
+    }
+
     static Stream<Arguments> refused() {
         return Stream.of(
                 Arguments.of("[]", List.of("must be a JSON object", "an array", "accounts, regions, vpcs")),
@@ -102,6 +111,8 @@ class FleetInputValidatorTest {
                 Arguments.of("{\"vpcs\": \"some\"}", List.of("vpcs is 'some'")),
                 Arguments.of("{\"vpcs\": {\"ids\": [\"vpc-1\"]}}", List.of("vpcs.ids holds 'vpc-1'")),
                 Arguments.of("{\"vpcs\": {\"tags\": {}}}", List.of("vpcs.tags must be an object of 1 to")),
+                Arguments.of("{\"roleName\": \"other-role\"}", List.of("roleName is 'other-role'",
+                        "may assume only roles named vpce-pilot-target", "FleetTargetRoleName")),
                 Arguments.of("{\"roleName\": \"has space\"}", List.of("roleName is 'has space'", "IAM role name")),
                 Arguments.of("{\"roleName\": \"" + "r".repeat(65) + "\"}", List.of("roleName is", "1 to 64")),
                 Arguments.of("{\"externalId\": \"x\"}", List.of("externalId is not a valid external id", "2 to 1224")),
