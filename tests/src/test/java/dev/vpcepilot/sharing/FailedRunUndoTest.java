@@ -1,0 +1,68 @@
+package dev.vpcepilot.sharing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vpcepilot.sharing.SharingWorld.Run;
+import dev.vpcepilot.sharing.SharingWorld.Vpc;
+import dev.vpcepilot.support.MotoEc2;
+import dev.vpcepilot.support.MotoTamperingProxy;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
+
+/**
+ * Issue 10, bullet "a failed run leaves the route table it added on a reused foreign endpoint", and rules 1 and 7:
+ * an endpoint someone else made is never modified (the route tables it does not cover get an endpoint of ours),
+ * and a failed run undoes exactly what it did, on endpoints of ours it only extended too. The run fails in its
+ * verification (DynamoDB refuses ListTables), after it has changed the VPC.
+ */
+class FailedRunUndoTest {
+
+    private final MotoEc2 ec2 = SharingWorld.ec2();
+
+    @Test
+    void aFailedRunLeavesAForeignEndpointAsItWas() {
+        Vpc vpc = SharingWorld.freshVpc(1);
+        String foreign = ec2.createForeignEndpoint(vpc.id(), List.of(vpc.table(0)));
+        VpcEndpoint before = ec2.endpoint(foreign).orElseThrow();
+
+        Run failed = failing("{\"vpcId\":\"" + vpc.id() + "\",\"routeTableIds\":[\"" + vpc.table(0) + "\",\""
+                + vpc.table(1) + "\"]}");
+
+        assertEquals(1, failed.exitCode(), failed.toString());
+        VpcEndpoint after = ec2.endpoint(foreign).orElseThrow();
+        assertEquals(List.of(vpc.table(0)), after.routeTableIds(), "no route table was added to it, or left on it");
+        assertEquals(MotoEc2.tagsOf(before), MotoEc2.tagsOf(after), "its tags are as they were");
+        assertEquals(List.of(foreign), ec2.liveEndpoints(vpc.id()).stream().map(VpcEndpoint::vpcEndpointId).toList(),
+                "what the run created for the other route table is gone");
+        assertEquals(Map.of(), ec2.prefixListRoutes(vpc.table(1)));
+        SharingInvariant.assertHolds(ec2, vpc.id(), List.of());
+    }
+
+    @Test
+    void aFailedRunTakesTheRouteTableItAddedOutOfAnEndpointItReused() {
+        Vpc vpc = SharingWorld.freshVpc(1);
+        Run standing = SharingWorld.run("{\"vpcId\":\"" + vpc.id() + "\",\"routeTableIds\":[\"" + vpc.table(0) + "\"]}");
+        assertTrue(standing.succeeded(), standing.toString());
+        String endpoint = standing.doc().path("vpcEndpointId").asText();
+
+        Run failed = failing("{\"vpcId\":\"" + vpc.id() + "\",\"routeTableIds\":[\"" + vpc.table(0) + "\",\""
+                + vpc.table(1) + "\"]}");
+
+        assertEquals(1, failed.exitCode(), failed.toString());
+        assertEquals(List.of(vpc.table(0)), ec2.endpoint(endpoint).orElseThrow().routeTableIds(),
+                "the route table the failed run added left again");
+        assertEquals(Map.of(), ec2.prefixListRoutes(vpc.table(1)));
+        SharingInvariant.assertHolds(ec2, vpc.id(), List.of(SharingInvariant.ofRun(standing)));
+    }
+
+    /** A run whose verification is refused by DynamoDB (AccessDeniedException on ListTables). */
+    private static Run failing(String input) {
+        try (MotoTamperingProxy refusing = MotoTamperingProxy.start(SharingWorld.moto())) {
+            refusing.refuseListTables(true);
+            return SharingWorld.run(refusing.endpoint(), input);
+        }
+    }
+}
