@@ -58,6 +58,57 @@ class FailedRunUndoTest {
         SharingInvariant.assertHolds(ec2, vpc.id(), List.of(SharingInvariant.ofRun(standing)));
     }
 
+    /** Rule 7 for what a run changes on an endpoint it holds: its policy and its tags are put back. */
+    @Test
+    void aFailedRunPutsBackThePolicyAndTheTagsItChanged() {
+        Vpc vpc = SharingWorld.freshVpc(0);
+        Run standing = SharingWorld.run("{\"vpcId\":\"" + vpc.id() + "\",\"tags\":{\"team\":\"a\"}}");
+        assertTrue(standing.succeeded(), standing.toString());
+        String endpoint = standing.doc().path("vpcEndpointId").asText();
+        VpcEndpoint before = ec2.endpoint(endpoint).orElseThrow();
+
+        Run failed = failing("{\"vpcId\":\"" + vpc.id() + "\",\"tags\":{\"team\":\"b\",\"extra\":\"x\"},"
+                + "\"policyDocument\":" + POLICY + "}");
+
+        assertEquals(1, failed.exitCode(), failed.toString());
+        VpcEndpoint after = ec2.endpoint(endpoint).orElseThrow();
+        assertEquals(MotoEc2.json(before.policyDocument()), MotoEc2.json(after.policyDocument()), "its policy");
+        assertEquals(MotoEc2.tagsOf(before), MotoEc2.tagsOf(after), "its tags");
+        SharingInvariant.assertHolds(ec2, vpc.id(), List.of(SharingInvariant.ofRun(standing)));
+    }
+
+    /**
+     * Rule 7 when the create step itself fails after a first write: the policy is changed, then tagging fails
+     * (every CreateTags answers HTTP 500, past the SDK's and the state machine's retries). The retried step must
+     * not find the policy already changed and forget that it was this run that changed it.
+     */
+    @Test
+    void aCreateStepThatFailsAfterChangingThePolicyPutsItBack() throws java.io.IOException {
+        Vpc vpc = SharingWorld.freshVpc(0);
+        Run standing = SharingWorld.run("{\"vpcId\":\"" + vpc.id() + "\"}");
+        assertTrue(standing.succeeded(), standing.toString());
+        String endpoint = standing.doc().path("vpcEndpointId").asText();
+        VpcEndpoint before = ec2.endpoint(endpoint).orElseThrow();
+
+        Run failed;
+        try (dev.vpcepilot.local.faults.FaultProxy noTags = dev.vpcepilot.local.faults.FaultProxy.start(
+                SharingWorld.moto())) {
+            noTags.addRule(dev.vpcepilot.local.faults.FaultRule.errorEvery(1).only("ec2:CreateTags"));
+            failed = SharingWorld.run(noTags.endpoint(), "{\"vpcId\":\"" + vpc.id() + "\",\"tags\":{\"team\":\"b\"},"
+                    + "\"policyDocument\":" + POLICY + "}");
+        }
+
+        assertEquals(1, failed.exitCode(), failed.toString());
+        VpcEndpoint after = ec2.endpoint(endpoint).orElseThrow();
+        assertEquals(MotoEc2.json(before.policyDocument()), MotoEc2.json(after.policyDocument()),
+                "its policy is put back: " + failed);
+        assertEquals(MotoEc2.tagsOf(before), MotoEc2.tagsOf(after), "its tags");
+        SharingInvariant.assertHolds(ec2, vpc.id(), List.of(SharingInvariant.ofRun(standing)));
+    }
+
+    private static final String POLICY = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+            + "\"Principal\":\"*\",\"Action\":\"dynamodb:GetItem\",\"Resource\":\"*\"}]}";
+
     /** A run whose verification is refused by DynamoDB (AccessDeniedException on ListTables). */
     private static Run failing(String input) {
         try (MotoTamperingProxy refusing = MotoTamperingProxy.start(SharingWorld.moto())) {
