@@ -9,6 +9,7 @@ import dev.vpcepilot.hook.AnswerDelivery;
 import dev.vpcepilot.hook.CustomResourceRequest;
 import dev.vpcepilot.hook.EndpointHook;
 import dev.vpcepilot.hook.HookAnswer;
+import dev.vpcepilot.hook.Retrying;
 import dev.vpcepilot.hook.StepFunctionsWorkflowRunner;
 import dev.vpcepilot.hook.WorkflowRunner;
 import dev.vpcepilot.json.Json;
@@ -70,22 +71,23 @@ public final class CloudFormationHookHandler implements RequestStreamHandler {
     public CloudFormationHookHandler(AwsClients clients, FunctionSettings settings, WorkflowRunner workflow,
                                      Duration maxWait, String logHint, SdkHttpClient responseHttpClient) {
         this(clients, settings, workflow, maxWait, logHint, responseHttpClient, AnswerDelivery.Timing.LAMBDA,
-                System.err::println);
+                Retrying.LAMBDA, System.err::println);
     }
 
     /**
      * @param deliveryTiming how the answer's PUT is retried (local runs scale it down)
+     * @param retrying       how the hook's own AWS work is retried until its deadline (local runs scale it down)
      * @param log            where the hook's log lines go (in Lambda: stderr, which the runtime sends to CloudWatch)
      */
     public CloudFormationHookHandler(AwsClients clients, FunctionSettings settings, WorkflowRunner workflow,
                                      Duration maxWait, String logHint, SdkHttpClient responseHttpClient,
-                                     AnswerDelivery.Timing deliveryTiming, Consumer<String> log) {
+                                     AnswerDelivery.Timing deliveryTiming, Retrying retrying, Consumer<String> log) {
         this.maxWait = maxWait;
         this.clock = Clock.systemUTC();
         this.log = log;
         String lockTable = settings.lockTable();
         this.hook = new EndpointHook(workflow, clients.ec2(), owner -> SharedEndpoints.forTable(clients.ec2(),
-                clients.dynamoDb(), lockTable, owner, log), clients.region(), logHint, log);
+                clients.dynamoDb(), lockTable, owner, log), clients.region(), logHint, log, retrying, clock);
         this.delivery = new AnswerDelivery(responseHttpClient, deliveryTiming, clock, log);
     }
 

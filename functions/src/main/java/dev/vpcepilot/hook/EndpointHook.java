@@ -12,10 +12,14 @@ import dev.vpcepilot.sharing.Claimant;
 import dev.vpcepilot.sharing.PolicyWish;
 import dev.vpcepilot.sharing.Scope;
 import dev.vpcepilot.sharing.SharedEndpoints;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -46,6 +50,11 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
 public final class EndpointHook {
 
     public static final String FAILED_CREATE_PREFIX = "vpce-pilot-failed-create:";
+    /**
+     * Of the hook's time, what is kept to stop and undo an execution that outlives the rest (at most a quarter of a
+     * short time bound): the FAILED answer still comes at the time bound, with nothing left behind.
+     */
+    static final Duration UNDO_RESERVE = Duration.ofSeconds(20);
 
     /** What the hook needs of the endpoints: the shared coordinator for a given owner. */
     public interface Endpoints {
@@ -58,6 +67,8 @@ public final class EndpointHook {
     private final String region;
     private final String logHint;
     private final Consumer<String> log;
+    private final Retrying retrying;
+    private final Clock clock;
 
     /**
      * @param region  the region the hook (and the state machine) runs in
@@ -65,21 +76,30 @@ public final class EndpointHook {
      */
     public EndpointHook(WorkflowRunner workflow, Ec2Client ec2, Endpoints endpoints, String region, String logHint,
                         Consumer<String> log) {
+        this(workflow, ec2, endpoints, region, logHint, log, Retrying.LAMBDA, Clock.systemUTC());
+    }
+
+    /** @param retrying how the hook's own AWS work is retried until its deadline */
+    public EndpointHook(WorkflowRunner workflow, Ec2Client ec2, Endpoints endpoints, String region, String logHint,
+                        Consumer<String> log, Retrying retrying, Clock clock) {
         this.workflow = workflow;
         this.ec2 = ec2;
         this.endpoints = endpoints;
         this.region = region;
         this.logHint = logHint;
         this.log = log;
+        this.retrying = retrying;
+        this.clock = clock;
     }
 
     public HookAnswer handle(CustomResourceRequest event, Duration timeBudget) {
         String type = event.requestType();
+        Instant deadline = clock.instant().plus(timeBudget);
         try {
             return switch (type == null ? "" : type) {
-                case "Create" -> runWorkflow(event, timeBudget, FAILED_CREATE_PREFIX + executionName(event));
-                case "Update" -> runWorkflow(event, timeBudget, event.physicalResourceId());
-                case "Delete" -> delete(event);
+                case "Create" -> runWorkflow(event, timeBudget, deadline, FAILED_CREATE_PREFIX + executionName(event));
+                case "Update" -> runWorkflow(event, timeBudget, deadline, event.physicalResourceId());
+                case "Delete" -> retrying.until(deadline, clock, log, "Delete", () -> delete(event));
                 default -> HookAnswer.failed(keepOrMarker(event),
                         "Unknown RequestType " + type + ". Allowed: Create, Update, Delete.");
             };
@@ -95,7 +115,8 @@ public final class EndpointHook {
      * Create and Update: run the workflow for the properties, claiming for this resource. On failure the id is
      * {@code failureId}: the marker for a Create, the event's id for an Update.
      */
-    private HookAnswer runWorkflow(CustomResourceRequest event, Duration budget, String failureId) {
+    private HookAnswer runWorkflow(CustomResourceRequest event, Duration timeBudget, Instant deadline,
+                                   String failureId) {
         ObjectNode input;
         try {
             input = executionInput(event);
@@ -103,9 +124,13 @@ public final class EndpointHook {
             return HookAnswer.failed(failureId, e.errorName() + ": " + e.getMessage());
         }
         String name = executionName(event);
-        WorkflowRunner.Outcome outcome = workflow.run(name, input, budget);
+        // A retried run attaches to the execution of the same name: Step Functions starts it once.
+        Duration reserve = min(UNDO_RESERVE, remaining(deadline).dividedBy(4));
+        Instant waitUntil = deadline.minus(reserve);
+        WorkflowRunner.Outcome outcome = retrying.until(waitUntil, clock, log, "Running the workflow",
+                () -> workflow.run(name, input, remaining(waitUntil)));
         if (outcome.status() == WorkflowRunner.Status.TIMED_OUT) {
-            return timedOut(event, outcome, input, failureId);
+            return timedOut(event, outcome, input, failureId, timeBudget, deadline);
         }
         if (outcome.status() != WorkflowRunner.Status.SUCCEEDED) {
             return HookAnswer.failed(failureId, failureReason(event.requestType(), outcome));
@@ -147,15 +172,20 @@ public final class EndpointHook {
      * writes), so that a FAILED answer never leaves an endpoint behind.
      */
     private HookAnswer timedOut(CustomResourceRequest event, WorkflowRunner.Outcome outcome,
-                                ObjectNode input, String failureId) {
-        workflow.stop(outcome.executionArn(), "The custom resource answered FAILED after its time bound.");
+                                ObjectNode input, String failureId, Duration timeBudget, Instant deadline) {
+        Instant undoUntil = deadline;
+        retrying.until(undoUntil, clock, log, "Stopping the execution", () -> {
+            workflow.stop(outcome.executionArn(), "The custom resource answered FAILED after its time bound.");
+            return null;
+        });
         List<String> undone = List.of();
-        Optional<Scope> scope = scopeOf(input);
+        Optional<Scope> scope = retrying.until(undoUntil, clock, log, "Finding the VPC", () -> scopeOf(input));
         if (scope.isPresent()) {
-            undone = coordinator(event).cancel(scope.get(), outcome.executionArn(), claimant(event)).deleted();
+            undone = retrying.until(undoUntil, clock, log, "Undoing the stopped execution", () -> coordinator(event)
+                    .cancel(scope.get(), outcome.executionArn(), claimant(event))).deleted();
         }
         return HookAnswer.failed(failureId, event.requestType() + " failed: the execution " + outcome.executionArn()
-                + " " + outcome.cause() + "; it was stopped" + (undone.isEmpty() ? "" : " and " + undone
+                + " did not finish within the " + timeBudget.toSeconds() + " s this invocation had; it was stopped" + (undone.isEmpty() ? "" : " and " + undone
                 + " deleted") + ". " + logHint);
     }
 
@@ -190,16 +220,19 @@ public final class EndpointHook {
         if (ids.isEmpty()) {
             return HookAnswer.success(id, id + " is not an endpoint id; nothing was released.", Map.of());
         }
-        Map<Scope, List<String>> scopes = new LinkedHashMap<>();
+        // The properties name the resource's VPC (a Delete carries the properties of the resource it deletes, also
+        // of one an Update replaced): that scope holds its claim, whatever EC2's eventually consistent reads of the
+        // ids say right after a create. The ids' own VPCs are looked at too.
+        Set<Scope> scopes = new LinkedHashSet<>();
+        scopeOf(ResourceProperties.leniently(event.resourceProperties())).ifPresent(scopes::add);
         for (String endpointId : ids) {
-            EndpointLookup.find(ec2, endpointId).filter(e -> !isGone(e)).ifPresent(e ->
-                    scopes.computeIfAbsent(scopeOf(e), s -> new ArrayList<>()).add(endpointId));
+            EndpointLookup.find(ec2, endpointId).filter(e -> !isGone(e)).ifPresent(e -> scopes.add(scopeOf(e)));
         }
         if (scopes.isEmpty()) {
             return HookAnswer.success(id, id + " is already gone.", Map.of());
         }
         List<String> sentences = new ArrayList<>();
-        for (Scope scope : scopes.keySet()) {
+        for (Scope scope : scopes) {
             SharedEndpoints.Released released = coordinator(event).releaseStack(scope, claimant(event), ids);
             sentences.add(describeRelease(scope, released));
         }
@@ -220,6 +253,15 @@ public final class EndpointHook {
                 .append(String.join(", ", claimants.stream().map(c -> new Claimant(c).describe()).toList()))
                 .append('.'));
         return text.toString();
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private Duration remaining(Instant deadline) {
+        Duration left = Duration.between(clock.instant(), deadline);
+        return left.isNegative() ? Duration.ZERO : left;
     }
 
     /** Whether an execution input carries this resource as its claimant (the hook puts it there). */

@@ -59,6 +59,21 @@ public final class ResourceProperties {
         return input;
     }
 
+    /**
+     * The VpcId and ServiceName properties as they are, for finding a resource's VPC when its properties may not be
+     * valid any more (a Delete): no other check.
+     */
+    public static ObjectNode leniently(Map<String, Object> properties) {
+        ObjectNode input = JsonNodeFactory.instance.objectNode();
+        for (String key : List.of("VpcId", "ServiceName")) {
+            String value = text(properties, key);
+            if (value != null) {
+                input.put(KEYS.get(key), value);
+            }
+        }
+        return input;
+    }
+
     /** Reads a property as CloudFormation sends it (or null). */
     public static String text(Map<String, Object> properties, String key) {
         if (properties == null || properties.get(key) == null) {

@@ -14,10 +14,6 @@ public final class Ownership {
     public static final String MANAGED_BY_VALUE = "vpce-pilot";
     /** The execution (ARN) that created the endpoint; rollback deletes only what its own execution created. */
     public static final String EXECUTION_KEY = "vpce-pilot:execution";
-    /** The CloudFormation stack a custom resource created the endpoint for. */
-    public static final String STACK_KEY = "vpce-pilot:stack";
-    /** The logical id of that custom resource in its stack. */
-    public static final String LOGICAL_ID_KEY = "vpce-pilot:logical-id";
     /** Tag keys reserved for the tool: user tags may not set them. */
     public static final String RESERVED_PREFIX = "vpce-pilot:";
 

@@ -34,16 +34,26 @@ public record ClaimsDocument(Map<String, Claim> claims, Map<String, EndpointReco
      * @param updated       when it was last changed
      * @param expiresAt     for a run's claim, when it lapses if the run never ends it (null: never)
      * @param endpointIds   for a stack's claim, the endpoints its resource answered with (its physical id)
-     * @param added         for a run's claim, endpoint -> the route tables the run added to an endpoint it did not
-     *                      create (its rollback and cleanup take them out again when nobody needs them)
+     * @param added         endpoint -> the route tables the claim's execution added to an endpoint it did not create
+     *                      (a run's rollback and cleanup, and the cancellation of the execution that recorded a
+     *                      stack's claim, take them out again when nobody needs them)
+     * @param previousRouteTableIds for a stack's claim, the route tables it had before {@code execution} changed it
+     *                      (null: it had no claim): the cancellation of that execution puts them back
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Claim(List<String> routeTableIds, String execution, String since, String updated, String expiresAt,
-                        List<String> endpointIds, Map<String, List<String>> added) {
+                        List<String> endpointIds, Map<String, List<String>> added, List<String> previousRouteTableIds) {
+
+        public Claim(List<String> routeTableIds, String execution, String since, String updated, String expiresAt,
+                     List<String> endpointIds, Map<String, List<String>> added) {
+            this(routeTableIds, execution, since, updated, expiresAt, endpointIds, added, null);
+        }
 
         public Claim {
             routeTableIds = routeTableIds == null ? List.of() : List.copyOf(new TreeSet<>(routeTableIds));
             endpointIds = endpointIds == null ? null : List.copyOf(new TreeSet<>(endpointIds));
+            previousRouteTableIds = previousRouteTableIds == null ? null
+                    : List.copyOf(new TreeSet<>(previousRouteTableIds));
             added = added == null || added.isEmpty() ? null : copyOf(added);
         }
 
@@ -56,7 +66,7 @@ public record ClaimsDocument(Map<String, Claim> claims, Map<String, EndpointReco
 
         /** A claimant's claim on route tables. */
         public static Claim of(List<String> routeTableIds, String execution, String since, String updated) {
-            return new Claim(routeTableIds, execution, since, updated, null, null, null);
+            return new Claim(routeTableIds, execution, since, updated, null, null, null, null);
         }
 
         boolean liveAt(Instant now) {

@@ -191,11 +191,14 @@ public final class SharedEndpoints {
             } else if (requester.isStack() && existing != null) {
                 existing.routeTableIds().stream().filter(t -> !tables.contains(t)).forEach(released::add);
             }
+            ClaimsDocument.Claim runClaim = next.claims().get(run.id());
+            Map<String, List<String>> addedByRun = runClaim == null ? null : runClaim.added();
             next = next.withClaim(requester, new ClaimsDocument.Claim(List.copyOf(tables), executionArn,
                     existing == null ? now.toString() : existing.since(), now.toString(),
                     requester.isRun() ? now.plus(SharingRules.RUN_CLAIM_LIFETIME).toString() : null,
-                    requester.isStack() ? endpointIds : null, requester.isRun() && existing != null
-                            ? existing.added() : null));
+                    requester.isStack() ? endpointIds : null,
+                    requester.isStanding() ? null : addedByRun,
+                    requester.isStack() && existing != null ? existing.routeTableIds() : null));
             if (!requester.equals(run)) {
                 next = next.withoutClaim(run);
             }
@@ -228,12 +231,14 @@ public final class SharedEndpoints {
 
     /** A run with cleanup: its run claim goes, and with it what it created if nobody claimed that meanwhile. */
     public Released cleanup(Scope scope, String executionArn) {
-        return release(scope, document -> {
-            ClaimsDocument.Claim claim = document.claims().get(Claimant.run(executionArn).id());
-            return new Change(document.withoutClaim(Claimant.run(executionArn)),
-                    claim == null ? List.of() : claim.routeTableIds(),
-                    SharingRules.Releaser.run(executionArn, claim == null ? null : claim.added()));
-        });
+        return release(scope, document -> runRelease(document, executionArn), world -> { });
+    }
+
+    private static Change runRelease(ClaimsDocument document, String executionArn) {
+        ClaimsDocument.Claim claim = document.claims().get(Claimant.run(executionArn).id());
+        return new Change(document.withoutClaim(Claimant.run(executionArn)),
+                claim == null ? List.of() : claim.routeTableIds(),
+                SharingRules.Releaser.run(executionArn, claim == null ? null : claim.added()));
     }
 
     /** {@code "release": true}: the standing claim no longer needs these route tables. */
@@ -284,19 +289,13 @@ public final class SharedEndpoints {
     /** {@link #rollback(Scope, String, Map)}, putting back the user tags too (endpoint id -> its tags before). */
     public Released rollback(Scope scope, String executionArn, Map<String, String> previousPolicies,
                              Map<String, Map<String, String>> previousTags) {
-        Released released = cleanup(scope, executionArn);
-        if (!previousPolicies.isEmpty() || !previousTags.isEmpty()) {
-            lock.holding(scope, () -> {
-                VpcObservation world = observer.observe(scope);
-                previousPolicies.forEach((id, policy) -> world.endpoint(id).filter(ObservedEndpoint::live)
-                        .filter(SharingRules::mayModify).ifPresent(e -> writer.restorePolicy(id, policy)));
-                previousTags.forEach((id, tags) -> world.endpoint(id).filter(ObservedEndpoint::live)
-                        .filter(SharingRules::mayModify).flatMap(e -> SharingRules.tagChange(e, tags))
-                        .ifPresent(change -> writer.retag(id, change.set(), change.remove())));
-                return null;
-            });
-        }
-        return released;
+        return release(scope, document -> runRelease(document, executionArn), world -> {
+            previousPolicies.forEach((id, policy) -> world.endpoint(id).filter(ObservedEndpoint::live)
+                    .filter(SharingRules::mayModify).ifPresent(e -> writer.restorePolicy(id, policy)));
+            previousTags.forEach((id, tags) -> world.endpoint(id).filter(ObservedEndpoint::live)
+                    .filter(SharingRules::mayModify).flatMap(e -> SharingRules.tagChange(e, tags))
+                    .ifPresent(change -> writer.retag(id, change.set(), change.remove())));
+        });
     }
 
     /**
@@ -314,13 +313,24 @@ public final class SharedEndpoints {
                 released.addAll(run.routeTableIds());
                 next = next.withoutClaim(Claimant.run(executionArn));
             }
+            Map<String, List<String>> added = new LinkedHashMap<>();
+            if (run != null && run.added() != null) {
+                added.putAll(run.added());
+            }
             ClaimsDocument.Claim stackClaim = next.claims().get(stack.id());
             if (stackClaim != null && executionArn.equals(stackClaim.execution())) {
-                released.addAll(stackClaim.routeTableIds());
-                next = next.withoutClaim(stack);
+                // The stack's claim as it was before this execution changed it (none, for a Create).
+                List<String> before = stackClaim.previousRouteTableIds();
+                stackClaim.routeTableIds().stream().filter(t -> before == null || !before.contains(t))
+                        .forEach(released::add);
+                if (stackClaim.added() != null) {
+                    stackClaim.added().forEach((id, tables) -> added.merge(id, tables, (a, b) ->
+                            List.copyOf(new TreeSet<>(java.util.stream.Stream.concat(a.stream(), b.stream()).toList()))));
+                }
+                next = before == null ? next.withoutClaim(stack) : next.withClaim(stack, new ClaimsDocument.Claim(
+                        before, null, stackClaim.since(), clock.instant().toString(), null, null, null, null));
             }
-            return new Change(next, List.copyOf(released),
-                    SharingRules.Releaser.run(executionArn, run == null ? null : run.added()));
+            return new Change(next, List.copyOf(released), SharingRules.Releaser.run(executionArn, added));
         });
     }
 
@@ -334,13 +344,20 @@ public final class SharedEndpoints {
     }
 
     private Released release(Scope scope, Function<ClaimsDocument, Change> change) {
+        return release(scope, change, world -> { });
+    }
+
+    /** A release under the lock; {@code alsoUnderTheLock} runs in the same hold, after the plan is carried out. */
+    private Released release(Scope scope, Function<ClaimsDocument, Change> change,
+                             Consumer<VpcObservation> alsoUnderTheLock) {
         return lock.holding(scope, () -> {
             Instant now = clock.instant();
             ClaimsStore.Versioned read = claims.read(scope);
             VpcObservation world = observer.observe(scope);
             Change changed = change.apply(read.claims().pruned(now, liveIds(world), EventualConsistency.GRACE));
             SharingRules.ReleasePlan plan = SharingRules.planRelease(world, changed.claims(), changed.releaser(), now);
-            ClaimsDocument next = apply(plan, changed.claims());
+            ClaimsDocument next = SharingRules.handOver(apply(plan, changed.claims()), plan, changed.releaser(), now);
+            alsoUnderTheLock.accept(world);
             if (!next.equals(read.claims())) {
                 claims.write(scope, next, read.version());
             }

@@ -223,10 +223,10 @@ public final class SharingRules {
                 .filter(SharingRules::mayModify)
                 .sorted(OLDEST_FIRST)
                 .toList();
+        // (Its policy is acceptable: a serving endpoint whose policy the request does not accept and that the
+        // requester does not hold has already ended the plan with PolicyConflict.)
         Optional<ObservedEndpoint> servingAlready = candidates.stream()
                 .filter(e -> servedBy.containsValue(e.vpcEndpointId()))
-                .filter(e -> request.policy().satisfiedBy(e.policyDocument())
-                        || request.requester().id().equals(holderOf(e, claims, request)))
                 .max(Comparator.comparingLong(e -> servedBy.values().stream().filter(e.vpcEndpointId()::equals).count()));
         if (servingAlready.isPresent()) {
             return servingAlready.get();
@@ -336,6 +336,32 @@ public final class SharingRules {
             }
         }
         return new Coverage(servedBy, prefixLists, problems);
+    }
+
+    /**
+     * When a run lets go of an endpoint it created and someone else's claim keeps it, the holder passes to the
+     * oldest of the claims that keep it (the run ends; its claimant could never change policy or tags again).
+     */
+    public static ClaimsDocument handOver(ClaimsDocument claims, ReleasePlan plan, Releaser releaser, Instant now) {
+        if (releaser.execution() == null) {
+            return claims;
+        }
+        String run = Claimant.run(releaser.execution()).id();
+        ClaimsDocument next = claims;
+        for (Map.Entry<String, List<String>> kept : plan.keptFor().entrySet()) {
+            ClaimsDocument.EndpointRecord record = next.endpoints().get(kept.getKey());
+            if (record == null || !record.holder().equals(run) || kept.getValue().isEmpty()) {
+                continue;
+            }
+            Map<String, ClaimsDocument.Claim> live = next.liveClaims(now);
+            String successor = kept.getValue().stream()
+                    .min(Comparator.comparing((String id) -> live.get(id) == null ? "~" : live.get(id).since())
+                            .thenComparing(id -> id))
+                    .orElseThrow();
+            next = next.withEndpoint(kept.getKey(), new ClaimsDocument.EndpointRecord(successor, record.createdBy(),
+                    record.createdAt()));
+        }
+        return next;
     }
 
     /** What a release will do to our endpoints. */

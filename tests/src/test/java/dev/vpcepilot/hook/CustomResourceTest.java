@@ -19,7 +19,6 @@ import dev.vpcepilot.local.faults.FaultRule;
 import dev.vpcepilot.local.lambda.LocalLambdaContext;
 import dev.vpcepilot.local.template.LocalFunction;
 import dev.vpcepilot.local.moto.MotoServer;
-import dev.vpcepilot.service.Ownership;
 import dev.vpcepilot.support.CfnRequests;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -84,7 +83,7 @@ class CustomResourceTest {
                 executions.incrementAndGet();
             }
         };
-        workflow = LocalWorkflow.builder(ROOT).region(REGION).endpoint(proxy.endpoint()).timeScale(0)
+        workflow = LocalWorkflow.builder(ROOT).region(REGION).endpoint(proxy.endpoint()).resources(moto.endpoint()).timeScale(0)
                 .listener(countExecutions).functionLog(line -> { }).build();
         runner = new LocalWorkflowRunner(workflow);
         viaProxy = AwsClients.forEndpoint(REGION, proxy.endpoint());
@@ -108,8 +107,8 @@ class CustomResourceTest {
         assertEquals(id, created.path("Data").path("VpcEndpointId").asText());
         assertTrue(created.path("Data").path("PrefixListId").asText().startsWith("pl-"));
         assertTrue(created.path("Data").path("VpcId").asText().startsWith("vpc-"));
-        VpcEndpoint endpoint = endpoint(id);
-        assertTrue(hasTag(endpoint, Ownership.STACK_KEY, STACK), "the endpoint is marked for its stack");
+        assertEquals("stack:" + STACK + "|DynamoDbEndpoint", created.path("Data").path("Claims").asText(),
+                "the endpoint is claimed for its stack");
 
         JsonNode updated = send(event("Update", id, Map.of("Tags", Map.of("team", "data", "stage", "prod"))));
         assertEquals("SUCCESS", updated.path("Status").asText(), updated.toString());
@@ -188,7 +187,7 @@ class CustomResourceTest {
 
     @Test
     void aWorkflowPastTheTimeBoundAnswersFailedItself() {
-        LocalWorkflow slow = LocalWorkflow.builder(ROOT).region(REGION).endpoint(proxy.endpoint()).timeScale(0)
+        LocalWorkflow slow = LocalWorkflow.builder(ROOT).region(REGION).endpoint(proxy.endpoint()).resources(moto.endpoint()).timeScale(0)
                 .functionLog(line -> { })
                 .listener(event -> {
                     if (event instanceof ProgressEvent.StateEntered entered && "CreateEndpoint".equals(entered.stateName())) {
@@ -198,7 +197,7 @@ class CustomResourceTest {
         try (LocalWorkflowRunner slowRunner = new LocalWorkflowRunner(slow)) {
             JsonNode answer = send(event("Create", null, Map.of()), slowRunner, Duration.ofSeconds(1));
             assertEquals("FAILED", answer.path("Status").asText());
-            assertTrue(answer.path("Reason").asText().contains("timed out after 1 s"), answer.toString());
+            assertTrue(answer.path("Reason").asText().contains("did not finish within the 1 s"), answer.toString());
         } finally {
             slow.close();
         }
@@ -313,10 +312,6 @@ class CustomResourceTest {
 
     private static VpcEndpoint endpoint(String id) {
         return ec2().describeVpcEndpoints(r -> r.vpcEndpointIds(id)).vpcEndpoints().get(0);
-    }
-
-    private static boolean hasTag(VpcEndpoint endpoint, String key, String value) {
-        return endpoint.tags().stream().anyMatch(t -> t.key().equals(key) && t.value().equals(value));
     }
 
     private static boolean isGone(String id) {

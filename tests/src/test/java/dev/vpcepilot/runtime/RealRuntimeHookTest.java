@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vpcepilot.local.asl.JsonText;
 import dev.vpcepilot.local.runtime.InvocationResult;
-import dev.vpcepilot.service.Ownership;
 import dev.vpcepilot.support.MotoEc2;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetAddress;
@@ -23,7 +22,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
 
 /**
  * The custom-resource hook as Lambda runs it: CloudFormation's request, as the JSON CloudFormation sends, handed by
@@ -115,8 +113,8 @@ class RealRuntimeHookTest {
         assertEquals(id, created.path("Data").path("VpcEndpointId").asText());
         assertTrue(created.path("Data").path("VpcId").asText().startsWith("vpc-"), created.toString());
         assertTrue(created.path("Data").path("PrefixListId").asText().startsWith("pl-"), created.toString());
-        VpcEndpoint endpoint = aws.endpoint(id).orElseThrow();
-        assertEquals(STACK, MotoEc2.tagsOf(endpoint).get(Ownership.STACK_KEY), "tagged for its stack");
+        assertEquals("stack:" + STACK + "|DynamoDbEndpoint", created.path("Data").path("Claims").asText(),
+                "the endpoint is claimed for its stack");
 
         ObjectNode update = request("Update", id, Map.of("Tags", Map.of("team", "data", "stage", "prod")));
         JsonNode updated = answer(update);

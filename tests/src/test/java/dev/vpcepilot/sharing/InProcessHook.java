@@ -6,6 +6,7 @@ import dev.vpcepilot.aws.AwsClients;
 import dev.vpcepilot.handlers.CloudFormationHookHandler;
 import dev.vpcepilot.handlers.FunctionSettings;
 import dev.vpcepilot.hook.AnswerDelivery;
+import dev.vpcepilot.hook.Retrying;
 import dev.vpcepilot.local.LocalWorkflow;
 import dev.vpcepilot.local.cfn.LocalWorkflowRunner;
 import dev.vpcepilot.local.cfn.ResponseBucket;
@@ -49,7 +50,7 @@ final class InProcessHook implements AutoCloseable {
         bucket = new ResponseBucket(moto, SharingWorld.REGION);
         handler = new CloudFormationHookHandler(clients, new FunctionSettings(workflow.environment(HOOK_FUNCTION)),
                 runner, Duration.ofSeconds(60), "(see the test log)", UrlConnectionHttpClient.create(),
-                AnswerDelivery.Timing.LAMBDA, line -> { });
+                AnswerDelivery.Timing.LAMBDA, Retrying.LAMBDA.scaled(0.01), line -> { });
     }
 
     /** The answer CloudFormation got for the event (exit 0 for SUCCESS, as ./run-local --cfn-event says it). */

@@ -9,6 +9,7 @@ import dev.vpcepilot.errors.WorkflowError;
 import dev.vpcepilot.handlers.CloudFormationHookHandler;
 import dev.vpcepilot.handlers.FunctionSettings;
 import dev.vpcepilot.hook.AnswerDelivery;
+import dev.vpcepilot.hook.Retrying;
 import dev.vpcepilot.local.LocalWorkflow;
 import dev.vpcepilot.local.asl.JsonText;
 import dev.vpcepilot.local.lambda.LocalLambdaContext;
@@ -104,7 +105,7 @@ public final class LocalCustomResource implements AutoCloseable {
             public InvocationResult invoke(byte[] request) {
                 CloudFormationHookHandler handler = new CloudFormationHookHandler(clients,
                         new FunctionSettings(environment), runner, maxWait, logHint, responseClient,
-                        AnswerDelivery.Timing.LAMBDA.scaled(timeScale), log);
+                        AnswerDelivery.Timing.LAMBDA.scaled(timeScale), Retrying.LAMBDA.scaled(timeScale), log);
                 LocalLambdaContext context = new LocalLambdaContext(function,
                         function.arn(region, function.alias() == null ? "$LATEST" : function.alias()),
                         UUID.randomUUID().toString(), Clock.systemUTC(), log);

@@ -535,6 +535,40 @@ class SharedEndpointsTest {
         }
 
         @Test
+        void aCancelOfACommittedUpdatePutsTheStacksEarlierClaimBackAndUndoesWhatItAdded() {
+            // stack X held vpce-o for RTB_A; its Update (execution EXEC) added RTB_B to it and committed, then the
+            // custom resource's time bound passed: CloudFormation will roll back to RTB_A alone
+            vpc.ours("vpce-o", OTHER_EXEC, RTB_A);
+            store.change(c -> c.withEndpoint("vpce-o", record(STACK_X, OTHER_EXEC)).withClaim(STACK_X, claim(RTB_A)));
+            endpoints.ensure(request(STACK_X, RTB_A, RTB_B));
+            endpoints.commit(SCOPE, STACK_X, EXEC, List.of(RTB_A, RTB_B));
+            assertEquals(List.of(RTB_A), claimOf(STACK_X).previousRouteTableIds());
+            assertEquals(Map.of("vpce-o", List.of(RTB_B)), claimOf(STACK_X).added(), "what the run added travels");
+
+            SharedEndpoints.Released released = endpoints.cancel(SCOPE, EXEC, STACK_X);
+
+            assertEquals(List.of(RTB_A), claimOf(STACK_X).routeTableIds(), "the claim before the Update, not none");
+            assertEquals(List.of(), released.deleted(), "vpce-o still serves the stack's earlier table");
+            assertEquals(Map.of("vpce-o", List.of(RTB_B)), released.removedRouteTables());
+            assertEquals(Set.of("vpce-o"), vpc.endpointIds());
+        }
+
+        @Test
+        void whenARunLetsGoOfWhatItCreatedTheOldestClaimKeepingItBecomesItsHolder() {
+            endpoints.ensure(request(RUN, RTB_A));
+            String id = createdId();
+            store.change(c -> c.withClaim(STACK_Y, claim(RTB_A)).withClaim(STACK_X, new ClaimsDocument.Claim(
+                    List.of(RTB_A), OTHER_EXEC, LONG_AGO.toString(), LONG_AGO.toString(), null, null, null)));
+            assertEquals(RUN.id(), claims().endpoints().get(id).holder());
+
+            SharedEndpoints.Released released = endpoints.cleanup(SCOPE, EXEC);
+
+            assertEquals(List.of(), released.deleted());
+            assertEquals(STACK_X.id(), claims().endpoints().get(id).holder(),
+                    "stack X's claim is the oldest: it may change the policy and tags from now on");
+        }
+
+        @Test
         void releasingStandingTablesTakesThemOutAndTheLastOneDeletes() {
             vpc.ours("vpce-o", OTHER_EXEC, RTB_A, RTB_B);
             store.change(c -> c.withEndpoint("vpce-o", record(STANDING, OTHER_EXEC))
