@@ -55,11 +55,20 @@ final class InProcessHook implements AutoCloseable {
 
     /** The answer CloudFormation got for the event (exit 0 for SUCCESS, as ./run-local --cfn-event says it). */
     SharingWorld.Run send(ObjectNode event) {
+        return send(event, java.util.function.UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #send(ObjectNode)}, with the request's text edited on its way to the handler (what a JSON tree
+     * cannot hold, such as a key given twice).
+     */
+    SharingWorld.Run send(ObjectNode event, java.util.function.UnaryOperator<String> edit) {
         String key = "sharing-" + UUID.randomUUID() + ".json";
         event.put("ResponseURL", bucket.presignedPutUrl(key));
+        byte[] request = edit.apply(new String(CfnRequests.bytes(event), java.nio.charset.StandardCharsets.UTF_8))
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
         try {
-            handler.handleRequest(new ByteArrayInputStream(CfnRequests.bytes(event)), new ByteArrayOutputStream(),
-                    context());
+            handler.handleRequest(new ByteArrayInputStream(request), new ByteArrayOutputStream(), context());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
