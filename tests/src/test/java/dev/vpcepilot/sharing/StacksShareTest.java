@@ -8,10 +8,15 @@ import dev.vpcepilot.sharing.SharingWorld.Run;
 import dev.vpcepilot.sharing.SharingWorld.Stack;
 import dev.vpcepilot.sharing.SharingWorld.Vpc;
 import dev.vpcepilot.support.MotoEc2;
+import dev.vpcepilot.support.MotoTamperingProxy;
+import dev.vpcepilot.support.MotoTamperingProxy.Gate;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
 
@@ -23,6 +28,12 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
 class StacksShareTest {
 
     private final MotoEc2 ec2 = SharingWorld.ec2();
+    private final List<MotoTamperingProxy> lanes = new ArrayList<>();
+
+    @AfterEach
+    void closeLanes() {
+        lanes.forEach(MotoTamperingProxy::close);
+    }
 
     /** Bullet "a console run with cleanup: true deletes the endpoint a CloudFormation stack created". */
     @Test
@@ -67,6 +78,48 @@ class StacksShareTest {
 
         SharingWorld.succeeded(SharingWorld.hook(y.delete(endpoint, yProperties)));
         assertFalse(ec2.isLive(endpoint), "the last claim is gone, so is the endpoint");
+        for (String table : vpc.routeTables()) {
+            assertEquals(Map.of(), ec2.prefixListRoutes(table), table + " routes nothing any more");
+        }
+    }
+
+    /**
+     * Bullet "stack Y reuses stack X's endpoint", with both Creates at the same time: two {@code ./run-local
+     * --cfn-event} processes (the hook and its workflow), each through a proxy of its own, held at ResolveVpc's
+     * DescribeRouteTables until both are there, then let into reuse-or-create together. Both answer SUCCESS, the
+     * invariant holds for both, and each stack's Delete leaves the other served.
+     */
+    @Test
+    void twoStacksCreatedTogetherShareAndEachDeleteLeavesTheOther() {
+        Vpc vpc = SharingWorld.freshVpc(1);
+        Stack x = Stack.fresh("app-x");
+        Stack y = Stack.fresh("app-y");
+        Map<String, Object> xProperties = Map.of("VpcId", vpc.id(), "RouteTableIds", List.of(vpc.table(0)));
+        Map<String, Object> yProperties = Map.of("VpcId", vpc.id(), "RouteTableIds", vpc.routeTables());
+
+        List<Gate> gates = new ArrayList<>();
+        List<SharingWorld.Process> creates = new ArrayList<>();
+        for (var event : List.of(x.create(xProperties), y.create(yProperties))) {
+            MotoTamperingProxy lane = MotoTamperingProxy.start(SharingWorld.moto());
+            lanes.add(lane);
+            gates.add(lane.hold("ec2:DescribeRouteTables"));
+            creates.add(SharingWorld.startHook(lane.endpoint(), event));
+        }
+        Gate.openTogether(gates, Duration.ofSeconds(90));
+        Run xCreated = creates.get(0).await();
+        Run yCreated = creates.get(1).await();
+
+        String xIds = SharingWorld.succeeded(xCreated);
+        String yIds = SharingWorld.succeeded(yCreated);
+        SharingInvariant.assertHolds(ec2, vpc.id(), List.of(SharingInvariant.ofAnswer(xCreated, List.of(vpc.table(0))),
+                SharingInvariant.ofAnswer(yCreated, vpc.routeTables())));
+
+        SharingWorld.succeeded(SharingWorld.hook(x.delete(xIds, xProperties)));
+        SharingInvariant.assertHolds(ec2, vpc.id(), List.of(SharingInvariant.ofAnswer(yCreated, vpc.routeTables())));
+
+        SharingWorld.succeeded(SharingWorld.hook(y.delete(yIds, yProperties)));
+        assertEquals(List.of(), SharingInvariant.endpointsOf(ec2, vpc.id()).stream().filter(MotoEc2::isLive).toList(),
+                "the last claim is gone, so are the endpoints");
         for (String table : vpc.routeTables()) {
             assertEquals(Map.of(), ec2.prefixListRoutes(table), table + " routes nothing any more");
         }
