@@ -20,8 +20,8 @@ import software.amazon.awssdk.services.ec2.model.RouteTable;
 import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
 
 /**
- * The invariant of issue 10 (rules 2 and 5), checked against moto directly after every scenario in which runs or
- * stacks overlap:
+ * The invariant of issue 10 (rules 2 and 5), checked against moto directly after every scenario in which runs,
+ * stacks or fleet applies overlap (the sharing scenarios here, reliability's ConcurrencyTest, FleetConcurrencyTest):
  * <ol>
  *   <li>every success that still stands (a run that exited 0 without cleaning up, a stack's SUCCESS not deleted
  *       since) reported endpoints that are {@code available} now, and each route table it asked for routes the
@@ -30,7 +30,7 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
  *       associated with it, and a table that is associated has the route to that very endpoint.</li>
  * </ol>
  */
-final class SharingInvariant {
+public final class SharingInvariant {
 
     private static final Set<String> LIVE = Set.of("pending", "available", "pendingacceptance");
 
@@ -38,7 +38,7 @@ final class SharingInvariant {
     }
 
     /** What one success said: route table -> the endpoints it may be served by (one, when the output says which). */
-    record Served(String who, Map<String, Set<String>> byTable) {
+    public record Served(String who, Map<String, Set<String>> byTable) {
     }
 
     /**
@@ -47,7 +47,11 @@ final class SharingInvariant {
      */
     static Served ofRun(SharingWorld.Run run) {
         assertTrue(run.succeeded(), run.toString());
-        JsonNode doc = run.doc();
+        return ofOutput(run.what(), run.doc());
+    }
+
+    /** {@link #ofRun} for the output document of a run that succeeded, however it was run. */
+    public static Served ofOutput(String who, JsonNode doc) {
         Map<String, Set<String>> byTable = new LinkedHashMap<>();
         if (doc.path("endpoints").isArray() && !doc.path("endpoints").isEmpty()) {
             for (JsonNode endpoint : doc.path("endpoints")) {
@@ -58,8 +62,8 @@ final class SharingInvariant {
             doc.path("routeTableIds").forEach(t -> byTable.put(t.asText(), Set.of(doc.path("vpcEndpointId").asText())));
         }
         assertEquals(texts(doc.path("routeTableIds")), new TreeSet<>(byTable.keySet()),
-                "the output accounts for every route table it served: " + run);
-        return new Served(run.what(), byTable);
+                "the output accounts for every route table it served: " + who + ": " + doc);
+        return new Served(who, byTable);
     }
 
     /** What a stack's SUCCESS said: its physical id (endpoint ids, comma-joined) serves the tables it asked for. */
@@ -72,7 +76,7 @@ final class SharingInvariant {
     }
 
     /** Both halves of the invariant in the VPC, for the successes that still stand. */
-    static void assertHolds(MotoEc2 ec2, String vpcId, List<Served> standing) {
+    public static void assertHolds(MotoEc2 ec2, String vpcId, List<Served> standing) {
         List<VpcEndpoint> endpoints = endpointsOf(ec2, vpcId);
         Map<String, String> states = new LinkedHashMap<>();
         endpoints.forEach(e -> states.put(e.vpcEndpointId(), e.stateAsString().toLowerCase()));
