@@ -63,26 +63,40 @@ public final class SharedEndpoints {
             SharingRules.EnsurePlan plan = SharingRules.planEnsure(world, read.claims(), request, now);
 
             Map<String, String> previousPolicies = new LinkedHashMap<>();
-            for (SharingRules.Repair repair : plan.repairs()) {
-                writer.repair(repair.vpcEndpointId(), repair.routeTableId());
-            }
-            for (SharingRules.PolicyChange change : plan.policyChanges()) {
-                writer.setPolicy(change.vpcEndpointId(), change.wish());
-                previousPolicies.put(change.vpcEndpointId(), change.previous());
-            }
-            for (SharingRules.TagChange change : plan.tagChanges()) {
-                writer.retag(change.vpcEndpointId(), change.set(), change.remove());
-            }
+            Map<String, Map<String, String>> previousTags = new LinkedHashMap<>();
             Map<String, String> servedBy = new LinkedHashMap<>(plan.servedBy());
             VpcEndpoint created = null;
-            if (plan.extend() != null) {
-                writer.addRouteTables(plan.extend(), plan.toServe());
-                plan.toServe().forEach(rt -> servedBy.put(rt, plan.extend()));
-            } else if (plan.createsEndpoint()) {
-                created = writer.create(request.scope(), plan.toServe(), request.policy(), request.tags(),
-                        request.executionArn());
-                String id = created.vpcEndpointId();
-                plan.toServe().forEach(rt -> servedBy.put(rt, id));
+            // Rule 7: a write that fails puts back the writes before it, so that the step changed nothing
+            StepUndo undo = new StepUndo(writer, log);
+            try {
+                for (SharingRules.Repair repair : plan.repairs()) {
+                    writer.repair(repair.vpcEndpointId(), repair.routeTableId());
+                }
+                for (SharingRules.PolicyChange change : plan.policyChanges()) {
+                    writer.setPolicy(change.vpcEndpointId(), change.wish());
+                    undo.policyChanged(change.vpcEndpointId(), change.previous());
+                    previousPolicies.put(change.vpcEndpointId(), change.previous());
+                }
+                for (SharingRules.TagChange change : plan.tagChanges()) {
+                    Map<String, String> before = world.endpoint(change.vpcEndpointId())
+                            .map(ObservedEndpoint::userTags).orElse(Map.of());
+                    writer.retag(change.vpcEndpointId(), change.set(), change.remove());
+                    undo.retagged(change.vpcEndpointId(), change, before);
+                    previousTags.put(change.vpcEndpointId(), before);
+                }
+                if (plan.extend() != null) {
+                    writer.addRouteTables(plan.extend(), plan.toServe());
+                    undo.routeTablesAdded(plan.extend(), plan.toServe());
+                    plan.toServe().forEach(rt -> servedBy.put(rt, plan.extend()));
+                } else if (plan.createsEndpoint()) {
+                    created = writer.create(request.scope(), plan.toServe(), request.policy(), request.tags(),
+                            request.executionArn());
+                    String id = created.vpcEndpointId();
+                    plan.toServe().forEach(rt -> servedBy.put(rt, id));
+                }
+            } catch (RuntimeException e) {
+                undo.undoAfter(e);
+                throw e;
             }
 
             ClaimsDocument next = read.claims().pruned(now, liveIds(world), EventualConsistency.GRACE);
@@ -130,7 +144,7 @@ public final class SharedEndpoints {
                 endpoints.add(new ServingState.Endpoint(id, isNew || seen.owned(), held, createdByThisRun,
                         state, tables, createdAt));
             }
-            return ServingState.of(endpoints, previousPolicies);
+            return ServingState.of(endpoints, previousPolicies, previousTags);
         });
     }
 
@@ -289,13 +303,23 @@ public final class SharedEndpoints {
 
     /**
      * A failed run undoes exactly what it did: its run claim goes, what it created goes if nobody claimed it
-     * meanwhile, route tables it added leave again if nobody else claims them, and the policies it changed are
-     * put back.
+     * meanwhile, route tables it added leave again if nobody else claims them, and the policies and tags it changed
+     * are put back.
      */
     public Released rollback(Scope scope, String executionArn, Map<String, String> previousPolicies) {
-        return release(scope, document -> runRelease(document, executionArn), world ->
-                previousPolicies.forEach((id, policy) -> world.endpoint(id).filter(ObservedEndpoint::live)
-                        .filter(SharingRules::mayModify).ifPresent(e -> writer.restorePolicy(id, policy))));
+        return rollback(scope, executionArn, previousPolicies, Map.of());
+    }
+
+    /** {@link #rollback(Scope, String, Map)}, putting back the user tags too (endpoint id -> its tags before). */
+    public Released rollback(Scope scope, String executionArn, Map<String, String> previousPolicies,
+                             Map<String, Map<String, String>> previousTags) {
+        return release(scope, document -> runRelease(document, executionArn), world -> {
+            previousPolicies.forEach((id, policy) -> world.endpoint(id).filter(ObservedEndpoint::live)
+                    .filter(SharingRules::mayModify).ifPresent(e -> writer.restorePolicy(id, policy)));
+            previousTags.forEach((id, tags) -> world.endpoint(id).filter(ObservedEndpoint::live)
+                    .filter(SharingRules::mayModify).flatMap(e -> SharingRules.tagChange(e, tags))
+                    .ifPresent(change -> writer.retag(id, change.set(), change.remove())));
+        });
     }
 
     /**

@@ -123,8 +123,10 @@ class FleetConcurrencyTest {
 
             for (String vpc : List.of(defaultVpc, twoTables, stackVpc)) {
                 assertServedOnce(home, vpc);
+                dev.vpcepilot.sharing.SharingInvariant.assertHolds(home, vpc, List.of());
             }
             assertServedOnce(second, second.defaultVpcId());
+            dev.vpcepilot.sharing.SharingInvariant.assertHolds(second, second.defaultVpcId(), List.of());
             for (String id : given) {
                 assertTrue(home.isLive(id) || second.isLive(id), id + " was given to a fleet, a run or the stack, "
                         + "and is gone (given " + given + ", cleanups deleted " + cleanedUp + "): " + results);
