@@ -36,6 +36,7 @@ import org.junit.jupiter.api.Test;
  * </ul>
  * The CLI runs start their own runtime (a JVM per function used); the exact cases use the shared warm one.
  */
+@org.junit.jupiter.api.extension.ExtendWith(RealRuntime.StopAfterClass.class)
 class LambdaRuntimeEqualityTest {
 
     private static final Pattern ID = Pattern.compile("\\b(vpce|vpc|rtb|pl|subnet)-[0-9a-f]{8,17}\\b");

@@ -29,6 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Step Functions API (loopback, backed by the local interpreter whose Tasks run in the same real runtime), tags and
  * deletes through EC2 (moto), and PUTs its answer to a presigned S3 URL on the emulator, which each test reads back.
  */
+@org.junit.jupiter.api.extension.ExtendWith(RealRuntime.StopAfterClass.class)
 class RealRuntimeHookTest {
 
     private static final String STACK =

@@ -39,6 +39,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * definition, run by the local interpreter with every Task invoking these environments), and failing with the error
  * names the definition's Retry and Catch match, posted by the runtime as {@code errorType}.
  */
+@org.junit.jupiter.api.extension.ExtendWith(RealRuntime.StopAfterClass.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RealRuntimeStepFunctionsTest {
 
