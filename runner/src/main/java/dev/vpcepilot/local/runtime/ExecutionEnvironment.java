@@ -207,8 +207,13 @@ final class ExecutionEnvironment implements AutoCloseable {
                 .put("errorMessage", message));
     }
 
+    /**
+     * Relays a process's output, on a platform thread: a read of a pipe blocks its carrier when it runs on a virtual
+     * thread, and with a few warm environments those reads held every carrier of the virtual-thread scheduler, so
+     * every other virtual thread of the JVM (the fault proxy's connections, the Runtime API's requests) stopped.
+     */
     private static Thread pump(InputStream stream, String prefix, Consumer<String> log) {
-        return Thread.ofVirtual().name("lambda-log").start(() -> {
+        return Thread.ofPlatform().daemon().name("lambda-log").start(() -> {
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
                 for (String line; (line = reader.readLine()) != null; ) {
                     log.accept(prefix + line);

@@ -47,7 +47,8 @@ public final class SamStyleBuild {
         try {
             Process process = builder.start();
             process.getOutputStream().close();
-            Thread errors = Thread.ofVirtual().start(() -> {
+            // a platform thread: a pipe read would hold a virtual thread's carrier (ExecutionEnvironment.pump)
+            Thread errors = Thread.ofPlatform().daemon().start(() -> {
                 try (BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(),
                         StandardCharsets.UTF_8))) {
                     for (String line; (line = err.readLine()) != null; ) {
