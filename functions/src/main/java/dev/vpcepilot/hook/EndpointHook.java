@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vpcepilot.errors.InvalidInput;
 import dev.vpcepilot.errors.WorkflowError;
+import dev.vpcepilot.logging.FunctionLog;
 import dev.vpcepilot.service.EndpointLookup;
 import dev.vpcepilot.service.FailureDescriber;
 import dev.vpcepilot.service.InputValidator;
@@ -25,7 +26,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.function.Consumer;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
 
@@ -66,7 +66,7 @@ public final class EndpointHook {
     private final Endpoints endpoints;
     private final String region;
     private final String logHint;
-    private final Consumer<String> log;
+    private final FunctionLog log;
     private final Retrying retrying;
     private final Clock clock;
 
@@ -75,13 +75,13 @@ public final class EndpointHook {
      * @param logHint where a person finds the details, e.g. the state machine's log group (goes into reasons)
      */
     public EndpointHook(WorkflowRunner workflow, Ec2Client ec2, Endpoints endpoints, String region, String logHint,
-                        Consumer<String> log) {
+                        FunctionLog log) {
         this(workflow, ec2, endpoints, region, logHint, log, Retrying.LAMBDA, Clock.systemUTC());
     }
 
     /** @param retrying how the hook's own AWS work is retried until its deadline */
     public EndpointHook(WorkflowRunner workflow, Ec2Client ec2, Endpoints endpoints, String region, String logHint,
-                        Consumer<String> log, Retrying retrying, Clock clock) {
+                        FunctionLog log, Retrying retrying, Clock clock) {
         this.workflow = workflow;
         this.ec2 = ec2;
         this.endpoints = endpoints;
@@ -106,7 +106,7 @@ public final class EndpointHook {
         } catch (RuntimeException e) {
             String what = e instanceof WorkflowError we ? we.errorName() + ": " + e.getMessage()
                     : "Unexpected " + e.getClass().getName() + ": " + e.getMessage();
-            log.accept(type + " failed: " + what);
+            log.error(type + " failed: " + what);
             return HookAnswer.failed(keepOrMarker(event), type + " failed. " + what + " " + logHint);
         }
     }
@@ -202,7 +202,7 @@ public final class EndpointHook {
                         Map.of());
             }
             if (!isFor(failedInput.get(), event)) {
-                log.accept("Marker " + id + " names an execution of another resource: nothing was undone");
+                log.warn("Marker " + id + " names an execution of another resource: nothing was undone");
                 return HookAnswer.success(id, "The marker names an execution that was not for this resource ("
                         + event.logicalResourceId() + " of this stack); nothing was undone.", Map.of());
             }
