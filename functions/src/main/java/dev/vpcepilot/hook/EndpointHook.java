@@ -45,6 +45,8 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
  *   <li>Delete: never changes the id; an endpoint already gone is a success.</li>
  *   <li>Past the time bound: the execution is stopped and what it did is undone before FAILED is answered, so
  *       nothing is left behind for an answer CloudFormation takes as a failure.</li>
+ *   <li>An Update answered FAILED after its execution succeeded (a Tags change on endpoints it does not hold): what
+ *       the execution did is undone first, for the same reason (in another VPC it would be an orphan).</li>
  * </ul>
  */
 public final class EndpointHook {
@@ -138,10 +140,15 @@ public final class EndpointHook {
         JsonNode output = outcome.output();
         List<String> ids = servingIds(output);
         if ("Update".equals(event.requestType()) && tagsChanged(event) && !allHeld(output)) {
+            // FAILED after the execution succeeded: CloudFormation keeps the event's id and never hears of what the
+            // execution did (in another VPC, an endpoint it created and the stack's claim there would be orphans),
+            // so it is undone before the answer, as after the time bound.
+            List<String> undone = undo(event, outcome.executionArn(), input, deadline);
             return HookAnswer.failed(failureId, "Update failed: the Tags changed, but the route tables are served by "
                     + "endpoints this resource does not hold (" + output.path("endpoints") + "; claims "
                     + output.path("claims") + "): only the claimant an endpoint was created for may change its tags. "
-                    + "(execution " + outcome.executionArn() + ")");
+                    + "What the execution " + outcome.executionArn() + " did was undone" + (undone.isEmpty() ? ""
+                    : ": " + undone + " deleted") + ".");
         }
         return HookAnswer.success(String.join(",", ids), successReason(output, outcome), data(output));
     }
@@ -173,20 +180,30 @@ public final class EndpointHook {
      */
     private HookAnswer timedOut(CustomResourceRequest event, WorkflowRunner.Outcome outcome,
                                 ObjectNode input, String failureId, Duration timeBudget, Instant deadline) {
-        Instant undoUntil = deadline;
-        retrying.until(undoUntil, clock, log, "Stopping the execution", () -> {
+        retrying.until(deadline, clock, log, "Stopping the execution", () -> {
             workflow.stop(outcome.executionArn(), "The custom resource answered FAILED after its time bound.");
             return null;
         });
-        List<String> undone = List.of();
-        Optional<Scope> scope = retrying.until(undoUntil, clock, log, "Finding the VPC", () -> scopeOf(input));
-        if (scope.isPresent()) {
-            undone = retrying.until(undoUntil, clock, log, "Undoing the stopped execution", () -> coordinator(event)
-                    .cancel(scope.get(), outcome.executionArn(), claimant(event))).deleted();
-        }
+        List<String> undone = undo(event, outcome.executionArn(), input, deadline);
         return HookAnswer.failed(failureId, event.requestType() + " failed: the execution " + outcome.executionArn()
-                + " did not finish within the " + timeBudget.toSeconds() + " s this invocation had; it was stopped" + (undone.isEmpty() ? "" : " and " + undone
-                + " deleted") + ". " + logHint);
+                + " did not finish within the " + timeBudget.toSeconds() + " s this invocation had; it was stopped"
+                + (undone.isEmpty() ? "" : " and " + undone + " deleted") + ". " + logHint);
+    }
+
+    /**
+     * Undoes what an execution did for this resource, under its VPC's lock (SharedEndpoints.cancel): its later writes
+     * are refused, its run claim goes, the stack's claim it recorded is put back as it was before it, and what it
+     * created goes unless someone else claims it. For an execution whose work CloudFormation will not learn of.
+     *
+     * @return the endpoints deleted
+     */
+    private List<String> undo(CustomResourceRequest event, String executionArn, JsonNode input, Instant until) {
+        Optional<Scope> scope = retrying.until(until, clock, log, "Finding the VPC", () -> scopeOf(input));
+        if (scope.isEmpty()) {
+            return List.of();
+        }
+        return retrying.until(until, clock, log, "Undoing the execution", () -> coordinator(event)
+                .cancel(scope.get(), executionArn, claimant(event))).deleted();
     }
 
     private HookAnswer delete(CustomResourceRequest event) {
