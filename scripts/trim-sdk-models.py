@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """Writes the trimmed AWS service models from which functions/ generates its EC2, DynamoDB and Step Functions clients.
 
+(S3, which the fleet uses, is the published artifact: this build's SDK generator cannot generate it from the current
+model.)
+
 Why: the published SDK artifacts carry every operation of their service (software.amazon.awssdk:ec2 alone is
 26 MB), which made the Lambda deployment artifact ~38 MB. functions/pom.xml instead runs the SDK's own code
 generator (software.amazon.awssdk:codegen-maven-plugin) on the models written here, which keep only the
@@ -38,6 +41,8 @@ OPERATIONS = {
         "CreateTags",
         "CreateVpcEndpoint",
         "DeleteTags",
+        # The fleet: the regions an account has enabled (regions: "enabled").
+        "DescribeRegions",
         "DeleteVpcEndpoints",
         "DescribeRouteTables",
         "DescribeVpcEndpointServices",
@@ -47,6 +52,8 @@ OPERATIONS = {
     ],
     "dynamodb": [
         "ListTables",
+        # The fleet's verify reads the claims of many VPCs at once.
+        "BatchGetItem",
         # The lease lock and the claims (dynamodb-lock-client calls the first six; the claims use Get/Put).
         "CreateTable",
         "DeleteItem",
@@ -63,6 +70,14 @@ OPERATIONS = {
         "DescribeExecution",
         "StartExecution",
         "StopExecution",
+    ],
+    # The fleet: another account's role, and the accounts of organizational units.
+    "sts": [
+        "AssumeRole",
+    ],
+    "organizations": [
+        "ListAccountsForParent",
+        "ListOrganizationalUnitsForParent",
     ],
 }
 
@@ -81,6 +96,16 @@ TEST_OPERATIONS = {
     "sfn": [
         "ListStateMachines",
     ],
+    "sts": [
+        "GetCallerIdentity",
+    ],
+    "organizations": [
+        "CreateAccount",
+        "CreateOrganization",
+        "CreateOrganizationalUnit",
+        "ListRoots",
+        "MoveAccount",
+    ],
 }
 
 # Output directory name -> botocore data directory (service name / API version).
@@ -88,6 +113,8 @@ BOTOCORE_MODELS = {
     "ec2": "ec2/2016-11-15",
     "dynamodb": "dynamodb/2012-08-10",
     "sfn": "stepfunctions/2016-11-23",
+    "sts": "sts/2011-06-15",
+    "organizations": "organizations/2016-11-28",
 }
 
 # The customizations that the SDK applies to these services when it builds its published artifacts, less those
@@ -114,6 +141,8 @@ CUSTOMIZATIONS = {
         "enableEndpointDiscoveryMethodRequired": True,
     },
     "sfn": {},
+    "sts": {},
+    "organizations": {},
 }
 
 
@@ -209,6 +238,7 @@ def main():
     parser.add_argument("--out", type=Path, default=repo / "functions" / "src" / "main" / "sdk-models")
     parser.add_argument("--test-out", type=Path, default=repo / "tests" / "src" / "test" / "sdk-models")
     args = parser.parse_args()
+    args.out, args.test_out = args.out.resolve(), args.test_out.resolve()
     data = args.botocore_data or default_botocore_data()
 
     targets = [(args.out, OPERATIONS), (args.test_out, {s: OPERATIONS[s] + TEST_OPERATIONS[s] for s in OPERATIONS})]
@@ -230,7 +260,7 @@ def main():
             write_json(out / "customization.config", customization(service, trimmed))
 
             print(f"{service}: {len(trimmed['operations'])}/{len(model['operations'])} operations, "
-                  f"{len(trimmed['shapes'])}/{len(model['shapes'])} shapes -> {out.relative_to(repo)}")
+                  f"{len(trimmed['shapes'])}/{len(model['shapes'])} shapes -> {out.relative_to(repo) if out.is_relative_to(repo) else out}")
 
 if __name__ == "__main__":
     main()

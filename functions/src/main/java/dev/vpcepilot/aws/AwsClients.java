@@ -16,7 +16,10 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.organizations.OrganizationsClient;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sts.StsClient;
 
 /**
  * Builds the AWS SDK clients once per container, with everything explicit so that nothing is discovered at
@@ -39,18 +42,42 @@ public final class AwsClients implements AutoCloseable {
     private final URI endpointOverride;
     private final AwsCredentialsProvider credentials;
     private final SdkHttpClient httpClient;
+    /** False for the clients of a fleet target: they share the home clients' HTTP client, which outlives them. */
+    private final boolean ownsHttpClient;
     private Ec2Client ec2;
     private DynamoDbClient dynamoDb;
     private SfnClient sfn;
+    private StsClient sts;
+    private OrganizationsClient organizations;
+    private S3Client s3;
 
     private AwsClients(Region region, URI endpointOverride, AwsCredentialsProvider credentials) {
+        this(region, endpointOverride, credentials, UrlConnectionHttpClient.builder()
+                .connectionTimeout(CONNECT_TIMEOUT)
+                .socketTimeout(SOCKET_TIMEOUT)
+                .build(), true);
+    }
+
+    private AwsClients(Region region, URI endpointOverride, AwsCredentialsProvider credentials,
+                       SdkHttpClient httpClient, boolean ownsHttpClient) {
         this.region = Objects.requireNonNull(region, "region");
         this.endpointOverride = endpointOverride;
         this.credentials = Objects.requireNonNull(credentials, "credentials");
-        this.httpClient = UrlConnectionHttpClient.builder()
-                .connectionTimeout(CONNECT_TIMEOUT)
-                .socketTimeout(SOCKET_TIMEOUT)
-                .build();
+        this.httpClient = httpClient;
+        this.ownsHttpClient = ownsHttpClient;
+    }
+
+    /**
+     * Clients for another region and credentials (a fleet target: this account in another region, or another
+     * account's role), on the same HTTP client and endpoint override; closing them leaves this one open.
+     */
+    public AwsClients forTarget(String targetRegion, AwsCredentialsProvider targetCredentials) {
+        return new AwsClients(Region.of(targetRegion), endpointOverride, targetCredentials, httpClient, false);
+    }
+
+    /** The credentials these clients sign with (the function role's, in Lambda). */
+    public AwsCredentialsProvider credentials() {
+        return credentials;
     }
 
     /**
@@ -116,6 +143,28 @@ public final class AwsClients implements AutoCloseable {
         return sfn;
     }
 
+    public synchronized StsClient sts() {
+        if (sts == null) {
+            sts = configure(StsClient.builder()).build();
+        }
+        return sts;
+    }
+
+    public synchronized OrganizationsClient organizations() {
+        if (organizations == null) {
+            organizations = configure(OrganizationsClient.builder()).build();
+        }
+        return organizations;
+    }
+
+    /** S3; path-style addressing when an endpoint is given (an emulator on loopback has no bucket subdomains). */
+    public synchronized S3Client s3() {
+        if (s3 == null) {
+            s3 = configure(S3Client.builder()).forcePathStyle(endpointOverride != null).build();
+        }
+        return s3;
+    }
+
     private <B extends AwsClientBuilder<B, ?> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, ?>>
             B configure(B builder) {
         builder.region(region)
@@ -143,6 +192,17 @@ public final class AwsClients implements AutoCloseable {
         if (sfn != null) {
             sfn.close();
         }
-        httpClient.close();
+        if (sts != null) {
+            sts.close();
+        }
+        if (organizations != null) {
+            organizations.close();
+        }
+        if (s3 != null) {
+            s3.close();
+        }
+        if (ownsHttpClient) {
+            httpClient.close();
+        }
     }
 }

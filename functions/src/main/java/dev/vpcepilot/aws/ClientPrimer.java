@@ -18,7 +18,11 @@ import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.TagSpecification;
 import software.amazon.awssdk.services.ec2.model.VpcEndpointType;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.organizations.OrganizationsClient;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sts.StsClient;
 
 /**
  * SnapStart priming without calling AWS: runs every request the functions make through throwaway clients
@@ -44,7 +48,7 @@ public final class ClientPrimer {
     private ClientPrimer() {
     }
 
-    /** Primes the EC2, DynamoDB and Step Functions calls of the functions; returns how many were primed. */
+    /** Primes the AWS calls of the functions (EC2, DynamoDB, Step Functions, STS, Organizations, S3); returns how many. */
     public static int prime(String region) {
         Region r = Region.of(region);
         StaticCredentialsProvider credentials =
@@ -69,6 +73,7 @@ public final class ClientPrimer {
                     .tags(Tag.builder().key("k").value("v").build())));
             primed += attempt(() -> ec2.deleteTags(b -> b.resources("vpce-00000000")
                     .tags(Tag.builder().key("k").build())));
+            primed += attempt(() -> ec2.describeRegions(b -> b.allRegions(false)));
         }
         try (DynamoDbClient dynamoDb = DynamoDbClient.builder().region(r).credentialsProvider(credentials)
                 .endpointOverride(nowhere)
@@ -83,6 +88,8 @@ public final class ClientPrimer {
                     .expressionAttributeNames(Map.of("#v", "v"))
                     .expressionAttributeValues(Map.of(":v", AttributeValue.builder().n("1").build()))));
             primed += attempt(() -> dynamoDb.deleteItem(b -> b.tableName("t").key(key)));
+            primed += attempt(() -> dynamoDb.batchGetItem(b -> b.requestItems(Map.of("t",
+                    software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes.builder().keys(key).build()))));
         }
         try (SfnClient sfn = SfnClient.builder().region(r).credentialsProvider(credentials).endpointOverride(nowhere)
                 .overrideConfiguration(o -> o.addExecutionInterceptor(STOP_BEFORE_TRANSMISSION)).build()) {
@@ -91,6 +98,23 @@ public final class ClientPrimer {
                     + ":000000000000:stateMachine:priming").name("priming").input("{}")));
             primed += attempt(() -> sfn.describeExecution(b -> b.executionArn(execution)));
             primed += attempt(() -> sfn.stopExecution(b -> b.executionArn(execution).cause("priming")));
+        }
+        // The fleet: other accounts' roles, organizational units, and its objects in S3.
+        try (StsClient sts = StsClient.builder().region(r).credentialsProvider(credentials).endpointOverride(nowhere)
+                .overrideConfiguration(o -> o.addExecutionInterceptor(STOP_BEFORE_TRANSMISSION)).build()) {
+            primed += attempt(() -> sts.assumeRole(b -> b.roleArn("arn:aws:iam::000000000000:role/priming")
+                    .roleSessionName("priming").durationSeconds(900)));
+        }
+        try (OrganizationsClient organizations = OrganizationsClient.builder().region(r).credentialsProvider(credentials)
+                .endpointOverride(nowhere)
+                .overrideConfiguration(o -> o.addExecutionInterceptor(STOP_BEFORE_TRANSMISSION)).build()) {
+            primed += attempt(() -> organizations.listAccountsForParent(b -> b.parentId("ou-0000-00000000")));
+        }
+        try (S3Client s3 = S3Client.builder().region(r).credentialsProvider(credentials).endpointOverride(nowhere)
+                .forcePathStyle(true)
+                .overrideConfiguration(o -> o.addExecutionInterceptor(STOP_BEFORE_TRANSMISSION)).build()) {
+            primed += attempt(() -> s3.putObject(b -> b.bucket("priming").key("k"), RequestBody.fromString("{}")));
+            primed += attempt(() -> s3.getObjectAsBytes(b -> b.bucket("priming").key("k")));
         }
         return primed;
     }

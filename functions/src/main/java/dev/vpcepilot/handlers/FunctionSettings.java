@@ -13,6 +13,9 @@ public record FunctionSettings(Map<String, String> environment) {
     /** The DynamoDB table with the scope locks and the claims (the template's {@code LockTable}). */
     public static final String LOCK_TABLE = "LOCK_TABLE_NAME";
 
+    /** The S3 bucket of the fleet's targets, Map results and reports (the template's {@code FleetReportBucket}). */
+    public static final String FLEET_BUCKET = "FLEET_REPORT_BUCKET";
+
     public FunctionSettings {
         environment = Map.copyOf(environment);
     }
@@ -36,5 +39,9 @@ public record FunctionSettings(Map<String, String> environment) {
 
     public String lockTable() {
         return required(LOCK_TABLE);
+    }
+
+    public String fleetBucket() {
+        return required(FLEET_BUCKET);
     }
 }

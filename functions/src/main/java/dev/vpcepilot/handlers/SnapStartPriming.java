@@ -85,6 +85,7 @@ final class SnapStartPriming implements Resource {
             roundTrip(new CleanupHandler.Input("s", "vpc-00000000", "e", serving), CleanupHandler.Input.class);
             roundTrip(new ReleaseHandler.Input("s", "vpc-00000000", List.of(), "e"), ReleaseHandler.Input.class);
             primeSharingRules();
+            primeFleet();
             CustomResourceRequest request = CustomResourceRequest.from(Json.MAPPER.readTree(
                     "{\"RequestType\":\"Create\",\"RequestId\":\"r\",\"ResponseURL\":\"https://priming.invalid/\","
                             + "\"StackId\":\"s\",\"LogicalResourceId\":\"l\",\"ResourceType\":\"Custom::T\","
@@ -112,6 +113,29 @@ final class SnapStartPriming implements Resource {
         SharingRules.planRelease(world, claims.withoutClaim(Claimant.STANDING),
                 SharingRules.Releaser.claimant(Set.of("rtb-00000000")), now);
         roundTrip(claims, ClaimsDocument.class);
+    }
+
+    /** The fleet's input validation and the records its steps pass on. */
+    private static void primeFleet() throws java.io.IOException {
+        dev.vpcepilot.fleet.FleetRequest request = new dev.vpcepilot.fleet.FleetInputValidator("us-east-1")
+                .validate(Json.MAPPER.readTree("{\"accounts\":[\"000000000000\"],\"regions\":[\"us-east-1\"],"
+                        + "\"vpcs\":{\"tags\":{\"k\":\"v\"}},\"mode\":\"apply\",\"maxConcurrency\":1,"
+                        + "\"toleratedFailurePercentage\":0}"));
+        dev.vpcepilot.fleet.TargetRequest target = dev.vpcepilot.fleet.TargetRequest.of(request);
+        dev.vpcepilot.fleet.ReportLine line = new dev.vpcepilot.fleet.ReportLine("000000000000", "us-east-1",
+                "vpc-00000000", "compliant", List.of(new dev.vpcepilot.fleet.ReportLine.EndpointLine("vpce-00000000",
+                true, List.of("rtb-00000000"))), new dev.vpcepilot.fleet.ReportLine.RouteTables(List.of("rtb-00000000"),
+                List.of("rtb-00000000"), List.of()), List.of(), null);
+        dev.vpcepilot.fleet.SurveyResult survey = new dev.vpcepilot.fleet.SurveyResult("000000000000", "us-east-1",
+                List.of(line), List.of(new dev.vpcepilot.fleet.VpcWork("vpc-00000000", List.of("rtb-00000000"), true)));
+        dev.vpcepilot.fleet.Target where = new dev.vpcepilot.fleet.Target("000000000000", "us-east-1", null);
+        roundTrip(new FleetSurveyHandler.Input(where, target, "e"), FleetSurveyHandler.Input.class);
+        roundTrip(new FleetApplyHandler.Input(where, target, survey, "e"), FleetApplyHandler.Input.class);
+        roundTrip(new FleetCommitHandler.Input(where, target, survey, "e"), FleetCommitHandler.Input.class);
+        roundTrip(new FleetReportHandler.Input("m", "r", target, 0), FleetReportHandler.Input.class);
+        roundTrip(survey, dev.vpcepilot.fleet.SurveyResult.class);
+        dev.vpcepilot.fleet.FleetMetrics.document(dev.vpcepilot.fleet.FleetMode.VERIFY,
+                dev.vpcepilot.fleet.FleetSummary.of(List.of(line)), Instant.now());
     }
 
     private static <T> void roundTrip(T value, Class<T> type) throws java.io.IOException {

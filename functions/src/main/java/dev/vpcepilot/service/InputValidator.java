@@ -30,10 +30,10 @@ public final class InputValidator {
     public static final String DEFAULT_POLICY = "default";
     public static final int MAX_ROUTE_TABLES = 50;
     public static final int MAX_USER_TAGS = 40;
-    static final Pattern VPC_ID = Pattern.compile("vpc-(?:[0-9a-f]{8}|[0-9a-f]{17})");
+    public static final Pattern VPC_ID = Pattern.compile("vpc-(?:[0-9a-f]{8}|[0-9a-f]{17})");
     static final Pattern ROUTE_TABLE_ID = Pattern.compile("rtb-(?:[0-9a-f]{8}|[0-9a-f]{17})");
     static final Pattern SERVICE_NAME = Pattern.compile("com\\.amazonaws\\.([a-z]{2}(?:-[a-z]+)+-\\d)\\.dynamodb");
-    private static final Pattern TAG_CHARS = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*");
+    public static final Pattern TAG_CHARS = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*");
     static final Pattern STACK_ID = Pattern.compile(
             "arn:aws[a-z-]*:cloudformation:[a-z0-9-]+:\\d{12}:stack/[A-Za-z][A-Za-z0-9-]{0,127}/[0-9a-f-]{36}");
     static final Pattern LOGICAL_ID = Pattern.compile("[A-Za-z0-9]{1,255}");
@@ -204,7 +204,11 @@ public final class InputValidator {
         return value;
     }
 
-    private static String policyDocument(JsonNode node) {
+    /**
+     * A {@code policyDocument} value as the single-VPC input takes it (also the fleet's): the policy as JSON text,
+     * {@code "default"}, or null when absent.
+     */
+    public static String policyDocument(JsonNode node) {
         if (absent(node)) {
             return null;
         }
@@ -258,7 +262,8 @@ public final class InputValidator {
                 + MAX_POLICY_CHARS + " characters (the VPC endpoint policy limit).");
     }
 
-    private static Map<String, String> tags(JsonNode node) {
+    /** A {@code tags} value as the single-VPC input takes it (also the fleet's): the user tags, or null when absent. */
+    public static Map<String, String> tags(JsonNode node) {
         if (absent(node)) {
             return null;
         }
@@ -319,7 +324,7 @@ public final class InputValidator {
         return node.asText();
     }
 
-    static String describeType(JsonNode node) {
+    public static String describeType(JsonNode node) {
         if (node == null || node.isNull()) {
             return "null";
         }
@@ -334,7 +339,7 @@ public final class InputValidator {
     }
 
     /** A value quoted for a message: JSON-escaped and cut to 64 characters, so nothing odd is echoed raw. */
-    static String quote(String value) {
+    public static String quote(String value) {
         String cut = value.length() > 64 ? value.substring(0, 64) + "..." : value;
         try {
             return "'" + Json.MAPPER.writeValueAsString(cut).replaceAll("^\"|\"$", "") + "'";

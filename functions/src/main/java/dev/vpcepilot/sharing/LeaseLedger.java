@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -24,6 +25,8 @@ import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 
 /**
@@ -140,6 +143,56 @@ public final class LeaseLedger implements ScopeLock, ClaimsStore {
         Optional<AttributeValue> data = response.hasItem() ? Optional.ofNullable(response.item().get(DATA))
                 : Optional.empty();
         return new Versioned(data.map(d -> parse(d.b().asByteBuffer())).orElse(ClaimsDocument.empty()), 0);
+    }
+
+    /** BatchGetItem's most keys per call. */
+    static final int BATCH_KEYS = 100;
+
+    /**
+     * The claims of many scopes, without their locks, in BatchGetItem calls of up to {@value #BATCH_KEYS} keys
+     * (eventually consistent reads: what a read-only report needs; every decision reads its scope under the lock).
+     * Keys DynamoDB leaves unprocessed (throttling) are asked again a few times, then TransientAwsError.
+     */
+    public static Map<Scope, ClaimsDocument> readMany(DynamoDbClient dynamoDb, String tableName,
+                                                      java.util.Collection<Scope> scopes,
+                                                      EventualConsistency.Pause pause) {
+        Map<String, Scope> byKey = new java.util.LinkedHashMap<>();
+        scopes.forEach(scope -> byKey.put(itemKey(scope), scope));
+        Map<Scope, ClaimsDocument> claims = new java.util.LinkedHashMap<>();
+        scopes.forEach(scope -> claims.put(scope, ClaimsDocument.empty()));
+        List<String> keys = new java.util.ArrayList<>(byKey.keySet());
+        for (int from = 0; from < keys.size(); from += BATCH_KEYS) {
+            List<Map<String, AttributeValue>> batch = keys.subList(from, Math.min(keys.size(), from + BATCH_KEYS))
+                    .stream().map(key -> Map.of(KEY, AttributeValue.builder().s(key).build())).toList();
+            Map<String, KeysAndAttributes> request = Map.of(tableName, KeysAndAttributes.builder().keys(batch)
+                    .projectionExpression("#k, #d").expressionAttributeNames(Map.of("#k", KEY, "#d", DATA)).build());
+            for (int attempt = 0; !request.isEmpty(); attempt++) {
+                if (attempt >= TRANSIENT_TRIES) {
+                    throw new TransientAwsError("DynamoDB BatchGetItem left keys of " + tableName + " unprocessed "
+                            + TRANSIENT_TRIES + " times (throttled)");
+                }
+                if (attempt > 0) {
+                    try {
+                        pause.pause(Duration.ofMillis(Math.min(2000, 200L << attempt)));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new TransientAwsError("Interrupted while reading the claims");
+                    }
+                }
+                Map<String, KeysAndAttributes> asked = request;
+                BatchGetItemResponse response = AwsCalls.call("DynamoDB BatchGetItem",
+                        () -> dynamoDb.batchGetItem(r -> r.requestItems(asked)));
+                for (Map<String, AttributeValue> item : response.responses().getOrDefault(tableName, List.of())) {
+                    Scope scope = byKey.get(item.get(KEY).s());
+                    AttributeValue data = item.get(DATA);
+                    if (scope != null && data != null && data.b() != null) {
+                        claims.put(scope, parse(data.b().asByteBuffer()));
+                    }
+                }
+                request = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
+            }
+        }
+        return claims;
     }
 
     /** Stages the claims; the release of the lock writes them (only under the lock of the same scope). */

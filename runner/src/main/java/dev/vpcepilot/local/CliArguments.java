@@ -29,22 +29,26 @@ import java.util.regex.Pattern;
  * @param cfnEvent    {@code --cfn-event FILE}, or null
  * @param lambdaRuntime {@code --lambda-runtime}: every function runs under the real Lambda Java runtime (from the
  *                      SAM-style artifact) instead of in-process
+ * @param fleet       {@code --fleet}: run the fleet state machine instead of the single-VPC one
+ * @param report      {@code --report FILE} (with {@code --fleet}): where the fleet report is copied, or null
  * @param help        {@code -h} / {@code --help}
  */
 public record CliArguments(URI endpointUrl, String region, Path inputFile, String inputJson, Path cfnEvent,
-                           boolean lambdaRuntime, boolean help) {
+                           boolean lambdaRuntime, boolean fleet, Path report, boolean help) {
 
     public static final String USAGE = "./run-local [--endpoint-url URL] [--region REGION] "
-            + "[--input FILE | --input-json JSON] [--cfn-event FILE] [--lambda-runtime]";
+            + "[--input FILE | --input-json JSON] [--cfn-event FILE] [--lambda-runtime] [--fleet [--report FILE]]";
     private static final List<String> FLAGS = List.of("--endpoint-url", "--region", "--input", "--input-json",
-            "--cfn-event");
+            "--cfn-event", "--report");
     private static final String LAMBDA_RUNTIME = "--lambda-runtime";
+    private static final String FLEET = "--fleet";
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d+");
 
     public static CliArguments parse(String[] args, Map<String, String> environment) throws UsageException {
         Map<String, String> values = new LinkedHashMap<>();
         boolean help = false;
         boolean lambdaRuntime = false;
+        boolean fleet = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("-h") || arg.equals("--help")) {
@@ -61,6 +65,16 @@ public record CliArguments(URI endpointUrl, String region, Path inputFile, Strin
             if (arg.startsWith(LAMBDA_RUNTIME + "=")) {
                 throw new UsageException(LAMBDA_RUNTIME + " takes no value");
             }
+            if (arg.equals(FLEET)) {
+                if (fleet) {
+                    throw new UsageException(FLEET + " is given more than once");
+                }
+                fleet = true;
+                continue;
+            }
+            if (arg.startsWith(FLEET + "=")) {
+                throw new UsageException(FLEET + " takes no value");
+            }
             String flag = arg;
             String value = null;
             int equals = arg.indexOf('=');
@@ -73,7 +87,8 @@ public record CliArguments(URI endpointUrl, String region, Path inputFile, Strin
                         : "unexpected argument '" + arg + "' (every value follows its option)");
             }
             if (value == null) {
-                if (i + 1 >= args.length || FLAGS.contains(args[i + 1]) || args[i + 1].equals(LAMBDA_RUNTIME)) {
+                if (i + 1 >= args.length || FLAGS.contains(args[i + 1]) || args[i + 1].equals(LAMBDA_RUNTIME)
+                        || args[i + 1].equals(FLEET)) {
                     throw new UsageException(flag + " needs a value");
                 }
                 value = args[++i];
@@ -90,13 +105,21 @@ public record CliArguments(URI endpointUrl, String region, Path inputFile, Strin
             throw new UsageException("--cfn-event takes its input from the event; it cannot be combined with --input "
                     + "or --input-json");
         }
+        if (fleet && values.containsKey("--cfn-event")) {
+            throw new UsageException("--cfn-event runs the custom resource of the single-VPC state machine; it cannot "
+                    + "be combined with --fleet");
+        }
+        if (values.containsKey("--report") && !fleet) {
+            throw new UsageException("--report FILE copies the fleet report: it needs --fleet");
+        }
         String region = values.containsKey("--region") ? values.get("--region")
                 : LocalWorkflow.defaultRegion(environment);
         if (!REGION.matcher(region).matches()) {
             throw new UsageException("'" + region + "' is not an AWS region name (e.g. us-east-1)");
         }
         return new CliArguments(endpoint(values.get("--endpoint-url")), region, path(values.get("--input")),
-                values.get("--input-json"), path(values.get("--cfn-event")), lambdaRuntime, help);
+                values.get("--input-json"), path(values.get("--cfn-event")), lambdaRuntime, fleet,
+                path(values.get("--report")), help);
     }
 
     /** The execution input: the file's or the flag's JSON, or {@code {}} when neither is given. */

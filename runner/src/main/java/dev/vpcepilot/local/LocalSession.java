@@ -64,6 +64,9 @@ final class LocalSession implements AutoCloseable {
                 .timeScale(timeScale)
                 .listener(event -> progress.println(RunLocal.PREFIX + event.describe()))
                 .functionLog(progress::println);
+        if (arguments.fleet()) {
+            builder.stateMachine(LocalWorkflow.FLEET_STATE_MACHINE);
+        }
         check(builder);
         URI endpoint = arguments.endpointUrl();
         MotoServer moto = null;

@@ -19,6 +19,7 @@ import dev.vpcepilot.local.template.FunctionEnvironments;
 import dev.vpcepilot.local.runtime.LocalLambda;
 import dev.vpcepilot.local.runtime.RuntimeTaskInvoker;
 import dev.vpcepilot.local.template.LocalFunction;
+import dev.vpcepilot.local.template.LocalBuckets;
 import dev.vpcepilot.local.template.LocalTables;
 import dev.vpcepilot.local.template.LocalStateMachine;
 import dev.vpcepilot.local.template.SamTemplate;
@@ -58,6 +59,11 @@ import java.util.function.Consumer;
  */
 public final class LocalWorkflow implements AutoCloseable {
 
+    /** The single-VPC state machine of the project's template: the one run unless another is named. */
+    public static final String ENDPOINT_STATE_MACHINE = "EndpointStateMachine";
+    /** The fleet state machine of the project's template ({@code ./run-local --fleet}). */
+    public static final String FLEET_STATE_MACHINE = "FleetStateMachine";
+
     private final LocalStateMachine stateMachine;
     private final String region;
     private final AwsClients clients;
@@ -88,13 +94,28 @@ public final class LocalWorkflow implements AutoCloseable {
     }
 
     /**
-     * Creates the template's resources that the functions use (its DynamoDB tables) in the emulator, as the
+     * Creates the template's resources that the functions use (its DynamoDB tables and S3 buckets) in the emulator, as the
      * deployment would; a resource that exists is kept. {@link Builder#build()} does it once; call it again after
      * resetting the emulator.
      */
     public void provision() {
         try (AwsClients deployment = AwsClients.forEndpoint(region, resources)) {
             LocalTables.create(template, deployment.dynamoDb());
+            LocalBuckets.create(template, deployment.s3(), region);
+        }
+    }
+
+    /** The local name of a bucket of the template (as {@code !Ref} gives it to the functions). */
+    public String bucketName(String logicalId) {
+        return dev.vpcepilot.local.template.LocalResources.bucketName(template, logicalId, region);
+    }
+
+    /** An object of the emulator's S3 (what a run wrote), or empty when there is none. */
+    public java.util.Optional<byte[]> object(String bucket, String key) {
+        try {
+            return java.util.Optional.of(objects.get(bucket, key));
+        } catch (dev.vpcepilot.local.asl.ObjectStore.ObjectStoreException e) {
+            return java.util.Optional.empty();
         }
     }
 
@@ -202,7 +223,10 @@ public final class LocalWorkflow implements AutoCloseable {
             return this;
         }
 
-        /** The state machine's logical id, needed only if the template has several. */
+        /**
+         * The state machine's logical id: by default the template's only one, or {@value #ENDPOINT_STATE_MACHINE}
+         * when it has several.
+         */
         public Builder stateMachine(String logicalId) {
             this.stateMachineId = logicalId;
             return this;
@@ -309,8 +333,13 @@ public final class LocalWorkflow implements AutoCloseable {
          *                                        a handler it names cannot run in-process
          */
         public LocalStateMachine check() {
-            LocalStateMachine stateMachine = StateMachineLoader.load(SamTemplate.load(templateFile), stateMachineId,
-                    region, parameters);
+            SamTemplate samTemplate = SamTemplate.load(templateFile);
+            String id = stateMachineId;
+            if (id == null && samTemplate.resourcesOfType(SamTemplate.SERVERLESS_STATE_MACHINE)
+                    .contains(ENDPOINT_STATE_MACHINE)) {
+                id = ENDPOINT_STATE_MACHINE;
+            }
+            LocalStateMachine stateMachine = StateMachineLoader.load(samTemplate, id, region, parameters);
             List<String> problems = new ArrayList<>(AslSupport.unsupportedFeatures(stateMachine.definition(),
                     resource -> stateMachine.functions().resolve(resource).isPresent()));
             if (lambda != null && !lambda.region().equals(region)) {

@@ -9,7 +9,8 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * The default command: one execution of the state machine with the given input, against {@code --endpoint-url}
+ * The default command: one execution of the state machine (the fleet's with {@code --fleet}, its report copied to
+ * {@code --report FILE}) with the given input, against {@code --endpoint-url}
  * or a {@code moto_server} started for the run (every Task under the real Lambda runtime with
  * {@code --lambda-runtime}). Progress lines go to stderr; the result is the execution's output (exit 0) or its error
  * and cause (exit 1).
@@ -33,7 +34,11 @@ public final class WorkflowCommand implements CliCommand {
         JsonNode input = arguments.readInput(stdin);
         try (LocalSession session = LocalSession.open(projectRoot, arguments, environment, progress);
              LocalWorkflow workflow = session.workflow()) {
-            ExecutionResult result = workflow.run(input);
+            String executionName = java.util.UUID.randomUUID().toString();
+            ExecutionResult result = workflow.run(input, executionName);
+            if (arguments.report() != null) {
+                FleetReportFile.copy(workflow, executionName, arguments.report(), progress);
+            }
             return new CommandResult(result.document(),
                     result.succeeded() ? CommandResult.SUCCEEDED : CommandResult.FAILED);
         } catch (MotoServer.MotoServerException | LocalSession.SetupException e) {

@@ -40,6 +40,8 @@ final class RealRuntime {
     final FaultProxy proxy;
     final LocalLambda lambda;
     final LocalWorkflow workflow;
+    /** The fleet state machine, its Tasks through the same environments. */
+    final LocalWorkflow fleet;
     final LocalStepFunctionsApi stepFunctions;
     final ResponseBucket bucket;
     /** Every line the environments (and the artifact's build) wrote. */
@@ -66,6 +68,9 @@ final class RealRuntime {
                 new String(payload, StandardCharsets.UTF_8), result)));
         workflow = LocalWorkflow.builder(root).region(REGION).endpoint(proxy.endpoint()).resources(moto.endpoint())
                 .timeScale(0).functionLog(log::add).lambdaRuntime(lambda).build();
+        fleet = LocalWorkflow.builder(root).region(REGION).endpoint(proxy.endpoint()).resources(moto.endpoint())
+                .stateMachine(LocalWorkflow.FLEET_STATE_MACHINE).timeScale(0).functionLog(log::add)
+                .lambdaRuntime(lambda).build();
         stepFunctions = LocalStepFunctionsApi.start(workflow);
         api[0] = stepFunctions;
         bucket = new ResponseBucket(moto.endpoint(), REGION);
@@ -115,6 +120,7 @@ final class RealRuntime {
 
     private void close() {
         stepFunctions.close();
+        fleet.close();
         workflow.close();
         lambda.close();
         bucket.close();

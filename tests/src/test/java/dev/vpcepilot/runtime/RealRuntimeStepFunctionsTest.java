@@ -49,7 +49,10 @@ class RealRuntimeStepFunctionsTest {
     private static ExecutionResult created;
     private static ExecutionResult cleanedUp;
     private static ExecutionResult failed;
-    /** What each function received and answered in those three executions. */
+    private static ExecutionResult released;
+    private static ExecutionResult fleetApplied;
+    private static ExecutionResult fleetRefused;
+    /** What each function received and answered in those executions. */
     private static final List<RealRuntime.Invocation> flow = new ArrayList<>();
 
     @BeforeAll
@@ -61,6 +64,10 @@ class RealRuntimeStepFunctionsTest {
         String otherVpc = aws.createVpc("10.77.0.0/16");
         cleanedUp = runtime.workflow.run(MotoEc2.json("{\"vpcId\": \"" + otherVpc + "\", \"cleanup\": true}"));
         failed = runtime.workflow.run(MotoEc2.json("{\"vpcId\": \"vpc-0123456789abcdef0\"}"));
+        released = runtime.workflow.run(MotoEc2.json("{\"vpcId\": \"" + otherVpc + "\", \"release\": true}"));
+        fleetApplied = runtime.fleet.run(MotoEc2.json("{\"accounts\": [\"123456789012\", \"111111111111\"], "
+                + "\"regions\": [\"us-east-1\", \"eu-west-1\"], \"mode\": \"apply\"}"));
+        fleetRefused = runtime.fleet.run(MotoEc2.json("{\"mode\": \"repair\"}"));
         synchronized (runtime.invocations) {
             flow.addAll(runtime.invocations.subList(from, runtime.invocations.size()));
         }
@@ -100,12 +107,21 @@ class RealRuntimeStepFunctionsTest {
         assertEquals("VpcNotFound", failed.error(), failed.document().toString());
         Set<String> ran = flow.stream().map(RealRuntime.Invocation::functionLogicalId)
                 .collect(Collectors.toCollection(TreeSet::new));
+        assertTrue(released.succeeded(), () -> released.document() + "\n" + runtime.logTail());
+        assertTrue(fleetApplied.succeeded(), () -> fleetApplied.document() + "\n" + runtime.logTail());
+        assertEquals(4, fleetApplied.output().path("summary").path("created").asInt(), fleetApplied.document()
+                .toString());
+        assertEquals("InvalidInput", fleetRefused.error(), fleetRefused.document().toString());
         assertEquals(new TreeSet<>(Set.of("CheckServiceAvailabilityFunction", "ResolveVpcFunction",
-                "CreateEndpointFunction", "VerifyEndpointFunction", "CleanupFunction", "RollbackFunction")), ran);
+                "CreateEndpointFunction", "VerifyEndpointFunction", "CleanupFunction", "RollbackFunction",
+                "ReleaseFunction", "FleetPlanFunction", "FleetSurveyFunction", "FleetApplyFunction",
+                "FleetCommitFunction", "FleetReportFunction", "DescribeFailureFunction")), ran);
         List<RealRuntime.Invocation> failures = flow.stream().filter(i -> !i.result().succeeded()).toList();
-        assertEquals(1, failures.size(), failures.toString());
+        assertEquals(2, failures.size(), failures.toString());
         assertEquals("ResolveVpcFunction", failures.get(0).functionLogicalId());
         assertEquals(ERRORS + "VpcNotFound", failures.get(0).result().errorType());
+        assertEquals("FleetPlanFunction", failures.get(1).functionLogicalId());
+        assertEquals(ERRORS + "InvalidInput", failures.get(1).result().errorType());
     }
 
     /**
@@ -159,7 +175,14 @@ class RealRuntimeStepFunctionsTest {
                 Arguments.of("VerifyEndpointFunction", "verify:without-routes", null, "VerificationFailed"),
                 Arguments.of("CleanupFunction", "{\"vpcEndpointId\": \"rtb-0123456789abcdef0\"}", null,
                         "InvalidInput"),
-                Arguments.of("RollbackFunction", "rollback", "ec2:DescribeVpcEndpoints", "TransientAwsError"));
+                Arguments.of("RollbackFunction", "rollback", "ec2:DescribeVpcEndpoints", "TransientAwsError"),
+                Arguments.of("ReleaseFunction", "release", "dynamodb:", "TransientAwsError"),
+                Arguments.of("FleetPlanFunction", "fleet-plan:{\"accounts\": [\"12\"]}", null, "InvalidInput"),
+                Arguments.of("FleetSurveyFunction", "fleet-survey", "sts:AssumeRole", "TargetUnreachable"),
+                Arguments.of("FleetApplyFunction", "fleet-apply", "sts:AssumeRole", "TransientAwsError"),
+                Arguments.of("FleetCommitFunction", "fleet-commit", "sts:AssumeRole", "TransientAwsError"),
+                Arguments.of("FleetReportFunction", "fleet-report", "other:GET", "TransientAwsError"),
+                Arguments.of("DescribeFailureFunction", "{\"Error\": \"States.ALL\"}", null, "InvalidInput"));
     }
 
     /**
@@ -171,10 +194,12 @@ class RealRuntimeStepFunctionsTest {
     @Order(3)
     void failuresPostTheErrorTypeTheStateMachineMatches(String logicalId, String input, String faultyAction,
                                                        String error) {
+        String payload = payload(input);
         if (faultyAction != null) {
-            runtime.proxy.addRule(FaultRule.errorEvery(1).only(faultyAction));
+            runtime.proxy.addRule(logicalId.equals("FleetSurveyFunction") ? FaultRule.denyAssumeRole("111111111111")
+                    : FaultRule.errorEvery(1).only(faultyAction));
         }
-        InvocationResult result = runtime.invoke(logicalId, payload(input));
+        InvocationResult result = runtime.invoke(logicalId, payload);
 
         assertFalse(result.succeeded(), () -> logicalId + " answered " + result.payloadText());
         assertEquals(ERRORS + error, result.errorType(), result.errorDocument());
@@ -203,20 +228,47 @@ class RealRuntimeStepFunctionsTest {
                 return JsonText.compact(elsewhere);
             }
             case "status" -> {
+                // An endpoint EC2 does not know, created long ago: past the grace of its eventual consistency.
                 ObjectNode gone = endpoint.deepCopy();
-                gone.put("vpcEndpointId", input.substring("status:".length()));
+                String id = input.substring("status:".length());
+                gone.put("vpcEndpointId", id);
+                for (JsonNode serving : gone.withArray("endpoints")) {
+                    ((ObjectNode) serving).put("vpcEndpointId", id).put("createdAt", "2020-01-01T00:00:00Z");
+                }
                 return JsonText.compact(gone);
             }
             case "verify" -> {
-                for (JsonNode table : verify.path("vpc").path("routeTableIds")) {
+                for (JsonNode table : verify.path("routeTableIds")) {
                     aws.deletePrefixListRoutes(table.asText());
                 }
                 return JsonText.compact(verify);
             }
+            case "release" -> {
+                return firstSuccessful("ReleaseFunction").payload();
+            }
+            case "fleet-plan" -> {
+                ObjectNode plan = MotoEc2.json(firstSuccessful("FleetPlanFunction").payload()).deepCopy();
+                plan.set("input", MotoEc2.json(input.substring("fleet-plan:".length())));
+                return JsonText.compact(plan);
+            }
+            case "fleet-report" -> {
+                return firstSuccessful("FleetReportFunction").payload();
+            }
+            case "fleet-survey", "fleet-apply", "fleet-commit" -> {
+                // A target of the other account: its role is assumed first.
+                String function = switch (input) {
+                    case "fleet-survey" -> "FleetSurveyFunction";
+                    case "fleet-apply" -> "FleetApplyFunction";
+                    default -> "FleetCommitFunction";
+                };
+                return flow.stream().filter(i -> i.functionLogicalId().equals(function) && i.result().succeeded()
+                        && i.payload().contains("111111111111")).findFirst().orElseThrow().payload();
+            }
             case "rollback" -> {
                 ObjectNode state = JsonText.MAPPER.createObjectNode();
                 state.put("execution", create.path("executionId").asText());
-                state.set("vpc", verify.path("vpc"));
+                state.putObject("request").put("serviceName", create.path("serviceName").asText());
+                state.putObject("vpc").put("vpcId", create.path("vpcId").asText());
                 state.putObject("error").put("Error", ERRORS + "VerificationFailed").put("Cause",
                         "{\"errorMessage\":\"The endpoint's routes are not in place.\",\"errorType\":\""
                                 + ERRORS + "VerificationFailed\"}");

@@ -7,49 +7,41 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
+import java.util.regex.Matcher;
 
 /**
- * Reads every IAM permission a SAM template grants (the {@code Policies} of each {@code AWS::Serverless::Function}
- * and {@code AWS::Serverless::StateMachine}, with the SAM policy templates expanded, plus any IAM resource) and
- * checks it against vpce-pilot's least-privilege rules (design.md section 6, README "Safety"):
+ * Reads every IAM role of a template after the SAM transform (what CloudFormation gets: {@link SamTransform}) and
+ * checks it against {@link IamRules}:
  * <ol>
- *   <li>no {@code NotAction}/{@code NotResource} in an Allow, and no wildcard in any action name ({@code *},
- *       {@code ec2:*}, {@code ec2:Describe*});</li>
- *   <li>{@code ec2:DeleteVpcEndpoints} only under {@code StringEquals aws:ResourceTag/managed-by: vpce-pilot};</li>
- *   <li>{@code ec2:CreateVpcEndpoint} on {@code vpc-endpoint} resources only under
- *       {@code StringEquals aws:RequestTag/managed-by: vpce-pilot};</li>
- *   <li>{@code ec2:CreateTags} only on {@code vpc-endpoint} resources and only under {@code StringEquals}
- *       {@code ec2:CreateAction} (tag on create) or {@code aws:ResourceTag/managed-by: vpce-pilot};</li>
- *   <li>no EC2 action that changes something on {@code Resource: "*"};</li>
- *   <li>each function is granted exactly the actions its code calls (keyed by its Handler class), the state
- *       machine exactly what its definition and its logging and tracing need; a principal the checker cannot
- *       see through (a {@code Role}, a managed policy, an unknown policy template) is a problem too.</li>
+ *   <li>each role is used by a function, a state machine or an event rule of the template, and only that service
+ *       may assume it; no IAM users, groups or keys; no function whose role is not in the template;</li>
+ *   <li>no NotAction/NotResource in an Allow, no wildcard in an action name, no {@code iam:} action
+ *       ({@code iam:PassRole});</li>
+ *   <li>every action on the resources its rule allows (ARNs of this stack's account and region, or references to
+ *       the template's own table, state machine, functions), {@code "*"} only for actions without resource-level
+ *       permissions;</li>
+ *   <li>rule 1: Modify and Delete of endpoints only on the ownership tag, Create of endpoints only with the request
+ *       tag and the region's DynamoDB service name, tags only at creation or the holder's own (never the ownership
+ *       tags); a conditioned statement names endpoints only;</li>
+ *   <li>exactly the actions needed: a function what its code calls (by handler class), a state machine invoking
+ *       exactly the functions its definition runs plus log delivery, an event rule starting its target; the
+ *       managed policies SAM attaches for logs and tracing and no other.</li>
  * </ol>
- * {@link #check} returns the problems, one readable line each; an empty list means the template passed.
+ * {@link #check} returns the problems, one readable line each, starting with the role's logical id.
  */
 final class IamPolicyChecker {
 
-    static final String OWNER_KEY_RESOURCE = "aws:ResourceTag/managed-by";
-    static final String OWNER_KEY_REQUEST = "aws:RequestTag/managed-by";
-    static final String OWNER_VALUE = "vpce-pilot";
-    private static final Pattern ACTION = Pattern.compile("[a-z0-9-]+:[A-Za-z0-9]+");
-    private static final Set<String> EC2_WRITE_PREFIXES = Set.of("Create", "Delete", "Modify", "Replace", "Associate",
-            "Disassociate", "Attach", "Detach", "Accept", "Reject", "Reset");
-
-    /** One Allow or Deny statement, with its resources as text ({@code Fn::Sub} templates kept as written). */
-    record Statement(String principal, String sid, String effect, List<String> actions, List<String> resources,
-                     JsonNode condition, boolean notAction, boolean notResource) {
-        String where() {
-            return principal + (sid == null ? "" : " statement " + sid);
-        }
+    /** One statement of a role, resources and condition values rendered by {@link Intrinsics}. */
+    record Statement(String where, String effect, List<String> actions, List<String> resources, JsonNode condition,
+                     boolean notAction, boolean notResource) {
     }
 
-    /** A function or the state machine, and what it is granted. */
-    record Principal(String logicalId, String type, String handler, List<Statement> statements,
-                     List<String> unreadable) {
+    /** A role, what uses it and what it is granted. */
+    record Role(String logicalId, IamRules.Use use, String user, List<Statement> statements, List<String> managed,
+                JsonNode trust) {
         Set<String> allowedActions() {
             Set<String> actions = new TreeSet<>();
             statements.stream().filter(s -> "Allow".equals(s.effect())).forEach(s -> actions.addAll(s.actions()));
@@ -57,151 +49,157 @@ final class IamPolicyChecker {
         }
     }
 
-    private IamPolicyChecker() {
+    private final JsonNode resources;
+    private final Map<String, Set<String>> expectedByHandler;
+    private final Map<String, String> definitions;
+    private final List<String> problems = new ArrayList<>();
+
+    private IamPolicyChecker(JsonNode transformed, Map<String, Set<String>> expectedByHandler,
+                             Map<String, String> definitions) {
+        this.resources = transformed.path("Resources");
+        this.expectedByHandler = expectedByHandler;
+        this.definitions = definitions;
     }
 
     /**
-     * @param expectedByHandler the actions each function's code calls, by handler class ({@code a.b.C}, without
-     *                          {@code ::method})
+     * @param expectedByHandler what each function's code calls, by handler class (without {@code ::method})
+     * @param definitions       each state machine's definition (logical id → ASL text), to know what it invokes
      */
-    static List<String> check(JsonNode template, Map<String, Set<String>> expectedByHandler) {
-        List<String> problems = new ArrayList<>();
-        List<Principal> principals = principals(template);
-        if (principals.isEmpty()) {
-            problems.add("the template grants nothing to any function or state machine: nothing was checked");
-        }
-        for (Principal principal : principals) {
-            principal.unreadable().forEach(u -> problems.add(principal.logicalId() + ": " + u));
-            for (Statement statement : principal.statements()) {
-                problems.addAll(statementProblems(statement));
-            }
-            problems.addAll(scopeProblems(principal, template, expectedByHandler));
-        }
-        return problems;
+    static List<String> check(JsonNode transformed, Map<String, Set<String>> expectedByHandler,
+                              Map<String, String> definitions) {
+        IamPolicyChecker checker = new IamPolicyChecker(transformed, expectedByHandler, definitions);
+        checker.checkAll();
+        return checker.problems;
     }
 
-    /** Every function and state machine of the template (and IAM resources), with their statements. */
-    static List<Principal> principals(JsonNode template) {
-        List<Principal> principals = new ArrayList<>();
-        JsonNode globalFunction = template.path("Globals").path("Function");
-        for (Iterator<Map.Entry<String, JsonNode>> it = template.path("Resources").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> resource = it.next();
-            String id = resource.getKey();
+    /** The roles of a transformed template, by logical id. */
+    static Map<String, Role> roles(JsonNode transformed) {
+        return new IamPolicyChecker(transformed, Map.of(), Map.of()).readRoles();
+    }
+
+    private void checkAll() {
+        Map<String, Role> roles = readRoles();
+        if (roles.isEmpty()) {
+            problems.add("the template has no IAM role: nothing was checked");
+        }
+        for (Map.Entry<String, JsonNode> resource : fields(resources)) {
             String type = resource.getValue().path("Type").asText();
+            if (Set.of("AWS::IAM::User", "AWS::IAM::Group", "AWS::IAM::AccessKey").contains(type)) {
+                problems.add(resource.getKey() + ": a " + type + " has no place in this template");
+            }
+        }
+        for (Role role : roles.values()) {
+            if (role.use() == null) {
+                problems.add(role.logicalId() + ": used by nothing this check knows (a function, a state machine, "
+                        + "an event rule)");
+                continue;
+            }
+            checkTrust(role);
+            role.statements().forEach(this::checkStatement);
+            checkScope(role);
+        }
+    }
+
+    // ---- reading ----
+
+    private Map<String, Role> readRoles() {
+        Map<String, IamRules.Use> uses = new LinkedHashMap<>();
+        Map<String, String> users = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> resource : fields(resources)) {
+            JsonNode properties = resource.getValue().path("Properties");
+            switch (resource.getValue().path("Type").asText()) {
+                case "AWS::Lambda::Function" -> use(resource.getKey(), properties.path("Role"), IamRules.Use.FUNCTION,
+                        uses, users);
+                case "AWS::StepFunctions::StateMachine" -> use(resource.getKey(), properties.path("RoleArn"),
+                        IamRules.Use.STATE_MACHINE, uses, users);
+                case "AWS::Events::Rule" -> properties.path("Targets").forEach(target -> {
+                    if (target.has("RoleArn")) {
+                        use(resource.getKey(), target.path("RoleArn"), IamRules.Use.EVENT_RULE, uses, users);
+                    }
+                });
+                default -> {
+                    // not a user of roles
+                }
+            }
+        }
+        Map<String, Role> roles = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> resource : fields(resources)) {
+            if (!"AWS::IAM::Role".equals(resource.getValue().path("Type").asText())) {
+                continue;
+            }
+            String id = resource.getKey();
             JsonNode properties = resource.getValue().path("Properties");
             List<Statement> statements = new ArrayList<>();
-            List<String> unreadable = new ArrayList<>();
-            switch (type) {
-                case "AWS::Serverless::Function" -> {
-                    for (JsonNode scope : List.of(globalFunction, properties)) {
-                        if (scope.has("Role")) {
-                            unreadable.add("has a Role: its permissions are outside what this check can see");
-                        }
-                        readPolicies(id, scope.path("Policies"), template, statements, unreadable);
-                    }
-                    String handler = properties.path("Handler").asText(globalFunction.path("Handler").asText(""));
-                    principals.add(new Principal(id, type, handler.replaceFirst("::.*$", ""), statements, unreadable));
-                }
-                case "AWS::Serverless::StateMachine" -> {
-                    if (properties.has("Role")) {
-                        unreadable.add("has a Role: its permissions are outside what this check can see");
-                    }
-                    readPolicies(id, properties.path("Policies"), template, statements, unreadable);
-                    principals.add(new Principal(id, type, null, statements, unreadable));
-                }
-                case "AWS::IAM::Role", "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy" -> {
-                    JsonNode documents = type.equals("AWS::IAM::Role") ? properties.path("Policies")
-                            : properties;
-                    for (JsonNode document : documents.isArray() ? documents : List.of(documents)) {
-                        readStatements(id, document.path("PolicyDocument").path("Statement"), statements);
-                    }
-                    if (properties.has("ManagedPolicyArns")) {
-                        unreadable.add("attaches managed policies: their permissions are outside this check");
-                    }
-                    principals.add(new Principal(id, type, null, statements, unreadable));
-                }
-                default -> {
-                    // not a principal
+            properties.path("Policies").forEach(policy -> read(id, policy.path("PolicyName").asText("?"),
+                    policy.path("PolicyDocument"), statements));
+            for (Map.Entry<String, JsonNode> other : fields(resources)) {
+                String type = other.getValue().path("Type").asText();
+                JsonNode attached = other.getValue().path("Properties");
+                if ((type.equals("AWS::IAM::Policy") || type.equals("AWS::IAM::ManagedPolicy"))
+                        && Intrinsics.renderAll(attached.path("Roles")).contains("${" + id + "}")) {
+                    read(id, other.getKey(), attached.path("PolicyDocument"), statements);
                 }
             }
+            List<String> managed = Intrinsics.renderAll(properties.path("ManagedPolicyArns")).stream()
+                    .map(arn -> arn.replace("${AWS::Partition}", "aws")).toList();
+            roles.put(id, new Role(id, uses.get(id), users.get(id), statements, managed,
+                    properties.path("AssumeRolePolicyDocument")));
         }
-        return principals;
+        return roles;
     }
 
-    private static void readPolicies(String principal, JsonNode policies, JsonNode template, List<Statement> out,
-                                     List<String> unreadable) {
-        if (policies.isMissingNode() || policies.isNull()) {
+    private void use(String user, JsonNode roleArn, IamRules.Use use, Map<String, IamRules.Use> uses,
+                     Map<String, String> users) {
+        Matcher role = java.util.regex.Pattern.compile("\\$\\{(\\w+)\\.Arn}").matcher(Intrinsics.render(roleArn));
+        if (!role.matches() || !"AWS::IAM::Role".equals(resources.path(role.group(1)).path("Type").asText())) {
+            problems.add(user + ": its role (" + Intrinsics.render(roleArn) + ") is not a role of this template, so "
+                    + "its permissions are outside this check");
             return;
         }
-        for (JsonNode policy : policies.isArray() ? policies : List.of(policies)) {
-            if (policy.isTextual()) {
-                unreadable.add("uses the managed policy " + policy.asText()
-                        + ": its permissions are outside this check");
-            } else if (policy.has("Statement")) {
-                readStatements(principal, policy.get("Statement"), out);
-            } else if (policy.size() == 1 && policy.has("LambdaInvokePolicy")) {
-                // SAM expands it to lambda:InvokeFunction on the function (and its versions and aliases)
-                JsonNode name = policy.get("LambdaInvokePolicy").path("FunctionName");
-                String function = name.path("Ref").asText(null);
-                if (function == null || !"AWS::Serverless::Function".equals(
-                        template.path("Resources").path(function).path("Type").asText())) {
-                    unreadable.add("LambdaInvokePolicy names " + name + ", not a function of this template");
-                    continue;
-                }
-                out.add(new Statement(principal, "LambdaInvokePolicy(" + function + ")", "Allow",
-                        List.of("lambda:InvokeFunction"),
-                        List.of("function:" + function, "function:" + function + ":*"),
-                        null, false, false));
-            } else {
-                unreadable.add("uses the policy template " + policy.fieldNames().next()
-                        + ", which this check does not know how to expand");
-            }
+        if (uses.containsKey(role.group(1))) {
+            problems.add(role.group(1) + ": shared by " + users.get(role.group(1)) + " and " + user
+                    + " (each principal has a role of its own)");
         }
+        uses.put(role.group(1), use);
+        users.put(role.group(1), user);
     }
 
-    private static void readStatements(String principal, JsonNode statements, List<Statement> out) {
-        for (JsonNode s : statements.isArray() ? statements : List.of(statements)) {
-            out.add(new Statement(principal, s.path("Sid").asText(null), s.path("Effect").asText(""),
-                    texts(s.has("Action") ? s.get("Action") : s.path("NotAction")),
-                    texts(s.has("Resource") ? s.get("Resource") : s.path("NotResource")),
+    private static void read(String role, String policy, JsonNode document, List<Statement> out) {
+        int index = 0;
+        for (JsonNode s : document.path("Statement").isArray() ? document.path("Statement")
+                : List.of(document.path("Statement"))) {
+            String where = role + " statement " + s.path("Sid").asText(policy + "#" + index++);
+            out.add(new Statement(where, s.path("Effect").asText(""),
+                    Intrinsics.renderAll(s.has("Action") ? s.get("Action") : s.path("NotAction")),
+                    Intrinsics.renderAll(s.has("Resource") ? s.get("Resource") : s.path("NotResource")),
                     s.has("Condition") ? s.get("Condition") : null, s.has("NotAction"), s.has("NotResource")));
         }
     }
 
-    /** A string or list of strings; an intrinsic function as its template text ({@code Fn::Sub}) or JSON. */
-    private static List<String> texts(JsonNode node) {
-        List<String> texts = new ArrayList<>();
-        if (node.isMissingNode() || node.isNull()) {
-            return texts;
-        }
-        for (JsonNode item : node.isArray() ? node : List.of(node)) {
-            if (item.isTextual()) {
-                texts.add(item.asText());
-            } else if (item.has("Fn::Sub")) {
-                JsonNode sub = item.get("Fn::Sub");
-                texts.add(substitute(sub.isArray() ? sub.get(0).asText() : sub.asText()));
-            } else {
-                texts.add(item.toString());
-            }
-        }
-        return texts;
-    }
-
-    /**
-     * An {@code Fn::Sub} template as the ARN it becomes: the partition, region and account of a stack, and any other
-     * variable as {@code *} (it may be anything, so the rules treat it as a wildcard).
-     */
-    static String substitute(String template) {
-        return template.replace("${AWS::Partition}", "aws").replace("${AWS::Region}", "us-east-1")
-                .replace("${AWS::AccountId}", "123456789012").replaceAll("\\$\\{[^}]*}", "*");
-    }
-
     // ---- the rules ----
 
-    private static List<String> statementProblems(Statement s) {
-        List<String> problems = new ArrayList<>();
+    private void checkTrust(Role role) {
+        JsonNode statements = role.trust().path("Statement");
+        if (!statements.isArray() || statements.isEmpty()) {
+            problems.add(role.logicalId() + ": no trust policy");
+            return;
+        }
+        for (JsonNode s : statements) {
+            boolean ok = "Allow".equals(s.path("Effect").asText())
+                    && Intrinsics.renderAll(s.path("Action")).equals(List.of("sts:AssumeRole"))
+                    && s.path("Principal").size() == 1
+                    && Intrinsics.renderAll(s.path("Principal").path("Service"))
+                    .equals(List.of(role.use().servicePrincipal));
+            if (!ok) {
+                problems.add(role.logicalId() + ": may be assumed by " + s.path("Principal") + " (only "
+                        + role.use().servicePrincipal + " may assume the role of a " + role.use() + ")");
+            }
+        }
+    }
+
+    private void checkStatement(Statement s) {
         if (!"Allow".equals(s.effect())) {
-            return problems; // a Deny only takes away
+            return; // a Deny only takes away
         }
         if (s.notAction()) {
             problems.add(s.where() + ": NotAction in an Allow grants every other action");
@@ -212,150 +210,220 @@ final class IamPolicyChecker {
         if (s.actions().isEmpty()) {
             problems.add(s.where() + ": an Allow without actions");
         }
+        Set<String> types = new TreeSet<>();
         for (String action : s.actions()) {
             if (action.contains("*") || action.contains("?")) {
                 problems.add(s.where() + ": wildcard action " + action + " (name each action)");
-            } else if (!ACTION.matcher(action).matches()) {
-                problems.add(s.where() + ": '" + action + "' is not a service:Action name");
+                continue;
             }
-            if (action.startsWith("ec2:") && isEc2Write(action) && s.resources().contains("*")) {
-                problems.add(s.where() + ": " + action + " on Resource \"*\"");
+            if (IamRules.FORBIDDEN_PREFIXES.stream().anyMatch(action::startsWith)) {
+                problems.add(s.where() + ": " + action + " is never granted (iam:PassRole would let the role hand "
+                        + "a role to a service it starts)");
+                continue;
             }
-        }
-        if (s.actions().contains("ec2:DeleteVpcEndpoints")
-                && !stringEquals(s.condition(), OWNER_KEY_RESOURCE, OWNER_VALUE)) {
-            problems.add(s.where() + ": ec2:DeleteVpcEndpoints without Condition StringEquals "
-                    + OWNER_KEY_RESOURCE + ": " + OWNER_VALUE);
-        }
-        if (s.actions().contains("ec2:CreateVpcEndpoint")
-                && s.resources().stream().anyMatch(r -> covers(r, "vpc-endpoint"))
-                && !stringEquals(s.condition(), OWNER_KEY_REQUEST, OWNER_VALUE)) {
-            problems.add(s.where() + ": ec2:CreateVpcEndpoint on vpc-endpoint resources without Condition StringEquals "
-                    + OWNER_KEY_REQUEST + ": " + OWNER_VALUE);
-        }
-        if (s.actions().contains("ec2:CreateTags")) {
-            if (!stringEquals(s.condition(), "ec2:CreateAction", "CreateVpcEndpoint")
-                    && !stringEquals(s.condition(), OWNER_KEY_RESOURCE, OWNER_VALUE)) {
-                problems.add(s.where() + ": ec2:CreateTags without Condition StringEquals ec2:CreateAction: "
-                        + "CreateVpcEndpoint or " + OWNER_KEY_RESOURCE + ": " + OWNER_VALUE);
+            if (IamRules.STAR_ONLY.contains(action)) {
+                if (!s.resources().equals(List.of("*"))) {
+                    problems.add(s.where() + ": " + action + " has no resource-level permissions: Resource \"*\"");
+                }
+                continue;
+            }
+            List<IamRules.ResourceRule> rules = IamRules.RESOURCES.get(action);
+            if (rules == null) {
+                problems.add(s.where() + ": " + action + " has no resource rule in IamRules (add one, or list it "
+                        + "among the actions without resource-level permissions)");
+                continue;
             }
             for (String resource : s.resources()) {
-                if (!resourceType(resource).equals("vpc-endpoint/*")) {
-                    problems.add(s.where() + ": ec2:CreateTags on " + resource + " (only vpc-endpoint resources)");
+                Optional<String> type = resourceType(s, action, resource, rules);
+                type.ifPresent(t -> {
+                    types.add(t);
+                    List<IamRules.ConditionForm> forms = IamRules.CONDITIONS.get(action + " " + t);
+                    if (forms != null && forms.stream().noneMatch(f -> satisfies(s.condition(), f))) {
+                        problems.add(s.where() + ": " + action + " on " + t + " resources without the condition "
+                                + forms.stream().map(IamRules.ConditionForm::name).toList() + " (has "
+                                + (s.condition() == null ? "none" : s.condition()) + ")");
+                    }
+                });
+            }
+        }
+        if (conditionsOnTags(s.condition()) && types.stream().anyMatch(t -> !t.equals(IamRules.CONDITIONED_TYPE))) {
+            problems.add(s.where() + ": its condition is about " + IamRules.CONDITIONED_TYPE + " resources but it "
+                    + "also names " + types + ", on which EC2 evaluates it too (give those a statement of their own)");
+        }
+    }
+
+    private Optional<String> resourceType(Statement s, String action, String resource,
+                                          List<IamRules.ResourceRule> rules) {
+        if (resource.equals("*")) {
+            problems.add(s.where() + ": " + action + " on every resource (\"*\"); allowed: "
+                    + rules.stream().map(IamRules.ResourceRule::type).toList());
+            return Optional.empty();
+        }
+        for (IamRules.ResourceRule rule : rules) {
+            Matcher m = rule.pattern().matcher(resource);
+            if (m.matches()) {
+                if (rule.refType() != null && !rule.refType().equals(
+                        resources.path(m.group("ref")).path("Type").asText())) {
+                    problems.add(s.where() + ": " + action + " on " + resource + ", which is not a " + rule.refType()
+                            + " of this template");
+                    return Optional.empty();
                 }
+                return Optional.of(rule.type());
             }
         }
-        return problems;
+        problems.add(s.where() + ": " + action + " on " + resource + ", which is none of its resources "
+                + rules.stream().map(r -> r.type() + " (" + r.pattern() + ")").toList());
+        return Optional.empty();
     }
 
-    private static List<String> scopeProblems(Principal principal, JsonNode template,
-                                              Map<String, Set<String>> expectedByHandler) {
-        List<String> problems = new ArrayList<>();
-        Set<String> expected;
-        switch (principal.type()) {
-            case "AWS::Serverless::Function" -> {
-                expected = expectedByHandler.get(principal.handler());
-                if (expected == null) {
-                    problems.add(principal.logicalId() + ": no expected action set for its handler "
-                            + principal.handler() + " (add what its code calls to the checker's map)");
-                    return problems;
-                }
-            }
-            case "AWS::Serverless::StateMachine" -> expected = stateMachineNeeds(template,
-                    template.path("Resources").path(principal.logicalId()).path("Properties"));
-            default -> {
-                problems.add(principal.logicalId() + ": an IAM resource of the template that no expected action set "
-                        + "covers");
-                return problems;
-            }
-        }
-        Set<String> granted = principal.allowedActions();
-        for (String action : granted) {
-            if (!expected.contains(action)) {
-                problems.add(principal.logicalId() + ": granted " + action + ", which its code never calls");
-            }
-        }
-        for (String action : expected) {
-            if (!granted.contains(action)) {
-                problems.add(principal.logicalId() + ": missing " + action + ", which its code calls");
-            }
-        }
-        return problems;
-    }
-
-    /**
-     * What a state machine needs: to invoke the functions its definition's Task states name (through
-     * DefinitionSubstitutions), to deliver its logs when Logging is set (the actions AWS documents for
-     * CloudWatch Logs delivery) and to send traces when Tracing is enabled.
-     */
-    static Set<String> stateMachineNeeds(JsonNode template, JsonNode properties) {
-        Set<String> needs = new LinkedHashSet<>();
-        boolean invokesFunctions = false;
-        for (Iterator<JsonNode> it = properties.path("DefinitionSubstitutions").elements(); it.hasNext(); ) {
-            String ref = it.next().path("Ref").asText("").replaceFirst("\\.Alias$", "");
-            if ("AWS::Serverless::Function".equals(template.path("Resources").path(ref).path("Type").asText())) {
-                invokesFunctions = true;
-            }
-        }
-        if (invokesFunctions) {
-            needs.add("lambda:InvokeFunction");
-        }
-        if (properties.has("Logging")) {
-            needs.addAll(List.of("logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery",
-                    "logs:DeleteLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy",
-                    "logs:DescribeResourcePolicies", "logs:DescribeLogGroups"));
-        }
-        if (properties.path("Tracing").path("Enabled").asBoolean(false)) {
-            needs.addAll(List.of("xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules",
-                    "xray:GetSamplingTargets"));
-        }
-        return needs;
-    }
-
-    /** Whether the Condition has exactly {@code StringEquals {key: value}} (a string or a one-element list). */
-    static boolean stringEquals(JsonNode condition, String key, String value) {
+    /** Whether the Condition holds every entry of the form, by the entry's own operator. */
+    static boolean satisfies(JsonNode condition, IamRules.ConditionForm form) {
         if (condition == null) {
             return false;
         }
-        JsonNode values = condition.path("StringEquals").path(key);
-        if (values.isTextual()) {
-            return values.asText().equals(value);
+        for (IamRules.Entry entry : form.entries()) {
+            JsonNode node = condition.path(entry.operator()).path(entry.key());
+            if (node.isMissingNode()) {
+                return false;
+            }
+            Set<String> values = new TreeSet<>(Intrinsics.renderAll(node));
+            boolean holds = entry.match() == IamRules.Match.EXACTLY ? values.equals(new TreeSet<>(entry.values()))
+                    : values.containsAll(entry.values());
+            if (!holds) {
+                return false;
+            }
         }
-        return values.isArray() && values.size() == 1 && values.get(0).asText().equals(value);
+        return true;
     }
 
-    private static boolean isEc2Write(String action) {
-        String name = action.substring(action.indexOf(':') + 1);
-        return EC2_WRITE_PREFIXES.stream().anyMatch(name::startsWith);
-    }
-
-    /** The resource part of an ARN template ({@code vpc-endpoint/*}), or the text itself ({@code *}). */
-    static String resourceType(String arn) {
-        String[] parts = arn.split(":", 6);
-        return parts.length == 6 ? parts[5] : arn;
-    }
-
-    /** Whether a Resource entry can match a resource of the given EC2 type. */
-    static boolean covers(String resource, String ec2Type) {
-        if (resource.equals("*")) {
-            return true;
-        }
-        String[] parts = resource.split(":", 6);
-        if (parts.length < 6) {
-            return true; // not an ARN this check understands: assume the worst
-        }
-        if (!parts[2].equals("ec2") && !parts[2].contains("*")) {
+    private static boolean conditionsOnTags(JsonNode condition) {
+        if (condition == null) {
             return false;
         }
-        String glob = parts[5];
-        String regex = ("\\Q" + glob.replace("*", "\\E.*\\Q").replace("?", "\\E.\\Q") + "\\E");
-        return (ec2Type + "/vpce-0123456789abcdef0").matches(regex);
+        Set<String> keys = new LinkedHashSet<>();
+        condition.forEach(operator -> operator.fieldNames().forEachRemaining(keys::add));
+        return keys.stream().anyMatch(k -> k.startsWith("aws:ResourceTag/") || k.startsWith("aws:RequestTag/")
+                || k.equals("aws:TagKeys") || k.startsWith("ec2:Vpce") || k.equals("ec2:CreateAction"));
     }
 
-    /** The statements of one principal, by logical id (for tests and messages). */
-    static Map<String, Principal> byLogicalId(JsonNode template) {
-        Map<String, Principal> map = new LinkedHashMap<>();
-        principals(template).forEach(p -> map.put(p.logicalId(), p));
-        return map;
+    /** Exactly what the principal needs, and the managed policies SAM attaches for it and no other. */
+    private void checkScope(Role role) {
+        JsonNode user = resources.path(role.user()).path("Properties");
+        Set<String> expected = new TreeSet<>();
+        Set<String> managed = new TreeSet<>();
+        switch (role.use()) {
+            case FUNCTION -> {
+                String handler = user.path("Handler").asText().replaceFirst("::.*$", "");
+                Set<String> code = expectedByHandler.get(handler);
+                if (code == null) {
+                    problems.add(role.logicalId() + ": no expected action set for the handler " + handler + " of "
+                            + role.user() + " (add what its code calls to the map)");
+                    return;
+                }
+                expected.addAll(code);
+                managed.add(IamRules.BASIC_EXECUTION);
+                if ("Active".equals(user.path("TracingConfig").path("Mode").asText())) {
+                    managed.add(IamRules.XRAY_WRITE);
+                }
+            }
+            case STATE_MACHINE -> {
+                Set<String> invoked = invokedFunctions(role.user(), user);
+                if (!invoked.isEmpty()) {
+                    expected.add("lambda:InvokeFunction");
+                }
+                if (user.has("LoggingConfiguration")) {
+                    expected.addAll(IamRules.LOG_DELIVERY);
+                }
+                if (user.path("TracingConfiguration").path("Enabled").asBoolean(false)) {
+                    managed.add(IamRules.XRAY_WRITE);
+                }
+                Set<String> granted = referenced(role, "lambda:InvokeFunction");
+                if (!granted.equals(invoked)) {
+                    problems.add(role.logicalId() + ": may invoke " + granted + ", its definition runs " + invoked);
+                }
+            }
+            case EVENT_RULE -> {
+                expected.add("states:StartExecution");
+                Set<String> targets = new TreeSet<>();
+                user.path("Targets").forEach(t -> targets.add(Intrinsics.render(t.path("Arn"))
+                        .replaceAll("^\\$\\{(\\w+)}$", "$1")));
+                Set<String> granted = referenced(role, "states:StartExecution");
+                if (!granted.equals(targets)) {
+                    problems.add(role.logicalId() + ": may start " + granted + ", its rule targets " + targets);
+                }
+            }
+            default -> throw new IllegalStateException("unknown use " + role.use());
+        }
+        if (!new TreeSet<>(role.managed()).equals(managed)) {
+            problems.add(role.logicalId() + ": attaches the managed policies " + role.managed() + "; SAM attaches "
+                    + managed + " for a " + role.use() + " like " + role.user() + ", and no other is allowed");
+        }
+        Set<String> byManaged = new TreeSet<>();
+        role.managed().forEach(arn -> byManaged.addAll(IamRules.MANAGED_POLICIES.getOrDefault(arn, Set.of())));
+        for (String action : role.allowedActions()) {
+            if (!expected.contains(action)) {
+                problems.add(role.logicalId() + ": granted " + action + ", which " + role.user() + " never calls"
+                        + (byManaged.contains(action) ? " itself (a managed policy SAM attaches grants it already)"
+                        : ""));
+            }
+        }
+        for (String action : expected) {
+            if (!role.allowedActions().contains(action)) {
+                problems.add(role.logicalId() + ": missing " + action + ", which " + role.user() + " calls");
+            }
+        }
+    }
+
+    /** The template resources an action is granted on (the {@code ref} of its resource rule). */
+    private static Set<String> referenced(Role role, String action) {
+        Set<String> refs = new TreeSet<>();
+        for (Statement s : role.statements()) {
+            if ("Allow".equals(s.effect()) && s.actions().contains(action)) {
+                for (String resource : s.resources()) {
+                    for (IamRules.ResourceRule rule : IamRules.RESOURCES.get(action)) {
+                        Matcher m = rule.pattern().matcher(resource);
+                        if (m.matches()) {
+                            refs.add(m.group("ref"));
+                        }
+                    }
+                }
+            }
+        }
+        return refs;
+    }
+
+    /**
+     * The functions a state machine runs: its DefinitionSubstitutions that name a function (or its alias or
+     * version) and that its definition uses.
+     */
+    private Set<String> invokedFunctions(String machine, JsonNode properties) {
+        String definition = definitions.get(machine);
+        if (definition == null) {
+            problems.add(machine + ": no definition given to the check, so what it invokes is unknown");
+            return Set.of();
+        }
+        Set<String> functions = new TreeSet<>();
+        for (Map.Entry<String, JsonNode> substitution : fields(properties.path("DefinitionSubstitutions"))) {
+            String ref = Intrinsics.render(substitution.getValue()).replaceAll("^\\$\\{(\\w+)}$", "$1");
+            JsonNode target = resources.path(ref);
+            String function = switch (target.path("Type").asText()) {
+                case "AWS::Lambda::Function" -> ref;
+                case "AWS::Lambda::Alias", "AWS::Lambda::Version" -> Intrinsics.render(
+                        target.path("Properties").path("FunctionName")).replaceAll("^\\$\\{(\\w+)}$", "$1");
+                default -> null;
+            };
+            if (function != null && definition.contains("${" + substitution.getKey() + "}")) {
+                functions.add(function);
+            }
+        }
+        return functions;
+    }
+
+    private static List<Map.Entry<String, JsonNode>> fields(JsonNode node) {
+        List<Map.Entry<String, JsonNode>> fields = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            fields.add(it.next());
+        }
+        return fields;
     }
 }

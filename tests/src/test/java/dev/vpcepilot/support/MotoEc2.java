@@ -59,12 +59,39 @@ public final class MotoEc2 implements AutoCloseable {
 
     private final URI endpoint;
     private final String region;
+    private final AwsClients base;
     private final AwsClients clients;
+    private final String accessKeyId;
 
     public MotoEc2(URI endpoint, String region) {
         this.endpoint = endpoint;
         this.region = region;
-        this.clients = AwsClients.forEndpoint(region, endpoint);
+        this.base = AwsClients.forEndpoint(region, endpoint);
+        this.clients = base;
+        this.accessKeyId = "testing";
+    }
+
+    private MotoEc2(URI endpoint, String region, AwsClients base, AwsClients clients, String accessKeyId) {
+        this.endpoint = endpoint;
+        this.region = region;
+        this.base = base;
+        this.clients = clients;
+        this.accessKeyId = accessKeyId;
+    }
+
+    /**
+     * The emulator as another account sees it: moto maps the credentials of an assumed role to the role's account
+     * (each account its own world, with its own default VPC per region), as the fleet's targets are.
+     */
+    public static MotoEc2 inAccount(URI endpoint, String region, String account) {
+        AwsClients base = AwsClients.forEndpoint(region, endpoint);
+        software.amazon.awssdk.services.sts.model.Credentials credentials = base.sts().assumeRole(r -> r
+                .roleArn("arn:aws:iam::" + account + ":role/vpce-pilot-test-setup").roleSessionName("setup"))
+                .credentials();
+        AwsClients clients = base.forTarget(region, software.amazon.awssdk.auth.credentials.StaticCredentialsProvider
+                .create(software.amazon.awssdk.auth.credentials.AwsSessionCredentials.create(credentials.accessKeyId(),
+                        credentials.secretAccessKey(), credentials.sessionToken())));
+        return new MotoEc2(endpoint, region, base, clients, credentials.accessKeyId());
     }
 
     /** The repository root, from the system property tests/pom.xml sets (or the parent of the working dir). */
@@ -279,7 +306,7 @@ public final class MotoEc2 implements AutoCloseable {
         HttpRequest request = HttpRequest.newBuilder(endpoint.resolve("/"))
                 .timeout(Duration.ofSeconds(20))
                 .header("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
-                .header("Authorization", "AWS4-HMAC-SHA256 Credential=testing/20240101/" + region
+                .header("Authorization", "AWS4-HMAC-SHA256 Credential=" + accessKeyId + "/20240101/" + region
                         + "/ec2/aws4_request, SignedHeaders=host, Signature=0")
                 .POST(HttpRequest.BodyPublishers.ofString(form.toString()))
                 .build();
@@ -308,6 +335,9 @@ public final class MotoEc2 implements AutoCloseable {
 
     @Override
     public void close() {
-        clients.close();
+        if (clients != base) {
+            clients.close();
+        }
+        base.close();
     }
 }

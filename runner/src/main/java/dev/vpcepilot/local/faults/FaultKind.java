@@ -17,11 +17,16 @@ public enum FaultKind {
      * call answers {@code InvalidVpcEndpointId.NotFound}, or for DeleteVpcEndpoints lists the id as unsuccessful
      * with {@code InvalidVpcEndpoint.NotFound}; see {@link FaultRule#endpointNotFoundFirst(int)}.
      */
-    NOT_FOUND;
+    NOT_FOUND,
+    /**
+     * STS refuses to assume a role of one account ({@code AccessDenied}, HTTP 403): the role is not deployed there,
+     * or its trust does not name the caller. moto assumes any role; see {@link FaultRule#denyAssumeRole(String)}.
+     */
+    ACCESS_DENIED;
 
     /**
      * The lower-case name used in JSON ({@code throttle}, {@code error}, {@code drop}, {@code latency},
-     * {@code not_found}).
+     * {@code not_found}, {@code access_denied}).
      */
     public String jsonName() {
         return name().toLowerCase(Locale.ROOT);

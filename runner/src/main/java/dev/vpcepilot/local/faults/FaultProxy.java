@@ -333,10 +333,19 @@ public final class FaultProxy implements AutoCloseable {
 
         FaultRule fired = null;
         List<String> hidden = List.of();
+        String deniedRole = null;
         long delay = 0;
         if (call.faultable()) {
             for (FaultRule rule : rules) {
                 if (!rule.appliesTo(call.action())) {
+                    continue;
+                }
+                if (rule.kind() == FaultKind.ACCESS_DENIED) {
+                    String role = rule.deniedRole(formBody(request));
+                    if (role != null && fired == null) {
+                        fired = rule;
+                        deniedRole = role;
+                    }
                     continue;
                 }
                 if (rule.kind() == FaultKind.NOT_FOUND) {
@@ -372,6 +381,8 @@ public final class FaultProxy implements AutoCloseable {
                     return FaultResponses.internalError(call);
                 case NOT_FOUND:
                     return notVisibleYet(request, call, endpointIds, hidden);
+                case ACCESS_DENIED:
+                    return FaultResponses.assumeRoleDenied(call, deniedRole);
                 default:
                     throw new IllegalStateException("not a terminal fault: " + fired.kind());
             }

@@ -30,7 +30,8 @@ public final class FaultProxyMain {
     static final String USAGE = """
             usage: FaultProxyMain --target URL [--port N] [--throttle-every N] [--throttle-first N]
                                   [--error-every N] [--error-share F] [--drop-every N] [--latency-ms N]
-                                  [--endpoint-not-found-first N] [--only PREFIX] [--ignore-stdin]
+                                  [--endpoint-not-found-first N] [--deny-assume-role ACCOUNT]
+                                  [--only PREFIX] [--ignore-stdin]
               --target URL        the emulator to forward to, e.g. http://127.0.0.1:5000 (required)
               --port N            loopback port to listen on (default: a free port)
               --throttle-every N  the service's throttling error on every Nth call (N >= 1)
@@ -43,6 +44,8 @@ public final class FaultProxyMain {
                                   EC2's eventual consistency: the first N calls naming an endpoint id that
                                   CreateVpcEndpoint returned through the proxy answer InvalidVpcEndpointId.NotFound
                                   (DeleteVpcEndpoints: the id in unsuccessful), counted per id
+              --deny-assume-role ACCOUNT
+                                  STS AccessDenied for every AssumeRole of a role of ACCOUNT (12 digits)
               --only PREFIX       limit the faults above to actions starting with PREFIX
                                   (ec2:, dynamodb:, states:, dynamodb:ListTables, ...)
               --ignore-stdin      keep running at stdin EOF (stop with SIGTERM/SIGINT only)
@@ -52,7 +55,7 @@ public final class FaultProxyMain {
 
     private static final Set<String> VALUE_OPTIONS = Set.of("--target", "--port", "--throttle-every",
             "--throttle-first", "--error-every", "--error-share", "--drop-every", "--latency-ms",
-            "--endpoint-not-found-first", "--only");
+            "--endpoint-not-found-first", "--deny-assume-role", "--only");
     private static final Set<String> FLAG_OPTIONS = Set.of("--ignore-stdin");
 
     private FaultProxyMain() {
@@ -221,6 +224,13 @@ public final class FaultProxyMain {
                         + "--endpoint-not-found-first");
             }
             rules.replaceAll(rule -> rule.only(only));
+        }
+        if (values.containsKey("--deny-assume-role")) { // not limited by --only: it names its own action
+            String account = values.get("--deny-assume-role");
+            if (account == null || !account.matches("\\d{12}")) {
+                throw new UsageException("--deny-assume-role needs a 12-digit account id, got " + account);
+            }
+            rules.add(FaultRule.denyAssumeRole(account));
         }
         return new Options(target, port, rules, ignoreStdin);
     }

@@ -35,6 +35,13 @@ final class FaultResponses {
         };
     }
 
+    /** STS's answer when the caller may not assume the role: HTTP 403 {@code AccessDenied}. */
+    static Http.Response assumeRoleDenied(AwsCall call, String roleArn) {
+        return queryError(403, "Forbidden", "Sender", "AccessDenied", "User: arn:aws:sts::123456789012:assumed-role/"
+                + "vpce-pilot-FleetRole/fleet is not authorized to perform: sts:AssumeRole on resource: " + roleArn
+                + INJECTED, UUID.randomUUID().toString());
+    }
+
     /** An HTTP 500 internal error for this call's protocol. */
     static Http.Response internalError(AwsCall call) {
         String id = UUID.randomUUID().toString();

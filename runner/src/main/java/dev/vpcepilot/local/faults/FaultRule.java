@@ -32,7 +32,7 @@ public final class FaultRule {
     /** Upper bound of an injected delay. */
     public static final long MAX_LATENCY_MILLIS = 600_000;
 
-    private enum Trigger { EVERY, FIRST_PER_ACTION, SHARE, FIRST_PER_NEW_ENDPOINT }
+    private enum Trigger { EVERY, FIRST_PER_ACTION, SHARE, FIRST_PER_NEW_ENDPOINT, ROLE_OF_ACCOUNT }
 
     private final FaultKind kind;
     private final Trigger trigger;
@@ -40,11 +40,19 @@ public final class FaultRule {
     private final double share;
     private final long latencyMillis;
     private final String scope;
+    /** The account whose roles a {@link #denyAssumeRole} rule refuses, else null. */
+    private final String account;
     private final AtomicLong seen = new AtomicLong();
     private final ConcurrentHashMap<String, AtomicInteger> seenPerAction = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> seenPerEndpoint = new ConcurrentHashMap<>();
 
     private FaultRule(FaultKind kind, Trigger trigger, int n, double share, long latencyMillis, String scope) {
+        this(kind, trigger, n, share, latencyMillis, scope, null);
+    }
+
+    private FaultRule(FaultKind kind, Trigger trigger, int n, double share, long latencyMillis, String scope,
+                      String account) {
+        this.account = account;
         this.kind = kind;
         this.trigger = trigger;
         this.n = n;
@@ -89,6 +97,33 @@ public final class FaultRule {
                 null);
     }
 
+    /**
+     * STS's {@code AccessDenied} (HTTP 403) for every {@code sts:AssumeRole} of a role of {@code account}
+     * ({@code arn:<partition>:iam::<account>:role/...}): an account whose role cannot be assumed (moto assumes any
+     * role of any account). Other accounts' roles are assumed as usual.
+     */
+    public static FaultRule denyAssumeRole(String account) {
+        if (account == null || !account.matches("\\d{12}")) {
+            throw new IllegalArgumentException("the account must be a 12-digit id, got " + account);
+        }
+        return new FaultRule(FaultKind.ACCESS_DENIED, Trigger.ROLE_OF_ACCOUNT, 1, 0, 0, "sts:AssumeRole", account);
+    }
+
+    /** For a {@link #denyAssumeRole} rule: the role ARN of the request's form body if it is one to refuse, else null. */
+    String deniedRole(String formBody) {
+        if (trigger != Trigger.ROLE_OF_ACCOUNT) {
+            return null;
+        }
+        for (String pair : formBody.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0 && pair.substring(0, eq).equals("RoleArn")) {
+                String arn = java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
+                return arn.matches("arn:[a-z-]+:iam::" + account + ":role/.+") ? arn : null;
+            }
+        }
+        return null;
+    }
+
     /** The protocol's throttling error on every {@code n}th call in scope. */
     public static FaultRule throttleEvery(int n) {
         return every(FaultKind.THROTTLE, n);
@@ -130,7 +165,7 @@ public final class FaultRule {
         if (actionPrefix == null || actionPrefix.isBlank()) {
             throw new IllegalArgumentException("the action prefix must not be blank");
         }
-        return new FaultRule(kind, trigger, n, share, latencyMillis, actionPrefix.trim());
+        return new FaultRule(kind, trigger, n, share, latencyMillis, actionPrefix.trim(), account);
     }
 
     public FaultKind kind() {
@@ -171,6 +206,7 @@ public final class FaultRule {
                 yield counter.incrementAndGet() <= n;
             }
             case FIRST_PER_NEW_ENDPOINT -> false; // fires on the ids a call names: see hiddenOf
+            case ROLE_OF_ACCOUNT -> false; // fires on the role a call names: see deniedRole
         };
     }
 
@@ -214,6 +250,7 @@ public final class FaultRule {
             case DROP -> "drop the connection";
             case LATENCY -> "delay " + latencyMillis + " ms";
             case NOT_FOUND -> "InvalidVpcEndpointId.NotFound";
+            case ACCESS_DENIED -> "AccessDenied";
         };
         String when = switch (trigger) {
             case EVERY -> n == 1 ? "on every call" : "on every " + ordinal(n) + " call";
@@ -221,6 +258,7 @@ public final class FaultRule {
             case SHARE -> "on a share of " + share + " of the calls";
             case FIRST_PER_NEW_ENDPOINT -> "on the first " + n + " calls naming each endpoint id CreateVpcEndpoint "
                     + "returned";
+            case ROLE_OF_ACCOUNT -> "on assuming a role of account " + account;
         };
         return what + " " + when + (scope == null ? "" : " of " + scope);
     }
@@ -243,6 +281,9 @@ public final class FaultRule {
         }
         if (kind == FaultKind.NOT_FOUND) {
             throw new IllegalArgumentException("use FaultRule.endpointNotFoundFirst(n) for endpoints not visible yet");
+        }
+        if (kind == FaultKind.ACCESS_DENIED) {
+            throw new IllegalArgumentException("use FaultRule.denyAssumeRole(account) for a role that cannot be assumed");
         }
     }
 

@@ -218,6 +218,9 @@ public final class MotoServer implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(logFile.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            // moto maps the credentials of an assumed role to the role's account (so accounts are isolated
+            // worlds, as the fleet needs) unless MOTO_ACCOUNT_ID is set, which silently turns that off.
+            builder.environment().remove("MOTO_ACCOUNT_ID");
             builder.environment().putAll(serverEnvironment);
             process = builder.start();
         } catch (IOException e) {

@@ -233,7 +233,7 @@ class FaultProxyTest {
             assertFalse(d.isThrottlingException());
         }
         assertEquals(Map.of(FaultKind.THROTTLE, 0, FaultKind.ERROR, 2, FaultKind.DROP, 0, FaultKind.LATENCY, 0,
-                FaultKind.NOT_FOUND, 0), proxy.faultsInjected());
+                FaultKind.NOT_FOUND, 0, FaultKind.ACCESS_DENIED, 0), proxy.faultsInjected());
     }
 
     @Test

@@ -1,0 +1,29 @@
+package dev.vpcepilot.fleet;
+
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.ec2.model.RouteTable;
+import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
+
+/**
+ * What one account-region shows of the selected VPCs, read in a few batched calls.
+ *
+ * @param vpcs        the selected VPCs, sorted by id
+ * @param routeTables VPC id -> its route tables
+ * @param endpoints   VPC id -> the service's endpoints in it (every state)
+ */
+public record RegionView(List<SelectedVpc> vpcs, Map<String, List<RouteTable>> routeTables,
+                         Map<String, List<VpcEndpoint>> endpoints) {
+
+    /** @param excluded tagged {@code vpce-pilot:exclude=true} */
+    public record SelectedVpc(String vpcId, boolean excluded) {
+    }
+
+    public List<RouteTable> routeTablesOf(String vpcId) {
+        return routeTables.getOrDefault(vpcId, List.of());
+    }
+
+    public List<VpcEndpoint> endpointsOf(String vpcId) {
+        return endpoints.getOrDefault(vpcId, List.of());
+    }
+}

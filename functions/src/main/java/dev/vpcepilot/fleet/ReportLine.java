@@ -1,0 +1,80 @@
+package dev.vpcepilot.fleet;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
+/**
+ * One line of the fleet report (JSON Lines, one per VPC, or one per account-region that could not be reached, with
+ * {@code vpcId} null). The fields and statuses are the contract of README "Fleet".
+ *
+ * @param status  {@link Status#wireName()}
+ * @param actions what was done (apply) or what apply would do (verify), for a person
+ * @param error   why the target failed, or null
+ */
+@JsonInclude(JsonInclude.Include.ALWAYS)
+public record ReportLine(String account, String region, String vpcId, String status, List<EndpointLine> endpoints,
+                         RouteTables routeTables, List<String> actions, FleetError error) {
+
+    public ReportLine {
+        endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
+        actions = actions == null ? List.of() : List.copyOf(actions);
+        routeTables = routeTables == null ? RouteTables.NONE : routeTables;
+    }
+
+    public enum Status {
+        /** Served and verified; nothing done. */
+        COMPLIANT,
+        /** Apply created an endpoint. */
+        CREATED,
+        /** Apply changed an endpoint of ours (route tables added or restored, policy or tags set). */
+        REPAIRED,
+        /** Verify: not as asked; the actions say what apply would change. */
+        DRIFTED,
+        FAILED,
+        /** Tagged {@code vpce-pilot:exclude=true}: left alone. */
+        SKIPPED;
+
+        public String wireName() {
+            return name().toLowerCase();
+        }
+    }
+
+    /** An endpoint of the service in the VPC, as EC2 lists it. */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record EndpointLine(String vpcEndpointId, boolean owned, List<String> routeTableIds) {
+        public EndpointLine {
+            routeTableIds = routeTableIds == null ? List.of() : List.copyOf(routeTableIds);
+        }
+    }
+
+    /**
+     * @param requested the VPC's route tables (all of them: its main table and every associated one)
+     * @param covered   those that route the service's prefix list to an available endpoint
+     * @param missing   the others
+     */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record RouteTables(List<String> requested, List<String> covered, List<String> missing) {
+        public static final RouteTables NONE = new RouteTables(List.of(), List.of(), List.of());
+
+        public RouteTables {
+            requested = requested == null ? List.of() : List.copyOf(requested);
+            covered = covered == null ? List.of() : List.copyOf(covered);
+            missing = missing == null ? List.of() : List.copyOf(missing);
+        }
+    }
+
+    public boolean failed() {
+        return Status.FAILED.wireName().equals(status);
+    }
+
+    /** The line of an account-region that could not be worked on at all. */
+    public static ReportLine unreachable(String account, String region, FleetError error) {
+        return new ReportLine(account, region, null, Status.FAILED.wireName(), List.of(), RouteTables.NONE, List.of(),
+                error);
+    }
+
+    public ReportLine withStatus(Status newStatus, List<EndpointLine> newEndpoints, RouteTables newTables,
+                                 FleetError newError) {
+        return new ReportLine(account, region, vpcId, newStatus.wireName(), newEndpoints, newTables, actions, newError);
+    }
+}

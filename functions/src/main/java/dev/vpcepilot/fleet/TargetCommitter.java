@@ -1,0 +1,102 @@
+package dev.vpcepilot.fleet;
+
+import dev.vpcepilot.aws.AwsCalls;
+import dev.vpcepilot.aws.AwsClients;
+import dev.vpcepilot.errors.EndpointBusy;
+import dev.vpcepilot.errors.WorkflowError;
+import dev.vpcepilot.hook.Retrying;
+import dev.vpcepilot.logging.FunctionLog;
+import dev.vpcepilot.service.InputValidator;
+import dev.vpcepilot.sharing.Claimant;
+import dev.vpcepilot.sharing.Scope;
+import dev.vpcepilot.sharing.SharedEndpoints;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
+
+/**
+ * Apply, second half: once no endpoint of the applied VPCs is pending (one batched read; {@link EndpointBusy}
+ * otherwise, which the state machine retries with backoff), each VPC's route tables are verified under its lock and
+ * the standing claim takes them ({@link SharedEndpoints#commit}): what the report says is true when reported.
+ */
+public final class TargetCommitter {
+
+    private final TargetAccess access;
+    private final DynamoDbClient ledger;
+    private final String lockTable;
+    private final Retrying retrying;
+    private final Clock clock;
+    private final FunctionLog log;
+
+    public TargetCommitter(TargetAccess access, DynamoDbClient ledger, String lockTable, Retrying retrying,
+                           Clock clock, FunctionLog log) {
+        this.access = access;
+        this.ledger = ledger;
+        this.lockTable = lockTable;
+        this.retrying = retrying;
+        this.clock = clock;
+        this.log = log;
+    }
+
+    public SurveyResult commit(Target target, TargetRequest request, SurveyResult applied, String executionArn) {
+        if (applied.work().isEmpty()) {
+            return new SurveyResult(applied.account(), applied.region(), applied.lines(), List.of());
+        }
+        String serviceName = InputValidator.defaultServiceName(target.region());
+        Map<String, ReportLine> lines = TargetApplier.byVpc(applied.lines());
+        try (AwsClients clients = access.clientsFor(target.account(), target.region())) {
+            List<String> pending = pending(clients, applied, serviceName);
+            if (!pending.isEmpty()) {
+                throw new EndpointBusy(pending.size() + " endpoint(s) in " + target.account() + " " + target.region()
+                        + " are still pending (" + String.join(", ", pending) + "); the step is retried until they "
+                        + "are available.");
+            }
+            SharedEndpoints endpoints = SharedEndpoints.forTable(clients.ec2(), ledger, lockTable, executionArn,
+                    log.infoLines());
+            for (VpcWork work : applied.work()) {
+                ReportLine line = lines.get(work.vpcId());
+                Scope scope = new Scope(target.account(), target.region(), work.vpcId(), serviceName);
+                try {
+                    SharedEndpoints.Committed committed = retrying.until(clock.instant().plus(TargetApplier.PER_VPC),
+                            clock, log, "Verifying " + scope, () -> endpoints.commit(scope, Claimant.STANDING,
+                                    executionArn, work.routeTableIds()));
+                    ReportLine.Status status = ReportLine.Status.valueOf(line.status().toUpperCase());
+                    if (status == ReportLine.Status.DRIFTED) {
+                        status = ReportLine.Status.COMPLIANT; // it only had to become available
+                    }
+                    List<ReportLine.EndpointLine> serving = committed.endpoints().stream()
+                            .map(e -> new ReportLine.EndpointLine(e.vpcEndpointId(), e.owned(), e.routeTableIds()))
+                            .toList();
+                    lines.put(work.vpcId(), line.withStatus(status, serving, new ReportLine.RouteTables(
+                            work.routeTableIds(), work.routeTableIds(), List.of()), null));
+                } catch (WorkflowError e) {
+                    lines.put(work.vpcId(), line.withStatus(ReportLine.Status.FAILED, line.endpoints(),
+                            line.routeTables(), FleetError.of(e)));
+                    log.error(scope + " failed its verification: " + e.errorName() + ": " + e.getMessage());
+                }
+            }
+        }
+        return new SurveyResult(applied.account(), applied.region(), List.copyOf(lines.values()), List.of());
+    }
+
+    private static List<String> pending(AwsClients clients, SurveyResult applied, String serviceName) {
+        List<String> vpcs = applied.work().stream().map(VpcWork::vpcId).toList();
+        TreeSet<String> pending = new TreeSet<>();
+        for (int from = 0; from < vpcs.size(); from += RegionSurvey.FILTER_VALUES) {
+            List<String> chunk = vpcs.subList(from, Math.min(vpcs.size(), from + RegionSurvey.FILTER_VALUES));
+            AwsCalls.call("EC2 DescribeVpcEndpoints", () -> {
+                clients.ec2().describeVpcEndpointsPaginator(r -> r.filters(
+                        Filter.builder().name("vpc-id").values(chunk).build(),
+                        Filter.builder().name("service-name").values(serviceName).build(),
+                        Filter.builder().name("vpc-endpoint-state").values("pending", "Pending").build()))
+                        .vpcEndpoints().stream().map(VpcEndpoint::vpcEndpointId).forEach(pending::add);
+                return null;
+            });
+        }
+        return List.copyOf(pending);
+    }
+}

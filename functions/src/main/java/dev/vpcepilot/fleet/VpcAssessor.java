@@ -1,0 +1,127 @@
+package dev.vpcepilot.fleet;
+
+import dev.vpcepilot.errors.WorkflowError;
+import dev.vpcepilot.sharing.Claimant;
+import dev.vpcepilot.sharing.ClaimsDocument;
+import dev.vpcepilot.sharing.ObservedEndpoint;
+import dev.vpcepilot.sharing.PolicyWish;
+import dev.vpcepilot.sharing.Scope;
+import dev.vpcepilot.sharing.SharingRules;
+import dev.vpcepilot.sharing.VpcObservation;
+import dev.vpcepilot.sharing.VpcObserver;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import software.amazon.awssdk.services.ec2.model.RouteTable;
+
+/**
+ * One VPC of a fleet target, judged without a write: the same reuse-or-create plan a single-VPC run without
+ * cleanup would make ({@link SharingRules#planEnsure}, as the standing use), on what the batched reads showed. Its
+ * report line says what is served and what apply does (or would do); its work is what apply does.
+ */
+public final class VpcAssessor {
+
+    /** @param work null when apply has nothing to do for the VPC */
+    public record Assessment(ReportLine line, VpcWork work) {
+    }
+
+    private final String account;
+    private final String region;
+    private final String serviceName;
+    private final String executionArn;
+    private final TargetRequest request;
+
+    public VpcAssessor(String account, String region, String serviceName, String executionArn,
+                       TargetRequest request) {
+        this.account = account;
+        this.region = region;
+        this.serviceName = serviceName;
+        this.executionArn = executionArn;
+        this.request = request;
+    }
+
+    public Scope scope(String vpcId) {
+        return new Scope(account, region, vpcId, serviceName);
+    }
+
+    public Assessment assess(RegionView.SelectedVpc vpc, RegionView view, ClaimsDocument claims, Instant now) {
+        if (vpc.excluded()) {
+            return new Assessment(new ReportLine(account, region, vpc.vpcId(), ReportLine.Status.SKIPPED.wireName(),
+                    List.of(), ReportLine.RouteTables.NONE, List.of(), null), null);
+        }
+        VpcObservation world = VpcObserver.observation(view.endpointsOf(vpc.vpcId()), view.routeTablesOf(vpc.vpcId()));
+        List<String> requested = view.routeTablesOf(vpc.vpcId()).stream().map(RouteTable::routeTableId).sorted()
+                .toList();
+        List<ReportLine.EndpointLine> endpoints = endpointLines(world);
+        SharingRules.Coverage coverage = SharingRules.coverage(world, requested);
+        ReportLine.RouteTables tables = routeTables(requested, coverage);
+        SharingRules.EnsurePlan plan;
+        try {
+            plan = SharingRules.planEnsure(world, claims, new SharingRules.Request(scope(vpc.vpcId()),
+                    Claimant.STANDING, executionArn, requested, PolicyWish.of(request.policyDocument()),
+                    request.tags()), now);
+        } catch (WorkflowError e) {
+            return new Assessment(new ReportLine(account, region, vpc.vpcId(), ReportLine.Status.FAILED.wireName(),
+                    endpoints, tables, List.of(), FleetError.of(e)), null);
+        }
+        List<String> actions = actions(plan);
+        boolean ensure = !actions.isEmpty();
+        if (!ensure && !coverage.complete()) {
+            actions.add("wait for " + String.join(", ", new TreeSet<>(plan.servedBy().values()))
+                    + " to become available");
+        }
+        boolean compliant = actions.isEmpty();
+        ClaimsDocument.Claim standing = claims.liveClaims(now).get(Claimant.STANDING.id());
+        boolean claimed = standing != null && standing.routeTableIds().containsAll(requested);
+        ReportLine line = new ReportLine(account, region, vpc.vpcId(), (compliant ? ReportLine.Status.COMPLIANT
+                : ReportLine.Status.DRIFTED).wireName(), endpoints, tables, actions, null);
+        VpcWork work = compliant && claimed ? null : new VpcWork(vpc.vpcId(), requested, ensure);
+        return new Assessment(line, work);
+    }
+
+    static List<ReportLine.EndpointLine> endpointLines(VpcObservation world) {
+        return world.endpoints().stream().filter(ObservedEndpoint::live)
+                .map(e -> new ReportLine.EndpointLine(e.vpcEndpointId(), e.owned(),
+                        e.routeTableIds().stream().sorted().toList()))
+                .toList();
+    }
+
+    static ReportLine.RouteTables routeTables(List<String> requested, SharingRules.Coverage coverage) {
+        List<String> covered = requested.stream().filter(coverage.servedBy()::containsKey).toList();
+        List<String> missing = requested.stream().filter(t -> !coverage.servedBy().containsKey(t)).toList();
+        return new ReportLine.RouteTables(requested, covered, missing);
+    }
+
+    /** For a person: what reuse-or-create does to serve the route tables. */
+    static List<String> actions(SharingRules.EnsurePlan plan) {
+        List<String> actions = new ArrayList<>();
+        if (plan.createsEndpoint()) {
+            actions.add("create an endpoint for " + String.join(", ", plan.toServe()));
+        } else if (plan.extend() != null) {
+            actions.add("add " + String.join(", ", plan.toServe()) + " to " + plan.extend());
+        }
+        for (SharingRules.Repair repair : plan.repairs()) {
+            actions.add("restore the route of " + repair.routeTableId() + " to " + repair.vpcEndpointId());
+        }
+        for (SharingRules.PolicyChange change : plan.policyChanges()) {
+            actions.add("set the policy of " + change.vpcEndpointId());
+        }
+        for (SharingRules.TagChange change : plan.tagChanges()) {
+            actions.add("set the tags of " + change.vpcEndpointId() + tagText(change.set(), change.remove()));
+        }
+        return actions;
+    }
+
+    private static String tagText(Map<String, String> set, List<String> remove) {
+        List<String> parts = new ArrayList<>();
+        if (!set.isEmpty()) {
+            parts.add("set " + new java.util.TreeMap<>(set));
+        }
+        if (!remove.isEmpty()) {
+            parts.add("remove " + remove);
+        }
+        return parts.isEmpty() ? "" : " (" + String.join("; ", parts) + ")";
+    }
+}

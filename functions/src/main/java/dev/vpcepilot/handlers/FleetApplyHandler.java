@@ -1,0 +1,37 @@
+package dev.vpcepilot.handlers;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import dev.vpcepilot.aws.AwsClients;
+import dev.vpcepilot.fleet.SurveyResult;
+import dev.vpcepilot.fleet.Target;
+import dev.vpcepilot.fleet.TargetApplier;
+import dev.vpcepilot.fleet.TargetRequest;
+import dev.vpcepilot.hook.Retrying;
+import java.time.Clock;
+
+/** Fleet child step 2 (apply): reuse-or-create for each VPC the survey found not served as asked. */
+public final class FleetApplyHandler extends JsonStepHandler<FleetApplyHandler.Input, SurveyResult> {
+
+    public record Input(Target target, TargetRequest request, SurveyResult survey, String executionId) {
+    }
+
+    private final AwsClients clients;
+    private final String lockTable;
+
+    public FleetApplyHandler() {
+        this(SharedClients.get(), FunctionSettings.fromEnvironment());
+    }
+
+    public FleetApplyHandler(AwsClients clients, FunctionSettings settings) {
+        super(Input.class);
+        this.clients = clients;
+        this.lockTable = settings.lockTable();
+    }
+
+    @Override
+    protected SurveyResult handle(Input input, Context context) {
+        return new TargetApplier(FleetTargets.access(clients, input.request(), input.executionId()),
+                clients.dynamoDb(), lockTable, Retrying.LAMBDA, Clock.systemUTC(), log(context))
+                .apply(input.target(), input.request(), input.survey(), input.executionId());
+    }
+}
