@@ -59,6 +59,8 @@ class RealRuntimeLogTest {
     private static JsonNode createAnswer;
     private static JsonNode deleteAnswer;
     private static ExecutionResult failedRun;
+    private static ExecutionResult fleetApplied;
+    private static ExecutionResult fleetRefused;
     private static InvocationResult undelivered;
     private static InvocationResult unanswerable;
 
@@ -75,6 +77,10 @@ class RealRuntimeLogTest {
         String created = runtime.invocationsOf("CreateEndpointFunction", from).get(0).result().payloadText();
         assertTrue(runtime.invoke("GetEndpointStatusFunction", created).succeeded(), runtime::logTail);
         failedRun = runtime.workflow.run(MotoEc2.json("{\"vpcId\": \"vpc-0123456789abcdef0\"}"));
+        // the fleet's functions: an apply across accounts and regions, and a refused input (DescribeFailure)
+        fleetApplied = runtime.fleet.run(MotoEc2.json("{\"accounts\": [\"123456789012\", \"111111111111\"], "
+                + "\"regions\": [\"us-east-1\", \"eu-west-1\"], \"mode\": \"apply\"}"));
+        fleetRefused = runtime.fleet.run(MotoEc2.json("{\"mode\": \"repair\"}"));
 
         createAnswer = answered(request("Create", null, Map.of("Tags", Map.of("team", "data"))), "create", 503);
         deleteAnswer = answered(request("Delete", createAnswer.path("PhysicalResourceId").asText(),
@@ -101,6 +107,8 @@ class RealRuntimeLogTest {
     @Test
     void everyPathRanAsItShould() {
         assertEquals("VpcNotFound", failedRun.error(), failedRun.document().toString());
+        assertTrue(fleetApplied.succeeded(), () -> fleetApplied.document().toString());
+        assertEquals("InvalidInput", fleetRefused.error(), fleetRefused.document().toString());
         assertEquals("SUCCESS", createAnswer.path("Status").asText(), createAnswer.toString());
         assertEquals("SUCCESS", deleteAnswer.path("Status").asText(), deleteAnswer.toString());
         assertEquals(2, answers.puts("create"), "the Create's answer: a 503, then delivered");
@@ -116,6 +124,8 @@ class RealRuntimeLogTest {
         assertEquals("INFO", levelOf(lines, "CheckServiceAvailabilityFunction", "is offered as Gateway"));
         assertEquals("INFO", levelOf(lines, "CreateEndpointFunction", "Created vpce-"));
         assertEquals("ERROR", levelOf(lines, "RollbackFunction", "Failing with VpcNotFound"));
+        assertEquals("INFO", levelOf(lines, "FleetPlanFunction", "Fleet apply over "));
+        assertEquals("ERROR", levelOf(lines, "DescribeFailureFunction", "Failed: "));
         assertEquals("INFO", levelOf(lines, RealRuntime.HOOK, "Answering SUCCESS"));
         assertEquals("WARN", levelOf(lines, RealRuntime.HOOK, "was not delivered (HTTP 503); PUT again"));
         assertEquals("WARN", levelOf(lines, RealRuntime.HOOK, "was not delivered (HTTP 500); PUT again"));
@@ -133,18 +143,31 @@ class RealRuntimeLogTest {
 
     /**
      * Nothing of ours bypasses the logger: a line that is not a JSON log object is the JVM's notice of
-     * JAVA_TOOL_OPTIONS, or a warning of a library through SLF4J ({@code [WARN] logger - ...}).
+     * JAVA_TOOL_OPTIONS, a warning of a library through SLF4J ({@code [WARN] logger - ...}), or the fleet report's
+     * metrics document ({@link #isEmf}).
      */
     @Test
     void nothingElseWritesPlainText() {
         List<String> plain = new ArrayList<>();
         for (Line line : lines()) {
             if (line.json() == null && !line.text().isBlank() && !line.text().startsWith("Picked up JAVA_TOOL_OPTIONS:")
-                    && !line.text().matches("\\[(WARN|ERROR)] [\\w.$]+ - .*")) {
+                    && !line.text().matches("\\[(WARN|ERROR)] [\\w.$]+ - .*") && !isEmf(line.text())) {
                 plain.add(line.function() + ": " + line.text());
             }
         }
         assertEquals(List.of(), plain);
+    }
+
+    /**
+     * The fleet report's metrics: an embedded-metric-format document on stdout, deliberately no log object (CloudWatch
+     * guide, "Using the embedded metric format with Lambda": write EMF logs to STDOUT).
+     */
+    private static boolean isEmf(String text) {
+        try {
+            return MotoEc2.json(text).path("_aws").has("CloudWatchMetrics");
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** SLF4J is bound (slf4j-simple): none of its "no binding" or "no provider" warnings, at any function's init. */
