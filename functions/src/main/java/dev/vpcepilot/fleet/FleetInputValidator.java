@@ -34,11 +34,22 @@ public final class FleetInputValidator {
 
     private final String homeRegion;
     private final String partition;
+    private final String deployedRoleName;
 
-    /** @param homeRegion the region the fleet runs in (its partition bounds the regions) */
+    /** A validator for a deployment whose fleet role may assume roles named {@value FleetRequest#DEFAULT_ROLE_NAME}. */
     public FleetInputValidator(String homeRegion) {
+        this(homeRegion, FleetRequest.DEFAULT_ROLE_NAME);
+    }
+
+    /**
+     * @param homeRegion       the region the fleet runs in (its partition bounds the regions)
+     * @param deployedRoleName the template's {@code FleetTargetRoleName}: the only role name the fleet's role may
+     *                         assume, so the default of {@code roleName} and the only value it may have
+     */
+    public FleetInputValidator(String homeRegion, String deployedRoleName) {
         this.homeRegion = homeRegion;
         this.partition = Regions.partitionOf(homeRegion);
+        this.deployedRoleName = deployedRoleName;
     }
 
     public FleetRequest validate(JsonNode input) {
@@ -134,14 +145,22 @@ public final class FleetInputValidator {
         return new RegionSelection.Listed(List.copyOf(names));
     }
 
-    private static String roleName(JsonNode node) {
+    private String roleName(JsonNode node) {
         if (absent(node)) {
-            return FleetRequest.DEFAULT_ROLE_NAME;
+            return deployedRoleName;
         }
         if (!node.isTextual() || !ROLE_NAME.matcher(node.asText()).matches()) {
             throw new InvalidInput("roleName is " + describe(node) + ". Allowed: an IAM role name (1 to 64 letters, "
                     + "digits and + = , . @ _ -), the role target-role.yaml deploys in each account; default "
-                    + FleetRequest.DEFAULT_ROLE_NAME + ".");
+                    + deployedRoleName + ".");
+        }
+        // The fleet's role may assume only roles of the deployment's FleetTargetRoleName (template.yaml): any other
+        // name would fail every target as TargetUnreachable after the plan, so it is refused here, by name.
+        if (!node.asText().equals(deployedRoleName)) {
+            throw new InvalidInput("roleName is " + describe(node) + ", but this deployment's fleet may assume only "
+                    + "roles named " + deployedRoleName + " (the stack's FleetTargetRoleName parameter). Allowed: "
+                    + deployedRoleName + ", or omit it; to use another name, deploy the stack with "
+                    + "FleetTargetRoleName set to it.");
         }
         return node.asText();
     }

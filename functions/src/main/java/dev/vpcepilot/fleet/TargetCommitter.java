@@ -7,7 +7,6 @@ import dev.vpcepilot.errors.WorkflowError;
 import dev.vpcepilot.hook.Retrying;
 import dev.vpcepilot.logging.FunctionLog;
 import dev.vpcepilot.service.InputValidator;
-import dev.vpcepilot.sharing.Claimant;
 import dev.vpcepilot.sharing.Scope;
 import dev.vpcepilot.sharing.SharedEndpoints;
 import java.time.Clock;
@@ -62,8 +61,8 @@ public final class TargetCommitter {
                 Scope scope = new Scope(target.account(), target.region(), work.vpcId(), serviceName);
                 try {
                     SharedEndpoints.Committed committed = retrying.until(clock.instant().plus(TargetApplier.PER_VPC),
-                            clock, log, "Verifying " + scope, () -> endpoints.commit(scope, Claimant.STANDING,
-                                    executionArn, work.routeTableIds()));
+                            clock, log, "Verifying " + scope, () -> endpoints.commitStanding(scope, executionArn,
+                                    work.routeTableIds()));
                     ReportLine.Status status = ReportLine.Status.valueOf(line.status().toUpperCase());
                     if (status == ReportLine.Status.DRIFTED) {
                         status = ReportLine.Status.COMPLIANT; // it only had to become available

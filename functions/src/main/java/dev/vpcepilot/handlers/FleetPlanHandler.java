@@ -34,6 +34,7 @@ public final class FleetPlanHandler extends JsonStepHandler<FleetPlanHandler.Inp
 
     private final AwsClients clients;
     private final String bucket;
+    private final String targetRole;
 
     public FleetPlanHandler() {
         this(SharedClients.get(), FunctionSettings.fromEnvironment());
@@ -43,12 +44,13 @@ public final class FleetPlanHandler extends JsonStepHandler<FleetPlanHandler.Inp
         super(Input.class);
         this.clients = clients;
         this.bucket = settings.fleetBucket();
+        this.targetRole = settings.fleetTargetRole();
     }
 
     @Override
     protected Plan handle(Input input, Context context) {
         ExecutionArn execution = ExecutionArn.parse(input.executionId());
-        FleetRequest request = new FleetInputValidator(clients.region()).validate(input.input());
+        FleetRequest request = new FleetInputValidator(clients.region(), targetRole).validate(input.input());
         TargetAccess access = new TargetAccess(clients, execution.account(), execution.partition(),
                 request.roleName(), request.externalId(), execution.name());
         List<Target> targets = new FleetPlanner(clients, execution.account(), access).targets(request);

@@ -16,6 +16,9 @@ public record FunctionSettings(Map<String, String> environment) {
     /** The S3 bucket of the fleet's targets, Map results and reports (the template's {@code FleetReportBucket}). */
     public static final String FLEET_BUCKET = "FLEET_REPORT_BUCKET";
 
+    /** The one target role name the fleet's role may assume (the template's {@code FleetTargetRoleName}). */
+    public static final String FLEET_TARGET_ROLE = "FLEET_TARGET_ROLE_NAME";
+
     public FunctionSettings {
         environment = Map.copyOf(environment);
     }
@@ -43,5 +46,9 @@ public record FunctionSettings(Map<String, String> environment) {
 
     public String fleetBucket() {
         return required(FLEET_BUCKET);
+    }
+
+    public String fleetTargetRole() {
+        return orDefault(FLEET_TARGET_ROLE, dev.vpcepilot.fleet.FleetRequest.DEFAULT_ROLE_NAME);
     }
 }

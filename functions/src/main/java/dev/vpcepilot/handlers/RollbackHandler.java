@@ -16,8 +16,8 @@ import java.util.Map;
 /**
  * The failure path: a failed run undoes exactly what it did (SharedEndpoints.rollback, under the VPC's lock):
  * its claim goes, what it created goes unless someone claimed it meanwhile, route tables it added leave again
- * unless claimed, policies it changed are put back; then it names the error for the final Fail state. Receives the
- * whole execution state: {@code execution}, {@code error}, and once resolved {@code request}, {@code vpc},
+ * unless claimed, policies and tags it changed are put back; then it names the error for the final Fail state.
+ * Receives the whole execution state: {@code execution}, {@code error}, and once resolved {@code request}, {@code vpc},
  * {@code endpoint}.
  */
 public final class RollbackHandler extends JsonStepHandler<JsonNode, FailureReport> {
@@ -51,11 +51,17 @@ public final class RollbackHandler extends JsonStepHandler<JsonNode, FailureRepo
             state.path("endpoint").path("previousPolicies").fields()
                     .forEachRemaining(e -> previousPolicies.put(e.getKey(), e.getValue().isNull() ? null
                             : e.getValue().asText()));
+            Map<String, Map<String, String>> previousTags = new LinkedHashMap<>();
+            state.path("endpoint").path("previousTags").fields().forEachRemaining(e -> {
+                Map<String, String> tags = new LinkedHashMap<>();
+                e.getValue().fields().forEachRemaining(t -> tags.put(t.getKey(), t.getValue().asText()));
+                previousTags.put(e.getKey(), tags);
+            });
             SharedEndpoints endpoints = SharedEndpoints.forTable(clients.ec2(), clients.dynamoDb(), lockTable,
                     executionId, log(context).infoLines());
             try {
                 rolledBack = endpoints.rollback(Scope.of(executionId, vpcId, serviceName), executionId,
-                        previousPolicies).deleted();
+                        previousPolicies, previousTags).deleted();
             } catch (TransientAwsError e) {
                 // Undoing needs the lock; without it, only a run that created nothing has nothing to undo (a claim
                 // it may have recorded lapses by itself). Otherwise the state machine retries, then RollbackFailed.

@@ -1,8 +1,10 @@
 package dev.vpcepilot.hook;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vpcepilot.errors.InvalidInput;
 import dev.vpcepilot.json.Json;
 import java.io.IOException;
@@ -15,6 +17,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A CloudFormation custom-resource request as CloudFormation sends it to the service token ("Custom resource request
@@ -40,6 +44,12 @@ public record CustomResourceRequest(String requestType, String requestId, String
     private static final List<String> REQUIRED = List.of("RequestType", "RequestId", "StackId", "LogicalResourceId",
             "ResourceType");
     private static final TypeReference<Map<String, Object>> PROPERTIES = new TypeReference<>() { };
+    /** Only to answer a request with a key given twice (a parser's duplicate detection is fixed when it is made). */
+    private static final ObjectMapper LENIENT = Json.MAPPER.copy()
+            .disable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    /** How Jackson's strict duplicate detection words a key given twice. */
+    private static final Pattern DUPLICATE_FIELD =
+            Pattern.compile("Duplicate field '(.*)'", Pattern.DOTALL);
 
     public CustomResourceRequest {
         problems = List.copyOf(problems);
@@ -51,17 +61,39 @@ public record CustomResourceRequest(String requestType, String requestId, String
      * credential); any other defect is kept in {@link #problems()} so the caller answers FAILED.
      */
     public static CustomResourceRequest read(InputStream payload) throws IOException {
+        byte[] bytes = payload.readAllBytes();
         JsonNode request;
         try {
-            request = Json.MAPPER.readTree(payload);
+            request = Json.MAPPER.readTree(bytes);
         } catch (JsonProcessingException e) {
-            throw new InvalidInput("The custom-resource request is not JSON (" + e.getOriginalMessage()
-                    + "): there is no ResponseURL to answer");
+            JsonNode lenient = lenient(bytes);
+            Matcher key = DUPLICATE_FIELD.matcher(String.valueOf(e.getOriginalMessage()));
+            if (lenient == null || !key.matches()) {
+                throw new InvalidInput("The custom-resource request is not JSON (" + e.getOriginalMessage()
+                        + "): there is no ResponseURL to answer");
+            }
+            // Rule 10 of issue 10: a key given twice is refused (answered FAILED), never resolved to its last value
+            return from(lenient, List.of("InvalidInput: the key '" + key.group(1) + "' is given twice in one JSON "
+                    + "object (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()
+                    + "); allowed: each key once per object"));
         }
         return from(request);
     }
 
+    /** The request read without duplicate detection (so that a request with a key given twice can be answered). */
+    private static JsonNode lenient(byte[] bytes) {
+        try {
+            return LENIENT.readTree(bytes);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     public static CustomResourceRequest from(JsonNode request) {
+        return from(request, List.of());
+    }
+
+    private static CustomResourceRequest from(JsonNode request, List<String> found) {
         if (request == null || !request.isObject()) {
             throw new InvalidInput("The custom-resource request must be a JSON object, not "
                     + (request == null ? "nothing" : request.getNodeType().name().toLowerCase(Locale.ROOT))
@@ -75,7 +107,7 @@ public record CustomResourceRequest(String requestType, String requestId, String
                     + ". Allowed: an https:// URL (CloudFormation's presigned S3 URL), or http:// on loopback for "
                     + "local runs.");
         });
-        List<String> problems = new ArrayList<>();
+        List<String> problems = new ArrayList<>(found);
         for (String field : TEXT_FIELDS) {
             JsonNode value = request.get(field);
             if (value != null && !value.isNull() && !value.isTextual()) {

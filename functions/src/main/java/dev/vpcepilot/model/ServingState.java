@@ -19,11 +19,13 @@ import java.util.Set;
  * @param owned            every serving endpoint is vpce-pilot's
  * @param endpoints        the serving endpoints
  * @param previousPolicies endpoint id -> its policy before this execution changed it (restored on rollback)
+ * @param previousTags     endpoint id -> its user tags before this execution changed them (restored on rollback)
  * @param waitAttempts     how many times the wait loop has checked so far
  */
 @JsonIgnoreProperties(value = "summary", allowGetters = true)
 public record ServingState(String vpcEndpointId, String state, boolean created, boolean owned,
-                           List<Endpoint> endpoints, Map<String, String> previousPolicies, int waitAttempts) {
+                           List<Endpoint> endpoints, Map<String, String> previousPolicies,
+                           Map<String, Map<String, String>> previousTags, int waitAttempts) {
 
     public static final String AVAILABLE = "available";
     public static final String PENDING = "pending";
@@ -46,12 +48,21 @@ public record ServingState(String vpcEndpointId, String state, boolean created, 
     public ServingState {
         endpoints = List.copyOf(endpoints);
         previousPolicies = previousPolicies == null ? Map.of() : Map.copyOf(previousPolicies);
+        Map<String, Map<String, String>> tags = new LinkedHashMap<>();
+        (previousTags == null ? Map.<String, Map<String, String>>of() : previousTags)
+                .forEach((id, before) -> tags.put(id, Map.copyOf(before)));
+        previousTags = Map.copyOf(tags);
     }
 
     public static ServingState of(List<Endpoint> endpoints, Map<String, String> previousPolicies) {
+        return of(endpoints, previousPolicies, Map.of());
+    }
+
+    public static ServingState of(List<Endpoint> endpoints, Map<String, String> previousPolicies,
+                                  Map<String, Map<String, String>> previousTags) {
         return new ServingState(endpoints.size() == 1 ? endpoints.get(0).vpcEndpointId() : null,
                 aggregate(endpoints), endpoints.stream().anyMatch(Endpoint::created),
-                endpoints.stream().allMatch(Endpoint::owned), endpoints, previousPolicies, 0);
+                endpoints.stream().allMatch(Endpoint::owned), endpoints, previousPolicies, previousTags, 0);
     }
 
     /** The same endpoints with their states as read now, one more check counted. */
@@ -60,7 +71,7 @@ public record ServingState(String vpcEndpointId, String state, boolean created, 
                 .map(e -> e.withState(states.getOrDefault(e.vpcEndpointId(), e.state())))
                 .toList();
         return new ServingState(vpcEndpointId, aggregate(refreshed), created, owned, refreshed, previousPolicies,
-                waitAttempts + 1);
+                previousTags, waitAttempts + 1);
     }
 
     /** For a person (and the state machine's failure causes): "vpce-1 (available), vpce-2 (failed)". */

@@ -63,26 +63,40 @@ public final class SharedEndpoints {
             SharingRules.EnsurePlan plan = SharingRules.planEnsure(world, read.claims(), request, now);
 
             Map<String, String> previousPolicies = new LinkedHashMap<>();
-            for (SharingRules.Repair repair : plan.repairs()) {
-                writer.repair(repair.vpcEndpointId(), repair.routeTableId());
-            }
-            for (SharingRules.PolicyChange change : plan.policyChanges()) {
-                writer.setPolicy(change.vpcEndpointId(), change.wish());
-                previousPolicies.put(change.vpcEndpointId(), change.previous());
-            }
-            for (SharingRules.TagChange change : plan.tagChanges()) {
-                writer.retag(change.vpcEndpointId(), change.set(), change.remove());
-            }
+            Map<String, Map<String, String>> previousTags = new LinkedHashMap<>();
             Map<String, String> servedBy = new LinkedHashMap<>(plan.servedBy());
             VpcEndpoint created = null;
-            if (plan.extend() != null) {
-                writer.addRouteTables(plan.extend(), plan.toServe());
-                plan.toServe().forEach(rt -> servedBy.put(rt, plan.extend()));
-            } else if (plan.createsEndpoint()) {
-                created = writer.create(request.scope(), plan.toServe(), request.policy(), request.tags(),
-                        request.executionArn());
-                String id = created.vpcEndpointId();
-                plan.toServe().forEach(rt -> servedBy.put(rt, id));
+            // Rule 7: a write that fails puts back the writes before it, so that the step changed nothing
+            StepUndo undo = new StepUndo(writer, log);
+            try {
+                for (SharingRules.Repair repair : plan.repairs()) {
+                    writer.repair(repair.vpcEndpointId(), repair.routeTableId());
+                }
+                for (SharingRules.PolicyChange change : plan.policyChanges()) {
+                    writer.setPolicy(change.vpcEndpointId(), change.wish());
+                    undo.policyChanged(change.vpcEndpointId(), change.previous());
+                    previousPolicies.put(change.vpcEndpointId(), change.previous());
+                }
+                for (SharingRules.TagChange change : plan.tagChanges()) {
+                    Map<String, String> before = world.endpoint(change.vpcEndpointId())
+                            .map(ObservedEndpoint::userTags).orElse(Map.of());
+                    writer.retag(change.vpcEndpointId(), change.set(), change.remove());
+                    undo.retagged(change.vpcEndpointId(), change, before);
+                    previousTags.put(change.vpcEndpointId(), before);
+                }
+                if (plan.extend() != null) {
+                    writer.addRouteTables(plan.extend(), plan.toServe());
+                    undo.routeTablesAdded(plan.extend(), plan.toServe());
+                    plan.toServe().forEach(rt -> servedBy.put(rt, plan.extend()));
+                } else if (plan.createsEndpoint()) {
+                    created = writer.create(request.scope(), plan.toServe(), request.policy(), request.tags(),
+                            request.executionArn());
+                    String id = created.vpcEndpointId();
+                    plan.toServe().forEach(rt -> servedBy.put(rt, id));
+                }
+            } catch (RuntimeException e) {
+                undo.undoAfter(e);
+                throw e;
             }
 
             ClaimsDocument next = read.claims().pruned(now, liveIds(world), EventualConsistency.GRACE);
@@ -130,7 +144,7 @@ public final class SharedEndpoints {
                 endpoints.add(new ServingState.Endpoint(id, isNew || seen.owned(), held, createdByThisRun,
                         state, tables, createdAt));
             }
-            return ServingState.of(endpoints, previousPolicies);
+            return ServingState.of(endpoints, previousPolicies, previousTags);
         });
     }
 
@@ -156,6 +170,31 @@ public final class SharedEndpoints {
      * @throws VerificationFailed if a route table is not served
      */
     public Committed commit(Scope scope, Claimant requester, String executionArn, List<String> routeTableIds) {
+        return record(scope, requester, executionArn, routeTableIds, (world, next, released, now) ->
+                apply(SharingRules.planRelease(world, next, SharingRules.Releaser.claimant(released), now), next));
+    }
+
+    /**
+     * {@link #commit} for the standing use (the fleet's apply): the standing claim only gains route tables, so it
+     * releases nothing, and this path has no call that could delete an endpoint. The guarantee is static, not
+     * only a branch not taken: the fleet's role is granted no ec2:DeleteVpcEndpoints, and the security tests
+     * prove from the call graph that the fleet's commit does not reach it (TemplateIamTest).
+     */
+    public Committed commitStanding(Scope scope, String executionArn, List<String> routeTableIds) {
+        return record(scope, Claimant.STANDING, executionArn, routeTableIds, (world, next, released, now) -> {
+            throw new IllegalStateException("the standing use never releases route tables, yet " + released
+                    + " were to be released in " + scope);
+        });
+    }
+
+    /** What a commit does with the route tables a claim gave up (a stack's claim that shrank). */
+    @FunctionalInterface
+    private interface ReleaseOnCommit {
+        ClaimsDocument release(VpcObservation world, ClaimsDocument next, Set<String> released, Instant now);
+    }
+
+    private Committed record(Scope scope, Claimant requester, String executionArn, List<String> routeTableIds,
+                             ReleaseOnCommit releaseOnCommit) {
         return lock.holding(scope, () -> {
             Instant now = clock.instant();
             ClaimsStore.Versioned read = claims.read(scope);
@@ -189,8 +228,7 @@ public final class SharedEndpoints {
                 next = next.withoutClaim(run);
             }
             if (!released.isEmpty()) {
-                next = apply(SharingRules.planRelease(world, next, SharingRules.Releaser.claimant(released), now),
-                        next);
+                next = releaseOnCommit.release(world, next, released, now);
             }
             claims.write(scope, next, read.version());
             List<String> claimants = next.claimantsOf(routeTableIds, now);
@@ -265,13 +303,23 @@ public final class SharedEndpoints {
 
     /**
      * A failed run undoes exactly what it did: its run claim goes, what it created goes if nobody claimed it
-     * meanwhile, route tables it added leave again if nobody else claims them, and the policies it changed are
-     * put back.
+     * meanwhile, route tables it added leave again if nobody else claims them, and the policies and tags it changed
+     * are put back.
      */
     public Released rollback(Scope scope, String executionArn, Map<String, String> previousPolicies) {
-        return release(scope, document -> runRelease(document, executionArn), world ->
-                previousPolicies.forEach((id, policy) -> world.endpoint(id).filter(ObservedEndpoint::live)
-                        .filter(SharingRules::mayModify).ifPresent(e -> writer.restorePolicy(id, policy))));
+        return rollback(scope, executionArn, previousPolicies, Map.of());
+    }
+
+    /** {@link #rollback(Scope, String, Map)}, putting back the user tags too (endpoint id -> its tags before). */
+    public Released rollback(Scope scope, String executionArn, Map<String, String> previousPolicies,
+                             Map<String, Map<String, String>> previousTags) {
+        return release(scope, document -> runRelease(document, executionArn), world -> {
+            previousPolicies.forEach((id, policy) -> world.endpoint(id).filter(ObservedEndpoint::live)
+                    .filter(SharingRules::mayModify).ifPresent(e -> writer.restorePolicy(id, policy)));
+            previousTags.forEach((id, tags) -> world.endpoint(id).filter(ObservedEndpoint::live)
+                    .filter(SharingRules::mayModify).flatMap(e -> SharingRules.tagChange(e, tags))
+                    .ifPresent(change -> writer.retag(id, change.set(), change.remove())));
+        });
     }
 
     /**

@@ -81,6 +81,21 @@ public final class SharingRules {
 
     /** User tags to set and to remove on an endpoint the requester holds. */
     public record TagChange(String vpcEndpointId, Map<String, String> set, List<String> remove) {
+
+        /** The change that puts back {@code previous} (the user tags before this one was made). */
+        public TagChange undoTo(Map<String, String> previous) {
+            Map<String, String> putBack = new LinkedHashMap<>();
+            List<String> takeOff = new ArrayList<>();
+            set.keySet().forEach(key -> {
+                if (previous.containsKey(key)) {
+                    putBack.put(key, previous.get(key));
+                } else {
+                    takeOff.add(key);
+                }
+            });
+            remove.stream().filter(previous::containsKey).forEach(key -> putBack.put(key, previous.get(key)));
+            return new TagChange(vpcEndpointId, putBack, takeOff);
+        }
     }
 
     /**
@@ -257,7 +272,8 @@ public final class SharingRules {
                 + "other route tables.");
     }
 
-    private static Optional<TagChange> tagChange(ObservedEndpoint endpoint, Map<String, String> wanted) {
+    /** What makes the endpoint's user tags {@code wanted} (null: no wish), or empty when they are already. */
+    public static Optional<TagChange> tagChange(ObservedEndpoint endpoint, Map<String, String> wanted) {
         if (wanted == null || wanted.equals(endpoint.userTags())) {
             return Optional.empty();
         }

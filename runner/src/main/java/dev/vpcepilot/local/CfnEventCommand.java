@@ -34,7 +34,7 @@ public final class CfnEventCommand implements CliCommand {
     }
 
     @Override
-    public CommandResult run(CliArguments arguments) throws UsageException {
+    public CommandResult run(CliArguments arguments) throws UsageException, RefusedInput {
         if (arguments.inputFile() != null || arguments.inputJson() != null) {
             throw new UsageException("--cfn-event takes the input from the event's ResourceProperties; "
                     + "do not combine it with --input or --input-json");

@@ -1,7 +1,9 @@
 package dev.vpcepilot.local;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.vpcepilot.local.asl.JsonText;
 import java.io.IOException;
@@ -17,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -36,6 +39,12 @@ import java.util.regex.Pattern;
  */
 public record CliArguments(URI endpointUrl, String region, Path inputFile, String inputJson, Path cfnEvent,
                            boolean lambdaRuntime, boolean fleet, Path report, boolean help) {
+
+    /** The runner's mapper, refusing a key given twice in one object. */
+    private static final ObjectReader STRICT = JsonText.MAPPER.reader()
+            .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    /** How Jackson's duplicate detection words it. */
+    private static final Pattern DUPLICATE_FIELD = Pattern.compile("Duplicate field '(.*)'", Pattern.DOTALL);
 
     public static final String USAGE = "./run-local [--endpoint-url URL] [--region REGION] "
             + "[--input FILE | --input-json JSON] [--cfn-event FILE] [--lambda-runtime] [--fleet [--report FILE]]";
@@ -129,7 +138,7 @@ public record CliArguments(URI endpointUrl, String region, Path inputFile, Strin
     }
 
     /** The execution input: the file's or the flag's JSON, or {@code {}} when neither is given. */
-    public JsonNode readInput(InputStream stdin) throws UsageException {
+    public JsonNode readInput(InputStream stdin) throws UsageException, RefusedInput {
         if (inputJson != null) {
             return json(inputJson, "--input-json");
         }
@@ -156,12 +165,28 @@ public record CliArguments(URI endpointUrl, String region, Path inputFile, Strin
         }
     }
 
-    public static JsonNode json(String text, String source) throws UsageException {
+    /**
+     * Parses the text a flag names. Text that is not JSON is a usage error; a JSON object that gives one key twice is
+     * {@link RefusedInput} naming the key (Jackson's strict duplicate detection): the last value would otherwise win
+     * silently, and which one the user meant is not ours to guess.
+     */
+    public static JsonNode json(String text, String source) throws UsageException, RefusedInput {
+        JsonNode node;
         try {
-            return JsonText.parse(text);
+            node = JsonText.parse(text);
         } catch (JsonProcessingException e) {
             throw new UsageException(source + ": not a JSON document (" + e.getOriginalMessage() + ")");
         }
+        try {
+            STRICT.readTree(text);
+        } catch (JsonProcessingException e) {
+            // the text parsed without duplicate detection, so what is left is a key given twice
+            Matcher key = DUPLICATE_FIELD.matcher(e.getOriginalMessage());
+            throw new RefusedInput(source + ": " + (key.matches() ? "the key '" + key.group(1) + "'"
+                    : e.getOriginalMessage()) + " is given twice in one JSON object (line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr() + "). Allowed: each key once per object.");
+        }
+        return node;
     }
 
     private static URI endpoint(String value) throws UsageException {

@@ -77,6 +77,9 @@ public final class RunLocal {
             err.println(PREFIX + e.getMessage());
             err.println("usage: " + CliArguments.USAGE);
             result = CommandResult.error("UsageError", e.getMessage(), CommandResult.USAGE);
+        } catch (RefusedInput e) {
+            err.println(PREFIX + "InvalidInput: " + e.getMessage());
+            result = CommandResult.error("InvalidInput", e.getMessage(), CommandResult.FAILED);
         } catch (RuntimeException e) {
             err.println(PREFIX + "internal error of the local runner:");
             e.printStackTrace(err);

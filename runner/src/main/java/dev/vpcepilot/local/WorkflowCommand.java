@@ -30,7 +30,7 @@ public final class WorkflowCommand implements CliCommand {
     }
 
     @Override
-    public CommandResult run(CliArguments arguments) throws UsageException {
+    public CommandResult run(CliArguments arguments) throws UsageException, RefusedInput {
         JsonNode input = arguments.readInput(stdin);
         try (LocalSession session = LocalSession.open(projectRoot, arguments, environment, progress);
              LocalWorkflow workflow = session.workflow()) {

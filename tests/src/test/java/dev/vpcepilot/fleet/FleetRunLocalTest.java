@@ -196,6 +196,39 @@ class FleetRunLocalTest {
         assertFalse(verify.run().stderr().contains("\tat "), "no stack trace");
     }
 
+    @Test
+    @Order(6)
+    void aTagSelectionReportsOnlyTheTaggedVpcsAndStillSkipsTheExcludedOne() throws Exception {
+        Fleet verify = fleet(FleetWorld.input("verify", 100, "\"vpcs\": {\"tags\": {\"team\": \"data\"}}"));
+
+        assertEquals(0, verify.run().exitCode(), verify.run().stderr());
+        Map<String, String> statuses = statuses(verify);
+        Map<String, String> expected = new java.util.TreeMap<>(Map.of(
+                key(HOME, "us-east-1", world.taggedVpc), "compliant",
+                key(HOME, "us-east-1", world.excludedVpc), "skipped"));
+        for (String region : FleetWorld.REGIONS) {
+            expected.put(key(UNREACHABLE, region, "-"), "failed");
+        }
+        assertEquals(expected, statuses, "only the VPCs tagged team=data, and the targets that failed");
+        assertEquals(Map.of(), FleetWorld.mutatingCalls(proxy));
+    }
+
+    @Test
+    @Order(7)
+    void anIdsSelectionReportsAnIdNoTargetHasAsVpcNotFound() throws Exception {
+        String missing = "vpc-0000000000000dead";
+        Fleet verify = fleet("{\"accounts\": [\"" + HOME + "\", \"" + SECOND + "\"], \"regions\": [\"us-east-1\", "
+                + "\"eu-west-1\"], \"toleratedFailurePercentage\": 50, \"vpcs\": {\"ids\": [\"" + world.foreignVpc
+                + "\", \"" + missing + "\"]}}");
+
+        assertEquals(0, verify.run().exitCode(), verify.run().stderr());
+        assertEquals(Map.of(key(SECOND, "us-east-1", world.foreignVpc), "compliant", "-/-/" + missing, "failed"),
+                statuses(verify));
+        JsonNode notFound = verify.lines().get("-/-/" + missing);
+        assertEquals("VpcNotFound", notFound.at("/error/name").asText(), notFound.toString());
+        assertEquals(2, verify.output().path("summary").path("targets").asInt());
+    }
+
     private static List<String> texts(JsonNode array) {
         List<String> texts = new java.util.ArrayList<>();
         array.forEach(node -> texts.add(node.asText()));

@@ -16,6 +16,7 @@ import dev.vpcepilot.local.template.TemplateException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,7 +71,8 @@ class TemplateTest {
     @Test
     void theProjectTemplateParses() {
         SamTemplate template = SamTemplate.load(TestProject.root().resolve("template.yaml"));
-        assertEquals(1, template.resourcesOfType(SamTemplate.SERVERLESS_STATE_MACHINE).size());
+        assertEquals(List.of("EndpointStateMachine", "FleetStateMachine"),
+                template.resourcesOfType(SamTemplate.SERVERLESS_STATE_MACHINE).stream().sorted().toList());
     }
 
     @Test

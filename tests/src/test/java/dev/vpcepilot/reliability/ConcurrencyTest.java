@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vpcepilot.local.LocalWorkflow;
 import dev.vpcepilot.local.asl.ExecutionResult;
 import dev.vpcepilot.local.asl.ProgressEvent;
+import dev.vpcepilot.sharing.SharingInvariant;
+import dev.vpcepilot.support.MotoEc2;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,6 +90,13 @@ class ConcurrencyTest {
         Map<String, String> targets = Emulator.prefixListTargets(vpc);
         for (String table : Emulator.routeTables(vpc)) {
             assertEquals(endpoint, targets.get(table), "route table " + table + " routes DynamoDB to the endpoint");
+        }
+        try (MotoEc2 ec2 = new MotoEc2(Emulator.moto(), Emulator.REGION)) {
+            List<SharingInvariant.Served> standing = new ArrayList<>();
+            for (int i = 0; i < outputs.size(); i++) {
+                standing.add(SharingInvariant.ofOutput("execution " + i, outputs.get(i)));
+            }
+            SharingInvariant.assertHolds(ec2, vpc, standing);
         }
     }
 

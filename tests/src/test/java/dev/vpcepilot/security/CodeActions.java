@@ -5,6 +5,8 @@ import com.github.javaparser.StaticJavaParser;
 import com.github.javaparser.ast.CompilationUnit;
 import com.github.javaparser.ast.Node;
 import com.github.javaparser.ast.body.CallableDeclaration;
+import com.github.javaparser.ast.body.CompactConstructorDeclaration;
+import com.github.javaparser.ast.body.ConstructorDeclaration;
 import com.github.javaparser.ast.body.FieldDeclaration;
 import com.github.javaparser.ast.body.InitializerDeclaration;
 import com.github.javaparser.ast.body.MethodDeclaration;
@@ -65,7 +67,12 @@ final class CodeActions {
     private static final Pattern SDK_CLIENT = Pattern.compile("software\\.amazon\\.awssdk\\.services\\.(\\w+)\\.\\w+Client");
     /** The SDK's service module → the IAM service prefix. */
     private static final Map<String, String> SERVICE_PREFIX = Map.of("ec2", "ec2", "dynamodb", "dynamodb",
-            "sfn", "states", "sts", "sts");
+            "sfn", "states", "sts", "sts", "s3", "s3", "organizations", "organizations");
+    /**
+     * Client method suffixes that name no operation of their own: a paginator is its operation, and S3's
+     * {@code getObjectAsBytes} is GetObject with the body read into memory.
+     */
+    private static final String NOT_IN_ACTION_NAME = "(Paginator|AsBytes)$";
     /** Client methods that are no AWS operation. */
     private static final Set<String> NOT_CALLS = Set.of("close", "serviceName", "serviceClientConfiguration",
             "utilities", "waiter", "create", "builder");
@@ -84,7 +91,9 @@ final class CodeActions {
 
     /** The operations of the SDK clients the functions use: an unresolved call of such a name is reported. */
     private static final Set<String> SDK_OPERATIONS = sdkOperations("software.amazon.awssdk.services.ec2.Ec2Client",
-            "software.amazon.awssdk.services.dynamodb.DynamoDbClient", "software.amazon.awssdk.services.sfn.SfnClient");
+            "software.amazon.awssdk.services.dynamodb.DynamoDbClient", "software.amazon.awssdk.services.sfn.SfnClient",
+            "software.amazon.awssdk.services.sts.StsClient", "software.amazon.awssdk.services.s3.S3Client",
+            "software.amazon.awssdk.services.organizations.OrganizationsClient");
 
     private final Map<String, TypeDeclaration<?>> types = new LinkedHashMap<>();
 
@@ -239,7 +248,9 @@ final class CodeActions {
                 try {
                     constructor(call.resolve());
                 } catch (RuntimeException e) {
-                    unresolved.add(where(call) + call + ": " + e.getClass().getSimpleName());
+                    if (!byArity(call)) {
+                        unresolved.add(where(call) + call + ": " + e.getClass().getSimpleName());
+                    }
                 }
             }
         }
@@ -256,7 +267,7 @@ final class CodeActions {
                         return;
                     }
                     actions.add(prefix + ":" + Character.toUpperCase(name.charAt(0))
-                            + name.substring(1).replaceFirst("Paginator$", ""));
+                            + name.substring(1).replaceFirst(NOT_IN_ACTION_NAME, ""));
                 }
                 return;
             }
@@ -365,7 +376,7 @@ final class CodeActions {
                         unresolved.add(where(call) + "an SDK client of a service this map does not know: " + type);
                     } else {
                         actions.add(prefix + ":" + Character.toUpperCase(name.charAt(0))
-                                + name.substring(1).replaceFirst("Paginator$", ""));
+                                + name.substring(1).replaceFirst(NOT_IN_ACTION_NAME, ""));
                     }
                 }
                 return true;
@@ -389,6 +400,38 @@ final class CodeActions {
                     todo.add(method);
                     found = true;
                 }
+            }
+            return found;
+        }
+
+        /**
+         * A {@code this(...)} the solver could not resolve (it fails on a record's canonical constructor): the
+         * constructors of the enclosing type with as many parameters, a record's compact constructor among them;
+         * false if there is none.
+         */
+        private boolean byArity(ExplicitConstructorInvocationStmt call) {
+            if (!call.isThis()) {
+                return false;
+            }
+            Optional<TypeDeclaration> enclosing = call.findAncestor(TypeDeclaration.class);
+            if (enclosing.isEmpty()) {
+                return false;
+            }
+            int arity = call.getArguments().size();
+            boolean found = false;
+            for (Object member : enclosing.get().getMembers()) {
+                if (member instanceof ConstructorDeclaration c && c.getParameters().size() == arity) {
+                    todo.add(c);
+                    found = true;
+                } else if (member instanceof CompactConstructorDeclaration c && enclosing.get().isRecordDeclaration()
+                        && enclosing.get().asRecordDeclaration().getParameters().size() == arity) {
+                    todo.add(c);
+                    found = true;
+                }
+            }
+            if (!found && enclosing.get().isRecordDeclaration()
+                    && enclosing.get().asRecordDeclaration().getParameters().size() == arity) {
+                found = true; // the implicit canonical constructor only assigns the fields
             }
             return found;
         }

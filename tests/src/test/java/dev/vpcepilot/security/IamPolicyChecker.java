@@ -17,7 +17,8 @@ import java.util.regex.Matcher;
  * checks it against {@link IamRules}:
  * <ol>
  *   <li>each role is used by a function, a state machine or an event rule of the template, and only that service
- *       may assume it; no IAM users, groups or keys; no function whose role is not in the template;</li>
+ *       may assume it; one role per principal but for the named exceptions of {@link IamRules#SHARED_ROLES}
+ *       (FleetRole); no IAM users, groups or keys; no function whose role is not in the template;</li>
  *   <li>no NotAction/NotResource in an Allow, no wildcard in an action name, no {@code iam:} action
  *       ({@code iam:PassRole});</li>
  *   <li>every action on the resources its rule allows (ARNs of this stack's account and region, or references to
@@ -26,9 +27,13 @@ import java.util.regex.Matcher;
  *   <li>rule 1: Modify and Delete of endpoints only on the ownership tag, Create of endpoints only with the request
  *       tag and the region's DynamoDB service name, tags only at creation or the holder's own (never the ownership
  *       tags); a conditioned statement names endpoints only;</li>
- *   <li>exactly the actions needed: a function what its code calls (by handler class), a state machine invoking
- *       exactly the functions its definition runs plus log delivery, an event rule starting its target; the
- *       managed policies SAM attaches for logs and tracing and no other.</li>
+ *   <li>exactly the actions needed: a function what its code calls (by handler class; a shared role the union of
+ *       its functions'), a state machine invoking exactly the functions its definition runs plus log delivery and
+ *       what its Distributed Maps need (its own children, their S3 items and results), an event rule starting its
+ *       target; the managed policies SAM attaches for logs and tracing and no other;</li>
+ *   <li>the fleet: EC2 ARNs of every region only for {@link IamRules#CROSS_REGION_ROLES}, never
+ *       ec2:DeleteVpcEndpoints for {@link IamRules#NEVER_DELETES}; {@link #checkTargetRole} for target-role.yaml
+ *       (its trust: the fleet's role, aws:PrincipalOrgID, sts:ExternalId).</li>
  * </ol>
  * {@link #check} returns the problems, one readable line each, starting with the role's logical id.
  */
@@ -40,8 +45,17 @@ final class IamPolicyChecker {
     }
 
     /** A role, what uses it and what it is granted. */
-    record Role(String logicalId, IamRules.Use use, String user, List<Statement> statements, List<String> managed,
-                JsonNode trust) {
+    record Role(String logicalId, IamRules.Use use, List<String> users, List<Statement> statements,
+                List<String> managed, JsonNode trust) {
+        /** Its principal, or for a shared role ({@link IamRules#SHARED_ROLES}) the role itself. */
+        String user() {
+            return users.size() == 1 ? users.get(0) : logicalId;
+        }
+
+        boolean crossesRegions() {
+            return IamRules.CROSS_REGION_ROLES.contains(logicalId);
+        }
+
         Set<String> allowedActions() {
             Set<String> actions = new TreeSet<>();
             statements.stream().filter(s -> "Allow".equals(s.effect())).forEach(s -> actions.addAll(s.actions()));
@@ -50,6 +64,8 @@ final class IamPolicyChecker {
     }
 
     private final JsonNode resources;
+    private final JsonNode parameters;
+    private final JsonNode conditionsNode;
     private final Map<String, Set<String>> expectedByHandler;
     private final Map<String, String> definitions;
     private final List<String> problems = new ArrayList<>();
@@ -57,6 +73,8 @@ final class IamPolicyChecker {
     private IamPolicyChecker(JsonNode transformed, Map<String, Set<String>> expectedByHandler,
                              Map<String, String> definitions) {
         this.resources = transformed.path("Resources");
+        this.parameters = transformed.path("Parameters");
+        this.conditionsNode = transformed.path("Conditions");
         this.expectedByHandler = expectedByHandler;
         this.definitions = definitions;
     }
@@ -95,16 +113,38 @@ final class IamPolicyChecker {
                 continue;
             }
             checkTrust(role);
-            role.statements().forEach(this::checkStatement);
+            role.statements().forEach(s -> checkStatement(role, s));
             checkScope(role);
+            checkNeverDeletes(role);
         }
+    }
+
+    /**
+     * The role of target-role.yaml, which the fleet assumes in each target account: trusted by the fleet's role
+     * only (a parameter), under aws:PrincipalOrgID (always) and sts:ExternalId (when one is set); every statement by
+     * the rules above; exactly the actions given; no managed policy; never a delete.
+     */
+    static List<String> checkTargetRole(JsonNode template, String roleId, Set<String> expected) {
+        IamPolicyChecker checker = new IamPolicyChecker(template, Map.of(), Map.of());
+        Role role = checker.readRoles().get(roleId);
+        if (role == null) {
+            return List.of(roleId + ": no such role in the template");
+        }
+        checker.checkTargetTrust(role);
+        role.statements().forEach(s -> checker.checkStatement(role, s));
+        if (!role.managed().isEmpty()) {
+            checker.problems.add(roleId + ": attaches the managed policies " + role.managed() + " (none allowed)");
+        }
+        checker.checkActions(role, new TreeSet<>(expected), Set.of());
+        checker.checkNeverDeletes(role);
+        return checker.problems;
     }
 
     // ---- reading ----
 
     private Map<String, Role> readRoles() {
         Map<String, IamRules.Use> uses = new LinkedHashMap<>();
-        Map<String, String> users = new LinkedHashMap<>();
+        Map<String, List<String>> users = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> resource : fields(resources)) {
             JsonNode properties = resource.getValue().path("Properties");
             switch (resource.getValue().path("Type").asText()) {
@@ -142,26 +182,38 @@ final class IamPolicyChecker {
             }
             List<String> managed = Intrinsics.renderAll(properties.path("ManagedPolicyArns")).stream()
                     .map(arn -> arn.replace("${AWS::Partition}", "aws")).toList();
-            roles.put(id, new Role(id, uses.get(id), users.get(id), statements, managed,
+            roles.put(id, new Role(id, uses.get(id), users.getOrDefault(id, List.of()), statements, managed,
                     properties.path("AssumeRolePolicyDocument")));
+        }
+        for (Map.Entry<String, IamRules.SharedRole> shared : IamRules.SHARED_ROLES.entrySet()) {
+            List<String> actual = users.get(shared.getKey());
+            if (actual != null && actual.size() > 1 && !new TreeSet<>(actual).equals(new TreeSet<>(shared.getValue()
+                    .users()))) {
+                problems.add(shared.getKey() + ": shared by " + new TreeSet<>(actual) + ", but the exception ("
+                        + shared.getValue().why() + ") is for " + new TreeSet<>(shared.getValue().users()));
+            }
         }
         return roles;
     }
 
     private void use(String user, JsonNode roleArn, IamRules.Use use, Map<String, IamRules.Use> uses,
-                     Map<String, String> users) {
+                     Map<String, List<String>> users) {
         Matcher role = java.util.regex.Pattern.compile("\\$\\{(\\w+)\\.Arn}").matcher(Intrinsics.render(roleArn));
         if (!role.matches() || !"AWS::IAM::Role".equals(resources.path(role.group(1)).path("Type").asText())) {
             problems.add(user + ": its role (" + Intrinsics.render(roleArn) + ") is not a role of this template, so "
                     + "its permissions are outside this check");
             return;
         }
-        if (uses.containsKey(role.group(1))) {
-            problems.add(role.group(1) + ": shared by " + users.get(role.group(1)) + " and " + user
-                    + " (each principal has a role of its own)");
+        String id = role.group(1);
+        IamRules.SharedRole shared = IamRules.SHARED_ROLES.get(id);
+        if (uses.containsKey(id) && (shared == null || uses.get(id) != use || !shared.users().contains(user)
+                || !shared.users().containsAll(users.get(id)))) {
+            problems.add(id + ": shared by " + String.join(", ", users.get(id)) + " and " + user
+                    + " (each principal has a role of its own" + (shared == null ? ""
+                    : "; the exception for " + id + " is for " + new TreeSet<>(shared.users()) + " only") + ")");
         }
-        uses.put(role.group(1), use);
-        users.put(role.group(1), user);
+        uses.put(id, use);
+        users.computeIfAbsent(id, k -> new ArrayList<>()).add(user);
     }
 
     private static void read(String role, String policy, JsonNode document, List<Statement> out) {
@@ -197,7 +249,7 @@ final class IamPolicyChecker {
         }
     }
 
-    private void checkStatement(Statement s) {
+    private void checkStatement(Role role, Statement s) {
         if (!"Allow".equals(s.effect())) {
             return; // a Deny only takes away
         }
@@ -234,10 +286,10 @@ final class IamPolicyChecker {
                 continue;
             }
             for (String resource : s.resources()) {
-                Optional<String> type = resourceType(s, action, resource, rules);
+                Optional<String> type = resourceType(role, s, action, resource, rules);
                 type.ifPresent(t -> {
                     types.add(t);
-                    List<IamRules.ConditionForm> forms = IamRules.CONDITIONS.get(action + " " + t);
+                    List<IamRules.ConditionForm> forms = IamRules.conditions(action, t, role.crossesRegions());
                     if (forms != null && forms.stream().noneMatch(f -> satisfies(s.condition(), f))) {
                         problems.add(s.where() + ": " + action + " on " + t + " resources without the condition "
                                 + forms.stream().map(IamRules.ConditionForm::name).toList() + " (has "
@@ -252,7 +304,7 @@ final class IamPolicyChecker {
         }
     }
 
-    private Optional<String> resourceType(Statement s, String action, String resource,
+    private Optional<String> resourceType(Role role, Statement s, String action, String resource,
                                           List<IamRules.ResourceRule> rules) {
         if (resource.equals("*")) {
             problems.add(s.where() + ": " + action + " on every resource (\"*\"); allowed: "
@@ -262,10 +314,38 @@ final class IamPolicyChecker {
         for (IamRules.ResourceRule rule : rules) {
             Matcher m = rule.pattern().matcher(resource);
             if (m.matches()) {
-                if (rule.refType() != null && !rule.refType().equals(
+                if (IamRules.PARAMETER.equals(rule.refType())) {
+                    JsonNode parameter = parameters.path(m.group("ref"));
+                    String allowed = parameter.path("AllowedPattern").asText("");
+                    if (parameter.isMissingNode() || allowed.isEmpty() || allowsWildcards(allowed)) {
+                        problems.add(s.where() + ": " + action + " on " + resource + ", whose " + m.group("ref")
+                                + " is not a parameter of this template whose AllowedPattern refuses * and ?");
+                        return Optional.empty();
+                    }
+                } else if (rule.refType() != null && !rule.refType().equals(
                         resources.path(m.group("ref")).path("Type").asText())) {
                     problems.add(s.where() + ": " + action + " on " + resource + ", which is not a " + rule.refType()
                             + " of this template");
+                    return Optional.empty();
+                }
+                if (rule.has("self")) {
+                    String own = role.use() == IamRules.Use.STATE_MACHINE ? Intrinsics.render(resources
+                            .path(role.user()).path("Properties").path("StateMachineName")) : "";
+                    if (!m.group("self").equals(own)) {
+                        problems.add(s.where() + ": " + action + " on " + resource + ", which is not the state "
+                                + "machine whose role this is (" + (own.isEmpty() ? "it has no fixed name" : own)
+                                + ")");
+                        return Optional.empty();
+                    }
+                } else if (rule.refType() != null && rule.refType().equals("AWS::StepFunctions::StateMachine")
+                        && role.use() == IamRules.Use.STATE_MACHINE) {
+                    problems.add(s.where() + ": " + action + " on " + resource + ": a state machine starts and "
+                            + "stops only its own children");
+                    return Optional.empty();
+                }
+                if (rule.has("anyRegion") && m.group("anyRegion") != null && !role.crossesRegions()) {
+                    problems.add(s.where() + ": " + action + " on " + resource + " names every region, which only "
+                            + IamRules.CROSS_REGION_ROLES + " may");
                     return Optional.empty();
                 }
                 return Optional.of(rule.type());
@@ -274,6 +354,12 @@ final class IamPolicyChecker {
         problems.add(s.where() + ": " + action + " on " + resource + ", which is none of its resources "
                 + rules.stream().map(r -> r.type() + " (" + r.pattern() + ")").toList());
         return Optional.empty();
+    }
+
+    /** Whether an AllowedPattern (matched whole, as CloudFormation does) accepts a value with a wildcard. */
+    private static boolean allowsWildcards(String allowedPattern) {
+        java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(allowedPattern);
+        return pattern.matcher("*").matches() || pattern.matcher("a*").matches() || pattern.matcher("a?").matches();
     }
 
     /** Whether the Condition holds every entry of the form, by the entry's own operator. */
@@ -308,29 +394,33 @@ final class IamPolicyChecker {
 
     /** Exactly what the principal needs, and the managed policies SAM attaches for it and no other. */
     private void checkScope(Role role) {
-        JsonNode user = resources.path(role.user()).path("Properties");
         Set<String> expected = new TreeSet<>();
         Set<String> managed = new TreeSet<>();
         switch (role.use()) {
             case FUNCTION -> {
-                String handler = user.path("Handler").asText().replaceFirst("::.*$", "");
-                Set<String> code = expectedByHandler.get(handler);
-                if (code == null) {
-                    problems.add(role.logicalId() + ": no expected action set for the handler " + handler + " of "
-                            + role.user() + " (add what its code calls to the map)");
-                    return;
+                for (String function : role.users()) {
+                    JsonNode user = resources.path(function).path("Properties");
+                    String handler = user.path("Handler").asText().replaceFirst("::.*$", "");
+                    Set<String> code = expectedByHandler.get(handler);
+                    if (code == null) {
+                        problems.add(role.logicalId() + ": no expected action set for the handler " + handler + " of "
+                                + function + " (add what its code calls to the map)");
+                        return;
+                    }
+                    expected.addAll(code);
+                    if ("Active".equals(user.path("TracingConfig").path("Mode").asText())) {
+                        managed.add(IamRules.XRAY_WRITE);
+                    }
                 }
-                expected.addAll(code);
                 managed.add(IamRules.BASIC_EXECUTION);
-                if ("Active".equals(user.path("TracingConfig").path("Mode").asText())) {
-                    managed.add(IamRules.XRAY_WRITE);
-                }
             }
             case STATE_MACHINE -> {
+                JsonNode user = resources.path(role.user()).path("Properties");
                 Set<String> invoked = invokedFunctions(role.user(), user);
                 if (!invoked.isEmpty()) {
                     expected.add("lambda:InvokeFunction");
                 }
+                expected.addAll(distributedMapActions(role.user()));
                 if (user.has("LoggingConfiguration")) {
                     expected.addAll(IamRules.LOG_DELIVERY);
                 }
@@ -343,6 +433,7 @@ final class IamPolicyChecker {
                 }
             }
             case EVENT_RULE -> {
+                JsonNode user = resources.path(role.user()).path("Properties");
                 expected.add("states:StartExecution");
                 Set<String> targets = new TreeSet<>();
                 user.path("Targets").forEach(t -> targets.add(Intrinsics.render(t.path("Arn"))
@@ -354,6 +445,11 @@ final class IamPolicyChecker {
             }
             default -> throw new IllegalStateException("unknown use " + role.use());
         }
+        checkActions(role, expected, managed);
+    }
+
+    /** The managed policies are exactly those SAM attaches, and the actions granted exactly those expected. */
+    private void checkActions(Role role, Set<String> expected, Set<String> managed) {
         if (!new TreeSet<>(role.managed()).equals(managed)) {
             problems.add(role.logicalId() + ": attaches the managed policies " + role.managed() + "; SAM attaches "
                     + managed + " for a " + role.use() + " like " + role.user() + ", and no other is allowed");
@@ -374,6 +470,126 @@ final class IamPolicyChecker {
         }
     }
 
+    /** {@link IamRules#NEVER_DELETES}: whatever its code map says. */
+    private void checkNeverDeletes(Role role) {
+        if (IamRules.NEVER_DELETES.contains(role.logicalId())
+                && role.allowedActions().contains("ec2:DeleteVpcEndpoints")) {
+            problems.add(role.logicalId() + ": granted ec2:DeleteVpcEndpoints, which it is never granted (the fleet "
+                    + "creates, repairs and claims; it deletes nothing)");
+        }
+    }
+
+    /**
+     * What the Distributed Maps of a state machine's definition need of its role ({@link IamRules#DISTRIBUTED_MAP}):
+     * a Map state in DISTRIBUTED mode, with an ItemReader or a ResultWriter on S3.
+     */
+    private Set<String> distributedMapActions(String machine) {
+        String definition = definitions.get(machine);
+        Set<String> actions = new TreeSet<>();
+        if (definition == null) {
+            return actions;
+        }
+        JsonNode root;
+        try {
+            root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(definition);
+        } catch (java.io.IOException e) {
+            problems.add(machine + ": its definition is not JSON: " + e.getMessage());
+            return actions;
+        }
+        for (JsonNode map : root.findParents("ItemProcessor")) {
+            if (!"DISTRIBUTED".equals(map.path("ItemProcessor").path("ProcessorConfig").path("Mode").asText())) {
+                continue;
+            }
+            actions.addAll(IamRules.DISTRIBUTED_MAP);
+            if (map.path("ItemReader").path("Resource").asText().endsWith(":s3:getObject")) {
+                actions.addAll(IamRules.ITEM_READER_S3);
+            }
+            if (map.path("ResultWriter").path("Resource").asText().endsWith(":s3:putObject")) {
+                actions.addAll(IamRules.RESULT_WRITER_S3);
+            }
+        }
+        return actions;
+    }
+
+    /**
+     * The target role's trust: one statement, sts:AssumeRole by exactly the principal a parameter names (a role
+     * ARN), under StringEquals aws:PrincipalOrgID of a parameter that cannot be empty, and sts:ExternalId of the
+     * external-id parameter (or, written with Fn::If, whenever that parameter is set).
+     */
+    private void checkTargetTrust(Role role) {
+        JsonNode statements = role.trust().path("Statement");
+        if (!statements.isArray() || statements.size() != 1) {
+            problems.add(role.logicalId() + ": its trust must be one statement, has " + statements);
+            return;
+        }
+        JsonNode s = statements.get(0);
+        String who = role.logicalId() + " trust";
+        if (!"Allow".equals(s.path("Effect").asText())
+                || !Intrinsics.renderAll(s.path("Action")).equals(List.of("sts:AssumeRole"))) {
+            problems.add(who + ": must allow sts:AssumeRole only, allows " + s.path("Action"));
+        }
+        JsonNode principal = s.path("Principal");
+        List<String> trusted = Intrinsics.renderAll(principal.path("AWS"));
+        String principalParameter = trusted.size() == 1 ? trusted.get(0).replaceAll("^\\$\\{(\\w+)}$", "$1") : "";
+        String principalPattern = parameters.path(principalParameter).path("AllowedPattern").asText("");
+        if (principal.size() != 1 || trusted.size() != 1 || principalPattern.isEmpty()
+                || !principalPattern.contains(":role/") || allowsWildcards(principalPattern)) {
+            problems.add(who + ": may be assumed by " + principal + " (only the fleet's role, a parameter whose "
+                    + "AllowedPattern is a role ARN without wildcards)");
+        }
+        JsonNode condition = s.path("Condition");
+        for (String key : new TreeSet<>(fieldNames(condition))) {
+            if (!key.equals("StringEquals")) {
+                problems.add(who + ": a condition operator " + key + " (StringEquals only)");
+            }
+        }
+        JsonNode equals = condition.path("StringEquals");
+        String org = Intrinsics.render(equals.path("aws:PrincipalOrgID")).replaceAll("^\\$\\{(\\w+)}$", "$1");
+        String orgPattern = parameters.path(org).path("AllowedPattern").asText("");
+        if (orgPattern.isEmpty() || java.util.regex.Pattern.compile(orgPattern).matcher("").matches()
+                || allowsWildcards(orgPattern)) {
+            problems.add(who + ": without aws:PrincipalOrgID of a parameter that is always set (has "
+                    + equals.path("aws:PrincipalOrgID") + ")");
+        }
+        if (!externalIdCondition(equals.path("sts:ExternalId"))) {
+            problems.add(who + ": without sts:ExternalId of the ExternalId parameter (has "
+                    + equals.path("sts:ExternalId") + ")");
+        }
+        for (String key : new TreeSet<>(fieldNames(equals))) {
+            if (!Set.of("aws:PrincipalOrgID", "sts:ExternalId").contains(key)) {
+                problems.add(who + ": an unknown condition key " + key);
+            }
+        }
+    }
+
+    /** {@code Ref ExternalId}, or {@code Fn::If [HasIt, Ref ExternalId, Ref AWS::NoValue]} where HasIt is "set". */
+    private boolean externalIdCondition(JsonNode value) {
+        String parameter = "ExternalId";
+        if (!parameters.has(parameter)) {
+            return false;
+        }
+        if (Intrinsics.render(value).equals("${" + parameter + "}")) {
+            return true;
+        }
+        JsonNode branches = value.path("Fn::If");
+        if (!branches.isArray() || branches.size() != 3
+                || !Intrinsics.render(branches.get(1)).equals("${" + parameter + "}")
+                || !Intrinsics.render(branches.get(2)).equals("${AWS::NoValue}")) {
+            return false;
+        }
+        JsonNode isSet = conditionsNode.path(branches.get(0).asText());
+        JsonNode equalsEmpty = isSet.path("Fn::Not").path(0).path("Fn::Equals");
+        return equalsEmpty.isArray() && equalsEmpty.size() == 2
+                && Intrinsics.render(equalsEmpty.get(0)).equals("${" + parameter + "}")
+                && equalsEmpty.get(1).asText("x").isEmpty();
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
     /** The template resources an action is granted on (the {@code ref} of its resource rule). */
     private static Set<String> referenced(Role role, String action) {
         Set<String> refs = new TreeSet<>();
@@ -382,7 +598,7 @@ final class IamPolicyChecker {
                 for (String resource : s.resources()) {
                     for (IamRules.ResourceRule rule : IamRules.RESOURCES.get(action)) {
                         Matcher m = rule.pattern().matcher(resource);
-                        if (m.matches()) {
+                        if (m.matches() && rule.has("ref")) {
                             refs.add(m.group("ref"));
                         }
                     }

@@ -46,14 +46,28 @@ final class IamRules {
     }
 
     private static final String ACCOUNT = "\\$\\{AWS::Partition}:%s:\\$\\{AWS::Region}:\\$\\{AWS::AccountId}:";
+    /** This account in this region, or (the group {@code anyRegion}) in every region: see {@link #CROSS_REGION_ROLES}. */
+    private static final String ACCOUNT_ANY_REGION =
+            "\\$\\{AWS::Partition}:%s:(\\$\\{AWS::Region}|(?<anyRegion>\\*)):\\$\\{AWS::AccountId}:";
 
-    /** A resource an action may be granted on; {@code ref}, if set, must name a resource of that CloudFormation type. */
+    /**
+     * A resource an action may be granted on; {@code ref}, if set, must name a resource of that CloudFormation type
+     * ({@link #PARAMETER}: a parameter of the template); the group {@code self}, if the pattern has one, must name the
+     * state machine whose role it is.
+     */
     record ResourceRule(String type, Pattern pattern, String refType) {
         static ResourceRule ec2(String type) {
-            return new ResourceRule(type, Pattern.compile("arn:" + ACCOUNT.formatted("ec2") + Pattern.quote(type)
-                    + "/\\*"), null);
+            return new ResourceRule(type, Pattern.compile("arn:" + ACCOUNT_ANY_REGION.formatted("ec2")
+                    + Pattern.quote(type) + "/\\*"), null);
+        }
+
+        boolean has(String group) {
+            return pattern.pattern().contains("(?<" + group + ">");
         }
     }
+
+    /** The refType of a rule whose {@code ref} names a parameter of the template. */
+    static final String PARAMETER = "Parameter";
 
     private static final ResourceRule LOCK_TABLE = new ResourceRule("table",
             Pattern.compile("\\$\\{(?<ref>\\w+)\\.Arn}"), "AWS::DynamoDB::Table");
@@ -62,6 +76,27 @@ final class IamRules {
     private static final ResourceRule EXECUTIONS = new ResourceRule("execution",
             Pattern.compile("arn:" + ACCOUNT.formatted("states") + "execution:\\$\\{(?<ref>\\w+)\\.Name}:\\*"),
             "AWS::StepFunctions::StateMachine");
+    /**
+     * A state machine's own children: a Distributed Map starts child executions of the state machine that runs it
+     * and watches and stops them (Step Functions Developer Guide, "IAM policies for using Distributed Map states",
+     * docs.aws.amazon.com/step-functions/latest/dg/iam-policies-eg-dist-map.html). By name: a reference to itself
+     * would be a circular dependency. The children's ARNs are execution:name/label:id.
+     */
+    private static final ResourceRule ITSELF = new ResourceRule("stateMachine (itself)",
+            Pattern.compile("arn:" + ACCOUNT.formatted("states") + "stateMachine:(?<self>[^/*]+)"), null);
+    private static final ResourceRule ITS_CHILD_EXECUTIONS = new ResourceRule("execution (its children)",
+            Pattern.compile("arn:" + ACCOUNT.formatted("states") + "execution:(?<self>[^/*]+)/\\*"), null);
+    /** The fleet's objects in the template's report bucket: under fleet/ only. */
+    static final String FLEET_PREFIX = "fleet/";
+    private static final ResourceRule FLEET_OBJECTS = new ResourceRule("object (" + FLEET_PREFIX + "*)",
+            Pattern.compile("\\$\\{(?<ref>\\w+)\\.Arn}/" + Pattern.quote(FLEET_PREFIX) + "\\*"), "AWS::S3::Bucket");
+    /**
+     * The target roles: the one role name (a parameter) in any account; the accounts vary, the name does not
+     * (the parameter's AllowedPattern must refuse wildcards).
+     */
+    private static final ResourceRule TARGET_ROLES = new ResourceRule("role (the target role's name)",
+            Pattern.compile("arn:\\$\\{AWS::Partition}:iam::\\*:role/\\$\\{(?<ref>\\w+)}"), PARAMETER);
+
     /** SAM's LambdaInvokePolicy: the function, its versions and aliases. */
     static final ResourceRule FUNCTION = new ResourceRule("function",
             Pattern.compile("arn:" + ACCOUNT.formatted("lambda") + "function:\\$\\{(?<ref>\\w+)}(\\*|:\\*)?"),
@@ -79,10 +114,16 @@ final class IamRules {
             Map.entry("dynamodb:GetItem", List.of(LOCK_TABLE)),
             Map.entry("dynamodb:PutItem", List.of(LOCK_TABLE)),
             Map.entry("dynamodb:UpdateItem", List.of(LOCK_TABLE)),
-            Map.entry("states:StartExecution", List.of(STATE_MACHINE)),
-            Map.entry("states:DescribeExecution", List.of(EXECUTIONS)),
-            Map.entry("states:StopExecution", List.of(EXECUTIONS)),
-            Map.entry("lambda:InvokeFunction", List.of(FUNCTION)));
+            Map.entry("dynamodb:BatchGetItem", List.of(LOCK_TABLE)),
+            Map.entry("states:StartExecution", List.of(STATE_MACHINE, ITSELF)),
+            Map.entry("states:DescribeExecution", List.of(EXECUTIONS, ITS_CHILD_EXECUTIONS)),
+            Map.entry("states:StopExecution", List.of(EXECUTIONS, ITS_CHILD_EXECUTIONS)),
+            Map.entry("lambda:InvokeFunction", List.of(FUNCTION)),
+            Map.entry("sts:AssumeRole", List.of(TARGET_ROLES)),
+            Map.entry("s3:GetObject", List.of(FLEET_OBJECTS)),
+            Map.entry("s3:PutObject", List.of(FLEET_OBJECTS)),
+            Map.entry("s3:ListMultipartUploadParts", List.of(FLEET_OBJECTS)),
+            Map.entry("s3:AbortMultipartUpload", List.of(FLEET_OBJECTS)));
 
     /**
      * Actions without resource-level permissions (no resource type in the Service Authorization Reference): granted
@@ -90,7 +131,8 @@ final class IamRules {
      * policies for logging to CloudWatch Logs" names the log-delivery actions on {@code "*"}.
      */
     static final Set<String> STAR_ONLY = Set.of("ec2:DescribeVpcEndpointServices", "ec2:DescribeVpcs",
-            "ec2:DescribeRouteTables", "ec2:DescribeVpcEndpoints", "dynamodb:ListTables",
+            "ec2:DescribeRouteTables", "ec2:DescribeVpcEndpoints", "ec2:DescribeRegions", "dynamodb:ListTables",
+            "organizations:ListAccountsForParent", "organizations:ListOrganizationalUnitsForParent",
             "logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery",
             "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies",
             "logs:DescribeLogGroups");
@@ -99,6 +141,43 @@ final class IamRules {
     static final Set<String> LOG_DELIVERY = Set.of("logs:CreateLogDelivery", "logs:GetLogDelivery",
             "logs:UpdateLogDelivery", "logs:DeleteLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy",
             "logs:DescribeResourcePolicies", "logs:DescribeLogGroups");
+
+    /**
+     * What a Distributed Map needs of its state machine's role (the Developer Guide page above): to start, watch
+     * and stop its children; to read its items ({@code ItemReader} with s3:getObject); to write its results
+     * ({@code ResultWriter} with s3:putObject: "IAM policies for ResultWriter", the same page).
+     */
+    static final Set<String> DISTRIBUTED_MAP = Set.of("states:StartExecution", "states:DescribeExecution",
+            "states:StopExecution");
+    static final Set<String> ITEM_READER_S3 = Set.of("s3:GetObject");
+    static final Set<String> RESULT_WRITER_S3 = Set.of("s3:PutObject", "s3:GetObject", "s3:ListMultipartUploadParts",
+            "s3:AbortMultipartUpload");
+
+    /** A role several principals share: a named exception to one role per principal, and why. */
+    record SharedRole(Set<String> users, String why) {
+    }
+
+    /**
+     * FleetRole: the fleet's plan, survey, apply and commit functions. The Distributed Map's child steps act on
+     * the same targets, and every target role (target-role.yaml) trusts exactly one principal ARN; the plan reaches
+     * the same targets for their regions. Its grants are exactly the union of what those handlers' code calls.
+     */
+    static final Map<String, SharedRole> SHARED_ROLES = Map.of("FleetRole", new SharedRole(Set.of(
+            "FleetPlanFunction", "FleetSurveyFunction", "FleetApplyFunction", "FleetCommitFunction"),
+            "the Distributed Map's child steps act on the same targets, whose roles trust one principal"));
+
+    /**
+     * Roles that act in every region of their account (the fleet's, and the target role it assumes): their EC2
+     * ARNs may name region {@code *} and their create's service name is any region's DynamoDB
+     * ({@link #CREATE_OURS_IN_ANY_REGION}). No other role may.
+     */
+    static final Set<String> CROSS_REGION_ROLES = Set.of("FleetRole", "TargetRole");
+
+    /**
+     * Roles never granted ec2:DeleteVpcEndpoints, whatever a map of their code says: the fleet creates, repairs and
+     * claims as the standing use, and the standing claim only grows (SharedEndpoints.commitStanding).
+     */
+    static final Set<String> NEVER_DELETES = Set.of("FleetRole", "TargetRole");
 
     /** Never granted: a role that can pass roles can hand itself (or any role) to a service it starts. */
     static final Set<String> FORBIDDEN_PREFIXES = Set.of("iam:");
@@ -131,6 +210,15 @@ final class IamRules {
             new Entry("StringEquals", "aws:RequestTag/" + OWNER_TAG, List.of(OWNER), Match.EXACTLY),
             new Entry("StringEquals", "ec2:VpceServiceName", List.of("com.amazonaws.${AWS::Region}.dynamodb"),
                     Match.EXACTLY)));
+    /**
+     * {@link #CREATE_OURS} for a role that crosses regions: StringLike com.amazonaws.*.dynamodb. AWS names the
+     * region's DynamoDB service com.amazonaws.&lt;region&gt;.dynamodb, and an endpoint service of someone else's
+     * com.amazonaws.vpce.&lt;region&gt;.vpce-svc-&lt;id&gt;, which does not end in .dynamodb.
+     */
+    static final ConditionForm CREATE_OURS_IN_ANY_REGION = new ConditionForm(
+            "tagged as ours at creation, DynamoDB of any region", List.of(
+            new Entry("StringEquals", "aws:RequestTag/" + OWNER_TAG, List.of(OWNER), Match.EXACTLY),
+            new Entry("StringLike", "ec2:VpceServiceName", List.of("com.amazonaws.*.dynamodb"), Match.EXACTLY)));
     static final ConditionForm TAG_ON_CREATE = new ConditionForm("tag on create", List.of(
             new Entry("StringEquals", "ec2:CreateAction", List.of("CreateVpcEndpoint"), Match.EXACTLY)));
     /**
@@ -151,6 +239,14 @@ final class IamRules {
             "ec2:DeleteVpcEndpoints vpc-endpoint", List.of(OWNED),
             "ec2:CreateTags vpc-endpoint", List.of(TAG_ON_CREATE, HOLDER_TAGS),
             "ec2:DeleteTags vpc-endpoint", List.of(HOLDER_TAGS));
+
+    /** The conditions for a role: one that crosses regions creates under {@link #CREATE_OURS_IN_ANY_REGION}. */
+    static List<ConditionForm> conditions(String action, String type, boolean crossRegion) {
+        if (crossRegion && (action + " " + type).equals("ec2:CreateVpcEndpoint vpc-endpoint")) {
+            return List.of(CREATE_OURS_IN_ANY_REGION);
+        }
+        return CONDITIONS.get(action + " " + type);
+    }
 
     /** The resource type those conditions are about: a conditioned statement names no other. */
     static final String CONDITIONED_TYPE = "vpc-endpoint";

@@ -42,8 +42,34 @@ class TemplateIamTest {
     /** SharedEndpoints' releases (cleanup, release, rollback, a stack's Delete): route tables leave, endpoints go. */
     private static final Set<String> RELEASE = Set.of("ec2:ModifyVpcEndpoint", "ec2:DeleteVpcEndpoints");
 
+    /** The fleet's reach into a target: its role in another account, this account's own clients otherwise. */
+    private static final Set<String> ASSUME = Set.of("sts:AssumeRole");
+    /** The fleet's reads of one account-region: VPCs, route tables and endpoints in a few batched calls. */
+    private static final Set<String> SURVEY = Set.of("ec2:DescribeVpcs", "ec2:DescribeRouteTables",
+            "ec2:DescribeVpcEndpoints");
+
+    /** The fleet's handlers: FleetRole serves the first four (IamRules.SHARED_ROLES). */
+    static final Map<String, Set<String>> FLEET = Map.of(
+            // FleetInputValidator calls nothing; FleetPlanner: Organizations' accounts, each account's enabled
+            // regions (through its role), the targets written for the Map (FleetObjects.putJson)
+            "dev.vpcepilot.handlers.FleetPlanHandler", union(ASSUME, Set.of("ec2:DescribeRegions",
+                    "organizations:ListAccountsForParent", "organizations:ListOrganizationalUnitsForParent",
+                    "s3:PutObject")),
+            // RegionSurvey, and the claims of every selected VPC in one BatchGetItem (VpcAssessor)
+            "dev.vpcepilot.handlers.FleetSurveyHandler", union(ASSUME, SURVEY, Set.of("dynamodb:BatchGetItem")),
+            // SharedEndpoints.ensure per VPC, as CreateEndpointHandler's
+            "dev.vpcepilot.handlers.FleetApplyHandler", union(ASSUME, LOCK, OBSERVE, Set.of("ec2:CreateVpcEndpoint",
+                    "ec2:CreateTags", "ec2:DeleteTags", "ec2:ModifyVpcEndpoint")),
+            // the pending endpoints (one batched read), then SharedEndpoints.commitStanding per VPC: it verifies and
+            // records, and has no release path (so neither ec2:ModifyVpcEndpoint nor ec2:DeleteVpcEndpoints)
+            "dev.vpcepilot.handlers.FleetCommitHandler", union(ASSUME, LOCK, OBSERVE),
+            // FleetReporter: the Map's manifest and results, then the report
+            "dev.vpcepilot.handlers.FleetReportHandler", Set.of("s3:GetObject", "s3:PutObject"),
+            // names a failed step's error from its input: no AWS call
+            "dev.vpcepilot.handlers.DescribeFailureHandler", Set.of());
+
     /** Per handler class, the actions its code calls. */
-    static final Map<String, Set<String>> EXPECTED = Map.of(
+    static final Map<String, Set<String>> EXPECTED = withFleet(Map.of(
             // ServiceAvailabilityChecker (InputValidator calls nothing)
             "dev.vpcepilot.handlers.CheckServiceAvailabilityHandler", Set.of("ec2:DescribeVpcEndpointServices"),
             // VpcResolver
@@ -65,7 +91,13 @@ class TemplateIamTest {
             // SharedEndpoints.releaseStack / cancel
             "dev.vpcepilot.handlers.CloudFormationHookHandler", union(LOCK, OBSERVE, RELEASE, Set.of(
                     "states:StartExecution", "states:DescribeExecution", "states:StopExecution",
-                    "ec2:DescribeVpcs")));
+                    "ec2:DescribeVpcs"))));
+
+    private static Map<String, Set<String>> withFleet(Map<String, Set<String>> single) {
+        Map<String, Set<String>> all = new LinkedHashMap<>(single);
+        all.putAll(FLEET);
+        return Map.copyOf(all);
+    }
 
     private static Path root;
     private static String templateText;
@@ -103,7 +135,12 @@ class TemplateIamTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("roles")
     void everyRoleFollowsTheRules(String role) {
-        assertFalse(IamPolicyChecker.roles(transformed).get(role).statements().isEmpty(), role + " grants something");
+        IamPolicyChecker.Role read = IamPolicyChecker.roles(transformed).get(role);
+        boolean callsNothing = read.use() == IamRules.Use.FUNCTION && read.users().stream().allMatch(f -> EXPECTED
+                .getOrDefault(source.path("Resources").path(f).path("Properties").path("Handler").asText()
+                        .replaceFirst("::.*$", ""), Set.of("?")).isEmpty());
+        assertEquals(callsNothing, read.statements().isEmpty(), role + " grants something if and only if its "
+                + "principal calls AWS");
 
         List<String> problems = IamPolicyChecker.check(transformed, EXPECTED, definitions).stream()
                 .filter(p -> p.startsWith(role + ":") || p.startsWith(role + " ")).toList();
@@ -122,13 +159,16 @@ class TemplateIamTest {
             }
         });
         Set<String> functionsWithRoles = roles.values().stream().filter(r -> r.use() == IamRules.Use.FUNCTION)
-                .map(IamPolicyChecker.Role::user).collect(Collectors.toCollection(TreeSet::new));
+                .flatMap(r -> r.users().stream()).collect(Collectors.toCollection(TreeSet::new));
         assertEquals(sourceFunctions, functionsWithRoles, "every function of template.yaml has its role");
         assertEquals(EXPECTED.size(), sourceFunctions.size(), "one function per handler of the map");
-        assertEquals(Set.of("EndpointStateMachine"), roles.values().stream()
+        assertEquals(Set.of("FleetPlanFunction", "FleetSurveyFunction", "FleetApplyFunction", "FleetCommitFunction"),
+                Set.copyOf(roles.get("FleetRole").users()), "the one shared role, and who shares it");
+        assertEquals(1, roles.values().stream().filter(r -> r.users().size() > 1).count(), "no other is shared");
+        assertEquals(Set.of("EndpointStateMachine", "FleetStateMachine"), roles.values().stream()
                 .filter(r -> r.use() == IamRules.Use.STATE_MACHINE).map(IamPolicyChecker.Role::user)
                 .collect(Collectors.toSet()));
-        assertEquals(Set.of("EndpointStateMachineSchedule"), roles.values().stream()
+        assertEquals(Set.of("EndpointStateMachineSchedule", "FleetStateMachineSchedule"), roles.values().stream()
                 .filter(r -> r.use() == IamRules.Use.EVENT_RULE).map(IamPolicyChecker.Role::user)
                 .collect(Collectors.toSet()), "the schedule's role, which SAM makes, is read too");
     }
@@ -139,7 +179,7 @@ class TemplateIamTest {
         Map<String, List<IamRules.ConditionForm>> needed = Map.of(
                 "ec2:DeleteVpcEndpoints", List.of(IamRules.OWNED),
                 "ec2:ModifyVpcEndpoint", List.of(IamRules.OWNED),
-                "ec2:CreateVpcEndpoint", List.of(IamRules.CREATE_OURS),
+                "ec2:CreateVpcEndpoint", List.of(IamRules.CREATE_OURS, IamRules.CREATE_OURS_IN_ANY_REGION),
                 "ec2:DeleteTags", List.of(IamRules.HOLDER_TAGS),
                 "ec2:CreateTags", List.of(IamRules.TAG_ON_CREATE, IamRules.HOLDER_TAGS));
         Map<String, Set<String>> writers = new LinkedHashMap<>();
@@ -162,12 +202,16 @@ class TemplateIamTest {
         Set<String> deleters = Set.of("VerifyEndpointFunction", "CleanupFunction", "ReleaseFunction",
                 "RollbackFunction", "CloudFormationHookFunction");
         assertEquals(deleters, writers.get("ec2:DeleteVpcEndpoints " + IamRules.OWNED.name()));
-        assertEquals(union(deleters, Set.of("CreateEndpointFunction")),
+        assertEquals(union(deleters, Set.of("CreateEndpointFunction", "FleetRole")),
                 writers.get("ec2:ModifyVpcEndpoint " + IamRules.OWNED.name()));
         assertEquals(Set.of("CreateEndpointFunction"), writers.get("ec2:CreateVpcEndpoint "
                 + IamRules.CREATE_OURS.name()));
-        assertEquals(Set.of("CreateEndpointFunction"), writers.get("ec2:CreateTags " + IamRules.TAG_ON_CREATE.name()));
-        assertEquals(Set.of("CreateEndpointFunction"), writers.get("ec2:DeleteTags " + IamRules.HOLDER_TAGS.name()));
+        assertEquals(Set.of("FleetRole"), writers.get("ec2:CreateVpcEndpoint "
+                + IamRules.CREATE_OURS_IN_ANY_REGION.name()), "the fleet creates in any region, DynamoDB only");
+        assertEquals(Set.of("CreateEndpointFunction", "FleetRole"), writers.get("ec2:CreateTags "
+                + IamRules.TAG_ON_CREATE.name()));
+        assertEquals(Set.of("CreateEndpointFunction", "FleetRole"), writers.get("ec2:DeleteTags "
+                + IamRules.HOLDER_TAGS.name()));
     }
 
     @Test
@@ -200,6 +244,29 @@ class TemplateIamTest {
         assertTrue(create.actions().containsAll(LOCK), "the lock client's calls count: " + create.actions());
         assertFalse(code.reach("dev.vpcepilot.handlers.GetEndpointStatusHandler").actions().contains(
                 "dynamodb:GetItem"), "no lock, no lock table");
+    }
+
+    /**
+     * The fleet never deletes an endpoint, proven twice: its commit's code does not reach ec2:DeleteVpcEndpoints
+     * (SharedEndpoints.commitStanding has no release path, where the single-VPC verify's commit has one), and the
+     * checker refuses the grant to FleetRole whatever the map says (IamRules.NEVER_DELETES).
+     */
+    @Test
+    void theFleetsCommitReachesNoDelete() {
+        CodeActions code = new CodeActions(root.resolve("functions/src/main/java"));
+
+        Set<String> fleetCalls = new TreeSet<>();
+        for (String handler : IamRules.SHARED_ROLES.get("FleetRole").users()) {
+            String handlerClass = source.path("Resources").path(handler).path("Properties").path("Handler").asText()
+                    .replaceFirst("::.*$", "");
+            fleetCalls.addAll(code.reach(handlerClass).actions());
+        }
+
+        assertFalse(fleetCalls.contains("ec2:DeleteVpcEndpoints"), fleetCalls.toString());
+        assertTrue(code.reach("dev.vpcepilot.handlers.VerifyEndpointHandler").actions()
+                .contains("ec2:DeleteVpcEndpoints"), "the same analysis sees the single-VPC commit's release");
+        assertFalse(IamPolicyChecker.roles(transformed).get("FleetRole").allowedActions()
+                .contains("ec2:DeleteVpcEndpoints"));
     }
 
     @Test
@@ -373,6 +440,68 @@ class TemplateIamTest {
                         "- logs:DescribeLogGroups\n" + " ".repeat(16) + "- dynamodb:DeleteTable",
                         "EndpointStateMachineRole statement DeliverExecutionLogs: dynamodb:DeleteTable has no "
                                 + "resource rule"),
+                // the fleet
+                broken("the fleet may delete", "  FleetRole:", "Action: ec2:ModifyVpcEndpoint",
+                        "Action: [ec2:ModifyVpcEndpoint, ec2:DeleteVpcEndpoints]",
+                        "FleetRole: granted ec2:DeleteVpcEndpoints, which it is never granted"),
+                broken("the fleet assumes any role", "Sid: AssumeTheTargetRolesOnly", "role/${FleetTargetRoleName}",
+                        "role/*", "AssumeTheTargetRolesOnly: sts:AssumeRole on arn:${AWS::Partition}:iam::*:role/*, "
+                                + "which is none of its resources"),
+                broken("the fleet writes anywhere in the bucket", "Sid: WriteTheTargets",
+                        "${FleetReportBucket.Arn}/fleet/*", "${FleetReportBucket.Arn}/*",
+                        "WriteTheTargets: s3:PutObject on ${FleetReportBucket.Arn}/*, which is none of its resources"),
+                broken("the fleet creates any service's endpoints", "  FleetRole:",
+                        "ec2:VpceServiceName: com.amazonaws.*.dynamodb", "ec2:VpceServiceName: com.amazonaws.*",
+                        "FleetRole statement CreateOnlyTaggedDynamoDbEndpoints: ec2:CreateVpcEndpoint on vpc-endpoint "
+                                + "resources without the condition"),
+                broken("the fleet creates under the single region's condition", "  FleetRole:",
+                        at(18, "StringLike:") + at(20, "ec2:VpceServiceName: com.amazonaws.*.dynamodb"),
+                        at(20, "ec2:VpceServiceName: !Sub com.amazonaws.${AWS::Region}.dynamodb"),
+                        "FleetRole statement CreateOnlyTaggedDynamoDbEndpoints: ec2:CreateVpcEndpoint on vpc-endpoint "
+                                + "resources without the condition"),
+                broken("an unconditioned CreateTags in the fleet", "  FleetRole:",
+                        at(16, "Condition:") + at(18, "StringEquals:") + at(20, "ec2:CreateAction: CreateVpcEndpoint"),
+                        "", "FleetRole statement TagOnCreateOnly: ec2:CreateTags on vpc-endpoint resources without the "
+                                + "condition"),
+                broken("a single-VPC function in every region", "  CreateEndpointFunction:", ENDPOINT_ARN,
+                        "arn:${AWS::Partition}:ec2:*:${AWS::AccountId}:vpc-endpoint/*",
+                        "CreateEndpointFunctionRole statement CreateOnlyTaggedDynamoDbEndpoints: ec2:CreateVpcEndpoint "
+                                + "on arn:${AWS::Partition}:ec2:*:${AWS::AccountId}:vpc-endpoint/* names every region"),
+                broken("another function shares the fleet's role", "  DescribeFailureFunction:", at(6, "Timeout: 30"),
+                        at(6, "Timeout: 30") + at(6, "Role: !GetAtt FleetRole.Arn"),
+                        "the exception for FleetRole is for [FleetApplyFunction, FleetCommitFunction, "
+                                + "FleetPlanFunction, FleetSurveyFunction] only"),
+                broken("a function that calls nothing granted something", "  DescribeFailureFunction:",
+                        at(6, "Timeout: 30"), at(6, "Timeout: 30") + at(6, "Policies:") + at(8, "- Statement:")
+                                + at(12, "- Effect: Allow") + at(14, "Action: ec2:DescribeVpcs")
+                                + at(14, "Resource: \"*\""),
+                        "DescribeFailureFunctionRole: granted ec2:DescribeVpcs, which DescribeFailureFunction never "
+                                + "calls"),
+                broken("the fleet's state machine starts another", "Sid: RunTheMapsChildExecutions",
+                        "stateMachine:${AWS::StackName}-fleet", "stateMachine:${AWS::StackName}-other",
+                        "RunTheMapsChildExecutions: states:StartExecution on arn:${AWS::Partition}:states:"
+                                + "${AWS::Region}:${AWS::AccountId}:stateMachine:${AWS::StackName}-other, which is not "
+                                + "the state machine whose role this is"),
+                broken("the fleet's state machine stops any execution", "Sid: WatchAndStopTheChildExecutions",
+                        "execution:${AWS::StackName}-fleet/*", "execution:*",
+                        "WatchAndStopTheChildExecutions: states:StopExecution on arn:${AWS::Partition}:states:"
+                                + "${AWS::Region}:${AWS::AccountId}:execution:*, which is none of its resources"),
+                broken("a Map that cannot stop its children", "Sid: WatchAndStopTheChildExecutions",
+                        at(16, "- states:StopExecution"), "",
+                        "FleetStateMachineRole: missing states:StopExecution, which FleetStateMachine calls"),
+                broken("the Map's objects anywhere", "Sid: ReadTheTargetsWriteTheResults",
+                        "Resource: !Sub ${FleetReportBucket.Arn}/fleet/*", "Resource: \"*\"",
+                        "ReadTheTargetsWriteTheResults: s3:GetObject on every resource"),
+                broken("the fleet's state machine invokes a single-VPC function",
+                        "FunctionName: !Ref DescribeFailureFunction\n", "FunctionName: !Ref DescribeFailureFunction\n",
+                        "FunctionName: !Ref DescribeFailureFunction\n" + at(8, "- LambdaInvokePolicy:")
+                                + at(12, "FunctionName: !Ref CleanupFunction"),
+                        "FleetStateMachineRole: may invoke [CleanupFunction, DescribeFailureFunction"),
+                broken("tracing granted again in the fleet's state machine", "Sid: ReadTheTargetsWriteTheResults",
+                        at(16, "- s3:AbortMultipartUpload"), at(16, "- s3:AbortMultipartUpload")
+                                + at(16, "- xray:PutTraceSegments"),
+                        "FleetStateMachineRole: granted xray:PutTraceSegments, which FleetStateMachine never calls "
+                                + "itself"),
                 broken("tracing granted again beside SAM's managed policy", "Sid: DeliverExecutionLogs",
                         "- logs:DescribeLogGroups", "- logs:DescribeLogGroups\n" + " ".repeat(16)
                                 + "- xray:PutTraceSegments",

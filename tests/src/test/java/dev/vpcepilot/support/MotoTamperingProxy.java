@@ -2,6 +2,7 @@ package dev.vpcepilot.support;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.vpcepilot.local.faults.AwsCall;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,6 +20,8 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,7 +35,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       queued by {@link #reportEndpointsAs} instead, until the queue is empty; while states are queued, a
  *       {@code CreateVpcEndpoint} answer shows the new endpoint {@code pending}, as EC2's does;</li>
  *   <li>a DynamoDB that refuses {@code ListTables} ({@link #refuseListTables}), as an endpoint policy or IAM
- *       would: {@code AccessDeniedException}, HTTP 400.</li>
+ *       would: {@code AccessDeniedException}, HTTP 400;</li>
+ *   <li>an interleaving chosen by the test ({@link #hold}): the calls of one action wait until the test opens
+ *       their {@link Gate}, so that a test can let another run (another {@code ./run-local} process, with its
+ *       own proxy) go first at exactly that point, without sleeping.</li>
  * </ul>
  * Everything else is relayed unchanged.
  */
@@ -51,7 +57,67 @@ public final class MotoTamperingProxy implements AutoCloseable {
             .build();
     private final Queue<String> reportedStates = new ConcurrentLinkedQueue<>();
     private final AtomicInteger rewritten = new AtomicInteger();
+    private final List<Gate> gates = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean refuseListTables;
+
+    /**
+     * Calls of one action ({@code ec2:DescribeRouteTables}, {@code dynamodb:ListTables}, as {@link AwsCall} names
+     * them) held before they reach moto, until {@link #open()}. A held call waits at most {@link #MAX_HOLD}, then
+     * goes on (so that a test that fails never leaves a process hanging).
+     */
+    public static final class Gate {
+        private final String action;
+        private final CountDownLatch arrived = new CountDownLatch(1);
+        private final CountDownLatch opened = new CountDownLatch(1);
+
+        private Gate(String action) {
+            this.action = action;
+        }
+
+        /** Waits until the first call of the action is held here. */
+        public void awaitArrival(Duration timeout) {
+            try {
+                if (!arrived.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    throw new AssertionError("no " + action + " call reached the gate within " + timeout.toSeconds()
+                            + " s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while waiting for " + action, e);
+            }
+        }
+
+        public boolean arrived() {
+            return arrived.getCount() == 0;
+        }
+
+        /** Lets the held calls, and every later one, through. */
+        public void open() {
+            opened.countDown();
+        }
+
+        /**
+         * Waits until every gate holds a call, then opens them all at once: a barrier across processes. The gates
+         * are opened even when one never sees a call (and that is an AssertionError).
+         */
+        public static void openTogether(List<Gate> gates, Duration timeout) {
+            try {
+                for (Gate gate : gates) {
+                    gate.awaitArrival(timeout);
+                }
+            } finally {
+                gates.forEach(Gate::open);
+            }
+        }
+
+        private void pass() throws InterruptedException {
+            arrived.countDown();
+            opened.await(MAX_HOLD.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** The longest a {@link Gate} holds a call. */
+    public static final Duration MAX_HOLD = Duration.ofSeconds(60);
 
     private MotoTamperingProxy(URI target) throws IOException {
         this.target = target;
@@ -93,10 +159,19 @@ public final class MotoTamperingProxy implements AutoCloseable {
         refuseListTables = refuse;
     }
 
+    /** From now on, calls of {@code action} (as {@link AwsCall} names it) wait here until the gate opens. */
+    public Gate hold(String action) {
+        Gate gate = new Gate(action);
+        gates.add(gate);
+        return gate;
+    }
+
     /** Relays everything unchanged from now on. */
     public void clear() {
         reportedStates.clear();
         refuseListTables = false;
+        gates.forEach(Gate::open);
+        gates.clear();
     }
 
     /** How many answers were rewritten so far. */
@@ -109,6 +184,23 @@ public final class MotoTamperingProxy implements AutoCloseable {
             byte[] body;
             try (InputStream in = exchange.getRequestBody()) {
                 body = in.readAllBytes();
+            }
+            if (!gates.isEmpty()) {
+                Map<String, String> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+                exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, values.get(0)));
+                String action = AwsCall.classify(exchange.getRequestMethod(), exchange.getRequestURI().toString(),
+                        headers, body).action();
+                for (Gate gate : gates) {
+                    if (gate.action.equals(action)) {
+                        try {
+                            gate.pass();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            exchange.sendResponseHeaders(502, -1);
+                            return;
+                        }
+                    }
+                }
             }
             if (refuseListTables
                     && "DynamoDB_20120810.ListTables".equals(exchange.getRequestHeaders().getFirst("X-Amz-Target"))) {

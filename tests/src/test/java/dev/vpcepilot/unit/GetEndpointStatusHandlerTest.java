@@ -34,7 +34,7 @@ class GetEndpointStatusHandlerTest {
     private static final String PENDING = "{\"vpcEndpointId\":\"vpce-0aaa\",\"state\":\"pending\",\"created\":false,"
             + "\"owned\":true,\"endpoints\":[{\"vpcEndpointId\":\"vpce-0aaa\",\"owned\":true,\"held\":true,"
             + "\"created\":false,\"state\":\"pending\",\"routeTableIds\":[\"" + RTB_A + "\"],\"createdAt\":null}],"
-            + "\"previousPolicies\":{},\"waitAttempts\":4,\"summary\":\"vpce-0aaa (pending)\"}";
+            + "\"previousPolicies\":{},\"previousTags\":{},\"waitAttempts\":4,\"summary\":\"vpce-0aaa (pending)\"}";
 
     private final Ec2Client ec2 = Fixtures.ec2();
     private final GetEndpointStatusHandler handler = new GetEndpointStatusHandler(Fixtures.clients(ec2, Fixtures.dynamoDb()));
@@ -48,7 +48,7 @@ class GetEndpointStatusHandlerTest {
         JsonNode out = invoke(handler, PENDING, context(log));
 
         assertEquals(List.of("vpcEndpointId", "state", "created", "owned", "endpoints", "previousPolicies",
-                "waitAttempts", "summary"), fieldNames(out));
+                "previousTags", "waitAttempts", "summary"), fieldNames(out));
         assertEquals("available", out.get("state").asText());
         assertEquals(5, out.get("waitAttempts").asInt());
         assertEquals("available", out.at("/endpoints/0/state").asText());

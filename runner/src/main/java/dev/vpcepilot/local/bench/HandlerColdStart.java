@@ -4,19 +4,31 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.vpcepilot.aws.AwsClients;
+import dev.vpcepilot.handlers.FunctionSettings;
+import dev.vpcepilot.local.lambda.HandlerClasses;
+import dev.vpcepilot.local.template.FunctionDirectory;
+import dev.vpcepilot.local.template.FunctionEnvironments;
+import dev.vpcepilot.local.template.LocalFunction;
+import dev.vpcepilot.local.template.SamTemplate;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Map;
 
 /**
  * Benchmark probe, run in a fresh JVM per handler: the time from JVM start to the handler's first response
  * (what a Lambda cold start without SnapStart pays for our code), then the median of further warm calls.
- * Prints one JSON line. Used by bench/run.py; not a test.
+ * Prints one JSON line. Used by bench/run.py; not a test. The handler is built as the local runner builds it
+ * ({@link HandlerClasses#instantiate}: the clients pointed at the endpoint, and the function's environment as
+ * {@code template.yaml} sets it, e.g. the lock table), so its first response includes what Lambda's first call
+ * pays for the same code.
  *
- * <pre>java -cp ... HandlerColdStart &lt;handler class&gt; &lt;input json&gt; &lt;endpoint url&gt; &lt;region&gt; &lt;warm calls&gt;</pre>
+ * <pre>java -cp ... HandlerColdStart &lt;handler class&gt; &lt;input json&gt; &lt;endpoint url&gt; &lt;region&gt; &lt;warm calls&gt;
+ *     &lt;template.yaml&gt;</pre>
  */
 public final class HandlerColdStart {
 
@@ -24,15 +36,18 @@ public final class HandlerColdStart {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 5) {
-            System.err.println("usage: HandlerColdStart <handler class> <input json> <endpoint url> <region> <warm calls>");
+        if (args.length != 6) {
+            System.err.println("usage: HandlerColdStart <handler class> <input json> <endpoint url> <region> <warm calls>"
+                    + " <template.yaml>");
             System.exit(2);
         }
         long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
         byte[] input = args[1].getBytes(StandardCharsets.UTF_8);
         AwsClients clients = AwsClients.forEndpoint(args[3], URI.create(args[2]));
-        RequestStreamHandler handler = (RequestStreamHandler) Class.forName(args[0])
-                .getConstructor(AwsClients.class).newInstance(clients);
+        FunctionSettings settings = new FunctionSettings(environmentOf(SamTemplate.load(Path.of(args[5])), args[0],
+                args[3]));
+        RequestStreamHandler handler = HandlerClasses.instantiate(
+                Class.forName(args[0]).asSubclass(RequestStreamHandler.class), clients, settings);
         long initDone = System.currentTimeMillis();
         String firstError = invoke(handler, input);
         long firstResponse = System.currentTimeMillis();
@@ -50,6 +65,17 @@ public final class HandlerColdStart {
                 args[0].substring(args[0].lastIndexOf('.') + 1), initDone - jvmStart, firstResponse - jvmStart,
                 warmMedianMs, firstError == null ? "null" : "\"" + firstError + "\"");
         clients.close();
+    }
+
+    /** The environment the template gives the function whose handler is {@code handlerClass}. */
+    private static Map<String, String> environmentOf(SamTemplate template, String handlerClass, String region) {
+        Map<String, Map<String, String>> environments = FunctionEnvironments.of(template, region, Map.of());
+        for (LocalFunction function : FunctionDirectory.of(template, region).functions()) {
+            if (handlerClass.equals(function.handlerClass())) {
+                return environments.getOrDefault(function.logicalId(), Map.of());
+            }
+        }
+        throw new IllegalArgumentException(handlerClass + " is the handler of no function of " + template.file());
     }
 
     /** Invokes once; returns the error class name if the handler threw (an expected error still counts as a response). */

@@ -4,8 +4,6 @@ import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,7 +42,9 @@ public final class MotoServer implements AutoCloseable {
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration POLL_INTERVAL = Duration.ofMillis(100);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
-    private static final int PORT_ATTEMPTS = 3;
+    /** Werkzeug's line once it listens: the port the kernel gave to {@code -p 0}. */
+    private static final java.util.regex.Pattern RUNNING_ON =
+            java.util.regex.Pattern.compile("Running on http://127\\.0\\.0\\.1:(\\d+)");
     /** The prefix of the environment variables that only {@code aws_faithful_moto_server.py} reads. */
     public static final String PATCH_VARIABLE_PREFIX = "VPCE_PILOT_MOTO_";
     /**
@@ -105,15 +105,7 @@ public final class MotoServer implements AutoCloseable {
                     + "pip install \"moto[server]\"");
         }
         List<String> launcher = faithful.orElse(List.of(executable.toString()));
-        MotoServerException lastFailure = null;
-        for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
-            try {
-                return startOnce(launcher, faithful.isPresent(), serverEnvironment, freePort());
-            } catch (PortTakenException e) {
-                lastFailure = e;
-            }
-        }
-        throw lastFailure;
+        return startOnce(launcher, faithful.isPresent(), serverEnvironment);
     }
 
     /** The executable {@value #EXECUTABLE} in one of the directories of {@code path}. */
@@ -188,6 +180,10 @@ public final class MotoServer implements AutoCloseable {
     }
 
     private void stopProcess() {
+        stop(process);
+    }
+
+    private static void stop(Process process) {
         List<ProcessHandle> children = process.descendants().toList();
         process.destroy();
         children.forEach(ProcessHandle::destroy);
@@ -202,8 +198,14 @@ public final class MotoServer implements AutoCloseable {
         children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     }
 
+    /**
+     * Starts the emulator on port 0, so that the kernel gives it a free port in the same bind (no window between
+     * choosing a port and binding it, in which another process or test could take it and answer the readiness
+     * probe in the emulator's place: that is how a test once talked for 20 minutes to a server that was not
+     * moto), and reads the port from the server's own "Running on" line.
+     */
     private static MotoServer startOnce(List<String> launcher, boolean awsFaithful,
-                                        Map<String, String> serverEnvironment, int port) {
+                                        Map<String, String> serverEnvironment) {
         Path logFile;
         try {
             logFile = Files.createTempFile("moto-server-", ".log");
@@ -212,7 +214,7 @@ public final class MotoServer implements AutoCloseable {
         }
         Process process;
         List<String> command = new java.util.ArrayList<>(launcher);
-        command.addAll(List.of("-H", "127.0.0.1", "-p", String.valueOf(port)));
+        command.addAll(List.of("-H", "127.0.0.1", "-p", "0"));
         try {
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
@@ -226,24 +228,56 @@ public final class MotoServer implements AutoCloseable {
         } catch (IOException e) {
             throw new MotoServerException("Cannot start " + String.join(" ", launcher) + ": " + e.getMessage());
         }
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2)).build();
+        Instant deadline = Instant.now().plus(STARTUP_TIMEOUT);
+        int port;
+        try {
+            port = awaitPort(process, logFile, deadline);
+        } catch (RuntimeException e) {
+            stop(process);
+            String log = tail(logFile);
+            try {
+                Files.deleteIfExists(logFile);
+            } catch (IOException ignored) {
+                // the failure below is the news
+            }
+            throw new MotoServerException(e.getMessage() + (log.isEmpty() ? "" : "\n" + log));
+        }
         MotoServer server = new MotoServer(process, URI.create("http://127.0.0.1:" + port), logFile, http,
                 awsFaithful);
         try {
-            server.awaitReady();
+            server.awaitReady(deadline);
             return server;
         } catch (RuntimeException e) {
             String log = server.logTail();
             server.close();
-            if (log.contains("Address already in use")) {
-                throw new PortTakenException(port);
-            }
             throw e instanceof MotoServerException ? new MotoServerException(e.getMessage() + "\n" + log) : e;
         }
     }
 
-    private void awaitReady() {
-        Instant deadline = Instant.now().plus(STARTUP_TIMEOUT);
+    /** The port in the server's "Running on http://127.0.0.1:PORT" line, once it has bound it. */
+    private static int awaitPort(Process process, Path logFile, Instant deadline) {
+        while (Instant.now().isBefore(deadline)) {
+            java.util.regex.Matcher running = RUNNING_ON.matcher(tail(logFile));
+            if (running.find()) {
+                return Integer.parseInt(running.group(1));
+            }
+            if (!process.isAlive()) {
+                throw new MotoServerException("moto_server exited with code " + process.exitValue()
+                        + " before listening");
+            }
+            try {
+                Thread.sleep(POLL_INTERVAL);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new MotoServerException("interrupted while waiting for moto_server");
+            }
+        }
+        throw new MotoServerException("moto_server did not listen within " + STARTUP_TIMEOUT.toSeconds() + " s");
+    }
+
+    private void awaitReady(Instant deadline) {
         HttpRequest probe = HttpRequest.newBuilder(endpoint.resolve("/moto-api/"))
                 .timeout(Duration.ofSeconds(2))
                 .GET()
@@ -278,6 +312,10 @@ public final class MotoServer implements AutoCloseable {
     }
 
     private String logTail() {
+        return tail(logFile);
+    }
+
+    private static String tail(Path logFile) {
         try {
             String log = Files.readString(logFile, StandardCharsets.UTF_8);
             return log.length() <= 2000 ? log : log.substring(log.length() - 2000);
@@ -286,25 +324,10 @@ public final class MotoServer implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new MotoServerException("Cannot find a free loopback port: " + e.getMessage());
-        }
-    }
-
     /** The emulator cannot be found or started. */
     public static class MotoServerException extends RuntimeException {
         public MotoServerException(String message) {
             super(message);
-        }
-    }
-
-    private static final class PortTakenException extends MotoServerException {
-        PortTakenException(int port) {
-            super("port " + port + " was taken before moto_server could bind it");
         }
     }
 }

@@ -52,7 +52,11 @@ import software.amazon.awssdk.services.sfn.model.SfnException;
 class FaultProxyTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** How long a plain HTTP call of these tests may take before it fails the test by name. */
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+    // A client per test, HTTP/1.1: a client shared across tests kept pooled connections to a closed proxy whose
+    // port the next test's proxy could get again, and a request then waited on the stale connection with no end.
+    private HttpClient http;
 
     private static MotoServer moto;
     private static SdkClients sdk;
@@ -77,10 +81,13 @@ class FaultProxyTest {
     @BeforeEach
     void startProxy() throws IOException {
         proxy = FaultProxy.start(moto.endpoint());
+        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2))
+                .build();
     }
 
     @AfterEach
     void stopProxy() {
+        http.close();
         proxy.close();
     }
 
@@ -353,10 +360,10 @@ class FaultProxyTest {
     @Test
     void motoApiIsCountedButNeverFaulted() throws Exception {
         proxy.addRule(FaultRule.dropEvery(1)).addRule(FaultRule.throttleEvery(1)).addRule(FaultRule.errorEvery(1));
-        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(proxy.endpoint().resolve("/moto-api/"))
+        HttpResponse<String> answer = http.send(request(proxy.endpoint().resolve("/moto-api/"))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, answer.statusCode());
-        HttpResponse<String> data = HTTP.send(HttpRequest.newBuilder(proxy.endpoint().resolve("/moto-api/data.json"))
+        HttpResponse<String> data = http.send(request(proxy.endpoint().resolve("/moto-api/data.json"))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, data.statusCode());
         assertEquals(Map.of("other:GET /moto-api/", 1, "other:GET /moto-api/data.json", 1), proxy.counts());
@@ -371,7 +378,7 @@ class FaultProxyTest {
             ec2.describeVpcs();
             assertThrows(Ec2Exception.class, ec2::describeVpcs);
         }
-        HttpResponse<String> counts = HTTP.send(HttpRequest.newBuilder(proxy.endpoint().resolve("/__faults/counts"))
+        HttpResponse<String> counts = http.send(request(proxy.endpoint().resolve("/__faults/counts"))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, counts.statusCode());
         assertEquals("application/json", counts.headers().firstValue("Content-Type").orElseThrow());
@@ -382,11 +389,11 @@ class FaultProxyTest {
         assertEquals(1, json.path("faults").path("throttle").asInt());
         assertEquals(0, json.path("faults").path("drop").asInt());
 
-        assertEquals(405, HTTP.send(HttpRequest.newBuilder(proxy.endpoint().resolve("/__faults/reset")).build(),
+        assertEquals(405, http.send(request(proxy.endpoint().resolve("/__faults/reset")).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode());
-        assertEquals(404, HTTP.send(HttpRequest.newBuilder(proxy.endpoint().resolve("/__faults/nothing")).build(),
+        assertEquals(404, http.send(request(proxy.endpoint().resolve("/__faults/nothing")).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode());
-        HttpResponse<String> reset = HTTP.send(HttpRequest.newBuilder(proxy.endpoint().resolve("/__faults/reset"))
+        HttpResponse<String> reset = http.send(request(proxy.endpoint().resolve("/__faults/reset"))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, reset.statusCode());
         assertEquals(0, proxy.total());
@@ -483,7 +490,7 @@ class FaultProxyTest {
         }
         try (FaultProxy dead = FaultProxy.start(URI.create("http://127.0.0.1:" + deadPort))) {
             // bounded: on a busy machine another process may take the freed port before the proxy connects
-            HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(dead.endpoint().resolve("/"))
+            HttpResponse<String> answer = http.send(request(dead.endpoint().resolve("/"))
                     .timeout(java.time.Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(502, answer.statusCode());
             assertTrue(answer.body().contains("upstream"), answer.body());
@@ -498,22 +505,26 @@ class FaultProxyTest {
         }
         FaultProxy fixed = FaultProxy.start(moto.endpoint(), port);
         assertEquals(URI.create("http://127.0.0.1:" + port), fixed.endpoint());
-        assertEquals(200, HTTP.send(HttpRequest.newBuilder(fixed.endpoint().resolve("/moto-api/")).build(),
+        assertEquals(200, http.send(request(fixed.endpoint().resolve("/moto-api/")).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode());
         fixed.close();
         assertThrows(IOException.class, () -> new Socket("127.0.0.1", port).close());
         assertThrows(IllegalArgumentException.class, () -> FaultProxy.start(URI.create("https://127.0.0.1:1")));
     }
 
+    private static HttpRequest.Builder request(URI uri) {
+        return HttpRequest.newBuilder(uri).timeout(CALL_TIMEOUT);
+    }
+
     private HttpResponse<String> post(String target, String contentType, String amzTarget, String body)
             throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(proxy.endpoint().resolve(target))
+        HttpRequest.Builder request = request(proxy.endpoint().resolve(target))
                 .header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (amzTarget != null) {
             request.header("X-Amz-Target", amzTarget);
         }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** Reads a status line, headers and a Content-Length body from a raw connection. */

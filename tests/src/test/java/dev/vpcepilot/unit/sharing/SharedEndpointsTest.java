@@ -1,5 +1,6 @@
 package dev.vpcepilot.unit.sharing;
 
+import static dev.vpcepilot.unit.Fixtures.ec2Error;
 import static dev.vpcepilot.unit.sharing.SharingFixtures.AWS_DEFAULT;
 import static dev.vpcepilot.unit.sharing.SharingFixtures.EXEC;
 import static dev.vpcepilot.unit.sharing.SharingFixtures.LONG_AGO;
@@ -22,10 +23,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.doThrow;
 
+import dev.vpcepilot.errors.AwsRequestFailed;
 import dev.vpcepilot.errors.EndpointBusy;
 import dev.vpcepilot.errors.ExecutionCancelled;
 import dev.vpcepilot.errors.PolicyConflict;
+import dev.vpcepilot.errors.TransientAwsError;
 import dev.vpcepilot.errors.VerificationFailed;
 import dev.vpcepilot.model.ServingState;
 import dev.vpcepilot.sharing.Claimant;
@@ -43,6 +48,8 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.ec2.model.CreateTagsRequest;
+import software.amazon.awssdk.services.ec2.model.ModifyVpcEndpointRequest;
 
 /**
  * {@link SharedEndpoints} carrying the rules out against one VPC (a stateful mocked EC2 with AWS's gateway-route
@@ -202,6 +209,36 @@ class SharedEndpointsTest {
         }
 
         @Test
+        void aStepWhoseTaggingFailsPutsBackThePolicyItChangedAndRecordsNothing() {
+            vpc.ours("vpce-o", OTHER_EXEC, RTB_A).policy(POLICY_P1);
+            store.change(c -> c.withEndpoint("vpce-o", record(STANDING, OTHER_EXEC)));
+            doThrow(ec2Error(503, "RequestLimitExceeded")).when(vpc.client()).createTags(any(CreateTagsRequest.class));
+
+            assertThrows(TransientAwsError.class, () -> endpoints.ensure(request(STANDING, PolicyWish.of(POLICY_P2),
+                    Map.of("app", "v2"), RTB_A)));
+
+            assertEquals(POLICY_P1, vpc.endpoint("vpce-o").policy, "the retried step must not find P2 as if it were "
+                    + "the endpoint's own");
+            assertEquals(List.of("policy vpce-o", "policy vpce-o"), vpc.writes());
+            assertEquals(0, store.writes());
+        }
+
+        @Test
+        void aStepWhoseExtensionFailsPutsBackTheTagsItChanged() {
+            vpc.ours("vpce-o", OTHER_EXEC, RTB_A).tag("old", "1").tag("app", "v1");
+            store.change(c -> c.withEndpoint("vpce-o", record(STANDING, OTHER_EXEC)));
+            doThrow(ec2Error(400, "VpcEndpointLimitExceeded")).when(vpc.client())
+                    .modifyVpcEndpoint(any(ModifyVpcEndpointRequest.class));
+
+            assertThrows(AwsRequestFailed.class, () -> endpoints.ensure(request(STANDING, PolicyWish.NONE,
+                    Map.of("app", "v2", "new", "x"), RTB_A, RTB_B)));
+
+            assertEquals(Map.of("managed-by", "vpce-pilot", "vpce-pilot:execution", OTHER_EXEC, "old", "1", "app", "v1"),
+                    vpc.endpoint("vpce-o").tags);
+            assertEquals(Set.of(RTB_A), vpc.endpoint("vpce-o").tables);
+        }
+
+        @Test
         void aLostRouteOfOursIsRepaired() {
             vpc.ours("vpce-o", OTHER_EXEC, RTB_A, RTB_B);
             vpc.loseRoute(RTB_B);
@@ -265,6 +302,25 @@ class SharedEndpointsTest {
             assertEquals(List.of(STANDING.id()), committed.claimants());
             assertEquals(List.of(new SharedEndpoints.EndpointReport(id, true, true, List.of(RTB_A))),
                     committed.endpoints());
+        }
+
+        /** The fleet's commit: what commit does for the standing use, and no EC2 write (it never releases). */
+        @Test
+        void commitStandingRecordsAsTheStandingCommitAndWritesNothingToEc2() {
+            store.change(c -> c.withClaim(STANDING, claim(RTB_C)));
+            vpc.ours("vpce-c", OTHER_EXEC, RTB_C);
+            endpoints.ensure(request(STANDING, RTB_A));
+            List<String> writesOfEnsure = List.copyOf(vpc.writes());
+            clock.advance(Duration.ofSeconds(30));
+
+            SharedEndpoints.Committed committed = endpoints.commitStanding(SCOPE, EXEC, List.of(RTB_A));
+
+            ClaimsDocument.Claim standing = claimOf(STANDING);
+            assertEquals(List.of(RTB_A, RTB_C), standing.routeTableIds(), "the standing claim only grows");
+            assertNull(standing.expiresAt());
+            assertNull(claimOf(RUN));
+            assertEquals(Map.of(RTB_A, createdId()), committed.coverage().servedBy());
+            assertEquals(writesOfEnsure, vpc.writes(), "the commit itself writes nothing to EC2");
         }
 
         @Test
@@ -426,6 +482,21 @@ class SharedEndpointsTest {
             assertEquals(Set.of(RTB_A), vpc.endpoint("vpce-o").tables);
             assertNull(claimOf(RUN));
             assertEquals(List.of(RTB_A, RTB_C), claimOf(STANDING).routeTableIds(), "not the run's to release");
+        }
+
+        @Test
+        void aRollbackPutsBackTheTagsTheRunChanged() {
+            vpc.ours("vpce-o", OTHER_EXEC, RTB_A).tag("old", "1").tag("app", "v1");
+            store.change(c -> c.withEndpoint("vpce-o", record(STANDING, OTHER_EXEC)).withClaim(STANDING, claim(RTB_A)));
+            ServingState served = endpoints.ensure(request(STANDING, PolicyWish.NONE, Map.of("app", "v2", "new", "x"),
+                    RTB_A));
+            assertEquals(Map.of("vpce-o", Map.of("old", "1", "app", "v1")), served.previousTags());
+
+            endpoints.rollback(SCOPE, EXEC, served.previousPolicies(), served.previousTags());
+
+            assertEquals(Map.of("managed-by", "vpce-pilot", "vpce-pilot:execution", OTHER_EXEC, "old", "1", "app", "v1"),
+                    vpc.endpoint("vpce-o").tags);
+            assertNull(claimOf(RUN));
         }
 
         @Test

@@ -1,0 +1,156 @@
+package dev.vpcepilot.sharing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vpcepilot.sharing.SharingWorld.Run;
+import dev.vpcepilot.sharing.SharingWorld.Vpc;
+import dev.vpcepilot.support.MotoTamperingProxy;
+import dev.vpcepilot.support.MotoTamperingProxy.Gate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 10, concurrent runs on one VPC, each a {@code ./run-local} process of its own against the AWS-faithful
+ * emulator. Each process talks to moto through a proxy of its own, so that the test can place the runs exactly:
+ * all of them released together into CreateEndpoint (a barrier on ResolveVpc's DescribeRouteTables), or one held
+ * before VerifyEndpoint's ListTables while the other runs to its end. After every scenario the sharing invariant
+ * is checked against moto ({@link SharingInvariant}).
+ */
+class ConcurrentRunsTest {
+
+    private static final Duration ARRIVAL = Duration.ofSeconds(90);
+    private final List<MotoTamperingProxy> lanes = new ArrayList<>();
+
+    @AfterEach
+    void closeLanes() {
+        lanes.forEach(MotoTamperingProxy::close);
+    }
+
+    /** Bullet "three identical concurrent runs all report created: true", with eight. */
+    @Test
+    void eightIdenticalRunsOnOneVpcShareOneEndpointThatExactlyOneOfThemCreated() {
+        Vpc vpc = SharingWorld.freshVpc(0);
+        String input = "{\"vpcId\":\"" + vpc.id() + "\"}";
+        List<Run> runs = together(List.of(input, input, input, input, input, input, input, input));
+
+        String story = runs.stream().map(Run::toString).collect(Collectors.joining("\n====\n"));
+        runs.forEach(run -> assertTrue(run.succeeded(), "every run succeeds:\n" + story));
+        assertEquals(1, runs.stream().filter(run -> run.doc().path("created").asBoolean()).count(),
+                "exactly one run reports created: true:\n" + story);
+        Set<String> reported = runs.stream().map(run -> run.doc().path("vpcEndpointId").asText())
+                .collect(Collectors.toSet());
+        assertEquals(1, reported.size(), "all report the same endpoint: " + reported);
+        SharingInvariant.assertHolds(SharingWorld.ec2(), vpc.id(), runs.stream().map(SharingInvariant::ofRun).toList());
+    }
+
+    /** Bullet "four concurrent runs on one VPC, each for a different route table". */
+    @Test
+    void fourRunsOnDisjointRouteTablesEachStayServed() {
+        Vpc vpc = SharingWorld.freshVpc(3);
+        List<String> inputs = vpc.routeTables().stream()
+                .map(t -> "{\"vpcId\":\"" + vpc.id() + "\",\"routeTableIds\":[\"" + t + "\"]}").toList();
+        List<Run> runs = together(inputs);
+
+        String story = runs.stream().map(Run::toString).collect(Collectors.joining("\n====\n"));
+        runs.forEach(run -> assertTrue(run.succeeded(), "every run succeeds:\n" + story));
+        SharingInvariant.assertHolds(SharingWorld.ec2(), vpc.id(), runs.stream().map(SharingInvariant::ofRun).toList());
+    }
+
+    /** Bullet "a run without cleanup, concurrent with a run with cleanup": released together. */
+    @Test
+    void aRunWithoutCleanupStaysServedBesideARunWithCleanup() {
+        Vpc vpc = SharingWorld.freshVpc(0);
+        List<Run> runs = together(List.of("{\"vpcId\":\"" + vpc.id() + "\"}",
+                "{\"vpcId\":\"" + vpc.id() + "\",\"cleanup\":true}"));
+
+        Run keep = runs.get(0);
+        Run cleanup = runs.get(1);
+        assertTrue(keep.succeeded(), keep.toString());
+        assertTrue(cleanup.succeeded(), cleanup.toString());
+        SharingInvariant.assertHolds(SharingWorld.ec2(), vpc.id(), List.of(SharingInvariant.ofRun(keep)));
+    }
+
+    /**
+     * The same two runs in the order the issue reproduces: the cleanup run creates the endpoint and is held before
+     * its verification; the run without cleanup reuses it and exits 0; then the cleanup run goes on. Its cleanup must
+     * leave the endpoint that the other run reported.
+     */
+    @Test
+    void aCleanupThatEndsAfterAnotherRunReportedItsEndpointLeavesIt() {
+        Vpc vpc = SharingWorld.freshVpc(0);
+        MotoTamperingProxy cleanupLane = lane();
+        Gate beforeVerify = cleanupLane.hold("dynamodb:ListTables");
+        SharingWorld.Process cleanup = SharingWorld.startRun(cleanupLane.endpoint(),
+                "{\"vpcId\":\"" + vpc.id() + "\",\"cleanup\":true}");
+        Run keep;
+        try {
+            beforeVerify.awaitArrival(ARRIVAL);
+            keep = SharingWorld.run("{\"vpcId\":\"" + vpc.id() + "\"}");
+        } finally {
+            beforeVerify.open();
+        }
+        Run cleaned = cleanup.await();
+
+        assertTrue(keep.succeeded(), keep.toString());
+        assertFalse(keep.doc().path("created").asBoolean(), "the cleanup run created it: " + keep);
+        assertTrue(cleaned.succeeded(), cleaned.toString());
+        assertTrue(cleaned.doc().path("created").asBoolean(), cleaned.toString());
+        assertFalse(cleaned.doc().path("cleanedUp").asBoolean(), "claimed meanwhile, so it stays: " + cleaned);
+        SharingInvariant.assertHolds(SharingWorld.ec2(), vpc.id(), List.of(SharingInvariant.ofRun(keep)));
+    }
+
+    /**
+     * The other order: the run without cleanup creates the endpoint and is held before its verification; a run
+     * with cleanup reuses it and ends. The first run then verifies, exits 0, and its endpoint is live.
+     */
+    @Test
+    void aCleanupRunThatReusedAnEndpointLeavesItForTheRunThatCreatedIt() {
+        Vpc vpc = SharingWorld.freshVpc(0);
+        MotoTamperingProxy keepLane = lane();
+        Gate beforeVerify = keepLane.hold("dynamodb:ListTables");
+        SharingWorld.Process keep = SharingWorld.startRun(keepLane.endpoint(), "{\"vpcId\":\"" + vpc.id() + "\"}");
+        Run cleanup;
+        try {
+            beforeVerify.awaitArrival(ARRIVAL);
+            cleanup = SharingWorld.run("{\"vpcId\":\"" + vpc.id() + "\",\"cleanup\":true}");
+        } finally {
+            beforeVerify.open();
+        }
+        Run kept = keep.await();
+
+        assertTrue(cleanup.succeeded(), cleanup.toString());
+        assertFalse(cleanup.doc().path("cleanedUp").asBoolean(), "it did not create it: " + cleanup);
+        assertTrue(kept.succeeded(), kept.toString());
+        assertTrue(kept.doc().path("created").asBoolean(), kept.toString());
+        SharingInvariant.assertHolds(SharingWorld.ec2(), vpc.id(), List.of(SharingInvariant.ofRun(kept)));
+    }
+
+    /**
+     * Starts one run per input, each through a proxy of its own, holds each at ResolveVpc's DescribeRouteTables
+     * until all have got there, then lets them all into CreateEndpoint at once.
+     */
+    private List<Run> together(List<String> inputs) {
+        List<Gate> gates = new ArrayList<>();
+        List<SharingWorld.Process> processes = new ArrayList<>();
+        for (String input : inputs) {
+            MotoTamperingProxy lane = lane();
+            gates.add(lane.hold("ec2:DescribeRouteTables"));
+            processes.add(SharingWorld.startRun(lane.endpoint(), input));
+        }
+        Gate.openTogether(gates, ARRIVAL);
+        return processes.stream().map(SharingWorld.Process::await).toList();
+    }
+
+    private MotoTamperingProxy lane() {
+        MotoTamperingProxy lane = MotoTamperingProxy.start(SharingWorld.moto());
+        lanes.add(lane);
+        return lane;
+    }
+}

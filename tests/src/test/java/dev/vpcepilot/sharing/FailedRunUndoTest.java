@@ -1,0 +1,119 @@
+package dev.vpcepilot.sharing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vpcepilot.sharing.SharingWorld.Run;
+import dev.vpcepilot.sharing.SharingWorld.Vpc;
+import dev.vpcepilot.support.MotoEc2;
+import dev.vpcepilot.support.MotoTamperingProxy;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
+
+/**
+ * Issue 10, bullet "a failed run leaves the route table it added on a reused foreign endpoint", and rules 1 and 7:
+ * an endpoint someone else made is never modified (the route tables it does not cover get an endpoint of ours),
+ * and a failed run undoes exactly what it did, on endpoints of ours it only extended too. The run fails in its
+ * verification (DynamoDB refuses ListTables), after it has changed the VPC.
+ */
+class FailedRunUndoTest {
+
+    private final MotoEc2 ec2 = SharingWorld.ec2();
+
+    @Test
+    void aFailedRunLeavesAForeignEndpointAsItWas() {
+        Vpc vpc = SharingWorld.freshVpc(1);
+        String foreign = ec2.createForeignEndpoint(vpc.id(), List.of(vpc.table(0)));
+        VpcEndpoint before = ec2.endpoint(foreign).orElseThrow();
+
+        Run failed = failing("{\"vpcId\":\"" + vpc.id() + "\",\"routeTableIds\":[\"" + vpc.table(0) + "\",\""
+                + vpc.table(1) + "\"]}");
+
+        assertEquals(1, failed.exitCode(), failed.toString());
+        VpcEndpoint after = ec2.endpoint(foreign).orElseThrow();
+        assertEquals(List.of(vpc.table(0)), after.routeTableIds(), "no route table was added to it, or left on it");
+        assertEquals(MotoEc2.tagsOf(before), MotoEc2.tagsOf(after), "its tags are as they were");
+        assertEquals(List.of(foreign), ec2.liveEndpoints(vpc.id()).stream().map(VpcEndpoint::vpcEndpointId).toList(),
+                "what the run created for the other route table is gone");
+        assertEquals(Map.of(), ec2.prefixListRoutes(vpc.table(1)));
+        SharingInvariant.assertHolds(ec2, vpc.id(), List.of());
+    }
+
+    @Test
+    void aFailedRunTakesTheRouteTableItAddedOutOfAnEndpointItReused() {
+        Vpc vpc = SharingWorld.freshVpc(1);
+        Run standing = SharingWorld.run("{\"vpcId\":\"" + vpc.id() + "\",\"routeTableIds\":[\"" + vpc.table(0) + "\"]}");
+        assertTrue(standing.succeeded(), standing.toString());
+        String endpoint = standing.doc().path("vpcEndpointId").asText();
+
+        Run failed = failing("{\"vpcId\":\"" + vpc.id() + "\",\"routeTableIds\":[\"" + vpc.table(0) + "\",\""
+                + vpc.table(1) + "\"]}");
+
+        assertEquals(1, failed.exitCode(), failed.toString());
+        assertEquals(List.of(vpc.table(0)), ec2.endpoint(endpoint).orElseThrow().routeTableIds(),
+                "the route table the failed run added left again");
+        assertEquals(Map.of(), ec2.prefixListRoutes(vpc.table(1)));
+        SharingInvariant.assertHolds(ec2, vpc.id(), List.of(SharingInvariant.ofRun(standing)));
+    }
+
+    /** Rule 7 for what a run changes on an endpoint it holds: its policy and its tags are put back. */
+    @Test
+    void aFailedRunPutsBackThePolicyAndTheTagsItChanged() {
+        Vpc vpc = SharingWorld.freshVpc(0);
+        Run standing = SharingWorld.run("{\"vpcId\":\"" + vpc.id() + "\",\"tags\":{\"team\":\"a\"}}");
+        assertTrue(standing.succeeded(), standing.toString());
+        String endpoint = standing.doc().path("vpcEndpointId").asText();
+        VpcEndpoint before = ec2.endpoint(endpoint).orElseThrow();
+
+        Run failed = failing("{\"vpcId\":\"" + vpc.id() + "\",\"tags\":{\"team\":\"b\",\"extra\":\"x\"},"
+                + "\"policyDocument\":" + POLICY + "}");
+
+        assertEquals(1, failed.exitCode(), failed.toString());
+        VpcEndpoint after = ec2.endpoint(endpoint).orElseThrow();
+        assertEquals(MotoEc2.json(before.policyDocument()), MotoEc2.json(after.policyDocument()), "its policy");
+        assertEquals(MotoEc2.tagsOf(before), MotoEc2.tagsOf(after), "its tags");
+        SharingInvariant.assertHolds(ec2, vpc.id(), List.of(SharingInvariant.ofRun(standing)));
+    }
+
+    /**
+     * Rule 7 when the create step itself fails after a first write: the policy is changed, then tagging fails
+     * (every CreateTags answers HTTP 500, past the SDK's and the state machine's retries). The retried step must
+     * not find the policy already changed and forget that it was this run that changed it.
+     */
+    @Test
+    void aCreateStepThatFailsAfterChangingThePolicyPutsItBack() throws java.io.IOException {
+        Vpc vpc = SharingWorld.freshVpc(0);
+        Run standing = SharingWorld.run("{\"vpcId\":\"" + vpc.id() + "\"}");
+        assertTrue(standing.succeeded(), standing.toString());
+        String endpoint = standing.doc().path("vpcEndpointId").asText();
+        VpcEndpoint before = ec2.endpoint(endpoint).orElseThrow();
+
+        Run failed;
+        try (dev.vpcepilot.local.faults.FaultProxy noTags = dev.vpcepilot.local.faults.FaultProxy.start(
+                SharingWorld.moto())) {
+            noTags.addRule(dev.vpcepilot.local.faults.FaultRule.errorEvery(1).only("ec2:CreateTags"));
+            failed = SharingWorld.run(noTags.endpoint(), "{\"vpcId\":\"" + vpc.id() + "\",\"tags\":{\"team\":\"b\"},"
+                    + "\"policyDocument\":" + POLICY + "}");
+        }
+
+        assertEquals(1, failed.exitCode(), failed.toString());
+        VpcEndpoint after = ec2.endpoint(endpoint).orElseThrow();
+        assertEquals(MotoEc2.json(before.policyDocument()), MotoEc2.json(after.policyDocument()),
+                "its policy is put back: " + failed);
+        assertEquals(MotoEc2.tagsOf(before), MotoEc2.tagsOf(after), "its tags");
+        SharingInvariant.assertHolds(ec2, vpc.id(), List.of(SharingInvariant.ofRun(standing)));
+    }
+
+    private static final String POLICY = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+            + "\"Principal\":\"*\",\"Action\":\"dynamodb:GetItem\",\"Resource\":\"*\"}]}";
+
+    /** A run whose verification is refused by DynamoDB (AccessDeniedException on ListTables). */
+    private static Run failing(String input) {
+        try (MotoTamperingProxy refusing = MotoTamperingProxy.start(SharingWorld.moto())) {
+            refusing.refuseListTables(true);
+            return SharingWorld.run(refusing.endpoint(), input);
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package dev.vpcepilot.sharing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vpcepilot.support.MotoEc2;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.Route;
+import software.amazon.awssdk.services.ec2.model.RouteTable;
+import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
+
+/**
+ * The invariant of issue 10 (rules 2 and 5), checked against moto directly after every scenario in which runs,
+ * stacks or fleet applies overlap (the sharing scenarios here, reliability's ConcurrencyTest, FleetConcurrencyTest):
+ * <ol>
+ *   <li>every success that still stands (a run that exited 0 without cleaning up, a stack's SUCCESS not deleted
+ *       since) reported endpoints that are {@code available} now, and each route table it asked for routes the
+ *       service's prefix list to the endpoint it was told serves that table;</li>
+ *   <li>no route table of the VPC routes the service to two endpoints: at most one live endpoint of the service is
+ *       associated with it, and a table that is associated has the route to that very endpoint.</li>
+ * </ol>
+ */
+public final class SharingInvariant {
+
+    private static final Set<String> LIVE = Set.of("pending", "available", "pendingacceptance");
+
+    private SharingInvariant() {
+    }
+
+    /** What one success said: route table -> the endpoints it may be served by (one, when the output says which). */
+    public record Served(String who, Map<String, Set<String>> byTable) {
+    }
+
+    /**
+     * What a run that exited 0 reported: {@code endpoints[]} (each with its route tables), or, in an output without
+     * them (before issue 10), {@code vpcEndpointId} for every one of {@code routeTableIds}.
+     */
+    static Served ofRun(SharingWorld.Run run) {
+        assertTrue(run.succeeded(), run.toString());
+        return ofOutput(run.what(), run.doc());
+    }
+
+    /** {@link #ofRun} for the output document of a run that succeeded, however it was run. */
+    public static Served ofOutput(String who, JsonNode doc) {
+        Map<String, Set<String>> byTable = new LinkedHashMap<>();
+        if (doc.path("endpoints").isArray() && !doc.path("endpoints").isEmpty()) {
+            for (JsonNode endpoint : doc.path("endpoints")) {
+                endpoint.path("routeTableIds").forEach(t -> byTable.put(t.asText(),
+                        Set.of(endpoint.path("vpcEndpointId").asText())));
+            }
+        } else {
+            doc.path("routeTableIds").forEach(t -> byTable.put(t.asText(), Set.of(doc.path("vpcEndpointId").asText())));
+        }
+        assertEquals(texts(doc.path("routeTableIds")), new TreeSet<>(byTable.keySet()),
+                "the output accounts for every route table it served: " + who + ": " + doc);
+        return new Served(who, byTable);
+    }
+
+    /** What a stack's SUCCESS said: its physical id (endpoint ids, comma-joined) serves the tables it asked for. */
+    static Served ofAnswer(SharingWorld.Run answer, List<String> routeTableIds) {
+        String physicalId = SharingWorld.succeeded(answer);
+        Set<String> ids = Arrays.stream(physicalId.split(",")).map(String::trim).collect(Collectors.toSet());
+        Map<String, Set<String>> byTable = new LinkedHashMap<>();
+        routeTableIds.forEach(t -> byTable.put(t, ids));
+        return new Served(answer.what(), byTable);
+    }
+
+    /** Both halves of the invariant in the VPC, for the successes that still stand. */
+    public static void assertHolds(MotoEc2 ec2, String vpcId, List<Served> standing) {
+        List<VpcEndpoint> endpoints = endpointsOf(ec2, vpcId);
+        Map<String, String> states = new LinkedHashMap<>();
+        endpoints.forEach(e -> states.put(e.vpcEndpointId(), e.stateAsString().toLowerCase()));
+        List<RouteTable> tables = ec2.ec2().describeRouteTables(r -> r.filters(Filter.builder().name("vpc-id")
+                .values(vpcId).build())).routeTables();
+        Map<String, List<String>> routes = new LinkedHashMap<>();
+        for (RouteTable table : tables) {
+            routes.put(table.routeTableId(), table.routes().stream()
+                    .filter(r -> r.destinationPrefixListId() != null && r.gatewayId() != null
+                            && r.gatewayId().startsWith("vpce-"))
+                    .map(Route::gatewayId).toList());
+        }
+        String world = "endpoints " + endpoints.stream().map(e -> e.vpcEndpointId() + " " + e.stateAsString() + " "
+                + e.routeTableIds()).toList() + "; routes " + routes;
+
+        List<String> broken = new ArrayList<>();
+        for (RouteTable table : tables) {
+            String id = table.routeTableId();
+            List<String> associated = endpoints.stream().filter(e -> LIVE.contains(states.get(e.vpcEndpointId())))
+                    .filter(e -> e.routeTableIds().contains(id)).map(VpcEndpoint::vpcEndpointId).toList();
+            List<String> routed = routes.get(id);
+            if (associated.size() > 1 || routed.size() > 1) {
+                broken.add(id + " has the service through two endpoints (associated " + associated + ", routes "
+                        + routed + ")");
+            } else if (associated.size() == 1 && !routed.equals(associated)) {
+                broken.add(id + " is associated with " + associated.get(0) + " but routes to " + routed);
+            } else if (routed.size() == 1 && !LIVE.contains(states.getOrDefault(routed.get(0), "unknown"))) {
+                broken.add(id + " routes to " + routed.get(0) + ", which is " + states.get(routed.get(0)));
+            }
+        }
+        for (Served served : standing) {
+            served.byTable().forEach((table, allowed) -> {
+                List<String> routed = routes.getOrDefault(table, List.of());
+                if (routed.size() != 1 || !allowed.contains(routed.get(0))) {
+                    broken.add(served.who() + " reported " + table + " served by " + allowed + ", but it routes to "
+                            + routed);
+                } else if (!"available".equals(states.get(routed.get(0)))) {
+                    broken.add(served.who() + " reported " + routed.get(0) + ", which is now "
+                            + states.get(routed.get(0)));
+                }
+            });
+        }
+        if (!broken.isEmpty()) {
+            fail("The sharing invariant is broken in " + vpcId + ":\n  " + String.join("\n  ", broken) + "\n" + world);
+        }
+    }
+
+    /** Every DynamoDB endpoint of the VPC, in any state (moto keeps deleted ones, as {@code deleted}). */
+    static List<VpcEndpoint> endpointsOf(MotoEc2 ec2, String vpcId) {
+        return ec2.ec2().describeVpcEndpoints(r -> r.filters(Filter.builder().name("vpc-id").values(vpcId).build()))
+                .vpcEndpoints().stream().filter(e -> e.serviceName().endsWith(".dynamodb")).toList();
+    }
+
+    private static Set<String> texts(JsonNode array) {
+        Set<String> values = new TreeSet<>();
+        array.forEach(v -> values.add(v.asText()));
+        return values;
+    }
+}
