@@ -3,6 +3,7 @@ package dev.vpcepilot.fleet;
 import dev.vpcepilot.aws.AwsClients;
 import dev.vpcepilot.errors.WorkflowError;
 import dev.vpcepilot.hook.Retrying;
+import dev.vpcepilot.logging.FunctionLog;
 import dev.vpcepilot.model.ServingState;
 import dev.vpcepilot.service.InputValidator;
 import dev.vpcepilot.sharing.Claimant;
@@ -17,7 +18,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -36,10 +36,10 @@ public final class TargetApplier {
     private final String lockTable;
     private final Retrying retrying;
     private final Clock clock;
-    private final Consumer<String> log;
+    private final FunctionLog log;
 
     public TargetApplier(TargetAccess access, DynamoDbClient ledger, String lockTable, Retrying retrying, Clock clock,
-                         Consumer<String> log) {
+                         FunctionLog log) {
         this.access = access;
         this.ledger = ledger;
         this.lockTable = lockTable;
@@ -53,7 +53,8 @@ public final class TargetApplier {
         Map<String, ReportLine> lines = byVpc(survey.lines());
         List<VpcWork> toCommit = new ArrayList<>();
         try (AwsClients clients = access.clientsFor(target.account(), target.region())) {
-            SharedEndpoints endpoints = SharedEndpoints.forTable(clients.ec2(), ledger, lockTable, executionArn, log);
+            SharedEndpoints endpoints = SharedEndpoints.forTable(clients.ec2(), ledger, lockTable, executionArn,
+                    log.infoLines());
             for (VpcWork work : survey.work()) {
                 ReportLine line = lines.get(work.vpcId());
                 if (!work.ensure()) {
@@ -70,11 +71,11 @@ public final class TargetApplier {
                     lines.put(work.vpcId(), line.withStatus(created ? ReportLine.Status.CREATED
                             : ReportLine.Status.REPAIRED, line.endpoints(), line.routeTables(), null));
                     toCommit.add(work);
-                    log.accept(scope + ": " + String.join("; ", line.actions()));
+                    log.info(scope + ": " + String.join("; ", line.actions()));
                 } catch (WorkflowError e) {
                     lines.put(work.vpcId(), line.withStatus(ReportLine.Status.FAILED, line.endpoints(),
                             line.routeTables(), FleetError.of(e)));
-                    log.accept(scope + " failed: " + e.errorName() + ": " + e.getMessage());
+                    log.error(scope + " failed: " + e.errorName() + ": " + e.getMessage());
                 }
             }
         }

@@ -5,6 +5,7 @@ import dev.vpcepilot.aws.AwsClients;
 import dev.vpcepilot.errors.EndpointBusy;
 import dev.vpcepilot.errors.WorkflowError;
 import dev.vpcepilot.hook.Retrying;
+import dev.vpcepilot.logging.FunctionLog;
 import dev.vpcepilot.service.InputValidator;
 import dev.vpcepilot.sharing.Scope;
 import dev.vpcepilot.sharing.SharedEndpoints;
@@ -12,7 +13,6 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.function.Consumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
@@ -29,10 +29,10 @@ public final class TargetCommitter {
     private final String lockTable;
     private final Retrying retrying;
     private final Clock clock;
-    private final Consumer<String> log;
+    private final FunctionLog log;
 
     public TargetCommitter(TargetAccess access, DynamoDbClient ledger, String lockTable, Retrying retrying,
-                           Clock clock, Consumer<String> log) {
+                           Clock clock, FunctionLog log) {
         this.access = access;
         this.ledger = ledger;
         this.lockTable = lockTable;
@@ -54,7 +54,8 @@ public final class TargetCommitter {
                         + " are still pending (" + String.join(", ", pending) + "); the step is retried until they "
                         + "are available.");
             }
-            SharedEndpoints endpoints = SharedEndpoints.forTable(clients.ec2(), ledger, lockTable, executionArn, log);
+            SharedEndpoints endpoints = SharedEndpoints.forTable(clients.ec2(), ledger, lockTable, executionArn,
+                    log.infoLines());
             for (VpcWork work : applied.work()) {
                 ReportLine line = lines.get(work.vpcId());
                 Scope scope = new Scope(target.account(), target.region(), work.vpcId(), serviceName);
@@ -74,7 +75,7 @@ public final class TargetCommitter {
                 } catch (WorkflowError e) {
                     lines.put(work.vpcId(), line.withStatus(ReportLine.Status.FAILED, line.endpoints(),
                             line.routeTables(), FleetError.of(e)));
-                    log.accept(scope + " failed its verification: " + e.errorName() + ": " + e.getMessage());
+                    log.error(scope + " failed its verification: " + e.errorName() + ": " + e.getMessage());
                 }
             }
         }

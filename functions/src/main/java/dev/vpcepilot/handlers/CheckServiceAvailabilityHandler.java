@@ -42,7 +42,7 @@ public final class CheckServiceAvailabilityHandler extends JsonStepHandler<JsonN
         Regions.require(region, "The workflow's region");
         InputValidator.Input valid = validator.validate(input);
         String type = checker.requireGateway(valid.serviceName());
-        log(context, "Service " + valid.serviceName() + " is offered as " + type);
+        log(context).info("Service " + valid.serviceName() + " is offered as " + type);
         return new ValidatedRequest(region, valid.serviceName(), type, valid.vpcId(), valid.routeTableIds(),
                 valid.policyDocument(), valid.tags(), valid.cleanup(), valid.release(), valid.customResource());
     }

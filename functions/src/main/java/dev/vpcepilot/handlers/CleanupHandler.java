@@ -37,7 +37,7 @@ public final class CleanupHandler extends JsonStepHandler<CleanupHandler.Input, 
     @Override
     protected CleanupResult handle(Input input, Context context) {
         SharedEndpoints endpoints = SharedEndpoints.forTable(clients.ec2(), clients.dynamoDb(), lockTable,
-                input.executionId(), m -> log(context, m));
+                input.executionId(), log(context).infoLines());
         SharedEndpoints.Released released = endpoints.cleanup(
                 Scope.of(input.executionId(), input.vpcId(), input.serviceName()), input.executionId());
         List<String> created = input.endpoint().endpoints().stream().filter(ServingState.Endpoint::created)

@@ -13,6 +13,7 @@ import dev.vpcepilot.hook.Retrying;
 import dev.vpcepilot.hook.StepFunctionsWorkflowRunner;
 import dev.vpcepilot.hook.WorkflowRunner;
 import dev.vpcepilot.json.Json;
+import dev.vpcepilot.logging.FunctionLog;
 import dev.vpcepilot.sharing.SharedEndpoints;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,7 +21,6 @@ import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.function.Consumer;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 
@@ -57,7 +57,7 @@ public final class CloudFormationHookHandler implements RequestStreamHandler {
     private final Duration maxWait;
     private final AnswerDelivery delivery;
     private final Clock clock;
-    private final Consumer<String> log;
+    private final FunctionLog log;
 
     public CloudFormationHookHandler() {
         this(SharedClients.get(), FunctionSettings.fromEnvironment(), new StepFunctionsWorkflowRunner(
@@ -71,23 +71,24 @@ public final class CloudFormationHookHandler implements RequestStreamHandler {
     public CloudFormationHookHandler(AwsClients clients, FunctionSettings settings, WorkflowRunner workflow,
                                      Duration maxWait, String logHint, SdkHttpClient responseHttpClient) {
         this(clients, settings, workflow, maxWait, logHint, responseHttpClient, AnswerDelivery.Timing.LAMBDA,
-                Retrying.LAMBDA, System.err::println);
+                Retrying.LAMBDA, FunctionLog.lambda());
     }
 
     /**
      * @param deliveryTiming how the answer's PUT is retried (local runs scale it down)
      * @param retrying       how the hook's own AWS work is retried until its deadline (local runs scale it down)
-     * @param log            where the hook's log lines go (in Lambda: stderr, which the runtime sends to CloudWatch)
+     * @param log            where the hook's log lines go (in Lambda: the runtime's logger, each line with its level)
      */
     public CloudFormationHookHandler(AwsClients clients, FunctionSettings settings, WorkflowRunner workflow,
                                      Duration maxWait, String logHint, SdkHttpClient responseHttpClient,
-                                     AnswerDelivery.Timing deliveryTiming, Retrying retrying, Consumer<String> log) {
+                                     AnswerDelivery.Timing deliveryTiming, Retrying retrying, FunctionLog log) {
         this.maxWait = maxWait;
         this.clock = Clock.systemUTC();
         this.log = log;
         String lockTable = settings.lockTable();
         this.hook = new EndpointHook(workflow, clients.ec2(), owner -> SharedEndpoints.forTable(clients.ec2(),
-                clients.dynamoDb(), lockTable, owner, log), clients.region(), logHint, log, retrying, clock);
+                clients.dynamoDb(), lockTable, owner, log.infoLines()), clients.region(), logHint, log, retrying,
+                clock);
         this.delivery = new AnswerDelivery(responseHttpClient, deliveryTiming, clock, log);
     }
 
@@ -98,22 +99,27 @@ public final class CloudFormationHookHandler implements RequestStreamHandler {
         try {
             request = CustomResourceRequest.read(input);
         } catch (RuntimeException e) {
-            log.accept("ERROR: " + e.getMessage());
+            log.error(e.getMessage());
             throw e;
         }
         // The ResponseURL is a presigned credential: it is never logged.
-        log.accept("CloudFormation " + request.describe());
+        log.info("CloudFormation " + request.describe());
         Duration budget = budget(context);
         HookAnswer answer = request.valid() ? hook.handle(request, budget) : refused(request);
-        log.accept("Answering " + (answer.success() ? "SUCCESS" : "FAILED") + " with physical id "
-                + answer.physicalResourceId() + ": " + answer.reason());
+        String answering = "Answering " + (answer.success() ? "SUCCESS" : "FAILED") + " with physical id "
+                + answer.physicalResourceId() + ": " + answer.reason();
+        if (answer.success()) {
+            log.info(answering);
+        } else {
+            log.error(answering);
+        }
         AnswerDelivery.Outcome outcome = delivery.deliver(request, answer, started.plus(budget));
         if (!outcome.delivered()) {
             String message = "The answer (" + (answer.success() ? "SUCCESS" : "FAILED") + ") to CloudFormation request "
                     + request.requestId() + " (" + request.requestType() + " " + request.logicalResourceId()
                     + ") could not be delivered after " + outcome.attempts() + " PUT" + (outcome.attempts() == 1 ? ""
                     : "s") + ": " + outcome.last();
-            log.accept("ERROR: " + message);
+            log.error(message);
             throw new AnswerNotDelivered(message);
         }
         // what the invocation returns (CloudFormation ignores it; local runs print it when the answer went elsewhere)

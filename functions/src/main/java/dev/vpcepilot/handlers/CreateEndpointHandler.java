@@ -35,12 +35,12 @@ public final class CreateEndpointHandler extends JsonStepHandler<CreateEndpointH
     @Override
     protected ServingState handle(Input input, Context context) {
         SharedEndpoints endpoints = SharedEndpoints.forTable(clients.ec2(), clients.dynamoDb(), lockTable,
-                input.executionId(), m -> log(context, m));
+                input.executionId(), log(context).infoLines());
         ServingState served = endpoints.ensure(new SharingRules.Request(
                 Scope.of(input.executionId(), input.vpcId(), input.serviceName()),
                 Requesters.of(input.cleanup(), input.customResource(), input.executionId()), input.executionId(),
                 input.routeTableIds(), PolicyWish.of(input.policyDocument()), input.tags()));
-        log(context, "Serving " + input.routeTableIds() + " with " + served.endpoints().stream()
+        log(context).info("Serving " + input.routeTableIds() + " with " + served.endpoints().stream()
                 .map(e -> e.vpcEndpointId() + (e.created() ? " (created)" : e.owned() ? " (reused)" : " (foreign)"))
                 .toList());
         return served;

@@ -26,7 +26,7 @@ public final class DescribeFailureHandler extends JsonStepHandler<DescribeFailur
     @Override
     protected FailureDescriber.Described handle(Input input, Context context) {
         FailureDescriber.Described described = FailureDescriber.describe(input.error(), input.cause());
-        log(context, "Failed: " + described.error() + ": " + described.cause());
+        log(context).error("Failed: " + described.error() + ": " + described.cause());
         return described;
     }
 }

@@ -31,7 +31,7 @@ public final class FleetApplyHandler extends JsonStepHandler<FleetApplyHandler.I
     @Override
     protected SurveyResult handle(Input input, Context context) {
         return new TargetApplier(FleetTargets.access(clients, input.request(), input.executionId()),
-                clients.dynamoDb(), lockTable, Retrying.LAMBDA, Clock.systemUTC(), m -> log(context, m))
+                clients.dynamoDb(), lockTable, Retrying.LAMBDA, Clock.systemUTC(), log(context))
                 .apply(input.target(), input.request(), input.survey(), input.executionId());
     }
 }

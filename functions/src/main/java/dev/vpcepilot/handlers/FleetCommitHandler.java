@@ -34,7 +34,7 @@ public final class FleetCommitHandler extends JsonStepHandler<FleetCommitHandler
     @Override
     protected SurveyResult handle(Input input, Context context) {
         return new TargetCommitter(FleetTargets.access(clients, input.request(), input.executionId()),
-                clients.dynamoDb(), lockTable, Retrying.LAMBDA, Clock.systemUTC(), m -> log(context, m))
+                clients.dynamoDb(), lockTable, Retrying.LAMBDA, Clock.systemUTC(), log(context))
                 .commit(input.target(), input.request(), input.applied(), input.executionId());
     }
 }

@@ -56,7 +56,7 @@ public final class FleetPlanHandler extends JsonStepHandler<FleetPlanHandler.Inp
         List<Target> targets = new FleetPlanner(clients, execution.account(), access).targets(request);
         String name = execution.name();
         new FleetObjects(clients.s3(), bucket).putJson(FleetKeys.targets(name), targets);
-        log(context, "Fleet " + request.mode().wireName() + " over " + targets.size() + " account-region(s)");
+        log(context).info("Fleet " + request.mode().wireName() + " over " + targets.size() + " account-region(s)");
         return new Plan(request.mode().wireName(), TargetRequest.of(request), new Location(bucket,
                 FleetKeys.targets(name)), FleetKeys.results(name), FleetKeys.report(name), request.maxConcurrency(),
                 request.toleratedFailurePercentage(), targets.size());

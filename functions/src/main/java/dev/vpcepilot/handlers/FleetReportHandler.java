@@ -46,7 +46,7 @@ public final class FleetReportHandler extends JsonStepHandler<FleetReportHandler
         FleetReporter.Outcome outcome = new FleetReporter(new FleetObjects(clients.s3(), bucket)).report(
                 input.manifestKey(), input.reportKey(), input.request(), input.toleratedFailurePercentage());
         metrics.println(FleetMetrics.document(FleetMode.of(outcome.mode()), outcome.summary(), Instant.now()));
-        log(context, "Fleet report " + outcome.summary() + " at s3://" + bucket + "/" + input.reportKey());
+        log(context).info("Fleet report " + outcome.summary() + " at s3://" + bucket + "/" + input.reportKey());
         return outcome;
     }
 }

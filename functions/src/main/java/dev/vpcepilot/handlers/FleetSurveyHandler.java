@@ -36,7 +36,7 @@ public final class FleetSurveyHandler extends JsonStepHandler<FleetSurveyHandler
         SurveyResult result = new TargetSurveyor(FleetTargets.access(clients, input.request(), input.executionId()),
                 clients.dynamoDb(), lockTable, Clock.systemUTC()).survey(input.target(), input.request(),
                 input.executionId());
-        log(context, input.target().account() + " " + input.target().region() + ": " + result.lines().size()
+        log(context).info(input.target().account() + " " + input.target().region() + ": " + result.lines().size()
                 + " VPC(s), " + result.work().size() + " to apply");
         return result;
     }

@@ -31,7 +31,7 @@ public final class GetEndpointStatusHandler extends JsonStepHandler<ServingState
     @Override
     protected ServingState handle(ServingState input, Context context) {
         ServingState now = reader.refresh(input);
-        log(context, "Endpoints " + now.endpoints().stream().map(e -> e.vpcEndpointId() + " " + e.state()).toList()
+        log(context).info("Endpoints " + now.endpoints().stream().map(e -> e.vpcEndpointId() + " " + e.state()).toList()
                 + ": " + now.state() + " (check " + now.waitAttempts() + ")");
         return now;
     }

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.vpcepilot.errors.InvalidInput;
 import dev.vpcepilot.json.Json;
+import dev.vpcepilot.logging.FunctionLog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -37,10 +38,11 @@ public abstract class JsonStepHandler<I, O> implements RequestStreamHandler {
 
     protected abstract O handle(I input, Context context);
 
-    /** Logs one line through the Lambda logger (JSON-formatted by Lambda when the function's LogFormat is JSON). */
-    protected static void log(Context context, String message) {
-        if (context != null && context.getLogger() != null) {
-            context.getLogger().log(message);
-        }
+    /**
+     * The invocation's log: each line with its level through the Lambda logger (a JSON object with its
+     * {@code "level"} when the function's LogFormat is JSON; see {@link FunctionLog}).
+     */
+    protected static FunctionLog log(Context context) {
+        return FunctionLog.of(context);
     }
 }

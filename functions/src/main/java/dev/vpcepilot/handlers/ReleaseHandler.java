@@ -35,7 +35,7 @@ public final class ReleaseHandler extends JsonStepHandler<ReleaseHandler.Input, 
     @Override
     protected ReleaseResult handle(Input input, Context context) {
         SharedEndpoints endpoints = SharedEndpoints.forTable(clients.ec2(), clients.dynamoDb(), lockTable,
-                input.executionId(), m -> log(context, m));
+                input.executionId(), log(context).infoLines());
         SharedEndpoints.Released released = endpoints.releaseStanding(
                 Scope.of(input.executionId(), input.vpcId(), input.serviceName()), input.executionId(),
                 input.routeTableIds());

@@ -34,7 +34,7 @@ public final class ResolveVpcHandler extends JsonStepHandler<ResolveVpcHandler.I
     @Override
     protected ResolvedVpc handle(Input input, Context context) {
         ResolvedVpc vpc = resolver.resolve(input.vpcId(), input.routeTableIds());
-        log(context, "VPC " + vpc.vpcId() + (vpc.isDefault() ? " (default)" : "") + ", route tables "
+        log(context).info("VPC " + vpc.vpcId() + (vpc.isDefault() ? " (default)" : "") + ", route tables "
                 + vpc.routeTableIds());
         return vpc;
     }

@@ -58,7 +58,7 @@ public final class RollbackHandler extends JsonStepHandler<JsonNode, FailureRepo
                 previousTags.put(e.getKey(), tags);
             });
             SharedEndpoints endpoints = SharedEndpoints.forTable(clients.ec2(), clients.dynamoDb(), lockTable,
-                    executionId, m -> log(context, m));
+                    executionId, log(context).infoLines());
             try {
                 rolledBack = endpoints.rollback(Scope.of(executionId, vpcId, serviceName), executionId,
                         previousPolicies, previousTags).deleted();
@@ -68,13 +68,13 @@ public final class RollbackHandler extends JsonStepHandler<JsonNode, FailureRepo
                 if (!EndpointLookup.createdBy(clients.ec2(), executionId).isEmpty()) {
                     throw e;
                 }
-                log(context, "The lock table could not be reached (" + e.getMessage() + "); this execution created "
-                        + "no endpoint, so there is nothing to undo");
+                log(context).warn("The lock table could not be reached (" + e.getMessage() + "); this execution "
+                        + "created no endpoint, so there is nothing to undo");
             }
         }
         String cause = rolledBack.isEmpty() ? described.cause()
                 : described.cause() + " Rolled back " + String.join(", ", rolledBack) + ", created by this execution.";
-        log(context, "Failing with " + described.error() + ": " + cause);
+        log(context).error("Failing with " + described.error() + ": " + cause);
         return new FailureReport(described.error(), cause, rolledBack);
     }
 }

@@ -6,6 +6,7 @@ import dev.vpcepilot.hook.CustomResourceRequest;
 import dev.vpcepilot.hook.HookAnswer;
 import dev.vpcepilot.hook.ResourceProperties;
 import dev.vpcepilot.json.Json;
+import dev.vpcepilot.logging.FunctionLog;
 import dev.vpcepilot.model.ServingState;
 import dev.vpcepilot.model.FailureReport;
 import dev.vpcepilot.model.ResolvedVpc;
@@ -49,8 +50,9 @@ final class SnapStartPriming implements Resource {
     @Override
     public void beforeCheckpoint(Context<? extends Resource> context) {
         String region = System.getenv().getOrDefault("AWS_REGION", "us-east-1");
-        ClientPrimer.quietly(System.err::println, () -> ClientPrimer.prime(region));
-        ClientPrimer.quietly(System.err::println, SnapStartPriming::primeJson);
+        FunctionLog log = FunctionLog.lambda();
+        ClientPrimer.quietly(log::warn, () -> ClientPrimer.prime(region));
+        ClientPrimer.quietly(log::warn, SnapStartPriming::primeJson);
     }
 
     @Override

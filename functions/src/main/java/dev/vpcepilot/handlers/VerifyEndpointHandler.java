@@ -37,14 +37,14 @@ public final class VerifyEndpointHandler extends JsonStepHandler<VerifyEndpointH
     protected Verification handle(Input input, Context context) {
         int tables = new ListTablesProbe(clients.dynamoDb()).countTables();
         SharedEndpoints endpoints = SharedEndpoints.forTable(clients.ec2(), clients.dynamoDb(), lockTable,
-                input.executionId(), m -> log(context, m));
+                input.executionId(), log(context).infoLines());
         SharedEndpoints.Committed committed = endpoints.commit(
                 Scope.of(input.executionId(), input.vpcId(), input.serviceName()),
                 Requesters.of(input.cleanup(), input.customResource(), input.executionId()), input.executionId(),
                 input.routeTableIds());
         List<SharedEndpoints.EndpointReport> serving = committed.endpoints();
         TreeSet<String> prefixLists = new TreeSet<>(committed.coverage().prefixLists().values());
-        log(context, "Verified " + committed.coverage().servedBy() + ", prefix list " + prefixLists
+        log(context).info("Verified " + committed.coverage().servedBy() + ", prefix list " + prefixLists
                 + ", ListTables saw " + tables + " tables; claims " + committed.claimants());
         return new Verification(true, true, prefixLists.isEmpty() ? null : prefixLists.first(),
                 serving.size() == 1 ? serving.get(0).vpcEndpointId() : null,

@@ -3,6 +3,7 @@ package dev.vpcepilot.hook;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vpcepilot.json.Json;
+import dev.vpcepilot.logging.FunctionLog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -15,7 +16,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Consumer;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.HttpExecuteRequest;
 import software.amazon.awssdk.http.HttpExecuteResponse;
@@ -87,9 +87,9 @@ public final class AnswerDelivery {
     private final SdkHttpClient http;
     private final Timing timing;
     private final Clock clock;
-    private final Consumer<String> log;
+    private final FunctionLog log;
 
-    public AnswerDelivery(SdkHttpClient http, Timing timing, Clock clock, Consumer<String> log) {
+    public AnswerDelivery(SdkHttpClient http, Timing timing, Clock clock, FunctionLog log) {
         this.http = http;
         this.timing = timing;
         this.clock = clock;
@@ -131,7 +131,7 @@ public final class AnswerDelivery {
             if (clock.instant().plus(pause).isAfter(deadline)) {
                 return new Outcome(false, attempts, last + " (retried until the hook's deadline)");
             }
-            log.accept("The answer to CloudFormation request " + request.requestId() + " was not delivered (" + last
+            log.warn("The answer to CloudFormation request " + request.requestId() + " was not delivered (" + last
                     + "); PUT again in " + pause.toMillis() + " ms");
             sleep(pause);
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vpcepilot.errors.InvalidInput;
 import dev.vpcepilot.errors.WorkflowError;
+import dev.vpcepilot.logging.FunctionLog;
 import dev.vpcepilot.service.EndpointLookup;
 import dev.vpcepilot.service.FailureDescriber;
 import dev.vpcepilot.service.InputValidator;
@@ -25,7 +26,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.function.Consumer;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
 
@@ -45,6 +45,8 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
  *   <li>Delete: never changes the id; an endpoint already gone is a success.</li>
  *   <li>Past the time bound: the execution is stopped and what it did is undone before FAILED is answered, so
  *       nothing is left behind for an answer CloudFormation takes as a failure.</li>
+ *   <li>An Update answered FAILED after its execution succeeded (a Tags change on endpoints it does not hold): what
+ *       the execution did is undone first, for the same reason (in another VPC it would be an orphan).</li>
  * </ul>
  */
 public final class EndpointHook {
@@ -66,7 +68,7 @@ public final class EndpointHook {
     private final Endpoints endpoints;
     private final String region;
     private final String logHint;
-    private final Consumer<String> log;
+    private final FunctionLog log;
     private final Retrying retrying;
     private final Clock clock;
 
@@ -75,13 +77,13 @@ public final class EndpointHook {
      * @param logHint where a person finds the details, e.g. the state machine's log group (goes into reasons)
      */
     public EndpointHook(WorkflowRunner workflow, Ec2Client ec2, Endpoints endpoints, String region, String logHint,
-                        Consumer<String> log) {
+                        FunctionLog log) {
         this(workflow, ec2, endpoints, region, logHint, log, Retrying.LAMBDA, Clock.systemUTC());
     }
 
     /** @param retrying how the hook's own AWS work is retried until its deadline */
     public EndpointHook(WorkflowRunner workflow, Ec2Client ec2, Endpoints endpoints, String region, String logHint,
-                        Consumer<String> log, Retrying retrying, Clock clock) {
+                        FunctionLog log, Retrying retrying, Clock clock) {
         this.workflow = workflow;
         this.ec2 = ec2;
         this.endpoints = endpoints;
@@ -106,7 +108,7 @@ public final class EndpointHook {
         } catch (RuntimeException e) {
             String what = e instanceof WorkflowError we ? we.errorName() + ": " + e.getMessage()
                     : "Unexpected " + e.getClass().getName() + ": " + e.getMessage();
-            log.accept(type + " failed: " + what);
+            log.error(type + " failed: " + what);
             return HookAnswer.failed(keepOrMarker(event), type + " failed. " + what + " " + logHint);
         }
     }
@@ -138,10 +140,15 @@ public final class EndpointHook {
         JsonNode output = outcome.output();
         List<String> ids = servingIds(output);
         if ("Update".equals(event.requestType()) && tagsChanged(event) && !allHeld(output)) {
+            // FAILED after the execution succeeded: CloudFormation keeps the event's id and never hears of what the
+            // execution did (in another VPC, an endpoint it created and the stack's claim there would be orphans),
+            // so it is undone before the answer, as after the time bound.
+            List<String> undone = undo(event, outcome.executionArn(), input, deadline);
             return HookAnswer.failed(failureId, "Update failed: the Tags changed, but the route tables are served by "
                     + "endpoints this resource does not hold (" + output.path("endpoints") + "; claims "
                     + output.path("claims") + "): only the claimant an endpoint was created for may change its tags. "
-                    + "(execution " + outcome.executionArn() + ")");
+                    + "What the execution " + outcome.executionArn() + " did was undone" + (undone.isEmpty() ? ""
+                    : ": " + undone + " deleted") + ".");
         }
         return HookAnswer.success(String.join(",", ids), successReason(output, outcome), data(output));
     }
@@ -173,20 +180,30 @@ public final class EndpointHook {
      */
     private HookAnswer timedOut(CustomResourceRequest event, WorkflowRunner.Outcome outcome,
                                 ObjectNode input, String failureId, Duration timeBudget, Instant deadline) {
-        Instant undoUntil = deadline;
-        retrying.until(undoUntil, clock, log, "Stopping the execution", () -> {
+        retrying.until(deadline, clock, log, "Stopping the execution", () -> {
             workflow.stop(outcome.executionArn(), "The custom resource answered FAILED after its time bound.");
             return null;
         });
-        List<String> undone = List.of();
-        Optional<Scope> scope = retrying.until(undoUntil, clock, log, "Finding the VPC", () -> scopeOf(input));
-        if (scope.isPresent()) {
-            undone = retrying.until(undoUntil, clock, log, "Undoing the stopped execution", () -> coordinator(event)
-                    .cancel(scope.get(), outcome.executionArn(), claimant(event))).deleted();
-        }
+        List<String> undone = undo(event, outcome.executionArn(), input, deadline);
         return HookAnswer.failed(failureId, event.requestType() + " failed: the execution " + outcome.executionArn()
-                + " did not finish within the " + timeBudget.toSeconds() + " s this invocation had; it was stopped" + (undone.isEmpty() ? "" : " and " + undone
-                + " deleted") + ". " + logHint);
+                + " did not finish within the " + timeBudget.toSeconds() + " s this invocation had; it was stopped"
+                + (undone.isEmpty() ? "" : " and " + undone + " deleted") + ". " + logHint);
+    }
+
+    /**
+     * Undoes what an execution did for this resource, under its VPC's lock (SharedEndpoints.cancel): its later writes
+     * are refused, its run claim goes, the stack's claim it recorded is put back as it was before it, and what it
+     * created goes unless someone else claims it. For an execution whose work CloudFormation will not learn of.
+     *
+     * @return the endpoints deleted
+     */
+    private List<String> undo(CustomResourceRequest event, String executionArn, JsonNode input, Instant until) {
+        Optional<Scope> scope = retrying.until(until, clock, log, "Finding the VPC", () -> scopeOf(input));
+        if (scope.isEmpty()) {
+            return List.of();
+        }
+        return retrying.until(until, clock, log, "Undoing the execution", () -> coordinator(event)
+                .cancel(scope.get(), executionArn, claimant(event))).deleted();
     }
 
     private HookAnswer delete(CustomResourceRequest event) {
@@ -202,7 +219,7 @@ public final class EndpointHook {
                         Map.of());
             }
             if (!isFor(failedInput.get(), event)) {
-                log.accept("Marker " + id + " names an execution of another resource: nothing was undone");
+                log.warn("Marker " + id + " names an execution of another resource: nothing was undone");
                 return HookAnswer.success(id, "The marker names an execution that was not for this resource ("
                         + event.logicalResourceId() + " of this stack); nothing was undone.", Map.of());
             }

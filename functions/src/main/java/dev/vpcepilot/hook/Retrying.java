@@ -3,11 +3,11 @@ package dev.vpcepilot.hook;
 import dev.vpcepilot.errors.EndpointBusy;
 import dev.vpcepilot.errors.TransientAwsError;
 import dev.vpcepilot.errors.WorkflowError;
+import dev.vpcepilot.logging.FunctionLog;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -33,9 +33,9 @@ public record Retrying(Duration firstBackoff, Duration maxBackoff) {
 
     /**
      * Runs {@code work}, again after each error that may pass, until it succeeds or the next try would start after
-     * {@code deadline} (then the last error is thrown).
+     * {@code deadline} (then the last error is thrown). Each retry is logged at WARN.
      */
-    public <T> T until(Instant deadline, Clock clock, Consumer<String> log, String what, Supplier<T> work) {
+    public <T> T until(Instant deadline, Clock clock, FunctionLog log, String what, Supplier<T> work) {
         for (int retry = 0; ; retry++) {
             try {
                 return work.get();
@@ -45,7 +45,7 @@ public record Retrying(Duration firstBackoff, Duration maxBackoff) {
                 if (clock.instant().plus(delay).isAfter(deadline)) {
                     throw e;
                 }
-                log.accept(what + " failed (" + ((WorkflowError) e).errorName() + ": " + e.getMessage() + "); trying "
+                log.warn(what + " failed (" + ((WorkflowError) e).errorName() + ": " + e.getMessage() + "); trying "
                         + "again in " + delay.toMillis() + " ms");
                 try {
                     Thread.sleep(delay.toMillis(), (int) (delay.toNanos() % 1_000_000));

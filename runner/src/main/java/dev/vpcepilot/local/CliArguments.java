@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -125,6 +126,11 @@ public record CliArguments(URI endpointUrl, String region, Path inputFile, Strin
                 : LocalWorkflow.defaultRegion(environment);
         if (!REGION.matcher(region).matches()) {
             throw new UsageException("'" + region + "' is not an AWS region name (e.g. us-east-1)");
+        }
+        // A well-formed name of no region is an input error, named here, not an emulator's HTTP 500 later.
+        Optional<String> unknown = KnownRegions.refusal(region);
+        if (unknown.isPresent()) {
+            throw new UsageException(unknown.get());
         }
         return new CliArguments(endpoint(values.get("--endpoint-url")), region, path(values.get("--input")),
                 values.get("--input-json"), path(values.get("--cfn-event")), lambdaRuntime, fleet,

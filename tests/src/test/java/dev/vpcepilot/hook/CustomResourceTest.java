@@ -14,12 +14,19 @@ import dev.vpcepilot.local.asl.ExecutionListener;
 import dev.vpcepilot.local.asl.ProgressEvent;
 import dev.vpcepilot.local.cfn.LocalWorkflowRunner;
 import dev.vpcepilot.local.cfn.ResponseBucket;
+import dev.vpcepilot.local.faults.FaultKind;
 import dev.vpcepilot.local.faults.FaultProxy;
 import dev.vpcepilot.local.faults.FaultRule;
 import dev.vpcepilot.local.lambda.LocalLambdaContext;
 import dev.vpcepilot.local.template.LocalFunction;
 import dev.vpcepilot.local.moto.MotoServer;
+import dev.vpcepilot.logging.FunctionLog;
+import dev.vpcepilot.sharing.ClaimsDocument;
+import dev.vpcepilot.sharing.EventualConsistency;
+import dev.vpcepilot.sharing.LeaseLedger;
+import dev.vpcepilot.sharing.Scope;
 import dev.vpcepilot.support.CfnRequests;
+import dev.vpcepilot.support.MotoEc2;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,6 +57,10 @@ class CustomResourceTest {
     private static final String REGION = "us-east-1";
     private static final String STACK = "arn:aws:cloudformation:us-east-1:123456789012:stack/consumer/11111111-2222-3333-4444-555555555555";
     private static final Path ROOT = Path.of(System.getProperty("vpcepilot.projectRoot", ".."));
+    private static final String LOCK_TABLE = "vpce-pilot-local-LockTable";
+    private static final String SERVICE = "com.amazonaws." + REGION + ".dynamodb";
+    /** The hook's own retries, a hundred times faster than in Lambda (the SDK's backoff stays real). */
+    private static final Retrying FAST_RETRIES = Retrying.LAMBDA.scaled(0.01);
 
     private static MotoServer moto;
     private static ResponseBucket bucket;
@@ -59,7 +70,10 @@ class CustomResourceTest {
     private LocalWorkflow workflow;
     private LocalWorkflowRunner runner;
     private AwsClients viaProxy;
+    private MotoEc2 aws;
+    private static final AtomicInteger NEXT_CIDR = new AtomicInteger(100 + (int) (System.nanoTime() & 0x3f));
     private final AtomicInteger executions = new AtomicInteger();
+    private final List<String> hookLog = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
     @BeforeAll
     static void startEmulator() {
@@ -87,6 +101,7 @@ class CustomResourceTest {
                 .listener(countExecutions).functionLog(line -> { }).build();
         runner = new LocalWorkflowRunner(workflow);
         viaProxy = AwsClients.forEndpoint(REGION, proxy.endpoint());
+        aws = new MotoEc2(moto.endpoint(), REGION);
     }
 
     @AfterEach
@@ -94,6 +109,7 @@ class CustomResourceTest {
         runner.close();
         workflow.close();
         viaProxy.close();
+        aws.close();
         proxy.close();
         deleteAllEndpoints();
     }
@@ -267,14 +283,199 @@ class CustomResourceTest {
         }
     }
 
+    /**
+     * Issue 9, item 5: a stack's Delete of the endpoint its Create made, with the first calls of every action the
+     * hook makes throttled (EC2, and DynamoDB for the lock and the claims), past the SDK's 3 attempts: SUCCESS, never
+     * FAILED (that would be DELETE_FAILED for the stack), and nothing left: no endpoint, no claim.
+     */
+    @ParameterizedTest(name = "the first {0} calls of every action throttled")
+    @ValueSource(ints = {3, 6})
+    void aDeleteThroughAThrottlingStormAnswersSuccessAndLeavesNothing(int throttled) {
+        String vpc = freshVpc();
+        String id = send(event("Create", null, Map.of("VpcId", vpc))).path("PhysicalResourceId").asText();
+        assertTrue(id.startsWith("vpce-"), id);
+        proxy.addRule(FaultRule.throttleFirst(throttled));
+
+        JsonNode deleted = send(event("Delete", id, Map.of("VpcId", vpc)), runner, Duration.ofSeconds(300),
+                FAST_RETRIES);
+
+        assertEquals("SUCCESS", deleted.path("Status").asText(), deleted + "\n" + String.join("\n", hookLog));
+        assertEquals(id, deleted.path("PhysicalResourceId").asText());
+        assertTrue(proxy.faultsInjected(FaultKind.THROTTLE) >= 3L * throttled, proxy.countsJson());
+        assertTrue(proxy.count("ec2:DeleteVpcEndpoints") > throttled, "the delete got through after the storm: "
+                + proxy.countsJson());
+        assertEquals(List.of(), liveEndpoints(vpc));
+        assertNoClaims(vpc);
+    }
+
+    /**
+     * Issue 9, item 5: an Update that moves the resource to another VPC, in a storm of throttling, leaves no orphan:
+     * the new VPC's endpoint is answered (CloudFormation keeps track of it), the old one goes with CloudFormation's
+     * Delete of the old id (with the old properties, as CloudFormation sends it after a replacement), the new one
+     * with the stack's Delete; then neither VPC has an endpoint or a claim.
+     */
+    @Test
+    void anUpdateToAnotherVpcInAThrottlingStormLeavesNoOrphan() {
+        String first = freshVpc();
+        String second = freshVpc();
+        String oldId = send(event("Create", null, Map.of("VpcId", first))).path("PhysicalResourceId").asText();
+        proxy.addRule(FaultRule.throttleFirst(3));
+
+        ObjectNode update = event("Update", oldId, Map.of("VpcId", second));
+        ((ObjectNode) update.get("OldResourceProperties")).put("VpcId", first);
+        JsonNode moved = send(update, runner, Duration.ofSeconds(300), FAST_RETRIES);
+        assertEquals("SUCCESS", moved.path("Status").asText(), moved.toString());
+        String newId = moved.path("PhysicalResourceId").asText();
+        assertNotEquals(oldId, newId);
+        assertEquals(List.of(newId), liveEndpoints(second));
+
+        JsonNode cleanup = send(event("Delete", oldId, Map.of("VpcId", first)), runner, Duration.ofSeconds(300),
+                FAST_RETRIES);
+        assertEquals("SUCCESS", cleanup.path("Status").asText(), cleanup.toString());
+        assertEquals(List.of(), liveEndpoints(first), "the old VPC's endpoint went with the old id");
+        assertNoClaims(first);
+        assertEquals(List.of(newId), liveEndpoints(second), "the Delete of the old id left the new one");
+
+        JsonNode deleted = send(event("Delete", newId, Map.of("VpcId", second)), runner, Duration.ofSeconds(300),
+                FAST_RETRIES);
+        assertEquals("SUCCESS", deleted.path("Status").asText(), deleted.toString());
+        assertEquals(List.of(), liveEndpoints(second));
+        assertNoClaims(second);
+        assertTrue(proxy.faultsInjected(FaultKind.THROTTLE) > 0, proxy.countsJson());
+    }
+
+    /**
+     * Issue 9, item 5: an Update to another VPC that the hook answers FAILED after its execution succeeded (the Tags
+     * changed, and one route table of the new VPC is served by an endpoint someone else made, whose tags are not
+     * ours to change). CloudFormation keeps the old id and never hears of what the execution made in the new VPC: so
+     * the hook undoes it before it answers (the endpoint it created for the other route table, the stack's claim
+     * there). CloudFormation's rollback (an Update back) and the stack's Delete then leave only the foreign endpoint.
+     */
+    @Test
+    void anUpdateToAnotherVpcAnsweredFailedLeavesNothingThereForTheStack() {
+        String first = freshVpc();
+        int octet = NEXT_CIDR.getAndIncrement() % 250;
+        String second = aws.createVpc("10." + octet + ".0.0/16");
+        String main = aws.mainRouteTableId(second);
+        String extra = aws.createAssociatedRouteTable(second, "10." + octet + ".1.0/24");
+        String foreign = aws.createForeignEndpoint(second, List.of(extra));
+        String oldId = send(event("Create", null, Map.of("VpcId", first, "Tags", Map.of("team", "data"))))
+                .path("PhysicalResourceId").asText();
+
+        ObjectNode update = event("Update", oldId, Map.of("VpcId", second, "Tags", Map.of("team", "web")));
+        ((ObjectNode) update.get("OldResourceProperties")).put("VpcId", first).putObject("Tags").put("team", "data");
+        JsonNode failed = send(update, runner, Duration.ofSeconds(120), FAST_RETRIES);
+
+        assertEquals("FAILED", failed.path("Status").asText(), failed.toString());
+        assertEquals(oldId, failed.path("PhysicalResourceId").asText(), "a failed Update keeps the event's id");
+        assertTrue(failed.path("Reason").asText().contains("Tags"), failed.toString());
+        assertEquals(List.of(foreign), liveEndpoints(second), "what the execution created in " + second + " for "
+                + main + " is gone: " + failed.path("Reason").asText());
+        assertEquals(List.of(), claimsOf(second).claims().keySet().stream().filter(c -> c.startsWith("stack:"))
+                .toList(), "the stack holds no claim where CloudFormation does not know it is");
+
+        ObjectNode rollback = event("Update", oldId, Map.of("VpcId", first, "Tags", Map.of("team", "data")));
+        ((ObjectNode) rollback.get("OldResourceProperties")).put("VpcId", second).putObject("Tags")
+                .put("team", "web");
+        JsonNode back = send(rollback, runner, Duration.ofSeconds(120), FAST_RETRIES);
+        assertEquals("SUCCESS", back.path("Status").asText(), back.toString());
+        assertEquals(oldId, back.path("PhysicalResourceId").asText());
+        JsonNode deleted = send(event("Delete", oldId, Map.of("VpcId", first)), runner, Duration.ofSeconds(120),
+                FAST_RETRIES);
+        assertEquals("SUCCESS", deleted.path("Status").asText(), deleted.toString());
+        assertEquals(List.of(), liveEndpoints(first));
+        assertEquals(List.of(foreign), liveEndpoints(second), "someone else's endpoint is never touched");
+        assertNoClaims(first);
+        assertNoClaims(second);
+    }
+
+    /**
+     * Issue 9, item 6: a Create whose execution outlives the hook's time bound, after it created the endpoint (it
+     * is held at VerifyEndpoint until it is stopped): the hook answers FAILED with the failed-create marker, having
+     * stopped the execution and deleted what it made; the stopped execution runs nothing more. CloudFormation's
+     * Delete of the marker then answers SUCCESS and leaves nothing: no endpoint, no claim.
+     */
+    @Test
+    void aCreatePastTheTimeBoundIsStoppedAndUndoneAndTheDeleteOfItsMarkerLeavesNothing() {
+        String vpc = freshVpc();
+        List<String> created = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        LocalWorkflow slow = LocalWorkflow.builder(ROOT).region(REGION).endpoint(proxy.endpoint())
+                .resources(moto.endpoint()).timeScale(0)
+                .functionLog(line -> {
+                    if (line.contains("Created vpce-")) {
+                        created.add(line);
+                    }
+                })
+                .listener(event -> {
+                    if (event instanceof ProgressEvent.StateEntered entered
+                            && "VerifyEndpoint".equals(entered.stateName())) {
+                        pause(Duration.ofSeconds(60)); // until the stop interrupts it
+                    }
+                }).build();
+        try (LocalWorkflowRunner slowRunner = new LocalWorkflowRunner(slow)) {
+            ObjectNode create = event("Create", null, Map.of("VpcId", vpc));
+            String execution = "cfn-" + create.get("RequestId").asText();
+
+            JsonNode answer = send(create, slowRunner, Duration.ofSeconds(6), FAST_RETRIES);
+
+            assertEquals("FAILED", answer.path("Status").asText(), answer.toString());
+            assertEquals(EndpointHook.FAILED_CREATE_PREFIX + execution, answer.path("PhysicalResourceId").asText());
+            assertTrue(answer.path("Reason").asText().contains("did not finish within the 6 s"), answer.toString());
+            assertEquals(1, created.size(), "the execution had created the endpoint before the bound: " + created);
+            assertTrue(answer.path("Reason").asText().contains("stopped and [vpce-"), answer.toString());
+            WorkflowRunner.Outcome end = slowRunner.run(execution, dev.vpcepilot.json.Json.MAPPER.createObjectNode(),
+                    Duration.ofSeconds(60));
+            assertEquals("ABORTED", end.error(), "the execution was stopped: " + end);
+            assertEquals(List.of(), liveEndpoints(vpc), "nothing was left after the stop");
+            assertNoClaims(vpc);
+
+            JsonNode deleted = send(event("Delete", answer.path("PhysicalResourceId").asText(),
+                    Map.of("VpcId", vpc)), slowRunner, Duration.ofSeconds(60), FAST_RETRIES);
+
+            assertEquals("SUCCESS", deleted.path("Status").asText(), deleted.toString());
+            assertEquals(answer.path("PhysicalResourceId").asText(), deleted.path("PhysicalResourceId").asText());
+            assertEquals(List.of(), liveEndpoints(vpc));
+            assertNoClaims(vpc);
+        } finally {
+            slow.close();
+        }
+    }
+
+    /**
+     * Issue 9, item 8: EC2 does not know the endpoint the Create made for the first calls that name it (eventual
+     * consistency), right when the stack's Delete comes: the Delete waits for it (a few tries in the same call,
+     * then the hook's own retries) and deletes it; SUCCESS, nothing left.
+     */
+    @ParameterizedTest(name = "the first {0} calls naming the new endpoint answer InvalidVpcEndpointId.NotFound")
+    @ValueSource(ints = {3, 7})
+    void aDeleteRightAfterTheCreateDeletesTheEndpointEc2DoesNotKnowYet(int notFound) {
+        String vpc = freshVpc();
+        proxy.addRule(FaultRule.endpointNotFoundFirst(notFound));
+        JsonNode created = send(event("Create", null, Map.of("VpcId", vpc)));
+        assertEquals("SUCCESS", created.path("Status").asText(), created.toString());
+        String id = created.path("PhysicalResourceId").asText();
+
+        JsonNode deleted = send(event("Delete", id, Map.of("VpcId", vpc)), runner, Duration.ofSeconds(120),
+                FAST_RETRIES);
+
+        assertEquals("SUCCESS", deleted.path("Status").asText(), deleted + "\n" + String.join("\n", hookLog));
+        assertEquals(notFound, proxy.faultsInjected(FaultKind.NOT_FOUND), proxy.countsJson());
+        assertEquals(List.of(), liveEndpoints(vpc));
+        assertNoClaims(vpc);
+    }
+
     private JsonNode send(ObjectNode event) {
         return send(event, runner, Duration.ofSeconds(60));
     }
 
     private JsonNode send(ObjectNode event, WorkflowRunner workflowRunner, Duration maxWait) {
+        return send(event, workflowRunner, maxWait, Retrying.LAMBDA);
+    }
+
+    private JsonNode send(ObjectNode event, WorkflowRunner workflowRunner, Duration maxWait, Retrying retrying) {
         String key = event.get("RequestId").asText() + "-" + UUID.randomUUID() + ".json";
         event.put("ResponseURL", bucket.presignedPutUrl(key));
-        invoke(handler(workflowRunner, maxWait), event);
+        invoke(handler(workflowRunner, maxWait, retrying), event);
         return bucket.read(key).orElseThrow(() -> new AssertionError("CloudFormation got no answer"));
     }
 
@@ -297,9 +498,15 @@ class CustomResourceTest {
     }
 
     private CloudFormationHookHandler handler(WorkflowRunner workflowRunner, Duration maxWait) {
+        return handler(workflowRunner, maxWait, Retrying.LAMBDA);
+    }
+
+    /** The hook as in Lambda, but for how long its own retries wait; its log lines kept in {@link #hookLog}. */
+    private CloudFormationHookHandler handler(WorkflowRunner workflowRunner, Duration maxWait, Retrying retrying) {
         return new CloudFormationHookHandler(viaProxy, new dev.vpcepilot.handlers.FunctionSettings(Map.of(
-                dev.vpcepilot.handlers.FunctionSettings.LOCK_TABLE, "vpce-pilot-local-LockTable")), workflowRunner,
-                maxWait, "See the test log.", UrlConnectionHttpClient.create());
+                dev.vpcepilot.handlers.FunctionSettings.LOCK_TABLE, LOCK_TABLE)), workflowRunner,
+                maxWait, "See the test log.", UrlConnectionHttpClient.create(), AnswerDelivery.Timing.LAMBDA, retrying,
+                FunctionLog.lines(hookLog::add));
     }
 
     private static ObjectNode event(String type, String physicalId, Map<String, Object> props) {
@@ -318,6 +525,28 @@ class CustomResourceTest {
         return ec2().describeVpcEndpoints(r -> r.filters(Filter.builder().name("vpc-endpoint-state")
                 .values("pending", "available").build())).vpcEndpoints().stream()
                 .noneMatch(e -> e.vpcEndpointId().equals(id));
+    }
+
+    /** A VPC of its own for a test (its main route table included): the claims of other tests are elsewhere. */
+    private String freshVpc() {
+        return aws.createVpc("10." + NEXT_CIDR.getAndIncrement() % 250 + ".0.0/16");
+    }
+
+    /** The live endpoints of a VPC, read from moto directly. */
+    private List<String> liveEndpoints(String vpcId) {
+        return aws.liveEndpoints(vpcId).stream().map(VpcEndpoint::vpcEndpointId).sorted().toList();
+    }
+
+    /** The claims of a VPC's DynamoDB endpoints, read from the lock table directly. */
+    private ClaimsDocument claimsOf(String vpcId) {
+        return new LeaseLedger(direct.dynamoDb(), LOCK_TABLE, "test", EventualConsistency.SLEEP)
+                .read(Scope.of(runner.executionArn("scope"), vpcId, SERVICE)).claims();
+    }
+
+    private void assertNoClaims(String vpcId) {
+        ClaimsDocument claims = claimsOf(vpcId);
+        assertEquals(Map.of(), claims.claims(), "no claim is left in " + vpcId);
+        assertEquals(Map.of(), claims.endpoints(), "no endpoint is recorded in " + vpcId);
     }
 
     private static List<String> liveEndpoints() {

@@ -63,6 +63,7 @@ class RunLocalCliTest {
             "--input-json {}x                          | --input-json: not a JSON document",
             "--input /nonexistent/input.json           | --input /nonexistent/input.json: no such file",
             "--region Mars                             | 'Mars' is not an AWS region name",
+            "--region xx-fake-1                        | 'xx-fake-1' is not a region: the aws partition has af-south-1, ap-east-1,",
             "--endpoint-url ftp://x                    | --endpoint-url must be an http:// or https:// URL",
             "--region us-east-1 --region eu-west-1     | --region is given more than once",
             "stray                                     | unexpected argument 'stray'",
@@ -162,5 +163,33 @@ class RunLocalCliTest {
         assertEquals(2, process.exitValue(), stderr);
         assertEquals("UsageError", json(stdout).get("error").asText(), stdout);
         assertTrue(stderr.contains("usage: ./run-local"), stderr);
+    }
+
+    /**
+     * Issue 9, item 11: {@code ./run-local --region xx-fake-1}, a well-formed name of no region, is a usage error
+     * (exit 2, README "Exit codes") that names the partition's regions, before any emulator starts; not the
+     * emulator's HTTP 500, which read as an internal or transient error with a stack trace.
+     */
+    @Test
+    void theScriptRefusesAnUnknownRegionNamingTheRegionsThatExist() throws Exception {
+        Path root = TestProject.root();
+        assumeTrue(Files.exists(root.resolve("runner/target/classes/dev/vpcepilot/local/RunLocal.class"))
+                && Files.isDirectory(root.resolve("runner/target/lib")), "the runner is not built");
+        ProcessBuilder builder = new ProcessBuilder(root.resolve("run-local").toString(), "--region", "xx-fake-1")
+                .directory(directory.toFile());
+        builder.environment().put("VPCE_PILOT_SKIP_BUILD", "1");
+        Process process = builder.start();
+        process.getOutputStream().close();
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "run-local did not finish");
+        String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(2, process.exitValue(), stderr);
+        JsonNode document = json(stdout);
+        assertEquals("UsageError", document.get("error").asText(), stdout);
+        String cause = document.get("cause").asText();
+        assertTrue(cause.startsWith("'xx-fake-1' is not a region: the aws partition has "), cause);
+        assertTrue(cause.contains("us-east-1") && cause.contains("eu-west-1"), cause);
+        assertFalse(cause.contains("cn-north-1"), "only the partition's regions: " + cause);
+        assertFalse(stderr.contains("\tat ") || stderr.contains("Exception"), stderr);
     }
 }

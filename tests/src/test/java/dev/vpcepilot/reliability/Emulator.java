@@ -129,7 +129,8 @@ final class Emulator {
                                                java.util.function.Consumer<String> log) {
         software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamoDb = dynamoDb();
         return new dev.vpcepilot.hook.EndpointHook(runner, ec2(), owner -> dev.vpcepilot.sharing.SharedEndpoints
-                .forTable(ec2(), dynamoDb, LOCK_TABLE, owner, log), REGION, "(log hint)", log,
+                .forTable(ec2(), dynamoDb, LOCK_TABLE, owner, log), REGION, "(log hint)",
+                dev.vpcepilot.logging.FunctionLog.lines(log),
                 dev.vpcepilot.hook.Retrying.LAMBDA.scaled(0.01), java.time.Clock.systemUTC());
     }
 

@@ -17,6 +17,7 @@ import dev.vpcepilot.local.faults.FaultProxy;
 import dev.vpcepilot.local.faults.FaultRule;
 import dev.vpcepilot.service.Ownership;
 import dev.vpcepilot.support.CfnRequests;
+import dev.vpcepilot.support.MotoEc2;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
 
 /**
@@ -93,6 +95,46 @@ class FaultInjectionTest {
         assertEquals(7, proxy.count("ec2:CreateVpcEndpoint"), proxy.countsJson());
         assertEquals(assertExactlyTheReportedEndpointIsLive(result), result.output().path("vpcEndpointId").asText());
         assertTrue(result.output().path("created").asBoolean());
+    }
+
+    /**
+     * Issue 9, item 8: EC2's eventual consistency (EC2 API reference, "Eventual consistency in the Amazon EC2 API").
+     * An execution creates the endpoint (it names its id in no later call: tagged at creation, read by VPC); a
+     * second one a moment later adds a route table to it, and EC2 answers {@code InvalidVpcEndpointId.NotFound} to
+     * the first {@code n} calls naming the id, as it may for a fresh id. The workflow takes that as "not visible yet"
+     * (tried again in the step, then EndpointBusy for the state machine's Retry: 7 is more than one step's tries),
+     * never as EndpointNotAvailable or a second endpoint, and the one endpoint serves both route tables.
+     */
+    @ParameterizedTest(name = "the first {0} calls naming the new endpoint answer InvalidVpcEndpointId.NotFound")
+    @ValueSource(ints = {2, 7})
+    void anEndpointEc2DoesNotKnowYetRightAfterItsCreateIsWaitedFor(int notFound) {
+        proxy.addRule(FaultRule.endpointNotFoundFirst(notFound));
+        String main = Emulator.routeTables(vpc).get(0);
+        String extra;
+        try (MotoEc2 direct = new MotoEc2(Emulator.moto(), Emulator.REGION)) {
+            extra = direct.createRouteTable(vpc);
+        }
+
+        ExecutionResult created = run("{\"vpcId\":\"" + vpc + "\",\"routeTableIds\":[\"" + main + "\"]}");
+        assertSucceeded(created);
+        String id = created.output().path("vpcEndpointId").asText();
+        ExecutionResult extended = run("{\"vpcId\":\"" + vpc + "\",\"routeTableIds\":[\"" + main + "\",\""
+                + extra + "\"]}");
+
+        assertSucceeded(extended);
+        assertEquals(notFound, proxy.faultsInjected(FaultKind.NOT_FOUND), proxy.countsJson());
+        assertEquals(id, extended.output().path("vpcEndpointId").asText(), extended.output().toString());
+        assertEquals(1, proxy.count("ec2:CreateVpcEndpoint"), "no second endpoint for one not visible yet: "
+                + proxy.countsJson());
+        List<ProgressEvent.TaskRetried> retries = extended.events(ProgressEvent.TaskRetried.class);
+        assertTrue(retries.stream().noneMatch(r -> r.error().endsWith("EndpointNotAvailable")), retries::toString);
+        if (notFound > 5) {
+            assertTrue(retries.stream().anyMatch(r -> r.error().equals("dev.vpcepilot.errors.EndpointBusy")),
+                    "past the step's own tries, the state machine's Retry: " + retries);
+        }
+        assertEquals(List.of(id), Emulator.liveEndpoints(vpc).stream().map(VpcEndpoint::vpcEndpointId).toList());
+        assertEquals(id, Emulator.prefixListTargets(vpc).get(main));
+        assertEquals(id, Emulator.prefixListTargets(vpc).get(extra));
     }
 
     static Stream<Arguments> intermittentFaults() {

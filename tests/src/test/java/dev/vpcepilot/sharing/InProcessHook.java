@@ -2,6 +2,7 @@ package dev.vpcepilot.sharing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vpcepilot.logging.FunctionLog;
 import dev.vpcepilot.aws.AwsClients;
 import dev.vpcepilot.handlers.CloudFormationHookHandler;
 import dev.vpcepilot.handlers.FunctionSettings;
@@ -50,7 +51,7 @@ final class InProcessHook implements AutoCloseable {
         bucket = new ResponseBucket(moto, SharingWorld.REGION);
         handler = new CloudFormationHookHandler(clients, new FunctionSettings(workflow.environment(HOOK_FUNCTION)),
                 runner, Duration.ofSeconds(60), "(see the test log)", UrlConnectionHttpClient.create(),
-                AnswerDelivery.Timing.LAMBDA, Retrying.LAMBDA.scaled(0.01), line -> { });
+                AnswerDelivery.Timing.LAMBDA, Retrying.LAMBDA.scaled(0.01), FunctionLog.discard());
     }
 
     /** The answer CloudFormation got for the event (exit 0 for SUCCESS, as ./run-local --cfn-event says it). */

@@ -125,7 +125,8 @@ class CloudFormationHookHandlerTest {
     private final CloudFormationHookHandler handler = new CloudFormationHookHandler(
             Fixtures.clients(ec2, Fixtures.dynamoDb()), new dev.vpcepilot.handlers.FunctionSettings(Map.of(
                     dev.vpcepilot.handlers.FunctionSettings.LOCK_TABLE, "locks")), workflow, Duration.ofSeconds(600),
-            "See the log group.", http, FAST, dev.vpcepilot.hook.Retrying.LAMBDA.scaled(0), log::add);
+            "See the log group.", http, FAST, dev.vpcepilot.hook.Retrying.LAMBDA.scaled(0),
+            dev.vpcepilot.logging.FunctionLog.lines(log::add));
 
     CloudFormationHookHandlerTest() {
         when(workflow.executionArn(any())).thenAnswer(i -> "arn:aws:states:us-east-1:123456789012:execution:vpce-pilot:"
@@ -385,7 +386,7 @@ class CloudFormationHookHandlerTest {
                 failure.getMessage());
         assertTrue(failure.getMessage().contains("retried until the hook's deadline"), failure.getMessage());
         assertFalse(failure.getMessage().contains("cloudformation-custom-resource-response"), failure.getMessage());
-        assertTrue(log.stream().anyMatch(l -> l.startsWith("ERROR") && l.contains(REQUEST_ID)), log.toString());
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("[ERROR] ") && l.contains(REQUEST_ID)), log.toString());
         assertTrue(log.stream().noneMatch(l -> l.contains("cloudformation-custom-resource-response")
                 || l.contains("sig=secret")), "the ResponseURL reached the log: " + log);
     }

@@ -20,6 +20,7 @@ import dev.vpcepilot.local.template.FunctionDirectory;
 import dev.vpcepilot.local.template.FunctionEnvironments;
 import dev.vpcepilot.local.template.LocalFunction;
 import dev.vpcepilot.local.template.SamTemplate;
+import dev.vpcepilot.logging.FunctionLog;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -103,12 +104,13 @@ public final class LocalCustomResource implements AutoCloseable {
         HookInvocation invocation = new HookInvocation() {
             @Override
             public InvocationResult invoke(byte[] request) {
-                CloudFormationHookHandler handler = new CloudFormationHookHandler(clients,
-                        new FunctionSettings(environment), runner, maxWait, logHint, responseClient,
-                        AnswerDelivery.Timing.LAMBDA.scaled(timeScale), Retrying.LAMBDA.scaled(timeScale), log);
                 LocalLambdaContext context = new LocalLambdaContext(function,
                         function.arn(region, function.alias() == null ? "$LATEST" : function.alias()),
                         UUID.randomUUID().toString(), Clock.systemUTC(), log);
+                CloudFormationHookHandler handler = new CloudFormationHookHandler(clients,
+                        new FunctionSettings(environment), runner, maxWait, logHint, responseClient,
+                        AnswerDelivery.Timing.LAMBDA.scaled(timeScale), Retrying.LAMBDA.scaled(timeScale),
+                        FunctionLog.of(context.getLogger()));
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
                 try {
                     handler.handleRequest(new ByteArrayInputStream(request), out, context);

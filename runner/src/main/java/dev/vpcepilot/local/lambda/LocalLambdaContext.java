@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 import dev.vpcepilot.local.template.LocalFunction;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -13,7 +14,7 @@ import java.util.function.Consumer;
 /**
  * The Lambda {@link Context} of one local invocation: the function's name, memory and time limit from the
  * template, a fresh request id, and a logger that writes each message as one line prefixed with the function's
- * name (to stderr in the CLI).
+ * name and, as Lambda's Text log format writes it, the message's level (to stderr in the CLI).
  */
 public final class LocalLambdaContext implements Context {
 
@@ -93,7 +94,14 @@ public final class LocalLambdaContext implements Context {
     private record PrefixingLogger(String prefix, Consumer<String> sink) implements LambdaLogger {
         @Override
         public void log(String message) {
-            String text = message == null ? "null" : message;
+            log(message, LogLevel.UNDEFINED);
+        }
+
+        /** {@code [LEVEL] message}, as the runtime's Text format writes a message with a level. */
+        @Override
+        public void log(String message, LogLevel level) {
+            String text = (level == LogLevel.UNDEFINED ? "" : "[" + level + "] ")
+                    + (message == null ? "null" : message);
             if (text.endsWith("\n")) {
                 text = text.substring(0, text.length() - 1);
             }
