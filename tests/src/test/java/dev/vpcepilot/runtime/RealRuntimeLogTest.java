@@ -45,6 +45,7 @@ import org.junit.jupiter.api.Test;
  * one whose answer is refused (AnswerNotDelivered) and one it cannot answer (no usable ResponseURL). The
  * ResponseURLs are presigned the way S3 presigns them (credential, security token, signature in the query).
  */
+@org.junit.jupiter.api.extension.ExtendWith(RealRuntime.StopAfterClass.class)
 class RealRuntimeLogTest {
 
     private static final String STACK =

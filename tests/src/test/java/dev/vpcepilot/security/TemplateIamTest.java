@@ -85,8 +85,10 @@ class TemplateIamTest {
                     Set.of("dynamodb:ListTables")),
             "dev.vpcepilot.handlers.CleanupHandler", union(LOCK, OBSERVE, RELEASE),
             "dev.vpcepilot.handlers.ReleaseHandler", union(LOCK, OBSERVE, RELEASE),
-            // SharedEndpoints.rollback (+ policies put back: ModifyVpcEndpoint), EndpointLookup.createdBy
-            "dev.vpcepilot.handlers.RollbackHandler", union(LOCK, OBSERVE, RELEASE),
+            // SharedEndpoints.rollback (+ policies put back: ModifyVpcEndpoint; user tags put back: CreateTags and
+            // DeleteTags), EndpointLookup.createdBy
+            "dev.vpcepilot.handlers.RollbackHandler", union(LOCK, OBSERVE, RELEASE, Set.of("ec2:CreateTags",
+                    "ec2:DeleteTags")),
             // StepFunctionsWorkflowRunner; EndpointHook: the default VPC (VpcResolver), EndpointLookup, and
             // SharedEndpoints.releaseStack / cancel
             "dev.vpcepilot.handlers.CloudFormationHookHandler", union(LOCK, OBSERVE, RELEASE, Set.of(
@@ -210,7 +212,8 @@ class TemplateIamTest {
                 + IamRules.CREATE_OURS_IN_ANY_REGION.name()), "the fleet creates in any region, DynamoDB only");
         assertEquals(Set.of("CreateEndpointFunction", "FleetRole"), writers.get("ec2:CreateTags "
                 + IamRules.TAG_ON_CREATE.name()));
-        assertEquals(Set.of("CreateEndpointFunction", "FleetRole"), writers.get("ec2:DeleteTags "
+        // the holder's tag changes, and the rollback that puts back what a failed run changed (rule 7)
+        assertEquals(Set.of("CreateEndpointFunction", "FleetRole", "RollbackFunction"), writers.get("ec2:DeleteTags "
                 + IamRules.HOLDER_TAGS.name()));
     }
 
