@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -127,10 +126,12 @@ public record CliArguments(URI endpointUrl, String region, Path inputFile, Strin
         if (!REGION.matcher(region).matches()) {
             throw new UsageException("'" + region + "' is not an AWS region name (e.g. us-east-1)");
         }
-        // A well-formed name of no region is an input error, named here, not an emulator's HTTP 500 later.
-        Optional<String> unknown = KnownRegions.refusal(region);
-        if (unknown.isPresent()) {
-            throw new UsageException(unknown.get());
+        // A well-formed name of no region is an input error, named here, not an emulator's HTTP 500 later; the
+        // functions' own check (Regions), so ./run-local and a deployed fleet agree on what a region is.
+        try {
+            dev.vpcepilot.aws.Regions.require(region, "--region");
+        } catch (dev.vpcepilot.errors.InvalidInput e) {
+            throw new UsageException(e.getMessage());
         }
         return new CliArguments(endpoint(values.get("--endpoint-url")), region, path(values.get("--input")),
                 values.get("--input-json"), path(values.get("--cfn-event")), lambdaRuntime, fleet,

@@ -63,7 +63,7 @@ class RunLocalCliTest {
             "--input-json {}x                          | --input-json: not a JSON document",
             "--input /nonexistent/input.json           | --input /nonexistent/input.json: no such file",
             "--region Mars                             | 'Mars' is not an AWS region name",
-            "--region xx-fake-1                        | 'xx-fake-1' is not a region: the aws partition has af-south-1, ap-east-1,",
+            "--region xx-fake-1                        | --region 'xx-fake-1' is not a region of any AWS partition. Regions of the aws partition: af-south-1, ap-east-1,",
             "--endpoint-url ftp://x                    | --endpoint-url must be an http:// or https:// URL",
             "--region us-east-1 --region eu-west-1     | --region is given more than once",
             "stray                                     | unexpected argument 'stray'",
@@ -187,7 +187,7 @@ class RunLocalCliTest {
         JsonNode document = json(stdout);
         assertEquals("UsageError", document.get("error").asText(), stdout);
         String cause = document.get("cause").asText();
-        assertTrue(cause.startsWith("'xx-fake-1' is not a region: the aws partition has "), cause);
+        assertTrue(cause.startsWith("--region 'xx-fake-1' is not a region of any AWS partition. Regions of the aws partition: "), cause);
         assertTrue(cause.contains("us-east-1") && cause.contains("eu-west-1"), cause);
         assertFalse(cause.contains("cn-north-1"), "only the partition's regions: " + cause);
         assertFalse(stderr.contains("\tat ") || stderr.contains("Exception"), stderr);

@@ -45,6 +45,8 @@ public final class RunLocalProcess {
         }
         Process process = builder.start();
         if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+            // ./run-local's JVM is its child on a first run (it renames the class-data archive after the JVM ends)
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
             throw new AssertionError("./run-local " + String.join(" ", arguments) + " did not end within " + seconds
                     + " s\n" + Files.readString(err, StandardCharsets.UTF_8));
