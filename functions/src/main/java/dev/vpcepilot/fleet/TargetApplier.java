@@ -2,7 +2,7 @@ package dev.vpcepilot.fleet;
 
 import dev.vpcepilot.aws.AwsClients;
 import dev.vpcepilot.errors.WorkflowError;
-import dev.vpcepilot.hook.Retrying;
+import dev.vpcepilot.aws.Retrying;
 import dev.vpcepilot.logging.FunctionLog;
 import dev.vpcepilot.model.ServingState;
 import dev.vpcepilot.service.InputValidator;

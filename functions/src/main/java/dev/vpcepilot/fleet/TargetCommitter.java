@@ -4,7 +4,7 @@ import dev.vpcepilot.aws.AwsCalls;
 import dev.vpcepilot.aws.AwsClients;
 import dev.vpcepilot.errors.EndpointBusy;
 import dev.vpcepilot.errors.WorkflowError;
-import dev.vpcepilot.hook.Retrying;
+import dev.vpcepilot.aws.Retrying;
 import dev.vpcepilot.logging.FunctionLog;
 import dev.vpcepilot.service.InputValidator;
 import dev.vpcepilot.sharing.Scope;

@@ -9,7 +9,7 @@ import dev.vpcepilot.hook.AnswerDelivery;
 import dev.vpcepilot.hook.CustomResourceRequest;
 import dev.vpcepilot.hook.EndpointHook;
 import dev.vpcepilot.hook.HookAnswer;
-import dev.vpcepilot.hook.Retrying;
+import dev.vpcepilot.aws.Retrying;
 import dev.vpcepilot.hook.StepFunctionsWorkflowRunner;
 import dev.vpcepilot.hook.WorkflowRunner;
 import dev.vpcepilot.json.Json;

@@ -6,7 +6,7 @@ import dev.vpcepilot.fleet.SurveyResult;
 import dev.vpcepilot.fleet.Target;
 import dev.vpcepilot.fleet.TargetApplier;
 import dev.vpcepilot.fleet.TargetRequest;
-import dev.vpcepilot.hook.Retrying;
+import dev.vpcepilot.aws.Retrying;
 import java.time.Clock;
 
 /** Fleet child step 2 (apply): reuse-or-create for each VPC the survey found not served as asked. */

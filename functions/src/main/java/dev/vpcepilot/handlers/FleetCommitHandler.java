@@ -6,7 +6,7 @@ import dev.vpcepilot.fleet.SurveyResult;
 import dev.vpcepilot.fleet.Target;
 import dev.vpcepilot.fleet.TargetCommitter;
 import dev.vpcepilot.fleet.TargetRequest;
-import dev.vpcepilot.hook.Retrying;
+import dev.vpcepilot.aws.Retrying;
 import java.time.Clock;
 
 /**

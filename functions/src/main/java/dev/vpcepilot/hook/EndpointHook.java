@@ -1,5 +1,6 @@
 package dev.vpcepilot.hook;
 
+import dev.vpcepilot.aws.Retrying;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vpcepilot.errors.InvalidInput;

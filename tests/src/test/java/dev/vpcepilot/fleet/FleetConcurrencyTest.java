@@ -10,7 +10,7 @@ import dev.vpcepilot.logging.FunctionLog;
 import dev.vpcepilot.aws.AwsClients;
 import dev.vpcepilot.hook.EndpointHook;
 import dev.vpcepilot.hook.HookAnswer;
-import dev.vpcepilot.hook.Retrying;
+import dev.vpcepilot.aws.Retrying;
 import dev.vpcepilot.local.LocalWorkflow;
 import dev.vpcepilot.local.asl.ExecutionResult;
 import dev.vpcepilot.local.cfn.LocalWorkflowRunner;

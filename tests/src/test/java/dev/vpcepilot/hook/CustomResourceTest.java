@@ -1,5 +1,6 @@
 package dev.vpcepilot.hook;
 
+import dev.vpcepilot.aws.Retrying;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

@@ -131,7 +131,7 @@ final class Emulator {
         return new dev.vpcepilot.hook.EndpointHook(runner, ec2(), owner -> dev.vpcepilot.sharing.SharedEndpoints
                 .forTable(ec2(), dynamoDb, LOCK_TABLE, owner, log), REGION, "(log hint)",
                 dev.vpcepilot.logging.FunctionLog.lines(log),
-                dev.vpcepilot.hook.Retrying.LAMBDA.scaled(0.01), java.time.Clock.systemUTC());
+                dev.vpcepilot.aws.Retrying.LAMBDA.scaled(0.01), java.time.Clock.systemUTC());
     }
 
     private static software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamoDb;

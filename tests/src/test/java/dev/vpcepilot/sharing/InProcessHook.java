@@ -7,7 +7,7 @@ import dev.vpcepilot.aws.AwsClients;
 import dev.vpcepilot.handlers.CloudFormationHookHandler;
 import dev.vpcepilot.handlers.FunctionSettings;
 import dev.vpcepilot.hook.AnswerDelivery;
-import dev.vpcepilot.hook.Retrying;
+import dev.vpcepilot.aws.Retrying;
 import dev.vpcepilot.local.LocalWorkflow;
 import dev.vpcepilot.local.cfn.LocalWorkflowRunner;
 import dev.vpcepilot.local.cfn.ResponseBucket;

@@ -125,7 +125,7 @@ class CloudFormationHookHandlerTest {
     private final CloudFormationHookHandler handler = new CloudFormationHookHandler(
             Fixtures.clients(ec2, Fixtures.dynamoDb()), new dev.vpcepilot.handlers.FunctionSettings(Map.of(
                     dev.vpcepilot.handlers.FunctionSettings.LOCK_TABLE, "locks")), workflow, Duration.ofSeconds(600),
-            "See the log group.", http, FAST, dev.vpcepilot.hook.Retrying.LAMBDA.scaled(0),
+            "See the log group.", http, FAST, dev.vpcepilot.aws.Retrying.LAMBDA.scaled(0),
             dev.vpcepilot.logging.FunctionLog.lines(log::add));
 
     CloudFormationHookHandlerTest() {

@@ -9,7 +9,7 @@ import dev.vpcepilot.errors.WorkflowError;
 import dev.vpcepilot.handlers.CloudFormationHookHandler;
 import dev.vpcepilot.handlers.FunctionSettings;
 import dev.vpcepilot.hook.AnswerDelivery;
-import dev.vpcepilot.hook.Retrying;
+import dev.vpcepilot.aws.Retrying;
 import dev.vpcepilot.local.LocalWorkflow;
 import dev.vpcepilot.local.asl.JsonText;
 import dev.vpcepilot.local.lambda.LocalLambdaContext;

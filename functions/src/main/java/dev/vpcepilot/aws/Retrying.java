@@ -1,4 +1,4 @@
-package dev.vpcepilot.hook;
+package dev.vpcepilot.aws;
 
 import dev.vpcepilot.errors.EndpointBusy;
 import dev.vpcepilot.errors.TransientAwsError;
