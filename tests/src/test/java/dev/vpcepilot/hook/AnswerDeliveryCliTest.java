@@ -44,7 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AnswerDeliveryCliTest {
 
-    private static final String STACK = "arn:aws:cloudformation:us-east-1:123456789012:stack/consumer/" + "d1";
+    private static final String STACK = "arn:aws:cloudformation:us-east-1:123456789012:stack/consumer/"
+            + "5c3f8a70-1a2b-11f0-9cd2-0242ac120002";
     private static final String SIGNATURE = "X-Amz-Signature=0123456789abcdef-secret";
 
     private static MotoServer moto;

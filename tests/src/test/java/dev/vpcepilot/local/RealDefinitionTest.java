@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The project's own statemachine/*.asl.json, after the real template.yaml's DefinitionSubstitutions: it uses only
@@ -25,22 +27,24 @@ import org.junit.jupiter.api.Test;
  */
 class RealDefinitionTest {
 
-    private static LocalStateMachine stateMachine() {
-        return StateMachineLoader.load(SamTemplate.load(TestProject.root().resolve("template.yaml")), null,
+    private static LocalStateMachine stateMachine(String logicalId) {
+        return StateMachineLoader.load(SamTemplate.load(TestProject.root().resolve("template.yaml")), logicalId,
                 "us-east-1", Map.of());
     }
 
-    @Test
-    void theDefinitionUsesOnlySupportedFeatures() {
-        LocalStateMachine machine = stateMachine();
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"EndpointStateMachine", "FleetStateMachine"})
+    void theDefinitionUsesOnlySupportedFeatures(String logicalId) {
+        LocalStateMachine machine = stateMachine(logicalId);
         List<String> problems = AslSupport.unsupportedFeatures(machine.definition(),
                 resource -> machine.functions().resolve(resource).isPresent());
         assertEquals(List.of(), problems);
     }
 
-    @Test
-    void everyTaskAndFunctionSubstitutionResolvesToAHandlerClassWithHandleRequest() throws Exception {
-        LocalStateMachine machine = stateMachine();
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"EndpointStateMachine", "FleetStateMachine"})
+    void everyTaskAndFunctionSubstitutionResolvesToAHandlerClassWithHandleRequest(String logicalId) throws Exception {
+        LocalStateMachine machine = stateMachine(logicalId);
         List<String> resources = new ArrayList<>();
         machine.definition().path("States").forEach(state -> {
             if ("Task".equals(state.path("Type").asText())) {
@@ -61,9 +65,10 @@ class RealDefinitionTest {
         }
     }
 
-    @Test
-    void everySubstitutionIsUsedAndNoPlaceholderRemains() {
-        LocalStateMachine machine = stateMachine();
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"EndpointStateMachine", "FleetStateMachine"})
+    void everySubstitutionIsUsedAndNoPlaceholderRemains(String logicalId) {
+        LocalStateMachine machine = stateMachine(logicalId);
         assertEquals(java.util.Set.of(), machine.unusedSubstitutions());
         JsonNode definition = machine.definition();
         assertFalse(definition.toString().contains("${"), "an unsubstituted placeholder remains");

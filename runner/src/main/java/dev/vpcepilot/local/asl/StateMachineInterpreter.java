@@ -253,6 +253,10 @@ public final class StateMachineInterpreter {
                 try {
                     return new Step(state.path("Next").asText(null), attempt.run(context, retryCount));
                 } catch (StatesError error) {
+                    if (stop.getAsBoolean()) {
+                        // stopped while the attempt ran: a stopped execution runs no Retry and no Catch
+                        throw new MapState.Stopped(stateName);
+                    }
                     int retrierIndex = firstMatching(retriers, error.error());
                     if (retrierIndex >= 0) {
                         JsonNode retrier = retriers.get(retrierIndex);

@@ -19,19 +19,21 @@ public final class LocalBuckets {
         List<String> names = new ArrayList<>();
         for (String logicalId : template.resourcesOfType(LocalResources.S3_BUCKET)) {
             String name = LocalResources.bucketName(template, logicalId, region);
-            try {
-                s3.createBucket(r -> {
-                    r.bucket(name);
-                    if (!"us-east-1".equals(region)) {
-                        r.createBucketConfiguration(c -> c.locationConstraint(region));
+            DeploymentRetry.call(() -> {
+                try {
+                    s3.createBucket(r -> {
+                        r.bucket(name);
+                        if (!"us-east-1".equals(region)) {
+                            r.createBucketConfiguration(c -> c.locationConstraint(region));
+                        }
+                    });
+                } catch (AwsServiceException e) {
+                    String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+                    if (!"BucketAlreadyOwnedByYou".equals(code) && !"BucketAlreadyExists".equals(code)) {
+                        throw e;
                     }
-                });
-            } catch (AwsServiceException e) {
-                String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
-                if (!"BucketAlreadyOwnedByYou".equals(code) && !"BucketAlreadyExists".equals(code)) {
-                    throw e;
                 }
-            }
+            });
             names.add(name);
         }
         return names;

@@ -3,9 +3,6 @@ package dev.vpcepilot.local.template;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -22,32 +19,16 @@ public final class LocalTables {
     private LocalTables() {
     }
 
-    /** Tries of a CreateTable that is throttled or fails with a 5xx (a deployment retries, as CloudFormation does). */
-    static final int TRIES = 10;
-
     private static void createRetrying(DynamoDbClient dynamoDb, String name, List<KeySchemaElement> keys,
                                        List<AttributeDefinition> attributes) {
-        for (int attempt = 1; ; attempt++) {
+        DeploymentRetry.call(() -> {
             try {
                 dynamoDb.createTable(r -> r.tableName(name).keySchema(keys).attributeDefinitions(attributes)
                         .billingMode(BillingMode.PAY_PER_REQUEST));
-                return;
             } catch (ResourceInUseException e) {
-                return; // created by an earlier run against the same emulator
-            } catch (SdkException e) {
-                boolean transientError = e instanceof SdkClientException || (e instanceof AwsServiceException ase
-                        && (ase.isThrottlingException() || ase.statusCode() >= 500));
-                if (!transientError || attempt >= TRIES) {
-                    throw e;
-                }
-                try {
-                    Thread.sleep(Math.min(1000, 50L << attempt));
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
+                // created by an earlier run against the same emulator
             }
-        }
+        });
     }
 
     /** @return the local names of the tables */

@@ -201,7 +201,7 @@ class FaultProxyMainTest {
         assertEquals(200, http.send(HttpRequest.newBuilder(endpoint.resolve("/__faults/reset"))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding()).statusCode());
         assertEquals("{\"counts\":{},\"total\":0,\"mutating\":0,\"faults\":{\"throttle\":0,\"error\":0,\"drop\":0,"
-                + "\"latency\":0,\"not_found\":0}}", http.send(HttpRequest.newBuilder(endpoint.resolve("/__faults/counts")).build(),
+                + "\"latency\":0,\"not_found\":0,\"access_denied\":0}}", http.send(HttpRequest.newBuilder(endpoint.resolve("/__faults/counts")).build(),
                 HttpResponse.BodyHandlers.ofString()).body().strip());
 
         stdinWriter.write("ignored input\n".getBytes(StandardCharsets.UTF_8));
