@@ -11,6 +11,7 @@ import dev.vpcepilot.local.asl.ExecutionResult;
 import dev.vpcepilot.local.asl.JsonText;
 import dev.vpcepilot.local.runtime.InvocationResult;
 import dev.vpcepilot.local.runtime.LocalLambda;
+import dev.vpcepilot.support.CfnRequests;
 import dev.vpcepilot.support.MotoEc2;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,7 +30,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -50,8 +50,6 @@ class RealRuntimeLogTest {
 
     private static final String STACK =
             "arn:aws:cloudformation:us-east-1:123456789012:stack/logs/5b1e7a40-1a2b-11f0-9cd2-0242ac120002";
-    private static final String SERVICE_TOKEN =
-            "arn:aws:lambda:us-east-1:123456789012:function:CloudFormationHookFunction:live";
 
     private static RealRuntime runtime;
     private static AnswerServer answers;
@@ -244,20 +242,7 @@ class RealRuntimeLogTest {
     // ---- the hook's requests and their answers ----
 
     private static ObjectNode request(String type, String physicalId, Map<String, Object> properties) {
-        ObjectNode request = JsonText.MAPPER.createObjectNode();
-        request.put("RequestType", type);
-        request.put("ServiceToken", SERVICE_TOKEN);
-        request.put("StackId", STACK);
-        request.put("RequestId", UUID.randomUUID().toString());
-        request.put("LogicalResourceId", "DynamoDbEndpoint");
-        if (physicalId != null) {
-            request.put("PhysicalResourceId", physicalId);
-        }
-        request.put("ResourceType", "Custom::DynamoDbVpcEndpoint");
-        ObjectNode props = request.putObject("ResourceProperties");
-        props.put("ServiceToken", SERVICE_TOKEN);
-        properties.forEach((key, value) -> props.set(key, JsonText.MAPPER.valueToTree(value)));
-        return request;
+        return CfnRequests.json(type, STACK, physicalId, properties, null);
     }
 
     /** Invokes the hook with its answer to {@code path} on the answer server, which first fails with {@code status}. */
