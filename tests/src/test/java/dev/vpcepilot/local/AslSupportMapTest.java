@@ -68,7 +68,7 @@ class AslSupportMapTest {
 
     @ParameterizedTest(name = "{1}")
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-            // not implemented
+            // Map features the local runner refuses, each with its reason
             "'ItemBatcher': {'MaxItemsPerBatch': 10}, PROCESSOR | State \"M\" (Map): field ItemBatcher (batching a Map's items into child executions) is not supported by the local runner",
             "'Iterator': {'StartAt': 'P', 'States': {'P': {'Type': 'Pass', 'End': true}}}, PROCESSOR | field Iterator (the deprecated name of a Map's ItemProcessor) is not supported",
             "'Parameters': {'a': 1}, PROCESSOR | field Parameters (the deprecated name of a Map's ItemSelector) is not supported by the local runner; use ItemSelector",

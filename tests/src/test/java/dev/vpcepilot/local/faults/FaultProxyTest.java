@@ -54,8 +54,8 @@ class FaultProxyTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** How long a plain HTTP call of these tests may take before it fails the test by name. */
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
-    // A client per test, HTTP/1.1: a client shared across tests kept pooled connections to a closed proxy whose
-    // port the next test's proxy could get again, and a request then waited on the stale connection with no end.
+    // A client per test (closed with its proxy, so no pooled connection outlives the proxy it was made to), and a
+    // timeout on every call: a call that gets no answer fails its test by name instead of waiting without end.
     private HttpClient http;
 
     private static MotoServer moto;
