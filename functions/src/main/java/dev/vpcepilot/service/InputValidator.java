@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vpcepilot.errors.InvalidInput;
 import dev.vpcepilot.json.Json;
+import dev.vpcepilot.sharing.Ownership;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;

@@ -12,7 +12,7 @@ import dev.vpcepilot.local.asl.ExecutionResult;
 import dev.vpcepilot.local.cfn.LocalWorkflowRunner;
 import dev.vpcepilot.local.faults.FaultProxy;
 import dev.vpcepilot.local.faults.FaultRule;
-import dev.vpcepilot.service.Ownership;
+import dev.vpcepilot.sharing.Ownership;
 import dev.vpcepilot.sharing.Scope;
 import dev.vpcepilot.sharing.SharedEndpoints;
 import java.io.IOException;

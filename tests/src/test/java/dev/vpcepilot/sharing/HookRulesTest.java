@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vpcepilot.hook.EndpointHook;
 import dev.vpcepilot.local.faults.FaultProxy;
 import dev.vpcepilot.local.faults.FaultRule;
-import dev.vpcepilot.service.Ownership;
 import dev.vpcepilot.sharing.SharingWorld.Run;
 import dev.vpcepilot.sharing.SharingWorld.Stack;
 import dev.vpcepilot.sharing.SharingWorld.Vpc;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vpcepilot.aws.AwsClients;
 import dev.vpcepilot.local.asl.JsonText;
-import dev.vpcepilot.service.Ownership;
+import dev.vpcepilot.sharing.Ownership;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

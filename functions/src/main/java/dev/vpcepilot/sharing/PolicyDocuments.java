@@ -1,4 +1,4 @@
-package dev.vpcepilot.service;
+package dev.vpcepilot.sharing;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.vpcepilot.json.Json;

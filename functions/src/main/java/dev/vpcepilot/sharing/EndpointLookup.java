@@ -1,6 +1,7 @@
-package dev.vpcepilot.service;
+package dev.vpcepilot.sharing;
 
 import dev.vpcepilot.aws.AwsCalls;
+import dev.vpcepilot.sharing.Ownership;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;

@@ -1,4 +1,4 @@
-package dev.vpcepilot.service;
+package dev.vpcepilot.sharing;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

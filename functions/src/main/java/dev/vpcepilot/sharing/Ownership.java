@@ -1,4 +1,4 @@
-package dev.vpcepilot.service;
+package dev.vpcepilot.sharing;
 
 import java.util.List;
 import software.amazon.awssdk.services.ec2.model.Filter;
