@@ -1,7 +1,6 @@
 package dev.vpcepilot.sharing;
 
 import dev.vpcepilot.errors.VerificationFailed;
-import dev.vpcepilot.model.ServingState;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -32,7 +32,6 @@ import dev.vpcepilot.errors.ExecutionCancelled;
 import dev.vpcepilot.errors.PolicyConflict;
 import dev.vpcepilot.errors.TransientAwsError;
 import dev.vpcepilot.errors.VerificationFailed;
-import dev.vpcepilot.model.ServingState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

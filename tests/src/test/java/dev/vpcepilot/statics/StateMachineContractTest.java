@@ -13,7 +13,7 @@ import dev.vpcepilot.handlers.VerifyEndpointHandler;
 import dev.vpcepilot.json.Json;
 import dev.vpcepilot.model.CleanupResult;
 import dev.vpcepilot.model.ReleaseResult;
-import dev.vpcepilot.model.ServingState;
+import dev.vpcepilot.sharing.ServingState;
 import dev.vpcepilot.sharing.SharedEndpoints;
 import dev.vpcepilot.handlers.ReleaseHandler;
 import dev.vpcepilot.model.FailureReport;

@@ -1,4 +1,4 @@
-package dev.vpcepilot.model;
+package dev.vpcepilot.sharing;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
