@@ -2,8 +2,8 @@ package dev.vpcepilot.fleet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vpcepilot.aws.Regions;
+import dev.vpcepilot.contract.InputValidator;
 import dev.vpcepilot.errors.InvalidInput;
-import dev.vpcepilot.service.InputValidator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

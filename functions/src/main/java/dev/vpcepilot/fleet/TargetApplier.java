@@ -1,10 +1,10 @@
 package dev.vpcepilot.fleet;
 
 import dev.vpcepilot.aws.AwsClients;
+import dev.vpcepilot.contract.InputValidator;
 import dev.vpcepilot.errors.WorkflowError;
 import dev.vpcepilot.aws.Retrying;
 import dev.vpcepilot.logging.FunctionLog;
-import dev.vpcepilot.service.InputValidator;
 import dev.vpcepilot.sharing.Claimant;
 import dev.vpcepilot.sharing.PolicyWish;
 import dev.vpcepilot.sharing.Scope;

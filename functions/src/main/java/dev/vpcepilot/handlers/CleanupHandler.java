@@ -2,7 +2,7 @@ package dev.vpcepilot.handlers;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import dev.vpcepilot.aws.AwsClients;
-import dev.vpcepilot.model.CleanupResult;
+import dev.vpcepilot.contract.CleanupResult;
 import dev.vpcepilot.sharing.Claimant;
 import dev.vpcepilot.sharing.Scope;
 import dev.vpcepilot.sharing.ServingState;

@@ -2,7 +2,7 @@ package dev.vpcepilot.handlers;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import dev.vpcepilot.aws.AwsClients;
-import dev.vpcepilot.service.InputValidator;
+import dev.vpcepilot.contract.InputValidator;
 import dev.vpcepilot.sharing.PolicyWish;
 import dev.vpcepilot.sharing.Scope;
 import dev.vpcepilot.sharing.ServingState;

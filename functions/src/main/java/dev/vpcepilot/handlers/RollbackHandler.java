@@ -3,7 +3,7 @@ package dev.vpcepilot.handlers;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vpcepilot.aws.AwsClients;
-import dev.vpcepilot.model.FailureReport;
+import dev.vpcepilot.contract.FailureReport;
 import dev.vpcepilot.errors.TransientAwsError;
 import dev.vpcepilot.service.FailureDescriber;
 import dev.vpcepilot.sharing.EndpointLookup;

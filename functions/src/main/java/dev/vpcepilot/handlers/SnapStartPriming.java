@@ -1,17 +1,17 @@
 package dev.vpcepilot.handlers;
 
 import dev.vpcepilot.aws.ClientPrimer;
+import dev.vpcepilot.contract.FailureReport;
+import dev.vpcepilot.contract.InputValidator;
+import dev.vpcepilot.contract.ResolvedVpc;
+import dev.vpcepilot.contract.ValidatedRequest;
+import dev.vpcepilot.contract.Verification;
 import dev.vpcepilot.hook.AnswerDelivery;
 import dev.vpcepilot.hook.CustomResourceRequest;
 import dev.vpcepilot.hook.HookAnswer;
 import dev.vpcepilot.hook.ResourceProperties;
 import dev.vpcepilot.json.Json;
 import dev.vpcepilot.logging.FunctionLog;
-import dev.vpcepilot.model.FailureReport;
-import dev.vpcepilot.model.ResolvedVpc;
-import dev.vpcepilot.model.ValidatedRequest;
-import dev.vpcepilot.model.Verification;
-import dev.vpcepilot.service.InputValidator;
 import dev.vpcepilot.sharing.ClaimsDocument;
 import dev.vpcepilot.sharing.Claimant;
 import dev.vpcepilot.sharing.ObservedEndpoint;

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vpcepilot.contract.InputValidator;
 import dev.vpcepilot.errors.InvalidInput;
 import dev.vpcepilot.fixtures.Fixtures;
-import dev.vpcepilot.service.InputValidator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -22,13 +22,13 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 
+import dev.vpcepilot.contract.ResolvedVpc;
 import dev.vpcepilot.errors.AwsRequestFailed;
 import dev.vpcepilot.errors.NoDefaultVpc;
 import dev.vpcepilot.errors.RouteTableNotFound;
 import dev.vpcepilot.errors.TransientAwsError;
 import dev.vpcepilot.errors.VpcNotFound;
 import dev.vpcepilot.fixtures.Fixtures;
-import dev.vpcepilot.model.ResolvedVpc;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.vpcepilot.service;
+package dev.vpcepilot.contract;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;

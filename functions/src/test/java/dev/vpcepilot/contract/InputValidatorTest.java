@@ -1,4 +1,4 @@
-package dev.vpcepilot.service;
+package dev.vpcepilot.contract;
 
 import static dev.vpcepilot.fixtures.Fixtures.REGION;
 import static dev.vpcepilot.fixtures.Fixtures.SERVICE;

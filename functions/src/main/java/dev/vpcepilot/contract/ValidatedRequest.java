@@ -1,6 +1,6 @@
-package dev.vpcepilot.model;
+package dev.vpcepilot.contract;
 
-import dev.vpcepilot.service.InputValidator;
+import dev.vpcepilot.contract.InputValidator;
 import java.util.List;
 import java.util.Map;
 

@@ -1,4 +1,4 @@
-package dev.vpcepilot.model;
+package dev.vpcepilot.contract;
 
 import dev.vpcepilot.sharing.SharedEndpoints;
 import java.util.List;

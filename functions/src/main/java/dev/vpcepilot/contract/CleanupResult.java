@@ -1,4 +1,4 @@
-package dev.vpcepilot.model;
+package dev.vpcepilot.contract;
 
 import java.util.List;
 import java.util.Map;
