@@ -26,7 +26,7 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpointType;
  * The EC2 writes on endpoints, each as one call with typed errors. Callers ({@link SharedEndpoints}) decide with
  * {@link SharingRules} what to write, under the scope's lock; the IAM policies of the template refuse the same
  * writes on endpoints without the ownership tag. Calls that name an endpoint we created or just observed go
- * through {@link EventualConsistency}. Every attempt of every write asks the hold's {@link WriteFence} first (rule 12
+ * through {@link EventualConsistency}. Every attempt of every write asks the hold's {@link WriteFence} first (rule 15
  * of docs/design.md): a step that cannot prove its lease sends nothing more.
  */
 public final class EndpointWriter {
@@ -43,7 +43,7 @@ public final class EndpointWriter {
         this.log = log;
     }
 
-    /** A write on an existing endpoint, each attempt behind the fence (rule 12). */
+    /** A write on an existing endpoint, each attempt behind the fence (rule 15). */
     private <T> T onExisting(String operation, String vpcEndpointId, Supplier<T> call) {
         return consistency.onExisting(operation, vpcEndpointId, () -> {
             fence.beforeWrite(operation + " " + vpcEndpointId);

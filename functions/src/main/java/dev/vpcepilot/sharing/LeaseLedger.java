@@ -38,7 +38,7 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
  * written by a renewal of the lease that carries them (UpdateItem), and the release (UpdateItem); a step that
  * changes no claims writes none, and a step that dies keeps the claims as they were before it.
  *
- * <p>Rule 12 of docs/design.md ("no stale write") lives here: no write to the ledger rests on a read older than the
+ * <p>Rule 15 of docs/design.md ("no stale write") lives here: no write to the ledger rests on a read older than the
  * last write it replaces.
  * <ul>
  *   <li>The acquire of a released lock is conditioned on the record version it read
@@ -74,7 +74,7 @@ public final class LeaseLedger implements ScopeLock, ClaimsStore, WriteFence {
     public static final Duration HEARTBEAT = Duration.ofSeconds(5);
     public static final Duration EXTRA_WAIT = Duration.ofSeconds(10);
     /**
-     * An EC2 write is sent with at least this much of the lease left (rule 12): with less, the lease is renewed
+     * An EC2 write is sent with at least this much of the lease left (rule 15): with less, the lease is renewed
      * first. Heartbeats every {@link #HEARTBEAT} keep it above this while DynamoDB answers; it is the time a write
      * may take in flight without ever landing after another writer could have taken the lock.
      */
@@ -141,7 +141,7 @@ public final class LeaseLedger implements ScopeLock, ClaimsStore, WriteFence {
                         .build());
         try {
             LockItem lock = acquire(client, scope);
-            // Rule 12: the claims this hold decides on are the ones its acquire read and, conditioned on their
+            // Rule 15: the claims this hold decides on are the ones its acquire read and, conditioned on their
             // version, wrote back: nobody wrote them in between.
             current = new Hold(scope, client, lock,
                     lock.getData().map(LeaseLedger::parse).orElse(ClaimsDocument.empty()));
@@ -248,7 +248,7 @@ public final class LeaseLedger implements ScopeLock, ClaimsStore, WriteFence {
                         .withTimeUnit(TimeUnit.MILLISECONDS)
                         .withDeleteLockOnRelease(false)
                         .withReplaceData(false)
-                        // Rule 12: a released lock is taken only at the version read, so the claims carried over
+                        // Rule 15: a released lock is taken only at the version read, so the claims carried over
                         // are the latest ones; a late or retried acquire fails and the client reads again.
                         .withAcquireReleasedLocksConsistently(true)
                         .build());
@@ -268,7 +268,7 @@ public final class LeaseLedger implements ScopeLock, ClaimsStore, WriteFence {
     }
 
     /**
-     * Rule 12: an EC2 write may be sent only while this hold can prove its lease, with {@link #WRITE_MARGIN} left;
+     * Rule 15: an EC2 write may be sent only while this hold can prove its lease, with {@link #WRITE_MARGIN} left;
      * with less, the lease is renewed first (one conditional UpdateItem). A hold that cannot renew it is lost for
      * good: this and every later write of the hold, undo included, is refused without an AWS call.
      */
@@ -336,7 +336,7 @@ public final class LeaseLedger implements ScopeLock, ClaimsStore, WriteFence {
     }
 
     /**
-     * Rule 12: the claims are written by a renewal of the lease that carries them, conditioned on this holder and
+     * Rule 15: the claims are written by a renewal of the lease that carries them, conditioned on this holder and
      * the version it holds and giving the item a new version. Refused (the lease lapsed and another writer may
      * have taken the lock): nothing is recorded, {@link EndpointBusy}.
      */

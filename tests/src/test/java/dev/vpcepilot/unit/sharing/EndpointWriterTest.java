@@ -390,7 +390,7 @@ class EndpointWriterTest {
         }
     }
 
-    /** Rule 12 of docs/design.md: every attempt of every EC2 write asks the fence first; a refusal sends nothing. */
+    /** Rule 15 of docs/design.md: every attempt of every EC2 write asks the fence first; a refusal sends nothing. */
     @Nested
     class Fence {
 
