@@ -24,11 +24,11 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * Rule 12 of docs/design.md, "no stale write": a write to the claims ledger that rests on a read older than the last
+ * Rule 15 of docs/design.md, "no stale write": a write to the claims ledger that rests on a read older than the last
  * write it replaces must fail, and no EC2 write may be sent by a step that can no longer prove its lease. Each
  * scenario is a race between real {@code ./run-local} runs (one of them through the fault proxy, which holds or
  * slows the calls named) and the custom-resource hook, against the AWS-faithful emulator; each failed on the
- * ledger before rule 12 (it lost a stack's claim, cut a claimed route table, or brought a released claim back).
+ * ledger before rule 15 (it lost a stack's claim, cut a claimed route table, or brought a released claim back).
  *
  * <p>The SDK gives up on a call attempt after 15 s and tries again ({@code AwsClients}): a hold shorter than that is a
  * request that lands late; a longer one is a first attempt that lands after the SDK's retry.
@@ -84,9 +84,9 @@ class LedgerRacesTest {
         assertTrue(released.succeeded(), released.toString());
         assertTrue(late.awaitLanded(WAIT), "the late acquire reached the emulator");
         ClaimsDocument claims = claims(vpc);
-        assertEquals(List.of(t1), claims.claims().get(Claimant.stack(stack.stackId(), stack.logicalId()).id())
-                .routeTableIds(), "the stack's claim is in the ledger: " + claims);
-        assertEquals(List.of(vpc.main()), claims.claims().get(Claimant.STANDING.id()).routeTableIds(), claims.toString());
+        assertEquals(List.of(t1), tablesOf(claims, Claimant.stack(stack.stackId(), stack.logicalId())),
+                "the stack's claim is in the ledger: " + claims);
+        assertEquals(List.of(vpc.main()), tablesOf(claims, Claimant.STANDING), claims.toString());
         assertEquals(endpoint, ec2.prefixListRoutes(t1).values().stream().findFirst().orElse(null),
                 "t1 keeps its route: " + released);
         SharingInvariant.assertHolds(ec2, vpc.id(), List.of(SharingInvariant.ofAnswer(created, List.of(t1))));
@@ -114,7 +114,7 @@ class LedgerRacesTest {
         assertTrue(first.awaitLanded(WAIT), "the first attempt reached the emulator after the run");
 
         ClaimsDocument claims = claims(vpc);
-        assertEquals(vpc.routeTables(), claims.claims().get(Claimant.STANDING.id()).routeTableIds(),
+        assertEquals(vpc.routeTables(), tablesOf(claims, Claimant.STANDING),
                 "the run's claim on t1 is still recorded: " + claims);
         Map<String, AttributeValue> lock = lockItem(vpc);
         assertTrue(lock.containsKey("isReleased"),
@@ -149,8 +149,8 @@ class LedgerRacesTest {
 
         assertTrue(released.succeeded(), released.toString());
         ClaimsDocument claims = claims(vpc);
-        assertEquals(List.of(t1), claims.claims().get(Claimant.stack(stack.stackId(), stack.logicalId()).id())
-                .routeTableIds(), "the stack's claim is in the ledger: " + claims);
+        assertEquals(List.of(t1), tablesOf(claims, Claimant.stack(stack.stackId(), stack.logicalId())),
+                "the stack's claim is in the ledger: " + claims);
         assertEquals(endpoint, ec2.prefixListRoutes(t1).values().stream().findFirst().orElse(null),
                 "t1 keeps its route: " + released);
         assertTrue(released.stderr().contains("retry ReleaseEndpoints after dev.vpcepilot.errors.EndpointBusy"),
@@ -187,7 +187,7 @@ class LedgerRacesTest {
         ClaimsDocument claims = claims(vpc);
         assertNull(claims.claims().get(Claimant.stack(stack.stackId(), stack.logicalId()).id()),
                 "the deleted stack's claim stays gone: " + claims);
-        assertEquals(List.of(vpc.main()), claims.claims().get(Claimant.STANDING.id()).routeTableIds(), claims.toString());
+        assertEquals(List.of(vpc.main()), tablesOf(claims, Claimant.STANDING), claims.toString());
         assertEquals(Map.of(), ec2.prefixListRoutes(t1), "nobody claims t1 any more: it left the endpoint");
         assertFalse(ec2.prefixListRoutes(vpc.main()).isEmpty(), "the main table keeps its route");
     }
@@ -207,6 +207,12 @@ class LedgerRacesTest {
 
     private static String jsonList(List<String> values) {
         return "[\"" + String.join("\",\"", values) + "\"]";
+    }
+
+    /** The route tables of a claimant's claim; none when it has no claim. */
+    private static List<String> tablesOf(ClaimsDocument claims, Claimant claimant) {
+        ClaimsDocument.Claim claim = claims.claims().get(claimant.id());
+        return claim == null ? List.of() : claim.routeTableIds();
     }
 
     private Scope scope(Vpc vpc) {
