@@ -1,7 +1,7 @@
 package dev.vpcepilot.local.runtime;
 
-import dev.vpcepilot.local.LocalWorkflow;
 import dev.vpcepilot.local.template.FunctionDirectory;
+import dev.vpcepilot.local.template.LocalAccount;
 import dev.vpcepilot.local.template.LocalFunction;
 import dev.vpcepilot.local.template.SamTemplate;
 import java.io.IOException;
@@ -204,7 +204,7 @@ public final class LocalLambda implements AutoCloseable {
     public static final class Builder {
         private final Path projectRoot;
         private Path templateFile;
-        private String region = LocalWorkflow.defaultRegion(System.getenv());
+        private String region = LocalAccount.defaultRegion(System.getenv());
         private final Map<String, String> parameters = new LinkedHashMap<>();
         private final Map<String, String> endpoints = new LinkedHashMap<>();
         private Function<LocalFunction, Map<String, String>> variables = function -> Map.of();
