@@ -26,7 +26,7 @@ class RunLocalScriptCliTest {
     @Test
     void theScriptWorksFromAnyDirectoryAndKeepsStdoutToOneDocument() throws Exception {
         Path root = TestProject.root();
-        assumeTrue(Files.exists(root.resolve("runner/target/classes/dev/vpcepilot/local/RunLocal.class"))
+        assumeTrue(Files.exists(root.resolve("runner/target/classes/dev/vpcepilot/local/cli/RunLocal.class"))
                 && Files.isDirectory(root.resolve("runner/target/lib")), "the runner is not built");
         ProcessBuilder builder = new ProcessBuilder(root.resolve("run-local").toString(), "--input-json", "[1,",
                 "--region", "eu-west-1").directory(directory.toFile());
@@ -49,7 +49,7 @@ class RunLocalScriptCliTest {
     @Test
     void theScriptRefusesAnUnknownRegionNamingTheRegionsThatExist() throws Exception {
         Path root = TestProject.root();
-        assumeTrue(Files.exists(root.resolve("runner/target/classes/dev/vpcepilot/local/RunLocal.class"))
+        assumeTrue(Files.exists(root.resolve("runner/target/classes/dev/vpcepilot/local/cli/RunLocal.class"))
                 && Files.isDirectory(root.resolve("runner/target/lib")), "the runner is not built");
         ProcessBuilder builder = new ProcessBuilder(root.resolve("run-local").toString(), "--region", "xx-fake-1")
                 .directory(directory.toFile());

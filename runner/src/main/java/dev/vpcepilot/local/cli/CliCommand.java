@@ -1,4 +1,4 @@
-package dev.vpcepilot.local;
+package dev.vpcepilot.local.cli;
 
 /** One thing {@code ./run-local} can do; {@link RunLocal} picks it from the arguments and prints its result. */
 public interface CliCommand {

@@ -1,7 +1,7 @@
-package dev.vpcepilot.local;
+package dev.vpcepilot.local.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vpcepilot.local.cfn.CloudFormationEvents;
+import dev.vpcepilot.local.LocalWorkflow;
 import dev.vpcepilot.local.cfn.LocalCustomResource;
 import dev.vpcepilot.local.moto.MotoServer;
 import java.io.InputStream;

@@ -1,6 +1,7 @@
-package dev.vpcepilot.local;
+package dev.vpcepilot.local.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vpcepilot.local.LocalWorkflow;
 import dev.vpcepilot.local.asl.ExecutionResult;
 import dev.vpcepilot.local.moto.MotoServer;
 import java.io.InputStream;

@@ -1,5 +1,6 @@
-package dev.vpcepilot.local;
+package dev.vpcepilot.local.cli;
 
+import dev.vpcepilot.local.LocalWorkflow;
 import dev.vpcepilot.local.asl.TimeScale;
 import dev.vpcepilot.local.asl.UnsupportedDefinitionException;
 import dev.vpcepilot.local.cfn.LocalCustomResource;
