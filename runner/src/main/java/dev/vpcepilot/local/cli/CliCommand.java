@@ -7,5 +7,5 @@ public interface CliCommand {
      * @throws UsageException when the arguments, or what they name, cannot be used (exit code 2)
      * @throws RefusedInput  when the input is refused before anything runs (InvalidInput, exit code 1)
      */
-    CommandResult run(CliArguments arguments) throws UsageException, RefusedInput;
+    CommandResult run(CliArguments arguments, CommandContext context) throws UsageException, RefusedInput;
 }
