@@ -58,6 +58,6 @@ public final class CleanupHandler extends JsonStepHandler<CleanupHandler.Input, 
             sentences.add("Nothing to clean up: the run's claim is released.");
         }
         return new CleanupResult(cleanedUp, input.endpoint().vpcEndpointId(), String.join(" ", sentences),
-                released.deleted(), Map.copyOf(released.keptFor()));
+                released.deleted(), Map.copyOf(released.keptFor()), released.claimants());
     }
 }

@@ -13,7 +13,9 @@ import java.util.Map;
  * @param deleted       the endpoints deleted
  * @param keptFor       endpoint -> the claimants that keep it (an endpoint this run created that someone claimed
  *                      meanwhile stays)
+ * @param claims        the claims that need the run's route tables once its own claim is released (the run's is
+ *                      never among them): the output's {@code claims} of a run with cleanup
  */
 public record CleanupResult(boolean cleanedUp, String vpcEndpointId, String detail, List<String> deleted,
-                            Map<String, List<String>> keptFor) {
+                            Map<String, List<String>> keptFor, List<String> claims) {
 }

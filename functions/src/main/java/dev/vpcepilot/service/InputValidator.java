@@ -16,7 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Checks an execution input against the contract of design.md section 2, strictly, before anything touches
+ * Checks an execution input against the contract (docs/design.md rule 10) strictly, before anything touches
  * AWS: unknown keys, wrong types, malformed ids, a service name of another region, a policy that is not a JSON
  * object or too long, and reserved tag keys are all {@link InvalidInput} with a message that says what was
  * wrong and what is allowed.

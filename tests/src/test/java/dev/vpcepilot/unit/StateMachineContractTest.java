@@ -90,7 +90,7 @@ class StateMachineContractTest {
             case "Verification" -> new Verification(true, true, "pl-1", "vpce-1", true,
                     List.of(new SharedEndpoints.EndpointReport("vpce-1", true, true, List.of())), List.of(),
                     List.of(), 0);
-            case "CleanupResult" -> new CleanupResult(true, "vpce-1", "d", List.of(), Map.of());
+            case "CleanupResult" -> new CleanupResult(true, "vpce-1", "d", List.of(), Map.of(), List.of());
             case "ReleaseResult" -> new ReleaseResult(List.of(), List.of(), Map.of(), Map.of(), "d");
             case "FailureReport" -> new FailureReport("E", "c", List.of());
             default -> throw new IllegalArgumentException(type.getName());

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * {@code --cfn-event FILE}: the custom-resource path (design.md section 5). Runs the hook for the event through
+ * {@code --cfn-event FILE}: the custom-resource path (docs/design.md section 5). Runs the hook for the event through
  * the same state machine file, ending with the real HTTP PUT of the answer to the event's ResponseURL; prints
  * that answer ({@code Status}, {@code PhysicalResourceId}, {@code Reason}, {@code Data}, ...). Exit 0 for
  * SUCCESS, 1 for FAILED, and 1 with {@code {"error": "AnswerNotDelivered", ...}} when the answer could not be

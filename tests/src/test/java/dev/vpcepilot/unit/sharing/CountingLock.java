@@ -3,15 +3,16 @@ package dev.vpcepilot.unit.sharing;
 
 import dev.vpcepilot.sharing.Scope;
 import dev.vpcepilot.sharing.ScopeLock;
+import dev.vpcepilot.sharing.WriteFence;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
  * A real lock standing in for the lease lock: it counts holds, refuses to be taken again by its holder (the lease
  * lock is not re-entrant: a nested hold would wait for itself until its lease lapsed), and lets the test doubles
- * check that a write happens while it is held.
+ * check that a write happens while it is held; as the fence of the EC2 writes, it refuses every write outside a hold.
  */
-final class CountingLock implements ScopeLock {
+final class CountingLock implements ScopeLock, WriteFence {
 
     private final ReentrantLock lock = new ReentrantLock();
     private int holds;
@@ -28,6 +29,11 @@ final class CountingLock implements ScopeLock {
         } finally {
             lock.unlock();
         }
+    }
+
+    @Override
+    public void beforeWrite(String write) {
+        assertHeld(write);
     }
 
     int holds() {

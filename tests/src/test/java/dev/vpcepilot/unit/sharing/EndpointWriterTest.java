@@ -69,7 +69,15 @@ class EndpointWriterTest {
     private final Ec2Client ec2 = Fixtures.ec2();
     private final List<Duration> pauses = new ArrayList<>();
     private final List<String> log = new ArrayList<>();
-    private final EndpointWriter writer = new EndpointWriter(ec2, new EventualConsistency(pauses::add), log::add);
+    /** The fence of the hold: records every write it is asked about, and refuses them all once {@link #lost}. */
+    private final List<String> fenced = new ArrayList<>();
+    private boolean lost;
+    private final EndpointWriter writer = new EndpointWriter(ec2, new EventualConsistency(pauses::add), write -> {
+        fenced.add(write);
+        if (lost) {
+            throw new EndpointBusy("the lease is lost");
+        }
+    }, log::add);
 
     private static UnsuccessfulItem unsuccessful(String id, String code) {
         return UnsuccessfulItem.builder().resourceId(id)
@@ -379,6 +387,48 @@ class EndpointWriterTest {
                     .deleteVpcEndpoints(any(DeleteVpcEndpointsRequest.class));
 
             assertThrows(TransientAwsError.class, () -> writer.delete(List.of("vpce-1")));
+        }
+    }
+
+    /** Rule 15 of docs/design.md: every attempt of every EC2 write asks the fence first; a refusal sends nothing. */
+    @Nested
+    class Fence {
+
+        @Test
+        void everyWriteAndEveryRetryOfOneAsksTheFenceFirst() {
+            doReturn(CreateVpcEndpointResponse.builder().vpcEndpoint(VpcEndpoint.builder().vpcEndpointId("vpce-new")
+                    .state("pending").build()).build()).when(ec2).createVpcEndpoint(any(CreateVpcEndpointRequest.class));
+            doThrow(ec2Error(400, "InvalidVpcEndpointId.NotFound")).doReturn(MODIFIED)
+                    .when(ec2).modifyVpcEndpoint(any(ModifyVpcEndpointRequest.class));
+            doReturn(CreateTagsResponse.builder().build()).when(ec2).createTags(any(CreateTagsRequest.class));
+            doReturn(DeleteTagsResponse.builder().build()).when(ec2).deleteTags(any(DeleteTagsRequest.class));
+            doReturn(ALL_DELETED).when(ec2).deleteVpcEndpoints(any(DeleteVpcEndpointsRequest.class));
+
+            writer.create(SCOPE, List.of(RTB_A), PolicyWish.DEFAULT, Map.of(), EXEC);
+            writer.addRouteTables("vpce-new", List.of(RTB_B));
+            writer.retag("vpce-new", Map.of("team", "data"), List.of("old"));
+            writer.delete(List.of("vpce-new"));
+
+            assertEquals(List.of("EC2 CreateVpcEndpoint for [" + RTB_A + "]",
+                    "EC2 ModifyVpcEndpoint vpce-new", "EC2 ModifyVpcEndpoint vpce-new",
+                    "EC2 CreateTags vpce-new", "EC2 DeleteTags vpce-new", "EC2 DeleteVpcEndpoints vpce-new"), fenced,
+                    "the modification EC2 did not know yet was asked for again before its retry");
+        }
+
+        @Test
+        void aRefusingFenceSendsNoWriteAtAll() {
+            lost = true;
+
+            assertThrows(EndpointBusy.class, () -> writer.create(SCOPE, List.of(RTB_A), PolicyWish.DEFAULT, Map.of(),
+                    EXEC));
+            assertThrows(EndpointBusy.class, () -> writer.addRouteTables("vpce-1", List.of(RTB_A)));
+            assertThrows(EndpointBusy.class, () -> writer.removeRouteTables("vpce-1", List.of(RTB_A)));
+            assertThrows(EndpointBusy.class, () -> writer.setPolicy("vpce-1", PolicyWish.DEFAULT));
+            assertThrows(EndpointBusy.class, () -> writer.retag("vpce-1", Map.of("team", "data"), List.of()));
+            assertThrows(EndpointBusy.class, () -> writer.delete(List.of("vpce-1")));
+
+            org.mockito.Mockito.verifyNoInteractions(ec2);
+            assertEquals(List.of(), pauses, "a refusal is not waited out as eventual consistency");
         }
     }
 }

@@ -69,7 +69,7 @@ class SharedEndpointsTest {
     private final List<Duration> pauses = new ArrayList<>();
     private final List<String> log = new ArrayList<>();
     private final SharedEndpoints endpoints = new SharedEndpoints(new VpcObserver(vpc.client()),
-            new EndpointWriter(vpc.client(), new EventualConsistency(pauses::add), log::add), lock, store, clock,
+            new EndpointWriter(vpc.client(), new EventualConsistency(pauses::add), lock, log::add), lock, store, clock,
             log::add);
 
     private ClaimsDocument claims() {
