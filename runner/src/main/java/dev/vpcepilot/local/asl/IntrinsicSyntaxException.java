@@ -1,4 +1,4 @@
-package dev.vpcepilot.local.asl.intrinsic;
+package dev.vpcepilot.local.asl;
 
 /** The text is not a well-formed intrinsic function call. */
 public final class IntrinsicSyntaxException extends IllegalArgumentException {

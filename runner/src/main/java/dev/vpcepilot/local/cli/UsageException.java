@@ -1,4 +1,4 @@
-package dev.vpcepilot.local;
+package dev.vpcepilot.local.cli;
 
 /** The command line, or a file or text it names, is not usable; the CLI answers exit code 2. */
 public final class UsageException extends Exception {

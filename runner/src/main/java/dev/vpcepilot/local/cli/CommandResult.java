@@ -1,4 +1,4 @@
-package dev.vpcepilot.local;
+package dev.vpcepilot.local.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;

@@ -8,9 +8,14 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The project under test and small fixtures: JSON text, and throwaway projects with their own template. */
 final class TestProject {
+
+    /** A random UUID as text (an execution name, a Map Run's id). */
+    static final String UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 
     private TestProject() {
     }
@@ -28,6 +33,13 @@ final class TestProject {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("test JSON is broken: " + e.getOriginalMessage() + "\n" + text, e);
         }
+    }
+
+    /** The field names of a JSON object, in their order. */
+    static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     /** Writes {@code template.yaml} and {@code statemachine/machine.asl.json} into {@code directory}. */

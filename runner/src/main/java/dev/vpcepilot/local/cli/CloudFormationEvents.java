@@ -1,8 +1,7 @@
-package dev.vpcepilot.local.cfn;
+package dev.vpcepilot.local.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vpcepilot.local.UsageException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

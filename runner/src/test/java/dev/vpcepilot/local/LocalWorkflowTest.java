@@ -125,12 +125,4 @@ class LocalWorkflowTest {
                 + "{\"Type\": \"Succeed\"}}}");
         assertThrows(IllegalStateException.class, () -> LocalWorkflow.builder(directory).build());
     }
-
-    @Test
-    void theDefaultRegionComesFromTheEnvironment() {
-        assertEquals("eu-central-1", LocalWorkflow.defaultRegion(java.util.Map.of("AWS_REGION", "eu-central-1",
-                "AWS_DEFAULT_REGION", "us-west-2")));
-        assertEquals("us-west-2", LocalWorkflow.defaultRegion(java.util.Map.of("AWS_DEFAULT_REGION", "us-west-2")));
-        assertEquals("us-east-1", LocalWorkflow.defaultRegion(java.util.Map.of()));
-    }
 }

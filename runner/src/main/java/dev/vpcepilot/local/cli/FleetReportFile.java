@@ -1,6 +1,7 @@
-package dev.vpcepilot.local;
+package dev.vpcepilot.local.cli;
 
 import dev.vpcepilot.fleet.FleetKeys;
+import dev.vpcepilot.local.LocalWorkflow;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

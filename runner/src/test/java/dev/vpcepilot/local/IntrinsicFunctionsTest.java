@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vpcepilot.local.asl.IntrinsicExpression;
+import dev.vpcepilot.local.asl.IntrinsicFunctions;
+import dev.vpcepilot.local.asl.IntrinsicParser;
+import dev.vpcepilot.local.asl.IntrinsicSyntaxException;
 import dev.vpcepilot.local.asl.PayloadTemplate;
 import dev.vpcepilot.local.asl.StatesError;
-import dev.vpcepilot.local.asl.intrinsic.IntrinsicExpression;
-import dev.vpcepilot.local.asl.intrinsic.IntrinsicFunctions;
-import dev.vpcepilot.local.asl.intrinsic.IntrinsicParser;
-import dev.vpcepilot.local.asl.intrinsic.IntrinsicSyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;

@@ -1,4 +1,4 @@
-package dev.vpcepilot.local;
+package dev.vpcepilot.local.cli;
 
 /**
  * An input that {@code ./run-local} refuses before anything runs (nothing is created): the CLI answers

@@ -1,4 +1,4 @@
-package dev.vpcepilot.local.asl.intrinsic;
+package dev.vpcepilot.local.asl;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,10 +8,6 @@ import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import dev.vpcepilot.local.asl.JsonPaths;
-import dev.vpcepilot.local.asl.JsonText;
-import dev.vpcepilot.local.asl.JsonValues;
-import dev.vpcepilot.local.asl.StatesError;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.ByteBuffer;

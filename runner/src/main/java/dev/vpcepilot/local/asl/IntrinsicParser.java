@@ -1,9 +1,7 @@
-package dev.vpcepilot.local.asl.intrinsic;
+package dev.vpcepilot.local.asl;
 
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.NullNode;
-import dev.vpcepilot.local.asl.JsonPaths;
-import dev.vpcepilot.local.asl.JsonText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

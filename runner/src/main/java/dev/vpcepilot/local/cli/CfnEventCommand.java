@@ -1,14 +1,11 @@
-package dev.vpcepilot.local;
+package dev.vpcepilot.local.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vpcepilot.local.cfn.CloudFormationEvents;
+import dev.vpcepilot.local.LocalWorkflow;
 import dev.vpcepilot.local.cfn.LocalCustomResource;
 import dev.vpcepilot.local.moto.MotoServer;
-import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 
 /**
  * {@code --cfn-event FILE}: the custom-resource path (docs/design.md section 5). Runs the hook for the event through
@@ -20,45 +17,33 @@ import java.util.Map;
  */
 public final class CfnEventCommand implements CliCommand {
 
-    private final Path projectRoot;
-    private final Map<String, String> environment;
-    private final InputStream stdin;
-    private final PrintStream progress;
-
-    public CfnEventCommand(Path projectRoot, Map<String, String> environment, InputStream stdin,
-                           PrintStream progress) {
-        this.projectRoot = projectRoot;
-        this.environment = environment;
-        this.stdin = stdin;
-        this.progress = progress;
-    }
-
     @Override
-    public CommandResult run(CliArguments arguments) throws UsageException, RefusedInput {
+    public CommandResult run(CliArguments arguments, CommandContext context) throws UsageException, RefusedInput {
         if (arguments.inputFile() != null || arguments.inputJson() != null) {
             throw new UsageException("--cfn-event takes the input from the event's ResourceProperties; "
                     + "do not combine it with --input or --input-json");
         }
         String source = arguments.cfnEvent().toString();
-        ObjectNode event = CloudFormationEvents.parse(
-                CliArguments.json(CliArguments.readFile(arguments.cfnEvent(), "--cfn-event", stdin), source), source);
-        try (LocalSession session = LocalSession.open(projectRoot, arguments, environment, progress);
+        String text = CliArguments.readFile(arguments.cfnEvent(), "--cfn-event", context.stdin());
+        ObjectNode event = CloudFormationEvents.parse(CliArguments.json(text, source), source);
+        Path projectRoot = context.projectRoot();
+        try (LocalSession session = LocalSession.open(context, arguments);
              LocalWorkflow workflow = session.workflow();
              LocalCustomResource resource = session.lambda().isPresent()
                      ? LocalCustomResource.underRuntime(projectRoot, workflow, session.lambda().get(),
-                             session.endpoint(), session::stepFunctionsEndpoint, this::progress)
+                             session.endpoint(), session::stepFunctionsEndpoint, context::report)
                      : LocalCustomResource.inProcess(projectRoot, workflow, session.endpoint(),
                              session.hookTimeoutSeconds().map(Duration::ofSeconds), session.timeScale(),
-                             this::progress)) {
-            progress(("CloudFormation " + event.path("RequestType").asText() + " for "
+                             context::report)) {
+            context.report("CloudFormation " + event.path("RequestType").asText() + " for "
                     + event.path("LogicalResourceId").asText() + " (request " + event.path("RequestId").asText()
-                    + ")"));
+                    + ")");
             LocalCustomResource.Answer answer = resource.handle(event);
             if (answer.undelivered() != null) {
-                progress("the hook failed: " + answer.errorName() + ": " + answer.undelivered());
+                context.report("the hook failed: " + answer.errorName() + ": " + answer.undelivered());
                 return CommandResult.error(answer.errorName(), answer.undelivered(), CommandResult.FAILED);
             }
-            progress(answer.readBack()
+            context.report(answer.readBack()
                     ? "answer PUT to the presigned URL on " + answer.responseUrlHost() + " and read back"
                     : "answer PUT to " + answer.responseUrlHost());
             return new CommandResult(answer.response(),
@@ -66,9 +51,5 @@ public final class CfnEventCommand implements CliCommand {
         } catch (MotoServer.MotoServerException | LocalSession.SetupException e) {
             return CommandResult.error("SetupError", e.getMessage(), CommandResult.USAGE);
         }
-    }
-
-    private void progress(String line) {
-        progress.println(RunLocal.PREFIX + line);
     }
 }

@@ -1,4 +1,4 @@
-package dev.vpcepilot.local;
+package dev.vpcepilot.local.cli;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.vpcepilot.local.asl.JsonText;
@@ -69,9 +69,8 @@ public final class RunLocal {
                 result = new CommandResult(JsonNodeFactory.instance.objectNode().put("usage", CliArguments.USAGE),
                         CommandResult.SUCCEEDED);
             } else {
-                CliCommand command = arguments.cfnEvent() != null ? new CfnEventCommand(projectRoot, environment, in, err)
-                        : new WorkflowCommand(projectRoot, environment, in, err);
-                result = command.run(arguments);
+                CliCommand command = arguments.cfnEvent() != null ? new CfnEventCommand() : new WorkflowCommand();
+                result = command.run(arguments, new CommandContext(projectRoot, environment, in, err));
             }
         } catch (UsageException e) {
             err.println(PREFIX + e.getMessage());

@@ -1,12 +1,9 @@
-package dev.vpcepilot.local;
+package dev.vpcepilot.local.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vpcepilot.local.LocalWorkflow;
 import dev.vpcepilot.local.asl.ExecutionResult;
 import dev.vpcepilot.local.moto.MotoServer;
-import java.io.InputStream;
-import java.io.PrintStream;
-import java.nio.file.Path;
-import java.util.Map;
 
 /**
  * The default command: one execution of the state machine (the fleet's with {@code --fleet}, its report copied to
@@ -17,27 +14,15 @@ import java.util.Map;
  */
 public final class WorkflowCommand implements CliCommand {
 
-    private final Path projectRoot;
-    private final Map<String, String> environment;
-    private final InputStream stdin;
-    private final PrintStream progress;
-
-    public WorkflowCommand(Path projectRoot, Map<String, String> environment, InputStream stdin, PrintStream progress) {
-        this.projectRoot = projectRoot;
-        this.environment = environment;
-        this.stdin = stdin;
-        this.progress = progress;
-    }
-
     @Override
-    public CommandResult run(CliArguments arguments) throws UsageException, RefusedInput {
-        JsonNode input = arguments.readInput(stdin);
-        try (LocalSession session = LocalSession.open(projectRoot, arguments, environment, progress);
+    public CommandResult run(CliArguments arguments, CommandContext context) throws UsageException, RefusedInput {
+        JsonNode input = arguments.readInput(context.stdin());
+        try (LocalSession session = LocalSession.open(context, arguments);
              LocalWorkflow workflow = session.workflow()) {
             String executionName = java.util.UUID.randomUUID().toString();
             ExecutionResult result = workflow.run(input, executionName);
             if (arguments.report() != null) {
-                FleetReportFile.copy(workflow, executionName, arguments.report(), progress);
+                FleetReportFile.copy(workflow, executionName, arguments.report(), context.progress());
             }
             return new CommandResult(result.document(),
                     result.succeeded() ? CommandResult.SUCCEEDED : CommandResult.FAILED);

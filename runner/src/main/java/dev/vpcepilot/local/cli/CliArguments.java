@@ -1,4 +1,4 @@
-package dev.vpcepilot.local;
+package dev.vpcepilot.local.cli;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.vpcepilot.local.asl.JsonText;
+import dev.vpcepilot.local.template.LocalAccount;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -122,7 +123,7 @@ public record CliArguments(URI endpointUrl, String region, Path inputFile, Strin
             throw new UsageException("--report FILE copies the fleet report: it needs --fleet");
         }
         String region = values.containsKey("--region") ? values.get("--region")
-                : LocalWorkflow.defaultRegion(environment);
+                : LocalAccount.defaultRegion(environment);
         if (!REGION.matcher(region).matches()) {
             throw new UsageException("'" + region + "' is not an AWS region name (e.g. us-east-1)");
         }

@@ -1,5 +1,6 @@
-package dev.vpcepilot.local;
+package dev.vpcepilot.local.cli;
 
+import dev.vpcepilot.local.LocalWorkflow;
 import dev.vpcepilot.local.asl.TimeScale;
 import dev.vpcepilot.local.asl.UnsupportedDefinitionException;
 import dev.vpcepilot.local.cfn.LocalCustomResource;
@@ -50,8 +51,10 @@ final class LocalSession implements AutoCloseable {
      * @throws MotoServer.MotoServerException when the emulator cannot be started
      * @throws SetupException when the real runtime cannot be set up (its artifact does not build, say)
      */
-    static LocalSession open(Path projectRoot, CliArguments arguments, Map<String, String> environment,
-                             PrintStream progress) throws UsageException {
+    static LocalSession open(CommandContext context, CliArguments arguments) throws UsageException {
+        Path projectRoot = context.projectRoot();
+        Map<String, String> environment = context.environment();
+        PrintStream progress = context.progress();
         double timeScale;
         try {
             timeScale = TimeScale.fromEnvironment(environment);

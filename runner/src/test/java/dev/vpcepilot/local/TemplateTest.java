@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vpcepilot.local.template.CfnYaml;
 import dev.vpcepilot.local.template.FunctionDirectory;
+import dev.vpcepilot.local.template.LocalAccount;
 import dev.vpcepilot.local.template.LocalFunction;
 import dev.vpcepilot.local.template.LocalStateMachine;
 import dev.vpcepilot.local.template.SamTemplate;
@@ -231,5 +232,13 @@ class TemplateTest {
     void theDefinitionMustBeJsonAfterSubstitution() {
         assertThrows(TemplateException.class, () -> load(TEMPLATE, DEFINITION.replace("\"${Wait}\"", "${Wait}x"),
                 Map.of()));
+    }
+
+    @Test
+    void theDefaultRegionComesFromTheEnvironment() {
+        assertEquals("eu-central-1", LocalAccount.defaultRegion(Map.of("AWS_REGION", "eu-central-1",
+                "AWS_DEFAULT_REGION", "us-west-2")));
+        assertEquals("us-west-2", LocalAccount.defaultRegion(Map.of("AWS_DEFAULT_REGION", "us-west-2")));
+        assertEquals("us-east-1", LocalAccount.defaultRegion(Map.of()));
     }
 }

@@ -1,5 +1,7 @@
 package dev.vpcepilot.local;
 
+import static dev.vpcepilot.local.TestProject.UUID;
+import static dev.vpcepilot.local.TestProject.fieldNames;
 import static dev.vpcepilot.local.TestProject.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -11,7 +13,6 @@ import dev.vpcepilot.local.asl.ExecutionResult;
 import dev.vpcepilot.local.asl.ProgressEvent;
 import dev.vpcepilot.local.asl.StatesError;
 import dev.vpcepilot.local.asl.UnsupportedDefinitionException;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -24,7 +25,6 @@ import org.junit.jupiter.api.Test;
 /** The Map state's data flow and identities: items, ItemSelector, child executions, inline iterations, Retry. */
 class MapStateTest {
 
-    static final String UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
     static final String DISTRIBUTED = "\"ProcessorConfig\": {\"Mode\": \"DISTRIBUTED\", \"ExecutionType\": \"STANDARD\"}";
 
     /** Items from ItemsPath; each child execution with its own ARN, name, input and state machine in $$. */
@@ -310,12 +310,6 @@ class MapStateTest {
                         """.formatted(DISTRIBUTED)));
         assertTrue(refused.problems().stream().anyMatch(p -> p.startsWith("State \"Each\" > State \"T\" (Task): "
                 + "Resource 'unknown' is not a Lambda function")), refused.problems().toString());
-    }
-
-    static List<String> fieldNames(JsonNode node) {
-        List<String> names = new ArrayList<>();
-        node.fieldNames().forEachRemaining(names::add);
-        return names;
     }
 
     static String statuses(ExecutionResult result) {

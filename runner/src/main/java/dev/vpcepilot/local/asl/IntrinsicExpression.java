@@ -1,4 +1,4 @@
-package dev.vpcepilot.local.asl.intrinsic;
+package dev.vpcepilot.local.asl;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
