@@ -68,8 +68,10 @@ public final class TargetApplier {
                             endpoints.ensure(new SharingRules.Request(scope, Claimant.STANDING, executionArn,
                                     work.routeTableIds(), PolicyWish.of(request.policyDocument()), request.tags())));
                     boolean created = served.endpoints().stream().anyMatch(ServingState.Endpoint::created);
-                    lines.put(work.vpcId(), line.withStatus(created ? ReportLine.Status.CREATED
-                            : ReportLine.Status.REPAIRED, line.endpoints(), line.routeTables(), null));
+                    if (created || !line.actions().isEmpty()) {
+                        lines.put(work.vpcId(), line.withStatus(created ? ReportLine.Status.CREATED
+                                : ReportLine.Status.REPAIRED, line.endpoints(), line.routeTables(), null));
+                    } // else served as surveyed, now claimed under the lock until the commit: still compliant
                     toCommit.add(work);
                     log.info(scope + ": " + String.join("; ", line.actions()));
                 } catch (WorkflowError e) {

@@ -67,14 +67,18 @@ public final class VpcAssessor {
                     endpoints, tables, List.of(), FleetError.of(e)), null);
         }
         List<String> actions = actions(plan);
-        boolean ensure = !actions.isEmpty();
-        if (!ensure && !coverage.complete()) {
+        ClaimsDocument.Claim standing = claims.liveClaims(now).get(Claimant.STANDING.id());
+        boolean claimed = standing != null && standing.routeTableIds().containsAll(requested);
+        // Rules 3 and 5 of docs/design.md: route tables served by an endpoint that the standing use does not claim
+        // may lose it before the commit (a run's cleanup, a stack's Delete: nobody else needs them). Apply takes
+        // them under the lock first, as a single-VPC run does, so that its run claim protects them until the commit
+        // makes them standing; only tables the standing use already claims are committed without a hold.
+        boolean ensure = !actions.isEmpty() || !claimed;
+        if (actions.isEmpty() && !coverage.complete()) {
             actions.add("wait for " + String.join(", ", new TreeSet<>(plan.servedBy().values()))
                     + " to become available");
         }
         boolean compliant = actions.isEmpty();
-        ClaimsDocument.Claim standing = claims.liveClaims(now).get(Claimant.STANDING.id());
-        boolean claimed = standing != null && standing.routeTableIds().containsAll(requested);
         ReportLine line = new ReportLine(account, region, vpc.vpcId(), (compliant ? ReportLine.Status.COMPLIANT
                 : ReportLine.Status.DRIFTED).wireName(), endpoints, tables, actions, null);
         VpcWork work = compliant && claimed ? null : new VpcWork(vpc.vpcId(), requested, ensure);
