@@ -46,8 +46,9 @@ final class SoakActor implements AutoCloseable {
 
     /** A run without cleanup (its success gives the standing use the route tables) or with cleanup. */
     SoakOperation run(String vpcId, List<String> tables, boolean cleanup) {
-        return runLocal(cleanup ? Kind.CLEANUP_RUN : Kind.RUN, Map.of(vpcId, tables), List.of("--input-json",
-                "{\"vpcId\":\"" + vpcId + "\",\"routeTableIds\":" + jsonList(tables) + ",\"cleanup\":" + cleanup + "}"));
+        String input = "{\"vpcId\":\"" + vpcId + "\",\"routeTableIds\":" + jsonList(tables) + ",\"cleanup\":"
+                + cleanup + "}";
+        return runLocal(cleanup ? Kind.CLEANUP_RUN : Kind.RUN, Map.of(vpcId, tables), List.of("--input-json", input));
     }
 
     /** {@code "release": true} for the route tables. */
@@ -105,6 +106,9 @@ final class SoakActor implements AutoCloseable {
                                List<String> tables, ObjectNode event) {
         String claimant = Claimant.stack(stack.stackId(), stack.logicalId()).id();
         Set<String> started = kind == Kind.CREATE ? Set.of(hook().executionArn(event)) : Set.of();
+        if (kind == Kind.DELETE) {
+            history.deleting(claimant);
+        }
         long start = history.now();
         SharingWorld.Run answer;
         try {

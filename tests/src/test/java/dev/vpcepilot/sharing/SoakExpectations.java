@@ -14,9 +14,10 @@ import java.util.stream.Collectors;
 import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
 
 /**
- * The claims the operations' answers imply, against the ledger at quiescence (no operation running). The rules
- * are those of {@link ClaimsLedgerSoakTest}; an operation took effect at one moment between its start and its
- * answer, and where the answers leave the order open, either order is accepted.
+ * The claims the operations' answers imply, against the ledger: all of them at quiescence (no operation running,
+ * {@link #judge}), those with one writer at every sample ({@link #duringWork}), and what may be left at the end
+ * ({@link #leftAtEnd}). The rules are those of {@link ClaimsLedgerSoakTest}; an operation took effect at one moment
+ * between its start and its answer, and where the answers leave the order open, either order is accepted.
  */
 final class SoakExpectations {
 
@@ -37,7 +38,8 @@ final class SoakExpectations {
         }
     }
 
-    static Judgement judge(List<SoakOperation> operations, Map<String, ClaimsDocument> ledger) {
+    static Judgement judge(SoakHistory history, Map<String, ClaimsDocument> ledger) {
+        List<SoakOperation> operations = history.operations();
         List<SoakViolation> violations = new ArrayList<>();
         Map<String, Map<String, List<String>>> tolerated = new TreeMap<>();
         ledger.forEach((vpcId, document) -> document.claims().forEach((id, claim) -> {
@@ -47,25 +49,75 @@ final class SoakExpectations {
                 SoakOperation started = operations.stream()
                         .filter(o -> o.executions().contains(claimant.executionArn())).findFirst().orElse(null);
                 if (started == null) {
-                    violations.add(new SoakViolation(SoakViolation.UNKNOWN_CLAIM, where + ": no operation of the "
-                            + "soak started that execution"));
+                    violations.add(new SoakViolation(SoakViolation.UNKNOWN_CLAIM, id, where
+                            + ": no operation of the soak started that execution"));
                 } else if (started.succeeded()) {
-                    violations.add(new SoakViolation(SoakViolation.RUN_CLAIM_LEFT, where + ", left by "
+                    violations.add(new SoakViolation(SoakViolation.RUN_CLAIM_LEFT, id, where + ", left by "
                             + started.describe()));
                 } else {
                     tolerated.computeIfAbsent(vpcId, k -> new TreeMap<>()).put(id, claim.routeTableIds());
                 }
             } else if (claimant.isStack()) {
                 if (operations.stream().noneMatch(o -> id.equals(o.claimant()))) {
-                    violations.add(new SoakViolation(SoakViolation.UNKNOWN_CLAIM, where + ": no stack of the soak"));
+                    violations.add(new SoakViolation(SoakViolation.UNKNOWN_CLAIM, id, where
+                            + ": no stack of the soak"));
                 }
             } else if (!claimant.isStanding()) {
-                violations.add(new SoakViolation(SoakViolation.UNKNOWN_CLAIM, where));
+                violations.add(new SoakViolation(SoakViolation.UNKNOWN_CLAIM, id, where));
             }
         }));
-        judgeStacks(operations, ledger, violations, tolerated);
-        ledger.forEach((vpcId, document) -> judgeStanding(operations, vpcId, document, violations));
+        judgeStacks(history, operations, ledger, violations, tolerated);
+        ledger.forEach((vpcId, document) -> judgeStanding(history, operations, vpcId, document, violations));
         return new Judgement(List.copyOf(violations), tolerated);
+    }
+
+    /**
+     * The rules that hold at every moment, not only at quiescence, for a sample of the ledger (two reads, the
+     * operations answered before the first, the stacks whose Delete was sent before the second ended): a stack's
+     * claim is in the ledger from its Create's SUCCESS until its Delete is sent, and never again once a Delete
+     * answered SUCCESS; no run claim of an execution that ended successfully. (A stack's claim and a run claim
+     * have one writer each once their execution ended, so what answered is all a sample needs; the standing claim
+     * has many and is judged at quiescence only.)
+     */
+    static List<SoakViolation> duringWork(SoakHistory history, long at, List<SoakOperation> answered,
+                                          Set<String> deletesSent, List<Map<String, ClaimsDocument>> reads) {
+        List<SoakViolation> violations = new ArrayList<>();
+        for (SoakOperation op : answered) {
+            if (!op.succeeded()) {
+                continue;
+            }
+            for (Map<String, ClaimsDocument> read : reads) {
+                read.forEach((vpcId, document) -> {
+                    if (op.kind() == Kind.CREATE && !deletesSent.contains(op.claimant())
+                            && op.tables().containsKey(vpcId) && !document.claims().containsKey(op.claimant())) {
+                        violations.add(new SoakViolation(SoakViolation.STACK_CLAIM_MISSING, op.claimant(),
+                                op.claimant() + " is missing from the ledger of " + vpcId + " at "
+                                        + SoakHistory.at(at) + ", after " + op.describe() + " answered "
+                                        + op.physicalId() + ", before its Delete was sent; the claims then: "
+                                        + document.claims().keySet()));
+                    }
+                    ClaimsDocument.Claim back = op.kind() == Kind.DELETE ? document.claims().get(op.claimant())
+                            : null;
+                    if (back != null) {
+                        violations.add(new SoakViolation(SoakViolation.STACK_CLAIM_BACK, op.claimant(),
+                                op.claimant() + " on " + back.routeTableIds() + " (updated "
+                                        + history.at(back.updated()) + ") is in the ledger of " + vpcId + " at "
+                                        + SoakHistory.at(at) + ", after " + op.describe()));
+                    }
+                    for (String execution : op.executions()) {
+                        String run = Claimant.run(execution).id();
+                        ClaimsDocument.Claim left = document.claims().get(run);
+                        if (left != null) {
+                            violations.add(new SoakViolation(SoakViolation.RUN_CLAIM_LEFT, run, run + " on "
+                                    + left.routeTableIds() + " (updated " + history.at(left.updated())
+                                    + ") is in the ledger of " + vpcId + " at " + SoakHistory.at(at) + ", after "
+                                    + op.describe()));
+                        }
+                    }
+                });
+            }
+        }
+        return violations;
     }
 
     /**
@@ -73,8 +125,9 @@ final class SoakExpectations {
      * Delete answers; absent once a Delete (of its endpoints, or of a failed Create's marker) answered SUCCESS.
      * After a Create or Delete that answered FAILED, or no answer, either.
      */
-    private static void judgeStacks(List<SoakOperation> operations, Map<String, ClaimsDocument> ledger,
-                                    List<SoakViolation> violations, Map<String, Map<String, List<String>>> tolerated) {
+    private static void judgeStacks(SoakHistory history, List<SoakOperation> operations,
+                                    Map<String, ClaimsDocument> ledger, List<SoakViolation> violations,
+                                    Map<String, Map<String, List<String>>> tolerated) {
         Map<String, List<SoakOperation>> byStack = operations.stream().filter(o -> o.claimant() != null)
                 .collect(Collectors.groupingBy(SoakOperation::claimant, TreeMap::new, Collectors.toList()));
         byStack.forEach((stack, ops) -> {
@@ -88,18 +141,18 @@ final class SoakExpectations {
                 String where = stack + " in " + vpcId;
                 if (lastDelete != null && lastDelete.succeeded()) {
                     if (claim != null) {
-                        violations.add(new SoakViolation(SoakViolation.STACK_CLAIM_BACK, where + " on "
-                                + claim.routeTableIds() + " (claim updated " + claim.updated() + "), after "
+                        violations.add(new SoakViolation(SoakViolation.STACK_CLAIM_BACK, stack, where + " on "
+                                + claim.routeTableIds() + " (updated " + history.at(claim.updated()) + "), after "
                                 + lastDelete.describe() + "; created by " + create.describe()));
                     }
                 } else if (lastDelete == null && create.succeeded()) {
                     if (vpcId.equals(home) && claim == null) {
-                        violations.add(new SoakViolation(SoakViolation.STACK_CLAIM_MISSING, where + " is missing, "
-                                + "after " + create.describe() + " answered " + create.physicalId()
+                        violations.add(new SoakViolation(SoakViolation.STACK_CLAIM_MISSING, stack, where
+                                + " is missing, after " + create.describe() + " answered " + create.physicalId()
                                 + ", and no Delete was sent"));
                     } else if (claim != null && (!vpcId.equals(home)
                             || !new TreeSet<>(claim.routeTableIds()).equals(new TreeSet<>(asked)))) {
-                        violations.add(new SoakViolation(SoakViolation.STACK_CLAIM_CHANGED, where + " is on "
+                        violations.add(new SoakViolation(SoakViolation.STACK_CLAIM_CHANGED, stack, where + " is on "
                                 + claim.routeTableIds() + ", after " + create.describe()));
                     }
                 } else if (claim != null) {
@@ -110,15 +163,15 @@ final class SoakExpectations {
     }
 
     /**
-     * The standing claim, route table by route table: runs without cleanup and fleet applies add it, releases take it
-     * out (a run with cleanup, a stack and a rollback never change it). It may hold a route table when some add
+     * The standing claim, route table by route table: runs without cleanup and fleet applies add it, releases take
+     * it out (a run with cleanup, a stack and a rollback never change it). It may hold a route table when some add
      * (answered success, or failed, or no answer: it may have committed before failing) could have been the last
      * of them, i.e. every release that answered success started before that add answered; it may lack it when
      * no add answered success, or some release could have been the last, i.e. every add that answered success
      * started before that release answered. The soak's VPCs start with no claims.
      */
-    private static void judgeStanding(List<SoakOperation> operations, String vpcId, ClaimsDocument document,
-                                      List<SoakViolation> violations) {
+    private static void judgeStanding(SoakHistory history, List<SoakOperation> operations, String vpcId,
+                                      ClaimsDocument document, List<SoakViolation> violations) {
         ClaimsDocument.Claim standing = document.claims().get(Claimant.STANDING.id());
         Set<String> held = standing == null ? Set.of() : new TreeSet<>(standing.routeTableIds());
         Set<String> tables = new TreeSet<>(held);
@@ -138,8 +191,8 @@ final class SoakExpectations {
                 SoakOperation lastRelease = releasesDone.stream().max(Comparator.comparingLong(SoakOperation::start))
                         .orElse(null);
                 SoakOperation lastAdd = adds.stream().max(Comparator.comparingLong(SoakOperation::end)).orElse(null);
-                violations.add(new SoakViolation(SoakViolation.STANDING_BACK, where + " is in the standing claim "
-                        + "(updated " + standing.updated() + "), but "
+                violations.add(new SoakViolation(SoakViolation.STANDING_BACK, where, where
+                        + " is in the standing claim (updated " + history.at(standing.updated()) + "), but "
                         + (lastAdd == null ? "nothing ever added it" : lastRelease.describe()
                         + " started after every add of it had answered, the last " + lastAdd.describe())));
             } else if (!held.contains(table) && !mayLack) {
@@ -147,11 +200,11 @@ final class SoakExpectations {
                         .orElseThrow();
                 SoakOperation lastRelease = releases.stream().max(Comparator.comparingLong(SoakOperation::end))
                         .orElse(null);
-                violations.add(new SoakViolation(SoakViolation.STANDING_LOST, where + " is missing from the "
+                violations.add(new SoakViolation(SoakViolation.STANDING_LOST, where, where + " is missing from the "
                         + "standing claim " + (standing == null ? "(there is none)" : standing.routeTableIds()
-                        + " (updated " + standing.updated() + ")") + ", but " + lastAdd.describe() + " started after "
-                        + (lastRelease == null ? "no release of it" : "every release of it had answered, the last "
-                        + lastRelease.describe())));
+                        + " (updated " + history.at(standing.updated()) + ")") + ", but " + lastAdd.describe()
+                        + " started after " + (lastRelease == null ? "no release of it"
+                        : "every release of it had answered, the last " + lastRelease.describe())));
             }
         }
     }
@@ -167,13 +220,15 @@ final class SoakExpectations {
         Map<String, String> states = world.states();
         for (VpcEndpoint endpoint : world.endpoints()) {
             String state = states.get(endpoint.vpcEndpointId());
-            boolean owned = Ownership.MANAGED_BY_VALUE.equals(MotoEc2.tagsOf(endpoint).get(Ownership.MANAGED_BY_KEY));
+            boolean owned = Ownership.MANAGED_BY_VALUE.equals(
+                    MotoEc2.tagsOf(endpoint).get(Ownership.MANAGED_BY_KEY));
             if (!owned || !ledger.containsKey(endpoint.vpcId()) || "deleted".equals(state)
                     || "deleting".equals(state)) {
                 continue;
             }
             Map<String, List<String>> open = judgement.tolerated().getOrDefault(endpoint.vpcId(), Map.of());
-            if (open.values().stream().anyMatch(tables -> tables.stream().anyMatch(endpoint.routeTableIds()::contains))) {
+            if (open.values().stream()
+                    .anyMatch(tables -> tables.stream().anyMatch(endpoint.routeTableIds()::contains))) {
                 continue;
             }
             List<String> keeping = new ArrayList<>();
@@ -182,9 +237,10 @@ final class SoakExpectations {
                     keeping.add(id);
                 }
             });
-            violations.add(new SoakViolation(SoakViolation.LEFT_AT_END, endpoint.vpcEndpointId() + " (" + state + ", "
-                    + endpoint.routeTableIds() + ") in " + endpoint.vpcId() + " is owned and still there, "
-                    + (keeping.isEmpty() ? "and no claim needs it" : "kept by " + keeping)));
+            violations.add(new SoakViolation(SoakViolation.LEFT_AT_END, endpoint.vpcEndpointId(),
+                    endpoint.vpcEndpointId() + " (" + state + ", " + endpoint.routeTableIds() + ") in "
+                            + endpoint.vpcId() + " is owned and still there, "
+                            + (keeping.isEmpty() ? "and no claim needs it" : "kept by " + keeping)));
         }
         return violations;
     }

@@ -13,8 +13,9 @@ import java.util.TreeMap;
 /**
  * The soak's samples, every {@link #PERIOD} while the work runs: every route table claimed in the ledger by a
  * stack or by the standing use is served by exactly one live endpoint, {@code available}, through its prefix-list
- * route ({@link SharingInvariant.World#unserved}), as moto shows it. (A run's own claim is not checked: it is
- * written before its endpoint is available, to protect what the run is about to use.)
+ * route ({@link SharingInvariant.World#unserved}), as moto shows it (a run's own claim is not checked: it is
+ * written before its endpoint is available, to protect what the run is about to use); and the claims that have
+ * one writer hold at every sample as they must at quiescence ({@link SoakExpectations#duringWork}).
  *
  * <p>A sample reads the ledger, then EC2, then the ledger again. The short legitimate window: a claim is written
  * only after the routes it needs are verified (SharedEndpoints.commit checks coverage under the lock first), so a
@@ -42,7 +43,7 @@ final class SoakSampler {
     private final List<String> vpcIds;
     private final SoakHistory history;
     private final Map<String, Stretch> unserved = new TreeMap<>();
-    private final List<SoakViolation> violations = new ArrayList<>();
+    private final Map<String, SoakViolation> violations = new LinkedHashMap<>();
     private volatile boolean stopped;
     private Thread thread;
     private int samples;
@@ -82,15 +83,16 @@ final class SoakSampler {
         }
 
         SoakViolation judge() {
+            String subject = table + " from " + SoakHistory.at(first);
             String what = table + " of " + vpcId + ", claimed by " + claimants + ", unserved from "
                     + SoakHistory.at(first) + " to " + SoakHistory.at(last) + " (" + firstProblem
                     + (lastProblem.equals(firstProblem) ? "" : "; at the end: " + lastProblem) + ")";
             if (lockFreeAt >= 0) {
-                return new SoakViolation(SoakViolation.UNSERVED_LOCK_FREE, what + "; nobody held the lock at "
+                return new SoakViolation(SoakViolation.UNSERVED_LOCK_FREE, subject, what + "; nobody held the lock at "
                         + SoakHistory.at(lockFreeAt) + ": " + lockFreeWorld);
             }
             if (last - first > TOLERANCE.toMillis()) {
-                return new SoakViolation(SoakViolation.UNSERVED_TOO_LONG, what + "; at first: " + firstWorld);
+                return new SoakViolation(SoakViolation.UNSERVED_TOO_LONG, subject, what + "; at first: " + firstWorld);
             }
             return null;
         }
@@ -125,10 +127,13 @@ final class SoakSampler {
     /** One sample now (the sampler's thread takes them every {@link #PERIOD}; the test takes one at quiescence). */
     synchronized void sample() {
         long at = history.now();
+        List<SoakOperation> answered = history.operations();
         Map<String, SoakLedger.Item> before = ledger.read();
         SharingInvariant.World world = SharingInvariant.World.read(ec2, vpcIds);
         Map<String, SoakLedger.Item> after = ledger.read();
         samples++;
+        SoakExpectations.duringWork(history, at, answered, history.deletesSent(),
+                List.of(claims(before), claims(after))).forEach(this::found);
         Set<String> stillUnserved = new HashSet<>();
         for (String vpcId : vpcIds) {
             boolean lockFree = after.get(vpcId).released() && after.get(vpcId).equals(before.get(vpcId));
@@ -160,8 +165,18 @@ final class SoakSampler {
     private void close(String key) {
         SoakViolation violation = unserved.remove(key).judge();
         if (violation != null) {
-            violations.add(violation);
+            found(violation);
         }
+    }
+
+    private void found(SoakViolation violation) {
+        violations.putIfAbsent(violation.key(), violation);
+    }
+
+    private static Map<String, ClaimsDocument> claims(Map<String, SoakLedger.Item> items) {
+        Map<String, ClaimsDocument> claims = new LinkedHashMap<>();
+        items.forEach((vpc, item) -> claims.put(vpc, item.claims()));
+        return claims;
     }
 
     /** Route table -> the stacks and the standing use that claim it. */
@@ -184,7 +199,7 @@ final class SoakSampler {
         }
         synchronized (this) {
             new ArrayList<>(unserved.keySet()).forEach(this::close);
-            return List.copyOf(violations);
+            return List.copyOf(violations.values());
         }
     }
 

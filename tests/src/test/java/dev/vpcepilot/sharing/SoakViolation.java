@@ -3,10 +3,12 @@ package dev.vpcepilot.sharing;
 /**
  * One thing the soak found wrong.
  *
- * @param kind   which rule it breaks (the failure message counts violations per kind)
- * @param detail what, where and when: route table, claim, operations and times
+ * @param kind    which rule it breaks (the failure message counts violations per kind)
+ * @param subject what it is about (a claim, a route table, an endpoint, an operation): one violation per kind and
+ *                subject is reported, the first found
+ * @param detail  what, where and when: route table, claim, operations and times
  */
-record SoakViolation(String kind, String detail) {
+record SoakViolation(String kind, String subject, String detail) {
 
     static final String UNSERVED_LOCK_FREE = "claimed route table not served while nobody held the lock";
     static final String UNSERVED_TOO_LONG = "claimed route table unserved for longer than the tolerance";
@@ -21,6 +23,11 @@ record SoakViolation(String kind, String detail) {
     static final String LEFT_AT_END = "owned endpoint or claim left at the end";
     static final String END_FAILED = "end phase operation did not succeed";
     static final String SOAK_BROKEN = "the soak itself could not do its work";
+
+    /** Kind and subject: the same finding in a later sample or phase has the same key. */
+    String key() {
+        return kind + " " + subject;
+    }
 
     @Override
     public String toString() {

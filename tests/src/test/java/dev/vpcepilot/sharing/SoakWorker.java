@@ -16,8 +16,9 @@ import java.util.concurrent.Callable;
  * chosen at random: a run without cleanup, a run with cleanup, a release, a stack's Create or the Delete of one of
  * its stacks, a fleet apply (20, 10, 15, 45 and 10 in 100: a stack's requests run in this JVM, with no JVM to
  * start, so they make the most holds of a VPC's lock per second on a loaded machine); on one to three route tables
- * of one VPC (a fleet apply: one to all VPCs, all their route tables). A Create answered FAILED is followed by the Delete of its marker, as CloudFormation's rollback
- * does. The stacks still standing when it stops are the end phase's to delete ({@link #standing()}).
+ * of one VPC (a fleet apply: one to all VPCs, all their route tables). A Create answered FAILED is followed by the
+ * Delete of its marker, as CloudFormation's rollback does. The stacks still standing when it stops are the end
+ * phase's to delete ({@link #standing()}).
  */
 final class SoakWorker implements Callable<Integer> {
 
