@@ -265,8 +265,9 @@ def call_budget_lines(create_calls, reuse_calls, cleanup_calls, contended, toget
         *[line(name) for name in runs], "",
         "**What the lock costs.** Every read-decide-write on a VPC's endpoints holds the VPC's lease in LockTable",
         "(`sharing/LeaseLedger`, AWS Labs' dynamodb-lock-client): acquiring it is a consistent `GetItem` and a",
-        "conditional `PutItem`, releasing it one conditional `UpdateItem` that also writes the claims: "
-        + "/".join(f"{v:g}" for v in per_step) + " DynamoDB",
+        "conditional `PutItem` (conditioned on the version read), writing the claims one `UpdateItem` (a renewal",
+        "of the lease that carries them, conditioned on the holder and its version: rule 15 of docs/design.md),",
+        "releasing it one more `UpdateItem`: " + "/".join(f"{v:g}" for v in per_step) + " DynamoDB",
         "calls per locked step when nobody else holds it. A run has 2 locked steps (CreateEndpoint's reuse-or-create,",
         "VerifyEndpoint's commit), 3 with cleanup (Cleanup's release), so "
         + f"{sum(locked_calls(create_calls[-1]).values())} DynamoDB calls per run,",

@@ -7,7 +7,8 @@
 # actions.py), step by step:
 #   1. copy the CodeUri directory (functions/) to a scratch directory, so that nothing of the parent project (its
 #      pom, the other modules, their target/ directories) can take part in the build;
-#   2. `mvn clean install` in the scratch directory;
+#   2. `mvn clean install` in the scratch directory (no -DskipTests: the unit tests of functions/src/test run, and
+#      fail the build, as in `sam build`);
 #   3. `mvn dependency:copy-dependencies -DincludeScope=runtime -Dmdep.prependGroupId=true` there;
 #   4. the artifact: target/classes at its root, target/dependency/*.jar under lib/.
 # The artifact is exactly what the Lambda Java runtime finds in LAMBDA_TASK_ROOT: it loads classes from the root

@@ -5,7 +5,7 @@ package dev.vpcepilot.errors;
  *
  * <p>The Lambda Java runtime reports a thrown exception to Step Functions with the exception's class name as
  * the error name, so each subclass is named exactly after the stable error name of the contract
- * (design.md section 2) and lives in this package: the state machine matches
+ * (docs/design.md section 2) and lives in this package: the state machine matches
  * {@code dev.vpcepilot.errors.<Name>} in Retry/Catch, and the failure step reports the short {@code <Name>}.
  *
  * <p>These are expected outcomes, not bugs, so no stack trace is captured: the message is the whole story

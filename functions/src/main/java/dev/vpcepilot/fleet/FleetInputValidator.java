@@ -2,8 +2,8 @@ package dev.vpcepilot.fleet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vpcepilot.aws.Regions;
+import dev.vpcepilot.contract.InputValidator;
 import dev.vpcepilot.errors.InvalidInput;
-import dev.vpcepilot.service.InputValidator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -11,7 +11,7 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
- * Checks a fleet execution's input (README "Fleet", design.md section 10) strictly, before anything is read or
+ * Checks a fleet execution's input (docs/design.md section 6, rule 10) strictly, before anything is read or
  * written: unknown keys, wrong types, malformed account, OU, region and VPC ids, regions of another partition, a
  * role name or external id IAM would refuse, and the policy and tags rules of the single-VPC input are all
  * {@link InvalidInput} naming what is allowed.

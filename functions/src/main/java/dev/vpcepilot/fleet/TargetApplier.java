@@ -1,14 +1,14 @@
 package dev.vpcepilot.fleet;
 
 import dev.vpcepilot.aws.AwsClients;
+import dev.vpcepilot.contract.InputValidator;
 import dev.vpcepilot.errors.WorkflowError;
 import dev.vpcepilot.aws.Retrying;
 import dev.vpcepilot.logging.FunctionLog;
-import dev.vpcepilot.model.ServingState;
-import dev.vpcepilot.service.InputValidator;
 import dev.vpcepilot.sharing.Claimant;
 import dev.vpcepilot.sharing.PolicyWish;
 import dev.vpcepilot.sharing.Scope;
+import dev.vpcepilot.sharing.ServingState;
 import dev.vpcepilot.sharing.SharedEndpoints;
 import dev.vpcepilot.sharing.SharingRules;
 import java.time.Clock;

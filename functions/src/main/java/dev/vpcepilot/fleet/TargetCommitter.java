@@ -2,11 +2,11 @@ package dev.vpcepilot.fleet;
 
 import dev.vpcepilot.aws.AwsCalls;
 import dev.vpcepilot.aws.AwsClients;
+import dev.vpcepilot.contract.InputValidator;
 import dev.vpcepilot.errors.EndpointBusy;
 import dev.vpcepilot.errors.WorkflowError;
 import dev.vpcepilot.aws.Retrying;
 import dev.vpcepilot.logging.FunctionLog;
-import dev.vpcepilot.service.InputValidator;
 import dev.vpcepilot.sharing.Scope;
 import dev.vpcepilot.sharing.SharedEndpoints;
 import java.time.Clock;

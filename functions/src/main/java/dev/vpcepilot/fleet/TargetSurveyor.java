@@ -1,8 +1,8 @@
 package dev.vpcepilot.fleet;
 
 import dev.vpcepilot.aws.AwsClients;
+import dev.vpcepilot.contract.InputValidator;
 import dev.vpcepilot.errors.TargetUnreachable;
-import dev.vpcepilot.service.InputValidator;
 import dev.vpcepilot.sharing.ClaimsDocument;
 import dev.vpcepilot.sharing.EventualConsistency;
 import dev.vpcepilot.sharing.LeaseLedger;

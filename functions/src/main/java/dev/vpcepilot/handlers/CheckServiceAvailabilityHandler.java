@@ -4,8 +4,8 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vpcepilot.aws.AwsClients;
 import dev.vpcepilot.aws.Regions;
-import dev.vpcepilot.model.ValidatedRequest;
-import dev.vpcepilot.service.InputValidator;
+import dev.vpcepilot.contract.InputValidator;
+import dev.vpcepilot.contract.ValidatedRequest;
 import dev.vpcepilot.service.ServiceAvailabilityChecker;
 
 /**

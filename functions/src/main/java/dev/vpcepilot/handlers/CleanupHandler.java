@@ -2,10 +2,10 @@ package dev.vpcepilot.handlers;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import dev.vpcepilot.aws.AwsClients;
-import dev.vpcepilot.model.CleanupResult;
-import dev.vpcepilot.model.ServingState;
+import dev.vpcepilot.contract.CleanupResult;
 import dev.vpcepilot.sharing.Claimant;
 import dev.vpcepilot.sharing.Scope;
+import dev.vpcepilot.sharing.ServingState;
 import dev.vpcepilot.sharing.SharedEndpoints;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,6 +58,6 @@ public final class CleanupHandler extends JsonStepHandler<CleanupHandler.Input, 
             sentences.add("Nothing to clean up: the run's claim is released.");
         }
         return new CleanupResult(cleanedUp, input.endpoint().vpcEndpointId(), String.join(" ", sentences),
-                released.deleted(), Map.copyOf(released.keptFor()));
+                released.deleted(), Map.copyOf(released.keptFor()), released.claimants());
     }
 }

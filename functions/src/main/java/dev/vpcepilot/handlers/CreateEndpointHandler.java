@@ -2,10 +2,10 @@ package dev.vpcepilot.handlers;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import dev.vpcepilot.aws.AwsClients;
-import dev.vpcepilot.model.ServingState;
-import dev.vpcepilot.service.InputValidator;
+import dev.vpcepilot.contract.InputValidator;
 import dev.vpcepilot.sharing.PolicyWish;
 import dev.vpcepilot.sharing.Scope;
+import dev.vpcepilot.sharing.ServingState;
 import dev.vpcepilot.sharing.SharedEndpoints;
 import dev.vpcepilot.sharing.SharingRules;
 import java.util.List;

@@ -2,8 +2,8 @@ package dev.vpcepilot.handlers;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import dev.vpcepilot.aws.AwsClients;
-import dev.vpcepilot.model.ServingState;
 import dev.vpcepilot.service.EndpointStatusReader;
+import dev.vpcepilot.sharing.ServingState;
 import java.time.Clock;
 
 /** The wait loop's check: the serving endpoints' states now, and one more check counted. */

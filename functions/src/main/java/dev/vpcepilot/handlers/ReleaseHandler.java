@@ -2,7 +2,7 @@ package dev.vpcepilot.handlers;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import dev.vpcepilot.aws.AwsClients;
-import dev.vpcepilot.model.ReleaseResult;
+import dev.vpcepilot.contract.ReleaseResult;
 import dev.vpcepilot.sharing.Claimant;
 import dev.vpcepilot.sharing.Scope;
 import dev.vpcepilot.sharing.SharedEndpoints;

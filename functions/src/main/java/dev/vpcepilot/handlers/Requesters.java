@@ -1,9 +1,11 @@
 package dev.vpcepilot.handlers;
 
-import dev.vpcepilot.service.InputValidator;
+import dev.vpcepilot.contract.InputValidator;
 import dev.vpcepilot.sharing.Claimant;
 
-/** Who a run claims for (design.md section 3): its custom resource, itself when it cleans up, else the standing use. */
+/**
+ * Who a run claims for (docs/design.md rule 3): its custom resource, itself when it cleans up, else the standing use.
+ */
 final class Requesters {
 
     private Requesters() {

@@ -2,7 +2,7 @@ package dev.vpcepilot.handlers;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import dev.vpcepilot.aws.AwsClients;
-import dev.vpcepilot.model.ResolvedVpc;
+import dev.vpcepilot.contract.ResolvedVpc;
 import dev.vpcepilot.service.VpcResolver;
 import java.util.List;
 

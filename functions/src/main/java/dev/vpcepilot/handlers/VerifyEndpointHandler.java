@@ -2,8 +2,8 @@ package dev.vpcepilot.handlers;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import dev.vpcepilot.aws.AwsClients;
-import dev.vpcepilot.model.Verification;
-import dev.vpcepilot.service.InputValidator;
+import dev.vpcepilot.contract.InputValidator;
+import dev.vpcepilot.contract.Verification;
 import dev.vpcepilot.service.ListTablesProbe;
 import dev.vpcepilot.sharing.Scope;
 import dev.vpcepilot.sharing.SharedEndpoints;

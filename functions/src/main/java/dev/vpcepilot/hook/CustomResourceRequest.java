@@ -72,7 +72,7 @@ public record CustomResourceRequest(String requestType, String requestId, String
                 throw new InvalidInput("The custom-resource request is not JSON (" + e.getOriginalMessage()
                         + "): there is no ResponseURL to answer");
             }
-            // Rule 10 of issue 10: a key given twice is refused (answered FAILED), never resolved to its last value
+            // docs/design.md rule 10: a key given twice is refused (answered FAILED), never resolved to its last value
             return from(lenient, List.of("InvalidInput: the key '" + key.group(1) + "' is given twice in one JSON "
                     + "object (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()
                     + "); allowed: each key once per object"));

@@ -3,14 +3,14 @@ package dev.vpcepilot.hook;
 import dev.vpcepilot.aws.Retrying;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vpcepilot.contract.InputValidator;
 import dev.vpcepilot.errors.InvalidInput;
 import dev.vpcepilot.errors.WorkflowError;
 import dev.vpcepilot.logging.FunctionLog;
-import dev.vpcepilot.service.EndpointLookup;
 import dev.vpcepilot.service.FailureDescriber;
-import dev.vpcepilot.service.InputValidator;
 import dev.vpcepilot.service.VpcResolver;
 import dev.vpcepilot.sharing.Claimant;
+import dev.vpcepilot.sharing.EndpointLookup;
 import dev.vpcepilot.sharing.PolicyWish;
 import dev.vpcepilot.sharing.Scope;
 import dev.vpcepilot.sharing.SharedEndpoints;
@@ -31,8 +31,8 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
 
 /**
- * The {@code Custom::DynamoDbVpcEndpoint} lifecycle (design.md section 5). Create and Update run the workflow with
- * the resource's claim (its stack and logical id); Delete releases that claim, and the endpoint goes only when
+ * The {@code Custom::DynamoDbVpcEndpoint} lifecycle (docs/design.md section 5). Create and Update run the workflow
+ * with the resource's claim (its stack and logical id); Delete releases that claim, and the endpoint goes only when
  * nobody else claims its route tables (SharedEndpoints, SharingRules). Never throws: every path ends in an answer
  * for CloudFormation, and the physical-id rules are kept here in one place:
  * <ul>

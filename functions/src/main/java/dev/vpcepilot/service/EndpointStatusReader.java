@@ -2,8 +2,9 @@ package dev.vpcepilot.service;
 
 import dev.vpcepilot.aws.AwsCalls;
 import dev.vpcepilot.errors.EndpointNotAvailable;
-import dev.vpcepilot.model.ServingState;
+import dev.vpcepilot.sharing.EndpointLookup;
 import dev.vpcepilot.sharing.EventualConsistency;
+import dev.vpcepilot.sharing.ServingState;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;

@@ -1,11 +1,11 @@
 package dev.vpcepilot.service;
 
+import dev.vpcepilot.contract.ResolvedVpc;
 import java.util.Set;
 import dev.vpcepilot.aws.AwsCalls;
 import dev.vpcepilot.errors.NoDefaultVpc;
 import dev.vpcepilot.errors.RouteTableNotFound;
 import dev.vpcepilot.errors.VpcNotFound;
-import dev.vpcepilot.model.ResolvedVpc;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

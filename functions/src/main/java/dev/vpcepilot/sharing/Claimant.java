@@ -3,7 +3,7 @@ package dev.vpcepilot.sharing;
 import java.util.Objects;
 
 /**
- * Someone who depends on the route tables they asked for staying served (design.md section 3, rule 3):
+ * Someone who depends on the route tables they asked for staying served (docs/design.md section 1, rule 3):
  * <ul>
  *   <li>{@link #STANDING}: the standing use of console and scheduled runs without cleanup (and of fleet applies);
  *       it lasts until an explicit release ({@code "release": true});</li>

@@ -3,14 +3,12 @@ package dev.vpcepilot.sharing;
 import dev.vpcepilot.aws.AwsCalls;
 import dev.vpcepilot.errors.AwsRequestFailed;
 import dev.vpcepilot.errors.EndpointBusy;
-import dev.vpcepilot.service.ClientTokens;
-import dev.vpcepilot.service.EndpointLookup;
-import dev.vpcepilot.service.Ownership;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.CreateVpcEndpointRequest;
 import software.amazon.awssdk.services.ec2.model.DeleteVpcEndpointsResponse;
@@ -25,18 +23,29 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpointType;
  * The EC2 writes on endpoints, each as one call with typed errors. Callers ({@link SharedEndpoints}) decide with
  * {@link SharingRules} what to write, under the scope's lock; the IAM policies of the template refuse the same
  * writes on endpoints without the ownership tag. Calls that name an endpoint we created or just observed go
- * through {@link EventualConsistency}.
+ * through {@link EventualConsistency}. Every attempt of every write asks the hold's {@link WriteFence} first (rule 15
+ * of docs/design.md): a step that cannot prove its lease sends nothing more.
  */
 public final class EndpointWriter {
 
     private final Ec2Client ec2;
     private final EventualConsistency consistency;
+    private final WriteFence fence;
     private final Consumer<String> log;
 
-    public EndpointWriter(Ec2Client ec2, EventualConsistency consistency, Consumer<String> log) {
+    public EndpointWriter(Ec2Client ec2, EventualConsistency consistency, WriteFence fence, Consumer<String> log) {
         this.ec2 = ec2;
         this.consistency = consistency;
+        this.fence = fence;
         this.log = log;
+    }
+
+    /** A write on an existing endpoint, each attempt behind the fence (rule 15). */
+    private <T> T onExisting(String operation, String vpcEndpointId, Supplier<T> call) {
+        return consistency.onExisting(operation, vpcEndpointId, () -> {
+            fence.beforeWrite(operation + " " + vpcEndpointId);
+            return call.get();
+        });
     }
 
     /**
@@ -64,6 +73,7 @@ public final class EndpointWriter {
         if (policy.document() != null) {
             create.policyDocument(policy.document());
         }
+        fence.beforeWrite("EC2 CreateVpcEndpoint for " + routeTableIds);
         VpcEndpoint created = AwsCalls.callOr("EC2 CreateVpcEndpoint",
                 () -> ec2.createVpcEndpoint(create.build()).vpcEndpoint(), Set.of("RouteAlreadyExists"), () -> {
                     throw new EndpointBusy("A route table of " + routeTableIds + " was given a route to "
@@ -75,13 +85,13 @@ public final class EndpointWriter {
     }
 
     public void addRouteTables(String vpcEndpointId, List<String> routeTableIds) {
-        consistency.onExisting("EC2 ModifyVpcEndpoint", vpcEndpointId, () -> ec2.modifyVpcEndpoint(r -> r
+        onExisting("EC2 ModifyVpcEndpoint", vpcEndpointId, () -> ec2.modifyVpcEndpoint(r -> r
                 .vpcEndpointId(vpcEndpointId).addRouteTableIds(routeTableIds)));
         log.accept("Added " + routeTableIds + " to " + vpcEndpointId);
     }
 
     public void removeRouteTables(String vpcEndpointId, List<String> routeTableIds) {
-        consistency.onExisting("EC2 ModifyVpcEndpoint", vpcEndpointId, () -> ec2.modifyVpcEndpoint(r -> r
+        onExisting("EC2 ModifyVpcEndpoint", vpcEndpointId, () -> ec2.modifyVpcEndpoint(r -> r
                 .vpcEndpointId(vpcEndpointId).removeRouteTableIds(routeTableIds)));
         log.accept("Removed " + routeTableIds + " from " + vpcEndpointId);
     }
@@ -94,7 +104,7 @@ public final class EndpointWriter {
     }
 
     public void setPolicy(String vpcEndpointId, PolicyWish wish) {
-        consistency.onExisting("EC2 ModifyVpcEndpoint", vpcEndpointId, () -> ec2.modifyVpcEndpoint(r -> {
+        onExisting("EC2 ModifyVpcEndpoint", vpcEndpointId, () -> ec2.modifyVpcEndpoint(r -> {
             r.vpcEndpointId(vpcEndpointId);
             if (wish.reset()) {
                 r.resetPolicy(true);
@@ -112,12 +122,12 @@ public final class EndpointWriter {
 
     public void retag(String vpcEndpointId, Map<String, String> set, List<String> remove) {
         if (!set.isEmpty()) {
-            consistency.onExisting("EC2 CreateTags", vpcEndpointId, () -> ec2.createTags(r -> r.resources(vpcEndpointId)
+            onExisting("EC2 CreateTags", vpcEndpointId, () -> ec2.createTags(r -> r.resources(vpcEndpointId)
                     .tags(set.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build())
                             .toList())));
         }
         if (!remove.isEmpty()) {
-            consistency.onExisting("EC2 DeleteTags", vpcEndpointId, () -> ec2.deleteTags(r -> r.resources(vpcEndpointId)
+            onExisting("EC2 DeleteTags", vpcEndpointId, () -> ec2.deleteTags(r -> r.resources(vpcEndpointId)
                     .tags(remove.stream().map(k -> Tag.builder().key(k).build()).toList())));
         }
         log.accept("Tagged " + vpcEndpointId + ": set " + set.keySet() + ", removed " + remove);
@@ -132,7 +142,7 @@ public final class EndpointWriter {
         List<String> pending = List.copyOf(vpcEndpointIds);
         for (int attempt = 0; !pending.isEmpty(); attempt++) {
             List<String> ids = pending;
-            DeleteVpcEndpointsResponse response = consistency.onExisting("EC2 DeleteVpcEndpoints",
+            DeleteVpcEndpointsResponse response = onExisting("EC2 DeleteVpcEndpoints",
                     String.join(", ", ids), () -> ec2.deleteVpcEndpoints(r -> r.vpcEndpointIds(ids)));
             List<String> notVisible = new ArrayList<>();
             List<UnsuccessfulItem> failures = new ArrayList<>();

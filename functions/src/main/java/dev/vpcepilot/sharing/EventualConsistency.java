@@ -2,7 +2,6 @@ package dev.vpcepilot.sharing;
 
 import dev.vpcepilot.aws.AwsCalls;
 import dev.vpcepilot.errors.EndpointBusy;
-import dev.vpcepilot.service.EndpointLookup;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;

@@ -2,7 +2,6 @@ package dev.vpcepilot.sharing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vpcepilot.json.Json;
-import dev.vpcepilot.service.PolicyDocuments;
 
 /**
  * What a request says about the endpoint policy: nothing ({@link #NONE}: any policy will do, a created endpoint

@@ -1,7 +1,6 @@
 package dev.vpcepilot.sharing;
 
 import dev.vpcepilot.errors.VerificationFailed;
-import dev.vpcepilot.model.ServingState;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,7 +46,7 @@ public final class SharedEndpoints {
                                            String lockTable, String owner, Consumer<String> log) {
         LeaseLedger ledger = new LeaseLedger(dynamoDb, lockTable, owner, EventualConsistency.SLEEP);
         return new SharedEndpoints(new VpcObserver(ec2),
-                new EndpointWriter(ec2, new EventualConsistency(EventualConsistency.SLEEP), log), ledger, ledger,
+                new EndpointWriter(ec2, new EventualConsistency(EventualConsistency.SLEEP), ledger, log), ledger, ledger,
                 Clock.systemUTC(), log);
     }
 
@@ -244,12 +243,18 @@ public final class SharedEndpoints {
         });
     }
 
-    /** What a release did. */
+    /**
+     * What a release did.
+     *
+     * @param claimants the live claims (claimant ids) that need the released route tables once the release is
+     *                  recorded, read under the same lock
+     */
     public record Released(List<String> deleted, Map<String, List<String>> removedRouteTables,
-                           Map<String, List<String>> keptFor, List<String> releasedRouteTables) {
+                           Map<String, List<String>> keptFor, List<String> releasedRouteTables,
+                           List<String> claimants) {
 
         public static Released nothing() {
-            return new Released(List.of(), Map.of(), Map.of(), List.of());
+            return new Released(List.of(), Map.of(), Map.of(), List.of(), List.of());
         }
     }
 
@@ -386,7 +391,7 @@ public final class SharedEndpoints {
                 claims.write(scope, next, read.version());
             }
             return new Released(plan.delete(), plan.removeRouteTables(), plan.keptFor(),
-                    List.copyOf(changed.released()));
+                    List.copyOf(changed.released()), next.claimantsOf(changed.released(), now));
         });
     }
 

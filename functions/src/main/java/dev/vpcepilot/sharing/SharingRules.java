@@ -19,23 +19,27 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The rules of safe sharing (README "Safety", design.md section 3), in one place. Every decision about who may
+ * The rules of safe sharing (README "Safety", docs/design.md section 3), in one place. Every decision about who may
  * create, modify, claim, release or delete which endpoint is taken here, as a pure function of what EC2 shows
  * ({@link VpcObservation}), what the claims say ({@link ClaimsDocument}) and the request; {@link
- * SharedEndpoints} carries the decisions out under the scope's lock. The rules:
- * <ol>
- *   <li><b>Never touch what vpce-pilot did not create</b> ({@link #mayModify}): an endpoint without the ownership
- *       tag is reused as it is, never modified, tagged or deleted. Requested route tables it does not cover are
- *       served by an endpoint of ours.</li>
- *   <li><b>Coverage is per route table</b> ({@link #coverage}): every requested route table routes the service's
- *       prefix list to exactly one live endpoint.</li>
- *   <li><b>Claims</b> ({@link #planRelease}): an endpoint we created is deleted only when the last claim on its
- *       route tables is released; route tables nobody claims any more leave it; a run deletes what it created
- *       only when nobody claimed it meanwhile.</li>
- *   <li><b>Policy and tags belong to the holder</b> (the claimant the endpoint was created for): another claimant
- *       asking for a different policy gets {@link PolicyConflict}, and nothing changes.</li>
- *   <li><b>A cancelled execution writes nothing</b> ({@link ExecutionCancelled}).</li>
- * </ol>
+ * SharedEndpoints} carries the decisions out under the scope's lock. The rules decided here, numbered as in
+ * docs/design.md:
+ * <ul>
+ *   <li>Rule 1, <b>never touch what vpce-pilot did not create</b> ({@link #mayModify}): an endpoint without the
+ *       ownership tag is reused as it is, never modified, tagged or deleted. Requested route tables it does not
+ *       cover are served by an endpoint of ours.</li>
+ *   <li>Rule 2, <b>coverage is per route table</b> ({@link #coverage}): every requested route table routes the
+ *       service's prefix list to exactly one live endpoint.</li>
+ *   <li>Rule 3, <b>an endpoint goes only with its last claim</b> ({@link #planRelease}): an endpoint we created is
+ *       deleted only when the last claim on its route tables is released; route tables nobody claims any more
+ *       leave it; a run deletes what it created only when nobody claimed it meanwhile.</li>
+ *   <li>Rule 6, <b>policy and tags belong to the holder</b> (the claimant the endpoint was created for): another
+ *       claimant asking for a different policy gets {@link PolicyConflict}, and nothing changes.</li>
+ *   <li>Rule 9, <b>endpoint states are read, not assumed</b> ({@link #planEnsure}): a route table routed to an
+ *       endpoint being deleted is {@link EndpointBusy}, to a dead one {@link EndpointNotAvailable}.</li>
+ *   <li>Rule 11, <b>a cancelled execution changes nothing more</b> ({@link #refuseIfCancelled}:
+ *       {@link ExecutionCancelled}).</li>
+ * </ul>
  */
 public final class SharingRules {
 
@@ -287,7 +291,7 @@ public final class SharingRules {
         return Optional.of(new TagChange(endpoint.vpcEndpointId(), set, remove));
     }
 
-    /** Rule 5: an execution the custom resource cancelled may not change anything any more. */
+    /** Rule 11: an execution the custom resource cancelled may not change anything any more. */
     public static void refuseIfCancelled(ClaimsDocument claims, String executionArn, Instant now) {
         if (claims.isCancelled(executionArn, now)) {
             throw new ExecutionCancelled("Execution " + executionArn + " was cancelled (its custom resource answered "

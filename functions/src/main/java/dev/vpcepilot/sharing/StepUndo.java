@@ -11,7 +11,8 @@ import java.util.function.Consumer;
  * put back in reverse order when a later write fails (refused, throttled past its retries, or busy). A failed step
  * records no claims (LeaseLedger), and the state machine's retry of the step decides again from what EC2 shows: without
  * this, the retry would find the first writes done, take them for the endpoint's own state, and the run's rollback
- * would not know to undo them (a policy changed, then tagging throttled, stayed changed).
+ * would not know to undo them (a policy changed, then tagging throttled, stayed changed). The rules are numbered in
+ * docs/design.md section 3.
  */
 final class StepUndo {
 

@@ -1,7 +1,6 @@
 package dev.vpcepilot.sharing;
 
 import dev.vpcepilot.aws.AwsCalls;
-import dev.vpcepilot.service.Ownership;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;

@@ -16,6 +16,7 @@ import dev.vpcepilot.local.asl.TaskInvoker;
 import dev.vpcepilot.local.lambda.LambdaTaskInvoker;
 import dev.vpcepilot.local.s3.S3ObjectStore;
 import dev.vpcepilot.local.template.FunctionEnvironments;
+import dev.vpcepilot.local.template.LocalAccount;
 import dev.vpcepilot.local.runtime.LocalLambda;
 import dev.vpcepilot.local.runtime.RuntimeTaskInvoker;
 import dev.vpcepilot.local.template.LocalFunction;
@@ -201,7 +202,7 @@ public final class LocalWorkflow implements AutoCloseable {
         private final Path projectRoot;
         private Path templateFile;
         private String stateMachineId;
-        private String region = defaultRegion(System.getenv());
+        private String region = LocalAccount.defaultRegion(System.getenv());
         private URI endpoint;
         private URI resources;
         private final Map<String, String> parameters = new LinkedHashMap<>();
@@ -387,16 +388,5 @@ public final class LocalWorkflow implements AutoCloseable {
             ClassLoader context = Thread.currentThread().getContextClassLoader();
             return context != null ? context : LocalWorkflow.class.getClassLoader();
         }
-    }
-
-    /** {@code AWS_REGION}, else {@code AWS_DEFAULT_REGION}, else {@code us-east-1}. */
-    public static String defaultRegion(Map<String, String> environment) {
-        for (String variable : List.of("AWS_REGION", "AWS_DEFAULT_REGION")) {
-            String value = environment.get(variable);
-            if (value != null && !value.isBlank()) {
-                return value.trim();
-            }
-        }
-        return "us-east-1";
     }
 }

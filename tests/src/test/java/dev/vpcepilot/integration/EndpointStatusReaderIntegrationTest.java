@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vpcepilot.errors.EndpointNotAvailable;
 import dev.vpcepilot.local.moto.MotoServer;
-import dev.vpcepilot.model.ServingState;
 import dev.vpcepilot.service.EndpointStatusReader;
+import dev.vpcepilot.sharing.ServingState;
 import dev.vpcepilot.support.MotoEc2;
 import dev.vpcepilot.support.SharedMoto;
 import java.time.Clock;

@@ -140,6 +140,67 @@ class LeaseLedgerIntegrationTest {
         assertEquals("taker", item(scope).get("ownerName").s());
     }
 
+    /**
+     * Rule 15: a hold whose lease can no longer be renewed (another writer took the lock) sends no EC2 write once
+     * less than {@link LeaseLedger#WRITE_MARGIN} of its lease is left, nor any later one, and records nothing.
+     */
+    @Test
+    void aHoldThatCannotRenewItsLeaseBeforeAWriteWritesNothingMore() {
+        Scope scope = freshScope();
+        LeaseLedger before = ledger("before");
+        before.holding(scope, () -> {
+            before.write(scope, claimOf("rtb-00000000"), 1);
+            return null;
+        });
+        LeaseLedger slow = ledger("slow");
+        List<String> sent = new ArrayList<>();
+
+        EndpointBusy refused = assertThrows(EndpointBusy.class, () -> slow.holding(scope, () -> {
+            slow.beforeWrite("EC2 ModifyVpcEndpoint (in time)");
+            sent.add("in time");
+            slow.write(scope, claimOf("rtb-5ta1e000"), 1);
+            takeOver(scope, item(scope));
+            pause(LeaseLedger.LEASE.minus(LeaseLedger.WRITE_MARGIN).plusSeconds(1).toMillis());
+            try {
+                slow.beforeWrite("EC2 ModifyVpcEndpoint (late)");
+                sent.add("late");
+            } catch (EndpointBusy first) {
+                slow.beforeWrite("EC2 DeleteVpcEndpoints (the undo)");
+                sent.add("undo");
+            }
+            return null;
+        }));
+
+        assertEquals(List.of("in time"), sent, "nothing is written once the lease cannot be renewed, not even an undo");
+        assertTrue(refused.getMessage().contains("lapsed before EC2 ModifyVpcEndpoint (late)"), refused.getMessage());
+        assertEquals(List.of("rtb-00000000"), tablesOf(ledger("reader").read(scope).claims()),
+                "the claims are the ones the writer that took over left; the slow writer's are not recorded");
+        assertEquals("taker", item(scope).get("ownerName").s());
+    }
+
+    /**
+     * Rule 15: the claims are written with a new record version, so a writer that read the lease before the write
+     * (and would take it over as expired, conditioned on that version) can no longer install what it read.
+     */
+    @Test
+    void recordingTheClaimsGivesTheItemANewVersion() {
+        Scope scope = freshScope();
+        LeaseLedger writer = ledger("writer");
+        List<String> versions = new ArrayList<>();
+
+        writer.holding(scope, () -> {
+            versions.add(item(scope).get("recordVersionNumber").s());
+            writer.write(scope, claimOf("rtb-11111111"), 1);
+            return null;
+        });
+
+        Map<String, AttributeValue> after = item(scope);
+        assertTrue(after.containsKey("isReleased"), "released");
+        assertTrue(!versions.get(0).equals(after.get("recordVersionNumber").s()),
+                "the version read under the lease is not the version after the claims were written");
+        assertEquals(List.of("rtb-11111111"), tablesOf(ledger("reader").read(scope).claims()));
+    }
+
     @Test
     void batchGetItemReadsTheClaimsOfMoreScopesThanOneCallTakes() {
         Scope first = freshScope();

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vpcepilot.contract.ResolvedVpc;
 import dev.vpcepilot.errors.NoDefaultVpc;
 import dev.vpcepilot.errors.RouteTableNotFound;
 import dev.vpcepilot.errors.VpcNotFound;
 import dev.vpcepilot.local.moto.MotoServer;
-import dev.vpcepilot.model.ResolvedVpc;
 import dev.vpcepilot.service.VpcResolver;
 import dev.vpcepilot.support.MotoEc2;
 import dev.vpcepilot.support.SharedMoto;

@@ -171,7 +171,7 @@ class MapS3Test {
         assertTrue(exported.succeeded(), () -> exported.error() + ": " + exported.cause());
         String mapRunArn = exported.output().get("MapRunArn").asText();
         assertTrue(mapRunArn.matches("arn:aws:states:us-east-1:123456789012:mapRun:Machine/Export:"
-                + MapStateTest.UUID), mapRunArn);
+                + TestProject.UUID), mapRunArn);
         String runId = mapRunArn.substring(mapRunArn.lastIndexOf(':') + 1);
         String manifestKey = "runs/" + runId + "/manifest.json";
         assertEquals(json("""
@@ -191,7 +191,7 @@ class MapS3Test {
         assertEquals(2, succeeded.size());
         for (int i = 0; i < 2; i++) {
             JsonNode record = succeeded.get(i);
-            assertEquals(SUCCEEDED_FIELDS, MapStateTest.fieldNames(record));
+            assertEquals(SUCCEEDED_FIELDS, TestProject.fieldNames(record));
             String n = i == 0 ? "1" : "3";
             assertEquals(json("{\"n\": " + n + "}"), json(record.get("Input").asText()));
             assertEquals(json("{\"n\": " + n + "}"), json(record.get("Output").asText()));

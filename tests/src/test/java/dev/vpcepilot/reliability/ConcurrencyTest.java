@@ -23,9 +23,9 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
 
 /**
- * Concurrent executions for one VPC and service end with exactly one endpoint that all of them report (design.md
- * section 3): exactly one of them created it, the others reused it, nothing else is left, and it is the endpoint
- * the VPC's route tables send DynamoDB traffic to.
+ * Concurrent executions for one VPC and service end with exactly one endpoint that all of them report (docs/design.md
+ * rules 2, 4, 5 and 8): exactly one of them created it, the others reused it, nothing else is left, and it is the
+ * endpoint the VPC's route tables send DynamoDB traffic to.
  */
 class ConcurrencyTest {
 

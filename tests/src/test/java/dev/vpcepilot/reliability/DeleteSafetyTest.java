@@ -12,7 +12,7 @@ import dev.vpcepilot.local.asl.ExecutionResult;
 import dev.vpcepilot.local.cfn.LocalWorkflowRunner;
 import dev.vpcepilot.local.faults.FaultProxy;
 import dev.vpcepilot.local.faults.FaultRule;
-import dev.vpcepilot.service.Ownership;
+import dev.vpcepilot.sharing.Ownership;
 import dev.vpcepilot.sharing.Scope;
 import dev.vpcepilot.sharing.SharedEndpoints;
 import java.io.IOException;
@@ -31,7 +31,7 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
 import software.amazon.awssdk.services.ec2.model.VpcEndpointType;
 
 /**
- * An endpoint someone else made is reported and reused, never deleted (design.md section 3): not by cleanup, not
+ * An endpoint someone else made is reported and reused, never deleted (docs/design.md rule 1): not by cleanup, not
  * by a release through {@link SharedEndpoints}, not by the custom resource's Delete, not by the rollback of a
  * failed execution, and not when it carries look-alike tags. Every check reads moto directly.
  */

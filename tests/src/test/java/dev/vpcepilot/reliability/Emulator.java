@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vpcepilot.local.LocalWorkflow;
 import dev.vpcepilot.local.asl.JsonText;
 import dev.vpcepilot.local.moto.MotoServer;
-import dev.vpcepilot.service.Ownership;
+import dev.vpcepilot.sharing.Ownership;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

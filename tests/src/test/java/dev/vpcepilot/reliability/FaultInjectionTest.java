@@ -15,7 +15,7 @@ import dev.vpcepilot.local.cfn.LocalWorkflowRunner;
 import dev.vpcepilot.local.faults.FaultKind;
 import dev.vpcepilot.local.faults.FaultProxy;
 import dev.vpcepilot.local.faults.FaultRule;
-import dev.vpcepilot.service.Ownership;
+import dev.vpcepilot.sharing.Ownership;
 import dev.vpcepilot.support.CfnRequests;
 import dev.vpcepilot.support.MotoEc2;
 import java.io.IOException;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vpcepilot.local.LocalWorkflow;
-import dev.vpcepilot.local.RunLocal;
 import dev.vpcepilot.local.asl.ExecutionResult;
 import dev.vpcepilot.local.asl.JsonText;
+import dev.vpcepilot.local.cli.RunLocal;
 import dev.vpcepilot.support.MotoEc2;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

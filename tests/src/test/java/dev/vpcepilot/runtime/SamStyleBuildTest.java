@@ -67,7 +67,7 @@ class SamStyleBuildTest {
     void onlyWhatRunsIsShipped() {
         List<String> unwanted = new ArrayList<>();
         for (String jar : jars) {
-            for (String banned : Set.of("junit", "mockito", "joda-time", "aws-lambda-java-events", "powertools",
+            for (String banned : Set.of("junit", "mockito", "archunit", "joda-time", "aws-lambda-java-events", "powertools",
                     "apache-client", "netty", "aws-lambda-java-runtime-interface-client",
                     "aws-lambda-java-serialization")) {
                 if (jar.contains(banned)) {

@@ -6,7 +6,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * vpce-pilot's least-privilege rules as data (README "Safety", design.md section 3 rule 1), for
+ * vpce-pilot's least-privilege rules as data (README "Safety", docs/design.md rule 1), for
  * {@link IamPolicyChecker}. Adding a principal or an action is a line here, not code: a new action needs its
  * resource rule (or its place in {@link #STAR_ONLY}), a new kind of role its entry in {@link Use}.
  *

@@ -175,7 +175,7 @@ class TemplateIamTest {
                 .collect(Collectors.toSet()), "the schedule's role, which SAM makes, is read too");
     }
 
-    /** Rule 1 of design.md section 3, read where CloudFormation gets it: in each role that does the write. */
+    /** Rule 1 of docs/design.md, read where CloudFormation gets it: in each role that does the write. */
     @Test
     void theConditionsOfRuleOneAreInEveryRoleThatWritesEndpoints() {
         Map<String, List<IamRules.ConditionForm>> needed = Map.of(

@@ -17,9 +17,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 10, rule 10: a JSON object that gives a key twice is {@code InvalidInput} naming the key, and nothing is
- * created. Each input here gives the same value twice where a lenient parse (the last value wins) would have run
- * the workflow and created an endpoint; the tests then read moto to see that none exists in the VPC.
+ * docs/design.md rule 10: a JSON object that gives a key twice is {@code InvalidInput} naming the key, and nothing is
+ * created. Each input here gives the same value twice where a lenient parse (the last value wins) would have run the
+ * workflow and created an endpoint; the tests then read moto to see that none exists in the VPC.
  */
 class DuplicateKeysTest {
 

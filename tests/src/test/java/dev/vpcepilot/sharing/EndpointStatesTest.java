@@ -13,10 +13,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Issue 10, bullet "an endpoint that describes as failed is reported as a success", and rule 9: the states EC2
- * reports are read, not assumed. An endpoint that EC2 answers {@code pending} at its creation and then describes in
- * a state from which it never serves fails the run as {@code EndpointNotAvailable}, and the run rolls back what it
- * created. moto makes every endpoint available at once, so a proxy reports the state (MotoTamperingProxy).
+ * Issue 10, bullet "an endpoint that describes as failed is reported as a success", and docs/design.md rule 9: the
+ * states EC2 reports are read, not assumed. An endpoint that EC2 answers {@code pending} at its creation and then
+ * describes in a state from which it never serves fails the run as {@code EndpointNotAvailable}, and the run rolls back
+ * what it created. moto makes every endpoint available at once, so a proxy reports the state (MotoTamperingProxy).
  */
 class EndpointStatesTest {
 

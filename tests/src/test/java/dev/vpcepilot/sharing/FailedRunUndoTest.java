@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
 
 /**
- * Issue 10, bullet "a failed run leaves the route table it added on a reused foreign endpoint", and rules 1 and 7:
- * an endpoint someone else made is never modified (the route tables it does not cover get an endpoint of ours),
- * and a failed run undoes exactly what it did, on endpoints of ours it only extended too. The run fails in its
+ * Issue 10, bullet "a failed run leaves the route table it added on a reused foreign endpoint", and docs/design.md
+ * rules 1 and 7: an endpoint someone else made is never modified (the route tables it does not cover get an endpoint of
+ * ours), and a failed run undoes exactly what it did, on endpoints of ours it only extended too. The run fails in its
  * verification (DynamoDB refuses ListTables), after it has changed the VPC.
  */
 class FailedRunUndoTest {

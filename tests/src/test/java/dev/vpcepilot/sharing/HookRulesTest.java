@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vpcepilot.hook.EndpointHook;
 import dev.vpcepilot.local.faults.FaultProxy;
 import dev.vpcepilot.local.faults.FaultRule;
-import dev.vpcepilot.service.Ownership;
 import dev.vpcepilot.sharing.SharingWorld.Run;
 import dev.vpcepilot.sharing.SharingWorld.Stack;
 import dev.vpcepilot.sharing.SharingWorld.Vpc;
@@ -25,10 +24,11 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 9 item 7's rules on the hook path (the CloudFormationHookHandler, the state machine, answers PUT to presigned
- * S3 URLs), against the AWS-faithful emulator: a failed-create marker's Delete removes only what that execution left for the same stack and
- * logical id; an Update that changes RouteTableIds applies it; an Update that changes Tags applies them on the
- * endpoint the stack holds, or answers FAILED with a reason when it does not hold it.
+ * Issue 9 item 7's rules (docs/design.md rules 6 and 13) on the hook path (the CloudFormationHookHandler, the state
+ * machine, answers PUT to presigned S3 URLs), against the AWS-faithful emulator: a failed-create marker's Delete
+ * removes only what that execution left for the same stack and logical id; an Update that changes RouteTableIds applies
+ * it; an Update that changes Tags applies them on the endpoint the stack holds, or answers FAILED with a reason when it
+ * does not hold it.
  */
 class HookRulesTest {
 

@@ -15,9 +15,9 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
 
 /**
  * Issue 10, bullet "any run or stack that passes policyDocument replaces the policy of an endpoint made for another
- * stack", and rule 6: the policy belongs to the claimant the endpoint was created for. Another claimant asking for a
- * different one fails as {@code PolicyConflict} naming the endpoint and its holder, and nothing changes; the holder
- * may change it, and {@code "default"} (or a template without PolicyDocument) resets it to AWS's default.
+ * stack", and docs/design.md rule 6: the policy belongs to the claimant the endpoint was created for. Another claimant
+ * asking for a different one fails as {@code PolicyConflict} naming the endpoint and its holder, and nothing changes;
+ * the holder may change it, and {@code "default"} (or a template without PolicyDocument) resets it to AWS's default.
  */
 class PolicyOwnershipTest {
 

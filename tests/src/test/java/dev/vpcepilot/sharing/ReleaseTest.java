@@ -15,9 +15,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 10, rule 3: a standing endpoint (made by a console or scheduled run without cleanup) is released explicitly
- * with {@code "release": true}. It is deleted only when nobody else claims its route tables; route tables nobody
- * claims any more leave it; a stack's claim survives a standing release (the stack's Delete is then the last).
+ * docs/design.md rule 3: a standing endpoint (made by a console or scheduled run without cleanup) is released
+ * explicitly with {@code "release": true}. It is deleted only when nobody else claims its route tables; route tables
+ * nobody claims any more leave it; a stack's claim survives a standing release (the stack's Delete is then the last).
  */
 class ReleaseTest {
 

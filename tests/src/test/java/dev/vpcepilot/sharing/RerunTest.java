@@ -15,9 +15,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 10, bullet "the ClientToken is a hash of the inputs and the current hour": under EC2's idempotency (a
- * repeated token answers the endpoint it made, even once deleted) a rerun in the same hour must still create, after
- * a cleanup, after a rolled-back failure, and while the old endpoint is still being deleted (rule 9).
+ * Issue 10, bullet "the ClientToken is a hash of the inputs and the current hour": under EC2's idempotency (a repeated
+ * token answers the endpoint it made, even once deleted) a rerun in the same hour must still create, after a cleanup,
+ * after a rolled-back failure, and while the old endpoint is still being deleted (docs/design.md rules 8 and 9).
  */
 class RerunTest {
 

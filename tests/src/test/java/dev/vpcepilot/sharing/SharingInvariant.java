@@ -21,7 +21,7 @@ import software.amazon.awssdk.services.ec2.model.RouteTable;
 import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
 
 /**
- * The invariant of issue 10 (rules 2 and 5), checked against moto directly after every scenario in which runs,
+ * The invariant of docs/design.md rules 2 and 5, checked against moto directly after every scenario in which runs,
  * stacks or fleet applies overlap (the sharing scenarios here, reliability's ConcurrencyTest, FleetConcurrencyTest):
  * <ol>
  *   <li>every success that still stands (a run that exited 0 without cleaning up, a stack's SUCCESS not deleted

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vpcepilot.aws.AwsClients;
 import dev.vpcepilot.local.asl.JsonText;
-import dev.vpcepilot.service.Ownership;
+import dev.vpcepilot.sharing.Ownership;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -231,7 +231,7 @@ public final class MotoEc2 implements AutoCloseable {
         CreateVpcEndpointRequest.Builder request = CreateVpcEndpointRequest.builder()
                 .vpcId(vpcId)
                 .serviceName(dynamoDbService())
-                // moto answers DeleteVpcEndpoints with HTTP 500 for endpoints made without a type (design.md 8)
+                // moto: HTTP 500 to DeleteVpcEndpoints of an endpoint made without a type (docs/design.md section 8)
                 .vpcEndpointType(VpcEndpointType.GATEWAY)
                 .routeTableIds(routeTableIds);
         if (!tags.isEmpty()) {

@@ -216,6 +216,7 @@ class EndpointWorkflowTest {
         assertTrue(output.get("created").asBoolean());
         assertTrue(output.get("cleanedUp").asBoolean());
         assertEquals("Deleted " + vpce + ".", output.get("cleanupDetail").asText());
+        assertEquals(List.of(), strings(output.get("claims")), "a run with cleanup holds no claim once it cleaned up");
         assertEquals(HAPPY_PATH_WITH_CLEANUP, result.statesEntered());
         assertFalse(aws.isLive(vpce), "state " + aws.endpoint(vpce).map(VpcEndpoint::stateAsString));
         assertEquals(List.of(), liveEndpointIds(vpcId));
@@ -233,6 +234,8 @@ class EndpointWorkflowTest {
         assertFalse(second.get("created").asBoolean());
         assertTrue(second.get("owned").asBoolean());
         assertFalse(second.get("cleanedUp").asBoolean(), "the standing use of the first run still claims it");
+        assertEquals(List.of("standing"), strings(second.get("claims")),
+                "the claims once its own is released: the standing use's, not the run's");
         assertTrue(second.get("cleanupDetail").asText().contains("this run did not create it"),
                 second.get("cleanupDetail").asText());
         assertTrue(aws.isLive(vpce));

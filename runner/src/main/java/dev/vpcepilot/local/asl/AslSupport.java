@@ -1,7 +1,6 @@
 package dev.vpcepilot.local.asl;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vpcepilot.local.asl.intrinsic.IntrinsicParser;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;

@@ -3,7 +3,6 @@ package dev.vpcepilot.local.asl;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vpcepilot.local.asl.intrinsic.IntrinsicParser;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

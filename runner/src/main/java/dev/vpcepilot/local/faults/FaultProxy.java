@@ -335,9 +335,10 @@ public final class FaultProxy implements AutoCloseable {
         List<String> hidden = List.of();
         String deniedRole = null;
         long delay = 0;
+        List<FaultRule> holds = new ArrayList<>();
         if (call.faultable()) {
             for (FaultRule rule : rules) {
-                if (!rule.appliesTo(call.action())) {
+                if (!rule.appliesTo(call.action(), request.body())) {
                     continue;
                 }
                 if (rule.kind() == FaultKind.ACCESS_DENIED) {
@@ -359,7 +360,10 @@ public final class FaultProxy implements AutoCloseable {
                 if (!rule.advance(call.action())) {
                     continue;
                 }
-                if (rule.kind() == FaultKind.LATENCY) {
+                if (rule.holds()) {
+                    holds.add(rule);
+                    faults.get(FaultKind.LATENCY).incrementAndGet();
+                } else if (rule.kind() == FaultKind.LATENCY) {
                     delay = Math.min(delay + rule.latencyMillis(), FaultRule.MAX_LATENCY_MILLIS);
                     faults.get(FaultKind.LATENCY).incrementAndGet();
                 } else if (fired == null) {
@@ -369,6 +373,9 @@ public final class FaultProxy implements AutoCloseable {
         }
         if (delay > 0) {
             Thread.sleep(delay);
+        }
+        for (FaultRule hold : holds) {
+            hold.hold();
         }
         if (fired != null) {
             faults.get(fired.kind()).incrementAndGet();
@@ -388,6 +395,7 @@ public final class FaultProxy implements AutoCloseable {
             }
         }
         Http.Response response = forward(request);
+        holds.forEach(FaultRule::landed);
         learnCreatedEndpoint(call, response);
         return response;
     }

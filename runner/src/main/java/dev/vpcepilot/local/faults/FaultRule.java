@@ -4,7 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -42,6 +45,14 @@ public final class FaultRule {
     private final String scope;
     /** The account whose roles a {@link #denyAssumeRole} rule refuses, else null. */
     private final String account;
+    /** For a {@link #holdFirst} rule, what opens the held calls; else null. */
+    private final CountDownLatch gate;
+    /** Only calls whose body contains this text are in scope ({@link #whenBodyContains}); null: every body. */
+    private final String bodyText;
+    /** Counted down when a {@link #holdFirst} rule starts holding its first call. */
+    private final CountDownLatch holding = new CountDownLatch(1);
+    /** Counted down when a {@link #holdFirst} rule's first held call has been answered upstream (it landed). */
+    private final CountDownLatch landed = new CountDownLatch(1);
     private final AtomicLong seen = new AtomicLong();
     private final ConcurrentHashMap<String, AtomicInteger> seenPerAction = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> seenPerEndpoint = new ConcurrentHashMap<>();
@@ -52,6 +63,13 @@ public final class FaultRule {
 
     private FaultRule(FaultKind kind, Trigger trigger, int n, double share, long latencyMillis, String scope,
                       String account) {
+        this(kind, trigger, n, share, latencyMillis, scope, account, null, null);
+    }
+
+    private FaultRule(FaultKind kind, Trigger trigger, int n, double share, long latencyMillis, String scope,
+                      String account, CountDownLatch gate, String bodyText) {
+        this.gate = gate;
+        this.bodyText = bodyText;
         this.account = account;
         this.kind = kind;
         this.trigger = trigger;
@@ -158,6 +176,52 @@ public final class FaultRule {
     }
 
     /**
+     * Holds the first {@code k} calls in scope (counted per action) until {@code gate} opens, or for
+     * {@code atMost}, then forwards them: a request that reaches AWS late (held up in the network). The request is
+     * forwarded even when the client gave up on it meanwhile (an SDK attempt timeout, then its retry): it still
+     * lands, after the retry. {@link #awaitHolding} tells when the first call is held.
+     */
+    public static FaultRule holdFirst(int k, CountDownLatch gate, Duration atMost) {
+        Objects.requireNonNull(gate, "gate");
+        long millis = atMost.toMillis();
+        if (millis < 0 || millis > MAX_LATENCY_MILLIS) {
+            throw new IllegalArgumentException("a hold lasts 0.." + MAX_LATENCY_MILLIS + " ms, got " + millis);
+        }
+        return new FaultRule(FaultKind.LATENCY, Trigger.FIRST_PER_ACTION, requirePositive(k, "k"), 0, millis, null,
+                null, gate, null);
+    }
+
+    /** For a {@link #holdFirst} rule: waits until it holds its first call; false if none came within the timeout. */
+    public boolean awaitHolding(Duration timeout) throws InterruptedException {
+        return holding.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * For a {@link #holdFirst} rule: waits until its first held call, released, has reached the target and been
+     * answered there; false if that did not happen within the timeout.
+     */
+    public boolean awaitLanded(Duration timeout) throws InterruptedException {
+        return landed.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Tells a {@link #holdFirst} rule that a call it held has been answered upstream. */
+    void landed() {
+        landed.countDown();
+    }
+
+    /**
+     * The same rule (with fresh counters) limited to the calls whose body contains {@code text}: one kind of
+     * request among others of the same action (e.g. the lock client's lease renewals, the UpdateItems whose body
+     * names {@code :newRvn}).
+     */
+    public FaultRule whenBodyContains(String text) {
+        if (text == null || text.isEmpty()) {
+            throw new IllegalArgumentException("the body text must not be empty");
+        }
+        return new FaultRule(kind, trigger, n, share, latencyMillis, scope, account, gate, text);
+    }
+
+    /**
      * The same rule (with fresh counters) limited to the actions starting with {@code actionPrefix}: a service
      * ({@code ec2:}, {@code dynamodb:}, {@code states:}) or an action ({@code dynamodb:ListTables}).
      */
@@ -165,7 +229,7 @@ public final class FaultRule {
         if (actionPrefix == null || actionPrefix.isBlank()) {
             throw new IllegalArgumentException("the action prefix must not be blank");
         }
-        return new FaultRule(kind, trigger, n, share, latencyMillis, actionPrefix.trim(), account);
+        return new FaultRule(kind, trigger, n, share, latencyMillis, actionPrefix.trim(), account, gate, bodyText);
     }
 
     public FaultKind kind() {
@@ -185,6 +249,23 @@ public final class FaultRule {
     /** Whether a call of this action is in the rule's scope. */
     public boolean appliesTo(String action) {
         return scope == null || action.startsWith(scope);
+    }
+
+    /** Whether a call of this action with this body is in the rule's scope. */
+    boolean appliesTo(String action, byte[] body) {
+        return appliesTo(action) && (bodyText == null
+                || new String(body, java.nio.charset.StandardCharsets.UTF_8).contains(bodyText));
+    }
+
+    /** Whether this rule holds the calls it fires on until a gate opens ({@link #holdFirst}). */
+    boolean holds() {
+        return gate != null;
+    }
+
+    /** Holds a call this rule fired on until its gate opens or its time is up. */
+    void hold() throws InterruptedException {
+        holding.countDown();
+        gate.await(latencyMillis, TimeUnit.MILLISECONDS);
     }
 
     /** Counts one call in scope and tells whether the rule fires on it. */
@@ -248,7 +329,7 @@ public final class FaultRule {
             case THROTTLE -> "throttle";
             case ERROR -> "HTTP 500";
             case DROP -> "drop the connection";
-            case LATENCY -> "delay " + latencyMillis + " ms";
+            case LATENCY -> gate != null ? "hold (at most " + latencyMillis + " ms)" : "delay " + latencyMillis + " ms";
             case NOT_FOUND -> "InvalidVpcEndpointId.NotFound";
             case ACCESS_DENIED -> "AccessDenied";
         };
@@ -260,7 +341,8 @@ public final class FaultRule {
                     + "returned";
             case ROLE_OF_ACCOUNT -> "on assuming a role of account " + account;
         };
-        return what + " " + when + (scope == null ? "" : " of " + scope);
+        return what + " " + when + (scope == null ? "" : " of " + scope)
+                + (bodyText == null ? "" : " whose body contains " + bodyText);
     }
 
     private static String ordinal(int n) {

@@ -1,12 +1,9 @@
 package dev.vpcepilot.local.lambda;
 
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.vpcepilot.aws.AwsClients;
 import dev.vpcepilot.handlers.FunctionSettings;
-import dev.vpcepilot.local.asl.ErrorNames;
 import dev.vpcepilot.local.asl.JsonText;
 import dev.vpcepilot.local.asl.StatesError;
 import dev.vpcepilot.local.asl.TaskInvoker;
@@ -82,17 +79,7 @@ public final class LambdaTaskInvoker implements TaskInvoker {
                 idle.get(function.logicalId()).push(handler);
             }
         }
-        String text = response.toString(StandardCharsets.UTF_8);
-        if (text.isBlank()) {
-            return JsonNodeFactory.instance.nullNode();
-        }
-        try {
-            return JsonText.parse(text);
-        } catch (JsonProcessingException e) {
-            throw new StatesError(ErrorNames.RUNTIME, "The function " + function.functionName()
-                    + " returned a response that is not JSON: " + (text.length() > 200 ? text.substring(0, 200)
-                    + "..." : text));
-        }
+        return LambdaPayloads.taskResult(function, response.toString(StandardCharsets.UTF_8));
     }
 
     /** An idle warm instance of the function's handler, or a new one (a cold start) if every one is busy. */

@@ -3,21 +3,16 @@ package dev.vpcepilot.local.runtime;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.vpcepilot.local.asl.JsonText;
+import dev.vpcepilot.local.http.LoopbackServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -34,8 +29,7 @@ public final class ContainerCredentials implements AutoCloseable {
 
     private static final String PATH = "/2021-04-23/credentials";
 
-    private final HttpServer server;
-    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final LoopbackServer server;
     private final String token;
     private final String accessKeyId;
     private final String secretAccessKey;
@@ -44,7 +38,7 @@ public final class ContainerCredentials implements AutoCloseable {
     private final AtomicInteger served = new AtomicInteger();
     private final AtomicInteger refused = new AtomicInteger();
 
-    private ContainerCredentials(HttpServer server, Clock clock) {
+    private ContainerCredentials(LoopbackServer server, Clock clock) {
         this.server = server;
         this.clock = clock;
         this.token = random(32);
@@ -54,23 +48,15 @@ public final class ContainerCredentials implements AutoCloseable {
     }
 
     public static ContainerCredentials start() {
-        HttpServer server;
-        try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot serve container credentials on loopback", e);
-        }
+        LoopbackServer server = LoopbackServer.bind("container credentials", 16);
         ContainerCredentials credentials = new ContainerCredentials(server, Clock.systemUTC());
-        server.createContext("/", credentials::handle);
-        server.setExecutor(credentials.executor);
-        server.start();
+        server.serve(credentials::handle);
         return credentials;
     }
 
     /** The two variables Lambda sets for a SnapStart function instead of the key variables. */
     public Map<String, String> environment() {
-        return Map.of("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://" + server.getAddress().getHostString() + ":"
-                        + server.getAddress().getPort() + PATH,
+        return Map.of("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://" + server.address() + PATH,
                 "AWS_CONTAINER_AUTHORIZATION_TOKEN", token);
     }
 
@@ -128,7 +114,6 @@ public final class ContainerCredentials implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
     }
 }

@@ -1,7 +1,7 @@
 package dev.vpcepilot.local.runtime;
 
-import dev.vpcepilot.local.LocalWorkflow;
 import dev.vpcepilot.local.template.FunctionDirectory;
+import dev.vpcepilot.local.template.LocalAccount;
 import dev.vpcepilot.local.template.LocalFunction;
 import dev.vpcepilot.local.template.SamTemplate;
 import java.io.IOException;
@@ -64,7 +64,7 @@ public final class LocalLambda implements AutoCloseable {
     private volatile boolean closed;
 
     private LocalLambda(Builder builder, Path artifact, LambdaJavaRuntime runtime) {
-        this.template = SamTemplate.load(builder.templateFile);
+        this.template = SamTemplate.load(builder.projectRoot.resolve("template.yaml"));
         this.region = builder.region;
         this.parameters = Map.copyOf(builder.parameters);
         this.functions = FunctionDirectory.of(template, region);
@@ -203,8 +203,7 @@ public final class LocalLambda implements AutoCloseable {
     /** How to run the functions; everything has a default but the endpoint. */
     public static final class Builder {
         private final Path projectRoot;
-        private Path templateFile;
-        private String region = LocalWorkflow.defaultRegion(System.getenv());
+        private String region = LocalAccount.defaultRegion(System.getenv());
         private final Map<String, String> parameters = new LinkedHashMap<>();
         private final Map<String, String> endpoints = new LinkedHashMap<>();
         private Function<LocalFunction, Map<String, String>> variables = function -> Map.of();
@@ -214,12 +213,6 @@ public final class LocalLambda implements AutoCloseable {
 
         private Builder(Path projectRoot) {
             this.projectRoot = projectRoot.toAbsolutePath().normalize();
-            this.templateFile = this.projectRoot.resolve("template.yaml");
-        }
-
-        public Builder template(Path file) {
-            this.templateFile = projectRoot.resolve(file);
-            return this;
         }
 
         public Builder region(String newRegion) {

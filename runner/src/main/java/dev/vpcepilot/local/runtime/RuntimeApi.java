@@ -1,12 +1,9 @@
 package dev.vpcepilot.local.runtime;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import dev.vpcepilot.local.http.LoopbackServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,8 +15,6 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
@@ -57,8 +52,7 @@ final class RuntimeApi implements AutoCloseable {
     record InitFailure(String document, String category, String path) {
     }
 
-    private final HttpServer server;
-    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final LoopbackServer server;
     private final BlockingQueue<Invocation> events = new LinkedBlockingQueue<>();
     private final Map<String, Running> running = new ConcurrentHashMap<>();
     private final CompletableFuture<Instant> ready = new CompletableFuture<>();
@@ -69,28 +63,21 @@ final class RuntimeApi implements AutoCloseable {
     private record Running(Invocation invocation, Instant handedOut) {
     }
 
-    private RuntimeApi(HttpServer server, Clock clock) {
+    private RuntimeApi(LoopbackServer server, Clock clock) {
         this.server = server;
         this.clock = clock;
     }
 
     static RuntimeApi start(Clock clock) {
-        HttpServer server;
-        try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot serve the Lambda Runtime API on loopback", e);
-        }
+        LoopbackServer server = LoopbackServer.bind("the Lambda Runtime API", 16);
         RuntimeApi api = new RuntimeApi(server, clock);
-        server.createContext("/", api::handle);
-        server.setExecutor(api.executor);
-        server.start();
+        server.serve(api::handle);
         return api;
     }
 
     /** {@code host:port}, the value of {@code AWS_LAMBDA_RUNTIME_API}. */
     String address() {
-        return server.getAddress().getHostString() + ":" + server.getAddress().getPort();
+        return server.address();
     }
 
     /** Completes when the runtime first asks for an event: its initialisation is over. */
@@ -221,7 +208,6 @@ final class RuntimeApi implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
     }
 }

@@ -1,12 +1,10 @@
 package dev.vpcepilot.local.runtime;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.vpcepilot.local.asl.ErrorNames;
 import dev.vpcepilot.local.asl.JsonText;
 import dev.vpcepilot.local.asl.StatesError;
 import dev.vpcepilot.local.asl.TaskInvoker;
+import dev.vpcepilot.local.lambda.LambdaPayloads;
 import dev.vpcepilot.local.template.LocalFunction;
 import java.nio.charset.StandardCharsets;
 
@@ -38,16 +36,6 @@ public final class RuntimeTaskInvoker implements TaskInvoker {
         if (!result.succeeded()) {
             throw new StatesError(result.errorType(), result.errorDocument());
         }
-        String text = result.payloadText();
-        if (text.isBlank()) {
-            return JsonNodeFactory.instance.nullNode();
-        }
-        try {
-            return JsonText.parse(text);
-        } catch (JsonProcessingException e) {
-            throw new StatesError(ErrorNames.RUNTIME, "The function " + function.functionName()
-                    + " returned a response that is not JSON: " + (text.length() > 200 ? text.substring(0, 200)
-                    + "..." : text));
-        }
+        return LambdaPayloads.taskResult(function, result.payloadText());
     }
 }

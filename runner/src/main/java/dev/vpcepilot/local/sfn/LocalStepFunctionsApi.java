@@ -5,17 +5,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.vpcepilot.local.LocalWorkflow;
 import dev.vpcepilot.local.asl.ExecutionResult;
 import dev.vpcepilot.local.asl.JsonText;
 import dev.vpcepilot.local.asl.StateMachineInterpreter;
+import dev.vpcepilot.local.http.LoopbackServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -53,8 +50,7 @@ public final class LocalStepFunctionsApi implements AutoCloseable {
     private static final String TARGET_PREFIX = "AWSStepFunctions.";
     private static final String CONTENT_TYPE = "application/x-amz-json-1.0";
 
-    private final HttpServer server;
-    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final LoopbackServer server;
     private final ExecutorService executions = Executors.newVirtualThreadPerTaskExecutor();
     private final LocalWorkflow workflow;
     private final Clock clock = Clock.systemUTC();
@@ -95,28 +91,21 @@ public final class LocalStepFunctionsApi implements AutoCloseable {
         }
     }
 
-    private LocalStepFunctionsApi(HttpServer server, LocalWorkflow workflow) {
+    private LocalStepFunctionsApi(LoopbackServer server, LocalWorkflow workflow) {
         this.server = server;
         this.workflow = workflow;
     }
 
     public static LocalStepFunctionsApi start(LocalWorkflow workflow) {
-        HttpServer server;
-        try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 32);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot serve the Step Functions API on loopback", e);
-        }
+        LoopbackServer server = LoopbackServer.bind("the Step Functions API", 32);
         LocalStepFunctionsApi api = new LocalStepFunctionsApi(server, workflow);
-        server.createContext("/", api::handle);
-        server.setExecutor(api.executor);
-        server.start();
+        server.serve(api::handle);
         return api;
     }
 
     /** What {@code AWS_ENDPOINT_URL_SFN} should name. */
     public URI endpoint() {
-        return URI.create("http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort());
+        return URI.create("http://" + server.address());
     }
 
     /** How many executions StartExecution started (a repeated call that attached to one does not count). */
@@ -321,8 +310,7 @@ public final class LocalStepFunctionsApi implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
         executions.shutdownNow();
     }
 }

@@ -1,6 +1,12 @@
 package dev.vpcepilot.local.template;
 
-/** The pseudo account and stack the local runner pretends to deploy into (moto's default account). */
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The pseudo account and stack the local runner pretends to deploy into (moto's default account), and the region it
+ * runs in unless told otherwise.
+ */
 public final class LocalAccount {
 
     public static final String ACCOUNT_ID = "123456789012";
@@ -23,5 +29,16 @@ public final class LocalAccount {
     /** {@code AWS::URLSuffix}. */
     public static String urlSuffix(String region) {
         return region.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com";
+    }
+
+    /** {@code AWS_REGION}, else {@code AWS_DEFAULT_REGION}, else {@code us-east-1}. */
+    public static String defaultRegion(Map<String, String> environment) {
+        for (String variable : List.of("AWS_REGION", "AWS_DEFAULT_REGION")) {
+            String value = environment.get(variable);
+            if (value != null && !value.isBlank()) {
+                return value.trim();
+            }
+        }
+        return "us-east-1";
     }
 }
