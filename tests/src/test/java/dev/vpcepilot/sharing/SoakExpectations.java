@@ -1,6 +1,5 @@
 package dev.vpcepilot.sharing;
 
-import dev.vpcepilot.service.Ownership;
 import dev.vpcepilot.sharing.SoakOperation.Kind;
 import dev.vpcepilot.support.MotoEc2;
 import java.util.ArrayList;
