@@ -92,7 +92,11 @@ final class SoakActor implements AutoCloseable {
             detail = "";
         } else if (run.exitCode() == 1 && doc.path("error").isTextual()) {
             outcome = Outcome.FAILED;
-            detail = doc.path("error").asText() + ": " + shorten(doc.path("cause").asText());
+            // the last error a function logged says more than a fleet's threshold: which VPC failed, and why
+            String logged = run.stderr().lines().filter(line -> line.contains("[ERROR]")).reduce((a, b) -> b)
+                    .orElse("");
+            detail = doc.path("error").asText() + ": " + shorten(doc.path("cause").asText())
+                    + (logged.isEmpty() ? "" : "; last error logged: " + shorten(logged));
         } else {
             outcome = Outcome.UNKNOWN;
             detail = run.exitCode() == SharingWorld.STOPPED ? "stopped after " + OPERATION_TIMEOUT.toSeconds() + " s"
