@@ -54,6 +54,19 @@ final class InProcessHook implements AutoCloseable {
                 AnswerDelivery.Timing.LAMBDA, Retrying.LAMBDA.scaled(0.01), FunctionLog.discard());
     }
 
+    /** The lock table (with the claims) of the deployment the hook's workflow runs in. */
+    String lockTable() {
+        return workflow.environment("CreateEndpointFunction").get("LOCK_TABLE_NAME");
+    }
+
+    /**
+     * The execution the hook starts for a Create or Update: it is named after the request ({@code cfn-<RequestId>},
+     * EndpointHook.executionName), so that a retried request attaches to it.
+     */
+    String executionArn(ObjectNode event) {
+        return runner.executionArn("cfn-" + event.path("RequestId").asText());
+    }
+
     /** The answer CloudFormation got for the event (exit 0 for SUCCESS, as ./run-local --cfn-event says it). */
     SharingWorld.Run send(ObjectNode event) {
         return send(event, java.util.function.UnaryOperator.identity());

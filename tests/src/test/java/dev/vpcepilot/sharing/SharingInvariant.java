@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vpcepilot.support.MotoEc2;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,50 +78,122 @@ public final class SharingInvariant {
 
     /** Both halves of the invariant in the VPC, for the successes that still stand. */
     public static void assertHolds(MotoEc2 ec2, String vpcId, List<Served> standing) {
-        List<VpcEndpoint> endpoints = endpointsOf(ec2, vpcId);
-        Map<String, String> states = new LinkedHashMap<>();
-        endpoints.forEach(e -> states.put(e.vpcEndpointId(), e.stateAsString().toLowerCase()));
-        List<RouteTable> tables = ec2.ec2().describeRouteTables(r -> r.filters(Filter.builder().name("vpc-id")
-                .values(vpcId).build())).routeTables();
-        Map<String, List<String>> routes = new LinkedHashMap<>();
-        for (RouteTable table : tables) {
-            routes.put(table.routeTableId(), table.routes().stream()
-                    .filter(r -> r.destinationPrefixListId() != null && r.gatewayId() != null
-                            && r.gatewayId().startsWith("vpce-"))
-                    .map(Route::gatewayId).toList());
-        }
-        String world = "endpoints " + endpoints.stream().map(e -> e.vpcEndpointId() + " " + e.stateAsString() + " "
-                + e.routeTableIds()).toList() + "; routes " + routes;
-
+        World world = World.read(ec2, List.of(vpcId));
         List<String> broken = new ArrayList<>();
-        for (RouteTable table : tables) {
-            String id = table.routeTableId();
-            List<String> associated = endpoints.stream().filter(e -> LIVE.contains(states.get(e.vpcEndpointId())))
-                    .filter(e -> e.routeTableIds().contains(id)).map(VpcEndpoint::vpcEndpointId).toList();
-            List<String> routed = routes.get(id);
-            if (associated.size() > 1 || routed.size() > 1) {
-                broken.add(id + " has the service through two endpoints (associated " + associated + ", routes "
-                        + routed + ")");
-            } else if (associated.size() == 1 && !routed.equals(associated)) {
-                broken.add(id + " is associated with " + associated.get(0) + " but routes to " + routed);
-            } else if (routed.size() == 1 && !LIVE.contains(states.getOrDefault(routed.get(0), "unknown"))) {
-                broken.add(id + " routes to " + routed.get(0) + ", which is " + states.get(routed.get(0)));
+        for (String id : world.routeTables(vpcId)) {
+            String twice = world.servedTwice(id);
+            if (twice != null) {
+                broken.add(twice);
             }
         }
         for (Served served : standing) {
             served.byTable().forEach((table, allowed) -> {
-                List<String> routed = routes.getOrDefault(table, List.of());
+                List<String> routed = world.routes().getOrDefault(table, List.of());
                 if (routed.size() != 1 || !allowed.contains(routed.get(0))) {
                     broken.add(served.who() + " reported " + table + " served by " + allowed + ", but it routes to "
                             + routed);
-                } else if (!"available".equals(states.get(routed.get(0)))) {
+                } else if (!"available".equals(world.states().get(routed.get(0)))) {
                     broken.add(served.who() + " reported " + routed.get(0) + ", which is now "
-                            + states.get(routed.get(0)));
+                            + world.states().get(routed.get(0)));
                 }
             });
         }
         if (!broken.isEmpty()) {
-            fail("The sharing invariant is broken in " + vpcId + ":\n  " + String.join("\n  ", broken) + "\n" + world);
+            fail("The sharing invariant is broken in " + vpcId + ":\n  " + String.join("\n  ", broken) + "\n"
+                    + world.describe(vpcId));
+        }
+    }
+
+    /**
+     * The service's endpoints and the route tables of some VPCs as moto shows them at one moment (two calls,
+     * whatever the number of VPCs), and the invariant's judgement of each route table in it.
+     *
+     * @param endpoints  every DynamoDB endpoint of the VPCs, in any state
+     * @param vpcOfTable route table id -> its VPC
+     * @param routes     route table id -> the endpoints its prefix-list routes go to
+     */
+    public record World(List<VpcEndpoint> endpoints, Map<String, String> vpcOfTable, Map<String, List<String>> routes) {
+
+        /** Reads the VPCs' endpoints and route tables from moto directly. */
+        public static World read(MotoEc2 ec2, Collection<String> vpcIds) {
+            Filter inVpcs = Filter.builder().name("vpc-id").values(vpcIds).build();
+            List<VpcEndpoint> endpoints = ec2.ec2().describeVpcEndpoints(r -> r.filters(inVpcs)).vpcEndpoints()
+                    .stream().filter(e -> e.serviceName().endsWith(".dynamodb")).toList();
+            Map<String, String> vpcOfTable = new LinkedHashMap<>();
+            Map<String, List<String>> routes = new LinkedHashMap<>();
+            for (RouteTable table : ec2.ec2().describeRouteTables(r -> r.filters(inVpcs)).routeTables()) {
+                vpcOfTable.put(table.routeTableId(), table.vpcId());
+                routes.put(table.routeTableId(), table.routes().stream()
+                        .filter(r -> r.destinationPrefixListId() != null && r.gatewayId() != null
+                                && r.gatewayId().startsWith("vpce-"))
+                        .map(Route::gatewayId).toList());
+            }
+            return new World(endpoints, vpcOfTable, routes);
+        }
+
+        /** Endpoint id -> its state, lower case. */
+        public Map<String, String> states() {
+            Map<String, String> states = new LinkedHashMap<>();
+            endpoints.forEach(e -> states.put(e.vpcEndpointId(), e.stateAsString().toLowerCase()));
+            return states;
+        }
+
+        /** The route tables of a VPC. */
+        public List<String> routeTables(String vpcId) {
+            return vpcOfTable.entrySet().stream().filter(e -> e.getValue().equals(vpcId)).map(Map.Entry::getKey)
+                    .toList();
+        }
+
+        /** The live endpoints associated with the route table. */
+        public List<String> associated(String routeTableId) {
+            Map<String, String> states = states();
+            return endpoints.stream().filter(e -> LIVE.contains(states.get(e.vpcEndpointId())))
+                    .filter(e -> e.routeTableIds().contains(routeTableId)).map(VpcEndpoint::vpcEndpointId).toList();
+        }
+
+        /** Half 2 for one route table: what is wrong (the service through two endpoints, a dead route), or null. */
+        public String servedTwice(String routeTableId) {
+            List<String> associated = associated(routeTableId);
+            List<String> routed = routes.getOrDefault(routeTableId, List.of());
+            String state = routed.size() == 1 ? states().getOrDefault(routed.get(0), "unknown") : null;
+            if (associated.size() > 1 || routed.size() > 1) {
+                return routeTableId + " has the service through two endpoints (associated " + associated
+                        + ", routes " + routed + ")";
+            } else if (associated.size() == 1 && !routed.equals(associated)) {
+                return routeTableId + " is associated with " + associated.get(0) + " but routes to " + routed;
+            } else if (routed.size() == 1 && !LIVE.contains(state)) {
+                return routeTableId + " routes to " + routed.get(0) + ", which is " + states().get(routed.get(0));
+            }
+            return null;
+        }
+
+        /**
+         * Whether the route table is served as a claim on it requires: what is wrong, or null when exactly one
+         * endpoint, {@code available}, is routed to from it and no other live endpoint is associated with it.
+         */
+        public String unserved(String routeTableId) {
+            String twice = servedTwice(routeTableId);
+            if (twice != null) {
+                return twice;
+            }
+            List<String> routed = routes.getOrDefault(routeTableId, List.of());
+            if (routed.isEmpty()) {
+                List<String> associated = associated(routeTableId);
+                return routeTableId + " has no prefix-list route" + (associated.isEmpty() ? ""
+                        : " (associated with " + associated + ")");
+            }
+            String state = states().get(routed.get(0));
+            return "available".equals(state) ? null : routeTableId + " routes to " + routed.get(0) + ", which is "
+                    + state;
+        }
+
+        /** The endpoints and routes of a VPC, for a message. */
+        public String describe(String vpcId) {
+            Map<String, List<String>> vpcRoutes = new LinkedHashMap<>();
+            routeTables(vpcId).forEach(t -> vpcRoutes.put(t, routes.get(t)));
+            return "endpoints " + endpoints.stream().filter(e -> vpcId.equals(e.vpcId()))
+                    .map(e -> e.vpcEndpointId() + " " + e.stateAsString() + " " + e.routeTableIds()).toList()
+                    + "; routes " + vpcRoutes;
         }
     }
 

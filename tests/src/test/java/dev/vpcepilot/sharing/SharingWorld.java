@@ -124,6 +124,9 @@ final class SharingWorld {
         }
     }
 
+    /** The exit code of a run whose process was stopped because it outlived its time ({@link Process#awaitOrStop}). */
+    static final int STOPPED = -1;
+
     /** A started {@code ./run-local}. */
     static final class Process {
         private final String what;
@@ -139,14 +142,29 @@ final class SharingWorld {
         }
 
         Run await() {
+            Run run = awaitOrStop(RUN_TIMEOUT);
+            if (run.exitCode() == STOPPED) {
+                throw new AssertionError(what + ": ./run-local did not end within " + RUN_TIMEOUT.toSeconds()
+                        + " s; stderr: " + run.stderr());
+            }
+            return run;
+        }
+
+        /**
+         * Waits at most {@code timeout}; a process still running then is stopped (with its children), and its run
+         * has exit code {@link #STOPPED} with what it had written so far.
+         */
+        Run awaitOrStop(Duration timeout) {
             try {
-                if (!process.waitFor(RUN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                int exitCode;
+                if (process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    exitCode = process.exitValue();
+                } else {
                     process.descendants().forEach(ProcessHandle::destroyForcibly);
                     process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                    throw new AssertionError(what + ": ./run-local did not end within " + RUN_TIMEOUT.toSeconds()
-                            + " s; stderr: " + Files.readString(err, StandardCharsets.UTF_8));
+                    exitCode = STOPPED;
                 }
-                Run run = new Run(what, process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Run run = new Run(what, exitCode, Files.readString(out, StandardCharsets.UTF_8),
                         Files.readString(err, StandardCharsets.UTF_8));
                 Files.deleteIfExists(out);
                 Files.deleteIfExists(err);
