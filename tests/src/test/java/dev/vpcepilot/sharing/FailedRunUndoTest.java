@@ -91,9 +91,9 @@ class FailedRunUndoTest {
         VpcEndpoint before = ec2.endpoint(endpoint).orElseThrow();
 
         Run failed;
-        try (dev.vpcepilot.local.faults.FaultProxy noTags = dev.vpcepilot.local.faults.FaultProxy.start(
+        try (dev.vpcepilot.testkit.faults.FaultProxy noTags = dev.vpcepilot.testkit.faults.FaultProxy.start(
                 SharingWorld.moto())) {
-            noTags.addRule(dev.vpcepilot.local.faults.FaultRule.errorEvery(1).only("ec2:CreateTags"));
+            noTags.addRule(dev.vpcepilot.testkit.faults.FaultRule.errorEvery(1).only("ec2:CreateTags"));
             failed = SharingWorld.run(noTags.endpoint(), "{\"vpcId\":\"" + vpc.id() + "\",\"tags\":{\"team\":\"b\"},"
                     + "\"policyDocument\":" + POLICY + "}");
         }

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vpcepilot.hook.EndpointHook;
-import dev.vpcepilot.local.faults.FaultProxy;
-import dev.vpcepilot.local.faults.FaultRule;
+import dev.vpcepilot.testkit.faults.FaultProxy;
+import dev.vpcepilot.testkit.faults.FaultRule;
 import dev.vpcepilot.service.Ownership;
 import dev.vpcepilot.sharing.SharingWorld.Run;
 import dev.vpcepilot.sharing.SharingWorld.Stack;

@@ -2,7 +2,7 @@ package dev.vpcepilot.support;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.vpcepilot.local.faults.AwsCall;
+import dev.vpcepilot.testkit.faults.AwsCall;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

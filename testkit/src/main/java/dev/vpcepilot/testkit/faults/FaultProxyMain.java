@@ -1,4 +1,4 @@
-package dev.vpcepilot.local.faults;
+package dev.vpcepilot.testkit.faults;
 
 import java.io.IOException;
 import java.io.InputStream;

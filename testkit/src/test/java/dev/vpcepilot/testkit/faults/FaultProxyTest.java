@@ -1,4 +1,4 @@
-package dev.vpcepilot.local.faults;
+package dev.vpcepilot.testkit.faults;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -54,6 +54,8 @@ class FaultProxyTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** How long a plain HTTP call of these tests may take before it fails the test by name. */
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+    /** An execution the emulator does not know: Step Functions answers ExecutionDoesNotExist. */
+    private static final String NO_EXECUTION = "arn:aws:states:us-east-1:123456789012:execution:none:none";
     // A client per test (closed with its proxy, so no pooled connection outlives the proxy it was made to), and a
     // timeout on every call: a call that gets no answer fails its test by name instead of waiting without end.
     private HttpClient http;
@@ -97,7 +99,8 @@ class FaultProxyTest {
              Ec2Client proxied = sdk.ec2(proxy.endpoint(), SdkClients.noRetries());
              DynamoDbClient directDb = sdk.dynamoDb(moto.endpoint(), SdkClients.noRetries());
              DynamoDbClient proxiedDb = sdk.dynamoDb(proxy.endpoint(), SdkClients.noRetries())) {
-            String vpcId = proxied.createVpc(r -> r.cidrBlock("10.77.0.0/16")).vpc().vpcId();
+            String vpcId = proxied.describeVpcs(r -> r.filters(Filter.builder().name("is-default").values("true")
+                    .build())).vpcs().get(0).vpcId();
             proxied.createTags(r -> r.resources(vpcId).tags(Tag.builder().key("Name").value("through proxy ü").build()));
 
             List<Vpc> viaProxy = proxied.describeVpcs().vpcs();
@@ -126,10 +129,10 @@ class FaultProxyTest {
                     .vpcs().get(0).vpcId();
             ec2.createTags(r -> r.resources(vpcId).tags(Tag.builder().key("counted").value("yes").build()));
             db.listTables();
-            sfn.listStateMachines();
+            assertThrows(SfnException.class, () -> sfn.describeExecution(r -> r.executionArn(NO_EXECUTION)));
 
             assertEquals(Map.of("ec2:DescribeVpcs", 3, "ec2:CreateTags", 1, "dynamodb:ListTables", 1,
-                    "states:ListStateMachines", 1), proxy.counts());
+                    "states:DescribeExecution", 1), proxy.counts());
             assertEquals(3, proxy.count("ec2:DescribeVpcs"));
             assertEquals(0, proxy.count("ec2:DeleteVpc"));
             assertEquals(6, proxy.total());
@@ -150,7 +153,7 @@ class FaultProxyTest {
             for (int round = 0; round < 2; round++) {
                 ec2.describeVpcs();
                 db.listTables(); // out of scope: neither counted by the rule nor faulted
-                ec2.describeSubnets();
+                ec2.describeRouteTables();
                 Ec2Exception e = assertThrows(Ec2Exception.class, ec2::describeVpcs);
                 assertTrue(e.isThrottlingException(), "the SDK must classify it as throttling");
                 assertEquals(503, e.statusCode());
@@ -176,13 +179,14 @@ class FaultProxyTest {
             assertEquals("ThrottlingException", dynamo.awsErrorDetails().errorCode());
             assertEquals("Rate of requests exceeds the allowed throughput.", dynamo.awsErrorDetails().errorMessage());
 
-            SfnException states = assertThrows(SfnException.class, sfn::listStateMachines);
+            SfnException states = assertThrows(SfnException.class,
+                    () -> sfn.describeExecution(r -> r.executionArn(NO_EXECUTION)));
             assertTrue(states.isThrottlingException());
             assertEquals(400, states.statusCode());
             assertEquals("ThrottlingException", states.awsErrorDetails().errorCode());
 
             ec2.describeVpcs();
-            db.describeLimits();
+            db.describeEndpoints();
         }
         assertEquals(2, proxy.faultsInjected(FaultKind.THROTTLE));
     }
@@ -271,8 +275,8 @@ class FaultProxyTest {
             }
             ec2.describeVpcs(); // call 7
             ec2.describeVpcs();
-            // the counter is per action: DescribeSubnets starts over
-            assertTrue(assertThrows(AwsServiceException.class, ec2::describeSubnets).isThrottlingException());
+            // the counter is per action: DescribeRouteTables starts over
+            assertTrue(assertThrows(AwsServiceException.class, ec2::describeRouteTables).isThrottlingException());
         }
         assertEquals(7, proxy.faultsInjected(FaultKind.THROTTLE));
         assertEquals(8, proxy.count("ec2:DescribeVpcs"));
@@ -304,7 +308,7 @@ class FaultProxyTest {
         try (Ec2Client ec2 = sdk.ec2(proxy.endpoint(), SdkClients.noRetries())) {
             SdkClientException e = assertThrows(SdkClientException.class, ec2::describeVpcs);
             assertInstanceOf(IOException.class, rootCause(e), () -> "cause: " + rootCause(e));
-            ec2.describeSubnets(); // other actions still get through on a fresh connection
+            ec2.describeRouteTables(); // other actions still get through on a fresh connection
         }
         assertTrue(proxy.faultsInjected(FaultKind.DROP) >= 1);
         assertEquals(proxy.count("ec2:DescribeVpcs"), proxy.faultsInjected(FaultKind.DROP));

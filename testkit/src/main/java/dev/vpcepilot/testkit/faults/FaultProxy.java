@@ -1,4 +1,4 @@
-package dev.vpcepilot.local.faults;
+package dev.vpcepilot.testkit.faults;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
