@@ -1,109 +1,106 @@
 package dev.vpcepilot.testkit.faults;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder.ProxyResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.common.FatalStartupException;
+import com.github.tomakehurst.wiremock.core.Options;
+import com.github.tomakehurst.wiremock.http.Fault;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A fault-injecting HTTP proxy on loopback, between AWS SDK clients (pointed at {@link #endpoint()} with
- * {@code endpointOverride}) and an emulator such as {@code moto_server}. Every request is forwarded unchanged
- * (method, request-target, headers including the signed {@code Host}, body; only connection-level headers and
- * the length are this hop's own) and every response is relayed unchanged, unless a {@link FaultRule} fires.
+ * {@code endpointOverride}) and an emulator such as {@code moto_server}: a WireMock server whose lowest-priority stub
+ * proxies every request to the emulator unchanged (the {@code Host} header too, which SigV4 signs), with stubs in
+ * front of it for the faults of the {@link FaultRule}s: the service's throttling error, HTTP 500, the connection
+ * closed without an answer ({@code Fault.EMPTY_RESPONSE}), an endpoint EC2 does not know yet, a call a policy refuses.
  *
- * <p>It counts every call that reaches it per action ({@link AwsCall}), in total and the mutating ones,
- * including the calls it answers with a fault (so an SDK retry is a second call), and the faults it injected.
- * The emulator's {@code /moto-api/} is counted but never faulted. {@code GET /__faults/counts} answers the
- * counts as JSON and {@code POST /__faults/reset} resets them; neither is forwarded nor counted.
+ * <p>Which calls a fault fires on is decided when the request arrives ({@link CallFilter}), which also counts every
+ * call per action ({@link AwsCall}), in total and the mutating ones, including the calls answered with a fault (so an
+ * SDK retry is a second call), and the faults injected. The emulator's {@code /moto-api/} is counted but never
+ * faulted. {@code GET /__faults/counts} answers the counts as JSON and {@code POST /__faults/reset} resets them;
+ * neither is forwarded nor counted.
  *
- * <p>{@link FaultRule#endpointNotFoundFirst(int)} plays EC2's eventual consistency: the proxy reads the endpoint
- * ids that CreateVpcEndpoint answers return and that EC2 requests name ({@link EndpointIds}), and answers the first
- * calls naming a new id as EC2 answers for an id it does not know. For a DeleteVpcEndpoints that also names ids
- * EC2 knows, the request goes upstream without the hidden ids (numbered again) and the answer lists them as
- * unsuccessful: the only case where the proxy changes what it forwards.
+ * <p>Beside the faults, a test can show endpoints in states moto never shows ({@link #reportEndpointsAs}), refuse
+ * DynamoDB's ListTables as a policy would ({@link #refuseListTables}) and hold the calls of an action until it opens
+ * a {@link Gate} ({@link #hold}).
  *
- * <p>Each connection is served on a virtual thread; at most {@value #MAX_CONNECTIONS} at once (further clients
- * wait in the listen backlog). Upstream, each request uses its own connection. Rules can be added and removed
- * while requests are in flight.
+ * <p>Rules can be added and removed while requests are in flight. Each request is served on a thread of its own (at
+ * most {@value #MAX_CONNECTIONS} at once), and each forwarded request uses a connection of its own.
  */
 public final class FaultProxy implements AutoCloseable {
 
     public static final String CONTROL_PREFIX = "/__faults/";
+    static final String COUNTS_PATH = CONTROL_PREFIX + "counts";
+    static final String RESET_PATH = CONTROL_PREFIX + "reset";
     static final int MAX_CONNECTIONS = 256;
-    static final int MAX_REQUESTS_PER_CONNECTION = 10_000;
-    static final int MAX_DISTINCT_ACTIONS = 10_000;
-    static final String OVERFLOW_ACTION = "other:(more distinct actions than counted)";
-    private static final int CLIENT_IDLE_TIMEOUT_MS = 60_000;
-    private static final int UPSTREAM_CONNECT_TIMEOUT_MS = 5_000;
-    private static final int UPSTREAM_READ_TIMEOUT_MS = 120_000;
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final int UPSTREAM_TIMEOUT_MS = 120_000;
+    /** Longer than any hold ({@link FaultRule#MAX_LATENCY_MILLIS}): a held request keeps its connection. */
+    private static final long CLIENT_IDLE_TIMEOUT_MS = FaultRule.MAX_LATENCY_MILLIS + 60_000;
+    private static final int CONTROL_PRIORITY = 1;
+    private static final int FAULT_PRIORITY = 4;
+    private static final int PROXY_PRIORITY = 10;
+    /**
+     * Request headers of this hop that the proxy stub does not send on (WireMock itself drops Connection, Upgrade,
+     * Transfer-Encoding and Content-Length, and writes its own): the server has already answered an
+     * {@code Expect: 100-continue}.
+     */
+    private static final List<String> HOP_BY_HOP = List.of("Expect", "Keep-Alive", "Proxy-Connection", "TE",
+            "Trailer");
 
     private final URI target;
-    private final String targetHost;
-    private final int targetPort;
-    private final String targetBasePath;
-    private final ServerSocket server;
+    private final WireMockServer server;
     private final URI endpoint;
-    private final ExecutorService connections = Executors.newVirtualThreadPerTaskExecutor();
-    private final Semaphore connectionPermits = new Semaphore(MAX_CONNECTIONS);
-    private final Set<Socket> openSockets = ConcurrentHashMap.newKeySet();
-    private final Thread acceptor;
-    private volatile boolean closed;
-
     private final List<FaultRule> rules = new CopyOnWriteArrayList<>();
-    private final ConcurrentHashMap<String, AtomicInteger> counts = new ConcurrentHashMap<>();
-    private final AtomicInteger total = new AtomicInteger();
-    private final AtomicInteger mutating = new AtomicInteger();
-    private final Map<FaultKind, AtomicInteger> faults = new EnumMap<>(FaultKind.class);
+    private final CallCounts counts = new CallCounts();
+    private final Decisions decisions = new Decisions();
+    private final EndpointStates states = new EndpointStates();
+    private final List<Gate> gates = new CopyOnWriteArrayList<>();
+    private FaultRule listTablesRefusal;
 
     private FaultProxy(URI target, int port) throws IOException {
         this.target = validateTarget(target);
-        this.targetHost = target.getHost();
-        this.targetPort = target.getPort() < 0 ? 80 : target.getPort();
-        String path = target.getRawPath();
-        this.targetBasePath = path == null || path.equals("/") ? "" : stripTrailingSlash(path);
-        for (FaultKind kind : FaultKind.values()) {
-            faults.put(kind, new AtomicInteger());
-        }
-        InetAddress loopback = InetAddress.getByName("127.0.0.1");
-        this.server = new ServerSocket();
-        server.setReuseAddress(true);
+        Options options = wireMockConfig()
+                .bindAddress("127.0.0.1")
+                .port(port)
+                .preserveHostHeader(true)
+                .preserveUserAgentProxyHeader(true)
+                .containerThreads(MAX_CONNECTIONS)
+                .jettyAcceptors(1)
+                .jettyIdleTimeout(CLIENT_IDLE_TIMEOUT_MS)
+                .proxyTimeout(UPSTREAM_TIMEOUT_MS)
+                .gzipDisabled(true)
+                .useChunkedTransferEncoding(Options.ChunkedEncodingPolicy.NEVER)
+                .disableRequestJournal()
+                .stubRequestLoggingDisabled(true)
+                .templatingEnabled(false)
+                .extensionScanningEnabled(false)
+                .extensions(new CallFilter(rules, counts, decisions), new FaultAnswer(decisions),
+                        new UpstreamAnswer(this.target, rules, decisions, states), new ControlAnswer(this));
+        this.server = new WireMockServer(options);
         try {
-            server.bind(new InetSocketAddress(loopback, port), 128);
-        } catch (IOException e) {
-            server.close();
+            server.start();
+        } catch (FatalStartupException e) {
             throw new IOException("cannot listen on 127.0.0.1:" + port + ": " + e.getMessage(), e);
         }
-        this.endpoint = URI.create("http://127.0.0.1:" + server.getLocalPort());
-        this.acceptor = Thread.ofPlatform().daemon().name("fault-proxy-" + server.getLocalPort())
-                .unstarted(this::acceptLoop);
+        this.endpoint = URI.create("http://127.0.0.1:" + server.port());
+        stubs();
     }
 
     /** Starts a proxy to {@code target} (an {@code http://host:port} URL) on a free loopback port. */
@@ -116,9 +113,55 @@ public final class FaultProxy implements AutoCloseable {
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be 0..65535, got " + port);
         }
-        FaultProxy proxy = new FaultProxy(target, port);
-        proxy.acceptor.start();
-        return proxy;
+        return new FaultProxy(target, port);
+    }
+
+    /**
+     * The stubs, highest priority first: the control endpoints, one fault stub per kind (for the calls
+     * {@link CallFilter} marked with it), and the proxy to the emulator for everything else.
+     */
+    private void stubs() {
+        server.stubFor(get(urlPathEqualTo(COUNTS_PATH)).atPriority(CONTROL_PRIORITY)
+                .willReturn(aResponse().withTransformers(ControlAnswer.NAME)));
+        server.stubFor(post(urlPathEqualTo(RESET_PATH)).atPriority(CONTROL_PRIORITY)
+                .willReturn(aResponse().withTransformers(ControlAnswer.NAME)));
+        server.stubFor(any(urlPathEqualTo(COUNTS_PATH)).atPriority(CONTROL_PRIORITY + 1)
+                .willReturn(methodNotAllowed("GET")));
+        server.stubFor(any(urlPathEqualTo(RESET_PATH)).atPriority(CONTROL_PRIORITY + 1)
+                .willReturn(methodNotAllowed("POST")));
+        server.stubFor(any(urlPathMatching("/__faults(/.*)?")).atPriority(CONTROL_PRIORITY + 2)
+                .willReturn(plain(404, "fault proxy: unknown control path (GET " + COUNTS_PATH + ", POST " + RESET_PATH
+                        + ")")));
+        for (FaultKind kind : List.of(FaultKind.THROTTLE, FaultKind.ERROR, FaultKind.NOT_FOUND,
+                FaultKind.ACCESS_DENIED, FaultKind.DROP)) {
+            ResponseDefinitionBuilder answer = aResponse().withTransformers(FaultAnswer.NAME);
+            server.stubFor(any(anyUrl()).withHeader(CallFilter.FAULT_HEADER, equalTo(kind.jsonName()))
+                    .atPriority(FAULT_PRIORITY)
+                    .willReturn(kind == FaultKind.DROP ? answer.withFault(Fault.EMPTY_RESPONSE) : answer));
+        }
+        ProxyResponseDefinitionBuilder proxy = aResponse().withTransformers(UpstreamAnswer.NAME)
+                .proxiedFrom(proxyBase());
+        HOP_BY_HOP.forEach(proxy::withRemoveRequestHeader);
+        server.stubFor(any(anyUrl()).atPriority(PROXY_PRIORITY).willReturn(proxy));
+    }
+
+    private String proxyBase() {
+        String base = target.toString();
+        return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    }
+
+    private static ResponseDefinitionBuilder methodNotAllowed(String allowed) {
+        return plain(405, "fault proxy: use " + allowed).withHeader("Allow", allowed);
+    }
+
+    private static ResponseDefinitionBuilder plain(int status, String text) {
+        return aResponse().withStatus(status).withHeader("Content-Type", "text/plain; charset=utf-8")
+                .withBody(text + "\n");
+    }
+
+    /** Whether a request path is one of the proxy's own control paths (never forwarded, never counted). */
+    static boolean isControl(String path) {
+        return path.startsWith(CONTROL_PREFIX) || path.equals(CONTROL_PREFIX.substring(0, CONTROL_PREFIX.length() - 1));
     }
 
     /** The URL to give SDK clients as their endpoint override: {@code http://127.0.0.1:<port>}. */
@@ -131,7 +174,7 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     public int port() {
-        return server.getLocalPort();
+        return server.port();
     }
 
     // ---- rules ----
@@ -155,359 +198,107 @@ public final class FaultProxy implements AutoCloseable {
         return List.copyOf(rules);
     }
 
+    // ---- what moto cannot be made to do ----
+
+    /** The next DescribeVpcEndpoints answers show available endpoints in these states, one answer each. */
+    public void reportEndpointsAs(String... states) {
+        this.states.report(List.of(states));
+    }
+
+    /** The next {@code answers} DescribeVpcEndpoints answers show available endpoints in {@code state}. */
+    public void reportEndpointsAs(String state, int answers) {
+        states.report(Collections.nCopies(answers, state));
+    }
+
+    /** How many DescribeVpcEndpoints answers showed a queued state so far. */
+    public int rewritten() {
+        return states.rewritten();
+    }
+
+    /**
+     * From now on, DynamoDB ListTables answers AccessDeniedException (HTTP 400), as an endpoint policy or IAM would
+     * ({@link FaultRule#accessDenied()}); with false, it works again.
+     */
+    public synchronized void refuseListTables(boolean refuse) {
+        if (refuse && listTablesRefusal == null) {
+            listTablesRefusal = FaultRule.accessDenied().only("dynamodb:ListTables");
+            addRule(listTablesRefusal);
+        } else if (!refuse && listTablesRefusal != null) {
+            removeRule(listTablesRefusal);
+            listTablesRefusal = null;
+        }
+    }
+
+    /** From now on, calls of {@code action} (as {@link AwsCall} names it) wait here until the gate opens. */
+    public Gate hold(String action) {
+        Gate gate = new Gate(action);
+        gates.add(gate);
+        addRule(gate.rule());
+        return gate;
+    }
+
+    /** Forwards everything unchanged from now on: every gate opens, every rule and queued state is dropped. */
+    public synchronized void clear() {
+        gates.forEach(Gate::open);
+        gates.clear();
+        states.clear();
+        listTablesRefusal = null;
+        clearRules();
+    }
+
     // ---- counts ----
 
     /** Calls per action so far, sorted by action. */
     public Map<String, Integer> counts() {
-        Map<String, Integer> copy = new TreeMap<>();
-        counts.forEach((action, n) -> copy.put(action, n.get()));
-        return Collections.unmodifiableMap(copy);
+        return counts.perAction();
     }
 
     /** Calls of one action so far (0 if none). */
     public int count(String action) {
-        AtomicInteger n = counts.get(action);
-        return n == null ? 0 : n.get();
+        return counts.of(action);
     }
 
     /** Calls of mutating actions so far ({@link AwsCall#isMutating(String)}). */
     public int mutatingCount() {
-        return mutating.get();
+        return counts.mutating();
     }
 
     /** All calls so far (control requests under {@value #CONTROL_PREFIX} excluded). */
     public int total() {
-        return total.get();
+        return counts.total();
     }
 
     /** Faults injected so far, per kind (every kind present). */
     public Map<FaultKind, Integer> faultsInjected() {
-        Map<FaultKind, Integer> copy = new EnumMap<>(FaultKind.class);
-        faults.forEach((kind, n) -> copy.put(kind, n.get()));
-        return Collections.unmodifiableMap(copy);
+        return counts.faults();
     }
 
     public int faultsInjected(FaultKind kind) {
-        return faults.get(kind).get();
+        return counts.faults(kind);
     }
 
     /** Forgets every count and injected fault, and restarts every rule's counters. Rules are kept. */
     public void reset() {
-        counts.clear();
-        total.set(0);
-        mutating.set(0);
-        faults.values().forEach(n -> n.set(0));
+        counts.reset();
         rules.forEach(FaultRule::reset);
     }
 
     /**
      * The counts as served on {@code GET /__faults/counts}:
      * {@code {"counts":{action:n,...},"total":n,"mutating":n,"faults":{"throttle":n,"error":n,"drop":n,"latency":n,
-     * "not_found":n}}} ({@code not_found} counts calls, however many ids each hid).
+     * "not_found":n,"access_denied":n}}} ({@code not_found} counts calls, however many ids each hid).
      */
     public String countsJson() {
-        ObjectNode root = MAPPER.createObjectNode();
-        ObjectNode perAction = root.putObject("counts");
-        counts().forEach(perAction::put);
-        root.put("total", total());
-        root.put("mutating", mutatingCount());
-        ObjectNode injected = root.putObject("faults");
-        faultsInjected().forEach((kind, n) -> injected.put(kind.jsonName(), n));
-        try {
-            return MAPPER.writeValueAsString(root);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return counts.json();
     }
 
     // ---- lifecycle ----
 
-    /** Stops listening and closes every open connection. */
+    /** Stops listening and closes every open connection; calls still held are not forwarded. */
     @Override
     public void close() {
-        closed = true;
-        try {
-            server.close();
-        } catch (IOException ignored) {
-            // closing anyway
-        }
-        for (Socket s : openSockets) {
-            closeQuietly(s);
-        }
-        connections.shutdownNow();
-        try {
-            acceptor.join(2_000);
-            connections.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void acceptLoop() {
-        while (!closed) {
-            try {
-                connectionPermits.acquire();
-            } catch (InterruptedException e) {
-                return;
-            }
-            Socket client;
-            try {
-                client = server.accept();
-            } catch (IOException e) {
-                connectionPermits.release();
-                if (closed) {
-                    return;
-                }
-                pause();
-                continue;
-            }
-            openSockets.add(client);
-            try {
-                connections.execute(() -> {
-                    try {
-                        serve(client);
-                    } finally {
-                        openSockets.remove(client);
-                        connectionPermits.release();
-                    }
-                });
-            } catch (RuntimeException rejectedAfterClose) {
-                openSockets.remove(client);
-                closeQuietly(client);
-                connectionPermits.release();
-            }
-        }
-    }
-
-    /** Serves the requests of one client connection until it closes, idles out, or a drop fault fires. */
-    private void serve(Socket client) {
-        try (client) {
-            client.setSoTimeout(CLIENT_IDLE_TIMEOUT_MS);
-            client.setTcpNoDelay(true);
-            InputStream in = new BufferedInputStream(client.getInputStream());
-            OutputStream out = new BufferedOutputStream(client.getOutputStream());
-            for (int served = 0; served < MAX_REQUESTS_PER_CONNECTION && !closed; served++) {
-                Http.Request request;
-                try {
-                    request = Http.readRequest(in, out);
-                } catch (Http.ProtocolException e) {
-                    Http.writeResponse(out, FaultResponses.plain(e.status(), Http.reason(e.status()),
-                            "fault proxy: " + e.getMessage()), false, true, false);
-                    return;
-                }
-                if (request == null) {
-                    return;
-                }
-                Http.Response response = handle(request);
-                if (response == null) {
-                    return; // drop: close the socket without a response
-                }
-                boolean keepAlive = request.keepAlive() && served + 1 < MAX_REQUESTS_PER_CONNECTION && !closed;
-                Http.writeResponse(out, response, request.isHead(), !keepAlive,
-                        keepAlive && "HTTP/1.0".equals(request.version()));
-                if (!keepAlive) {
-                    return;
-                }
-            }
-        } catch (SocketTimeoutException idle) {
-            // the client kept an idle connection open too long: close it
-        } catch (IOException | InterruptedException e) {
-            // the client went away, or the proxy is closing
-        }
-    }
-
-    /** Answers one request: a control request, an injected fault, or the upstream response. Null means drop. */
-    private Http.Response handle(Http.Request request) throws InterruptedException {
-        String path = request.path();
-        if (path.startsWith(CONTROL_PREFIX) || path.equals(CONTROL_PREFIX.substring(0, CONTROL_PREFIX.length() - 1))) {
-            return control(request.method(), path);
-        }
-        Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        for (Http.Header h : request.headers()) {
-            headers.putIfAbsent(h.name(), h.value());
-        }
-        AwsCall call = AwsCall.classify(request.method(), request.originTarget(), headers, request.body());
-        record(call);
-        List<String> endpointIds = call.protocol() == AwsCall.Protocol.EC2_QUERY
-                ? EndpointIds.namedBy(operation(call), request.query(), formBody(request)) : List.of();
-
-        FaultRule fired = null;
-        List<String> hidden = List.of();
-        String deniedRole = null;
-        long delay = 0;
-        List<FaultRule> holds = new ArrayList<>();
-        if (call.faultable()) {
-            for (FaultRule rule : rules) {
-                if (!rule.appliesTo(call.action(), request.body())) {
-                    continue;
-                }
-                if (rule.kind() == FaultKind.ACCESS_DENIED) {
-                    String role = rule.deniedRole(formBody(request));
-                    if (role != null && fired == null) {
-                        fired = rule;
-                        deniedRole = role;
-                    }
-                    continue;
-                }
-                if (rule.kind() == FaultKind.NOT_FOUND) {
-                    List<String> notVisible = rule.hiddenOf(endpointIds);
-                    if (!notVisible.isEmpty() && fired == null) {
-                        fired = rule;
-                        hidden = notVisible;
-                    }
-                    continue;
-                }
-                if (!rule.advance(call.action())) {
-                    continue;
-                }
-                if (rule.holds()) {
-                    holds.add(rule);
-                    faults.get(FaultKind.LATENCY).incrementAndGet();
-                } else if (rule.kind() == FaultKind.LATENCY) {
-                    delay = Math.min(delay + rule.latencyMillis(), FaultRule.MAX_LATENCY_MILLIS);
-                    faults.get(FaultKind.LATENCY).incrementAndGet();
-                } else if (fired == null) {
-                    fired = rule;
-                }
-            }
-        }
-        if (delay > 0) {
-            Thread.sleep(delay);
-        }
-        for (FaultRule hold : holds) {
-            hold.hold();
-        }
-        if (fired != null) {
-            faults.get(fired.kind()).incrementAndGet();
-            switch (fired.kind()) {
-                case DROP:
-                    return null;
-                case THROTTLE:
-                    return FaultResponses.throttle(call);
-                case ERROR:
-                    return FaultResponses.internalError(call);
-                case NOT_FOUND:
-                    return notVisibleYet(request, call, endpointIds, hidden);
-                case ACCESS_DENIED:
-                    return FaultResponses.assumeRoleDenied(call, deniedRole);
-                default:
-                    throw new IllegalStateException("not a terminal fault: " + fired.kind());
-            }
-        }
-        Http.Response response = forward(request);
-        holds.forEach(FaultRule::landed);
-        learnCreatedEndpoint(call, response);
-        return response;
-    }
-
-    /**
-     * The answer of EC2 for a call naming endpoint ids it does not know yet ({@code hidden}): NotFound, except that
-     * DeleteVpcEndpoints deletes the ids it knows (the others of the call) and lists the hidden ones as unsuccessful.
-     */
-    private Http.Response notVisibleYet(Http.Request request, AwsCall call, List<String> named, List<String> hidden) {
-        if (!call.action().equals("ec2:DeleteVpcEndpoints")) {
-            return FaultResponses.endpointNotFound(hidden.get(0));
-        }
-        if (hidden.containsAll(named)) {
-            return FaultResponses.deleteVpcEndpointsUnsuccessful(hidden);
-        }
-        String query = request.query();
-        String target = request.path() + (query.isEmpty() ? "" : "?" + EndpointIds.formWithout(query, hidden));
-        String body = formBody(request);
-        byte[] newBody = body.isEmpty() ? request.body()
-                : EndpointIds.formWithout(body, hidden).getBytes(StandardCharsets.UTF_8);
-        Http.Request others = new Http.Request(request.method(), target, request.version(), request.headers(), newBody);
-        return FaultResponses.withUnsuccessful(forward(others), hidden);
-    }
-
-    /** Tells the endpoint rules the id a CreateVpcEndpoint answer returned (whatever their scope). */
-    private void learnCreatedEndpoint(AwsCall call, Http.Response response) {
-        if (response.status() != 200 || !call.action().equals("ec2:CreateVpcEndpoint")) {
-            return;
-        }
-        EndpointIds.createdBy(response.body()).ifPresent(id -> rules.stream()
-                .filter(rule -> rule.kind() == FaultKind.NOT_FOUND)
-                .forEach(rule -> rule.learnEndpoint(id)));
-    }
-
-    private static String operation(AwsCall call) {
-        return call.action().substring(call.action().indexOf(':') + 1);
-    }
-
-    /** The body as a form, or "" when it is not one (the same test as {@link AwsCall}'s). */
-    private static String formBody(Http.Request request) {
-        String contentType = request.header("Content-Type");
-        boolean form = contentType == null ? request.body().length > 0
-                : contentType.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
-        return form ? new String(request.body(), StandardCharsets.UTF_8) : "";
-    }
-
-    private void record(AwsCall call) {
-        total.incrementAndGet();
-        if (call.mutating()) {
-            mutating.incrementAndGet();
-        }
-        AtomicInteger n = counts.get(call.action());
-        if (n == null) {
-            n = counts.size() >= MAX_DISTINCT_ACTIONS
-                    ? counts.computeIfAbsent(OVERFLOW_ACTION, a -> new AtomicInteger())
-                    : counts.computeIfAbsent(call.action(), a -> new AtomicInteger());
-        }
-        n.incrementAndGet();
-    }
-
-    private Http.Response control(String method, String path) {
-        if (path.equals(CONTROL_PREFIX + "counts")) {
-            if (!method.equals("GET")) {
-                return methodNotAllowed("GET");
-            }
-            return jsonResponse(countsJson());
-        }
-        if (path.equals(CONTROL_PREFIX + "reset")) {
-            if (!method.equals("POST")) {
-                return methodNotAllowed("POST");
-            }
-            reset();
-            return jsonResponse("{\"reset\":true}");
-        }
-        return FaultResponses.plain(404, "Not Found",
-                "fault proxy: unknown control path " + path + " (GET " + CONTROL_PREFIX + "counts, POST "
-                        + CONTROL_PREFIX + "reset)");
-    }
-
-    private static Http.Response methodNotAllowed(String allowed) {
-        Http.Response plain = FaultResponses.plain(405, "Method Not Allowed", "fault proxy: use " + allowed);
-        List<Http.Header> headers = new ArrayList<>(plain.headers());
-        headers.add(new Http.Header("Allow", allowed));
-        return new Http.Response(plain.status(), plain.reason(), headers, plain.body());
-    }
-
-    private static Http.Response jsonResponse(String json) {
-        return new Http.Response(200, "OK", List.of(new Http.Header("Content-Type", "application/json")),
-                (json + "\n").getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** Sends the request upstream on a connection of its own and returns the response as received. */
-    private Http.Response forward(Http.Request request) {
-        try (Socket upstream = new Socket()) {
-            upstream.connect(new InetSocketAddress(targetHost, targetPort), UPSTREAM_CONNECT_TIMEOUT_MS);
-            upstream.setSoTimeout(UPSTREAM_READ_TIMEOUT_MS);
-            upstream.setTcpNoDelay(true);
-            openSockets.add(upstream);
-            try {
-                OutputStream out = new BufferedOutputStream(upstream.getOutputStream());
-                String origin = request.originTarget();
-                String upstreamTarget = origin.equals("*") ? origin : targetBasePath + origin;
-                Http.writeRequest(out, request.method(), upstreamTarget, request.headers(), request.body(),
-                        targetHost + ":" + targetPort);
-                return Http.readResponse(new BufferedInputStream(upstream.getInputStream()), request.isHead());
-            } finally {
-                openSockets.remove(upstream);
-            }
-        } catch (IOException e) {
-            return FaultResponses.plain(502, "Bad Gateway",
-                    "fault proxy: upstream " + target + " failed: " + e.getMessage());
-        }
+        server.stop();
+        decisions.clear();
     }
 
     private static URI validateTarget(URI target) {
@@ -519,25 +310,5 @@ public final class FaultProxy implements AutoCloseable {
             throw new IllegalArgumentException("the target must not have a query or fragment: " + target);
         }
         return target;
-    }
-
-    private static String stripTrailingSlash(String path) {
-        return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-    }
-
-    private static void closeQuietly(Socket socket) {
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // already closed
-        }
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(50);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }
