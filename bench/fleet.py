@@ -3,7 +3,7 @@
 `./run-local --fleet` against one single-VPC `./run-local` per VPC over the same targets.
 
 Each part gets its own emulator (the project's aws_faithful_moto_server.py on loopback, as `./run-local` starts it)
-behind the counting proxy (the test suite's fault proxy with no faults), and 3 accounts x 2 regions: the fleet's
+behind the counting proxy (the test kit's fault proxy with no faults), and 3 accounts x 2 regions: the fleet's
 own account 123456789012 and two more reached by sts:AssumeRole (moto maps an assumed role's credentials to the
 role's account, so each account-region is its own world with its default VPC). Prints the figures and writes
 the "Fleet" section of BENCHMARKS.md. A benchmark, not a test: nothing here fails a build.

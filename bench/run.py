@@ -2,7 +2,7 @@
 """vpce-pilot benchmark: the tutorial's CLI path against the workflow, AWS call budget, cold starts, artifact size.
 
 One run, one moto_server on loopback (through aws_faithful_moto_server.py when the python3 on the PATH imports moto,
-as ./run-local and the tests start it), a counting proxy (the test suite's fault proxy with no faults) in front of
+as ./run-local and the tests start it), a counting proxy (the test kit's fault proxy with no faults) in front of
 it. Prints the figures and writes BENCHMARKS.md. A benchmark, not a test: nothing here fails a build.
 
     bench/run.py [--rounds N] [--warm-calls N] [--no-write] [--calls-only]
@@ -92,13 +92,18 @@ def new_vpc(moto):
     return vpc
 
 
+def testkit_class_path():
+    """The test kit as `mvn install` leaves it: its classes and its runtime dependencies (the runner and the
+    functions among them), where the proxy and the cold-start probe run."""
+    return os.pathsep.join([os.path.join(ROOT, "testkit/target/classes"), os.path.join(ROOT, "testkit/target/lib/*")])
+
+
 class Proxy:
-    """The fault proxy from the test suite, run with no faults: it only counts calls per AWS action."""
+    """The fault proxy of the test kit, run with no faults: it only counts calls per AWS action."""
 
     def __init__(self, jh, target):
-        cp = os.pathsep.join([os.path.join(ROOT, "runner/target/classes"), os.path.join(ROOT, "runner/target/lib/*")])
-        self.proc = subprocess.Popen([os.path.join(jh, "bin/java"), "-cp", cp,
-                                      "dev.vpcepilot.local.faults.FaultProxyMain", "--target", target],
+        self.proc = subprocess.Popen([os.path.join(jh, "bin/java"), "-cp", testkit_class_path(),
+                                      "dev.vpcepilot.testkit.faults.FaultProxyMain", "--target", target],
                                      stdout=subprocess.PIPE, stdin=subprocess.PIPE, text=True)
         self.endpoint = json.loads(self.proc.stdout.readline())["endpoint"]
 
@@ -150,9 +155,8 @@ def workflow(endpoint, vpc, **extra):
 
 
 def cold_start(jh, handler, payload, endpoint, warm_calls):
-    cp = os.pathsep.join([os.path.join(ROOT, "runner/target/classes"), os.path.join(ROOT, "runner/target/lib/*")])
-    out = subprocess.run([os.path.join(jh, "bin/java"), *LAMBDA_JVM_FLAGS, "-cp", cp,
-                          "dev.vpcepilot.local.bench.HandlerColdStart", "dev.vpcepilot.handlers." + handler,
+    out = subprocess.run([os.path.join(jh, "bin/java"), *LAMBDA_JVM_FLAGS, "-cp", testkit_class_path(),
+                          "dev.vpcepilot.testkit.bench.HandlerColdStart", "dev.vpcepilot.handlers." + handler,
                           json.dumps(payload), endpoint, REGION, str(warm_calls), os.path.join(ROOT, "template.yaml")],
                          capture_output=True, text=True)
     if out.returncode != 0:

@@ -1,8 +1,8 @@
 package dev.vpcepilot.fleet;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vpcepilot.local.faults.AwsCall;
-import dev.vpcepilot.local.faults.FaultProxy;
+import dev.vpcepilot.testkit.faults.AwsCall;
+import dev.vpcepilot.testkit.faults.FaultProxy;
 import dev.vpcepilot.support.MotoEc2;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,7 +24,7 @@ import software.amazon.awssdk.services.ec2.model.Tag;
  *       and one tagged {@code team=data} and {@code vpce-pilot:exclude=true};</li>
  *   <li>in {@link #SECOND} us-east-1: a VPC with two route tables, the main one served by an endpoint someone else
  *       made (no ownership tag);</li>
- *   <li>{@link #UNREACHABLE}: its role cannot be assumed ({@link dev.vpcepilot.local.faults.FaultRule#denyAssumeRole}
+ *   <li>{@link #UNREACHABLE}: its role cannot be assumed ({@link dev.vpcepilot.testkit.faults.FaultRule#denyAssumeRole}
  *       on the proxy the fleet goes through).</li>
  * </ul>
  */

@@ -15,7 +15,7 @@ import dev.vpcepilot.hook.ResourceProperties;
 import dev.vpcepilot.local.LocalWorkflow;
 import dev.vpcepilot.local.asl.ExecutionResult;
 import dev.vpcepilot.local.cfn.LocalWorkflowRunner;
-import dev.vpcepilot.local.faults.FaultProxy;
+import dev.vpcepilot.testkit.faults.FaultProxy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

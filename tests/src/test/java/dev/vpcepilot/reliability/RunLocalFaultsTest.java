@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vpcepilot.local.faults.FaultKind;
-import dev.vpcepilot.local.faults.FaultProxy;
-import dev.vpcepilot.local.faults.FaultRule;
+import dev.vpcepilot.testkit.faults.FaultKind;
+import dev.vpcepilot.testkit.faults.FaultProxy;
+import dev.vpcepilot.testkit.faults.FaultRule;
 import java.io.IOException;
 import java.util.List;
 import java.util.stream.Stream;

@@ -2,7 +2,7 @@ package dev.vpcepilot.runtime;
 
 import dev.vpcepilot.local.LocalWorkflow;
 import dev.vpcepilot.local.cfn.ResponseBucket;
-import dev.vpcepilot.local.faults.FaultProxy;
+import dev.vpcepilot.testkit.faults.FaultProxy;
 import dev.vpcepilot.local.moto.MotoServer;
 import dev.vpcepilot.local.runtime.InvocationResult;
 import dev.vpcepilot.local.runtime.LocalLambda;

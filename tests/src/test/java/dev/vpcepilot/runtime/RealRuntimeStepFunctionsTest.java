@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vpcepilot.local.asl.ExecutionResult;
 import dev.vpcepilot.local.asl.JsonText;
-import dev.vpcepilot.local.faults.FaultRule;
+import dev.vpcepilot.testkit.faults.FaultRule;
 import dev.vpcepilot.local.runtime.EnvironmentStart;
 import dev.vpcepilot.local.runtime.InvocationResult;
 import dev.vpcepilot.local.template.FunctionDirectory;

@@ -2,8 +2,8 @@ package dev.vpcepilot.sharing;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vpcepilot.local.faults.FaultProxy;
-import dev.vpcepilot.local.faults.FaultRule;
+import dev.vpcepilot.testkit.faults.FaultProxy;
+import dev.vpcepilot.testkit.faults.FaultRule;
 import dev.vpcepilot.sharing.SharingWorld.Vpc;
 import dev.vpcepilot.support.MotoEc2;
 import java.net.URI;

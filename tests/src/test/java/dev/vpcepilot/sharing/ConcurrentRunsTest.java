@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vpcepilot.sharing.SharingWorld.Run;
 import dev.vpcepilot.sharing.SharingWorld.Vpc;
-import dev.vpcepilot.support.MotoTamperingProxy;
-import dev.vpcepilot.support.MotoTamperingProxy.Gate;
+import dev.vpcepilot.testkit.faults.FaultProxy;
+import dev.vpcepilot.testkit.faults.Gate;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,11 +28,11 @@ import org.junit.jupiter.api.Test;
 class ConcurrentRunsTest {
 
     private static final Duration ARRIVAL = Duration.ofSeconds(90);
-    private final List<MotoTamperingProxy> lanes = new ArrayList<>();
+    private final List<FaultProxy> lanes = new ArrayList<>();
 
     @AfterEach
     void closeLanes() {
-        lanes.forEach(MotoTamperingProxy::close);
+        lanes.forEach(FaultProxy::close);
     }
 
     /** Bullet "three identical concurrent runs all report created: true", with eight. */
@@ -85,7 +87,7 @@ class ConcurrentRunsTest {
     @Test
     void aCleanupThatEndsAfterAnotherRunReportedItsEndpointLeavesIt() {
         Vpc vpc = SharingWorld.freshVpc(0);
-        MotoTamperingProxy cleanupLane = lane();
+        FaultProxy cleanupLane = lane();
         Gate beforeVerify = cleanupLane.hold("dynamodb:ListTables");
         SharingWorld.Process cleanup = SharingWorld.startRun(cleanupLane.endpoint(),
                 "{\"vpcId\":\"" + vpc.id() + "\",\"cleanup\":true}");
@@ -113,7 +115,7 @@ class ConcurrentRunsTest {
     @Test
     void aCleanupRunThatReusedAnEndpointLeavesItForTheRunThatCreatedIt() {
         Vpc vpc = SharingWorld.freshVpc(0);
-        MotoTamperingProxy keepLane = lane();
+        FaultProxy keepLane = lane();
         Gate beforeVerify = keepLane.hold("dynamodb:ListTables");
         SharingWorld.Process keep = SharingWorld.startRun(keepLane.endpoint(), "{\"vpcId\":\"" + vpc.id() + "\"}");
         Run cleanup;
@@ -140,7 +142,7 @@ class ConcurrentRunsTest {
         List<Gate> gates = new ArrayList<>();
         List<SharingWorld.Process> processes = new ArrayList<>();
         for (String input : inputs) {
-            MotoTamperingProxy lane = lane();
+            FaultProxy lane = lane();
             gates.add(lane.hold("ec2:DescribeRouteTables"));
             processes.add(SharingWorld.startRun(lane.endpoint(), input));
         }
@@ -148,9 +150,13 @@ class ConcurrentRunsTest {
         return processes.stream().map(SharingWorld.Process::await).toList();
     }
 
-    private MotoTamperingProxy lane() {
-        MotoTamperingProxy lane = MotoTamperingProxy.start(SharingWorld.moto());
-        lanes.add(lane);
-        return lane;
+    private FaultProxy lane() {
+        try {
+            FaultProxy lane = FaultProxy.start(SharingWorld.moto());
+            lanes.add(lane);
+            return lane;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

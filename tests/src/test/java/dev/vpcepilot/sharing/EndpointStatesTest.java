@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vpcepilot.sharing.SharingWorld.Run;
 import dev.vpcepilot.sharing.SharingWorld.Vpc;
 import dev.vpcepilot.support.MotoEc2;
-import dev.vpcepilot.support.MotoTamperingProxy;
+import dev.vpcepilot.testkit.faults.FaultProxy;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,7 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Issue 10, bullet "an endpoint that describes as failed is reported as a success", and docs/design.md rule 9: the
  * states EC2 reports are read, not assumed. An endpoint that EC2 answers {@code pending} at its creation and then
  * describes in a state from which it never serves fails the run as {@code EndpointNotAvailable}, and the run rolls back
- * what it created. moto makes every endpoint available at once, so a proxy reports the state (MotoTamperingProxy).
+ * what it created. moto makes every endpoint available at once, so a proxy reports the state (FaultProxy).
  */
 class EndpointStatesTest {
 
@@ -24,10 +25,10 @@ class EndpointStatesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"failed", "rejected", "expired"})
-    void anEndpointThatWillNeverServeFailsTheRunAndIsRolledBack(String state) {
+    void anEndpointThatWillNeverServeFailsTheRunAndIsRolledBack(String state) throws IOException {
         Vpc vpc = SharingWorld.freshVpc(0);
         Run run;
-        try (MotoTamperingProxy proxy = MotoTamperingProxy.start(SharingWorld.moto())) {
+        try (FaultProxy proxy = FaultProxy.start(SharingWorld.moto())) {
             proxy.reportEndpointsAs(state);
             run = SharingWorld.run(proxy.endpoint(), "{\"vpcId\":\"" + vpc.id() + "\"}");
             assertEquals(1, proxy.rewritten(), "the endpoint was described as " + state + " once");

@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vpcepilot.sharing.SharingWorld.Run;
 import dev.vpcepilot.sharing.SharingWorld.Vpc;
 import dev.vpcepilot.support.MotoEc2;
-import dev.vpcepilot.support.MotoTamperingProxy;
+import dev.vpcepilot.testkit.faults.FaultProxy;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -23,7 +24,7 @@ class FailedRunUndoTest {
     private final MotoEc2 ec2 = SharingWorld.ec2();
 
     @Test
-    void aFailedRunLeavesAForeignEndpointAsItWas() {
+    void aFailedRunLeavesAForeignEndpointAsItWas() throws IOException {
         Vpc vpc = SharingWorld.freshVpc(1);
         String foreign = ec2.createForeignEndpoint(vpc.id(), List.of(vpc.table(0)));
         VpcEndpoint before = ec2.endpoint(foreign).orElseThrow();
@@ -42,7 +43,7 @@ class FailedRunUndoTest {
     }
 
     @Test
-    void aFailedRunTakesTheRouteTableItAddedOutOfAnEndpointItReused() {
+    void aFailedRunTakesTheRouteTableItAddedOutOfAnEndpointItReused() throws IOException {
         Vpc vpc = SharingWorld.freshVpc(1);
         Run standing = SharingWorld.run("{\"vpcId\":\"" + vpc.id() + "\",\"routeTableIds\":[\"" + vpc.table(0) + "\"]}");
         assertTrue(standing.succeeded(), standing.toString());
@@ -60,7 +61,7 @@ class FailedRunUndoTest {
 
     /** Rule 7 for what a run changes on an endpoint it holds: its policy and its tags are put back. */
     @Test
-    void aFailedRunPutsBackThePolicyAndTheTagsItChanged() {
+    void aFailedRunPutsBackThePolicyAndTheTagsItChanged() throws IOException {
         Vpc vpc = SharingWorld.freshVpc(0);
         Run standing = SharingWorld.run("{\"vpcId\":\"" + vpc.id() + "\",\"tags\":{\"team\":\"a\"}}");
         assertTrue(standing.succeeded(), standing.toString());
@@ -91,9 +92,9 @@ class FailedRunUndoTest {
         VpcEndpoint before = ec2.endpoint(endpoint).orElseThrow();
 
         Run failed;
-        try (dev.vpcepilot.local.faults.FaultProxy noTags = dev.vpcepilot.local.faults.FaultProxy.start(
+        try (dev.vpcepilot.testkit.faults.FaultProxy noTags = dev.vpcepilot.testkit.faults.FaultProxy.start(
                 SharingWorld.moto())) {
-            noTags.addRule(dev.vpcepilot.local.faults.FaultRule.errorEvery(1).only("ec2:CreateTags"));
+            noTags.addRule(dev.vpcepilot.testkit.faults.FaultRule.errorEvery(1).only("ec2:CreateTags"));
             failed = SharingWorld.run(noTags.endpoint(), "{\"vpcId\":\"" + vpc.id() + "\",\"tags\":{\"team\":\"b\"},"
                     + "\"policyDocument\":" + POLICY + "}");
         }
@@ -110,8 +111,8 @@ class FailedRunUndoTest {
             + "\"Principal\":\"*\",\"Action\":\"dynamodb:GetItem\",\"Resource\":\"*\"}]}";
 
     /** A run whose verification is refused by DynamoDB (AccessDeniedException on ListTables). */
-    private static Run failing(String input) {
-        try (MotoTamperingProxy refusing = MotoTamperingProxy.start(SharingWorld.moto())) {
+    private static Run failing(String input) throws IOException {
+        try (FaultProxy refusing = FaultProxy.start(SharingWorld.moto())) {
             refusing.refuseListTables(true);
             return SharingWorld.run(refusing.endpoint(), input);
         }

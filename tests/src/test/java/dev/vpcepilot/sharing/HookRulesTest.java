@@ -6,13 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vpcepilot.hook.EndpointHook;
-import dev.vpcepilot.local.faults.FaultProxy;
-import dev.vpcepilot.local.faults.FaultRule;
+import dev.vpcepilot.testkit.faults.FaultProxy;
+import dev.vpcepilot.testkit.faults.FaultRule;
 import dev.vpcepilot.sharing.SharingWorld.Run;
 import dev.vpcepilot.sharing.SharingWorld.Stack;
 import dev.vpcepilot.sharing.SharingWorld.Vpc;
 import dev.vpcepilot.support.MotoEc2;
-import dev.vpcepilot.support.MotoTamperingProxy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -68,7 +67,7 @@ class HookRulesTest {
         Vpc vpc = SharingWorld.freshVpc(0);
         Stack stack = Stack.fresh("broken");
         Map<String, Object> properties = Map.of("VpcId", vpc.id());
-        try (MotoTamperingProxy refusing = MotoTamperingProxy.start(SharingWorld.moto());
+        try (FaultProxy refusing = FaultProxy.start(SharingWorld.moto());
              FaultProxy noDeletes = FaultProxy.start(refusing.endpoint());
              InProcessHook hook = new InProcessHook(noDeletes.endpoint())) {
             // the verification is refused and the rollback cannot delete: the Create fails and leaves its endpoint

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vpcepilot.local.faults.FaultKind;
-import dev.vpcepilot.local.faults.FaultProxy;
-import dev.vpcepilot.local.faults.FaultRule;
+import dev.vpcepilot.testkit.faults.FaultKind;
+import dev.vpcepilot.testkit.faults.FaultProxy;
+import dev.vpcepilot.testkit.faults.FaultRule;
 import dev.vpcepilot.local.template.LocalAccount;
 import dev.vpcepilot.sharing.SharingWorld.Run;
 import dev.vpcepilot.sharing.SharingWorld.Stack;

@@ -9,7 +9,8 @@ import dev.vpcepilot.local.moto.MotoServer;
 import dev.vpcepilot.sharing.SharingWorld.Run;
 import dev.vpcepilot.sharing.SharingWorld.Vpc;
 import dev.vpcepilot.support.MotoEc2;
-import dev.vpcepilot.support.MotoTamperingProxy;
+import dev.vpcepilot.testkit.faults.FaultProxy;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -41,11 +42,11 @@ class RerunTest {
     }
 
     @Test
-    void aRerunAfterARolledBackFailureCreatesAgain() {
+    void aRerunAfterARolledBackFailureCreatesAgain() throws IOException {
         Vpc vpc = SharingWorld.freshVpc(0);
         String input = "{\"vpcId\":\"" + vpc.id() + "\"}";
         Run failed;
-        try (MotoTamperingProxy refusing = MotoTamperingProxy.start(SharingWorld.moto())) {
+        try (FaultProxy refusing = FaultProxy.start(SharingWorld.moto())) {
             refusing.refuseListTables(true);
             failed = SharingWorld.run(refusing.endpoint(), input);
         }

@@ -8,8 +8,9 @@ import dev.vpcepilot.sharing.SharingWorld.Run;
 import dev.vpcepilot.sharing.SharingWorld.Stack;
 import dev.vpcepilot.sharing.SharingWorld.Vpc;
 import dev.vpcepilot.support.MotoEc2;
-import dev.vpcepilot.support.MotoTamperingProxy;
-import dev.vpcepilot.support.MotoTamperingProxy.Gate;
+import dev.vpcepilot.testkit.faults.FaultProxy;
+import dev.vpcepilot.testkit.faults.Gate;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,11 +29,11 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
 class StacksShareTest {
 
     private final MotoEc2 ec2 = SharingWorld.ec2();
-    private final List<MotoTamperingProxy> lanes = new ArrayList<>();
+    private final List<FaultProxy> lanes = new ArrayList<>();
 
     @AfterEach
     void closeLanes() {
-        lanes.forEach(MotoTamperingProxy::close);
+        lanes.forEach(FaultProxy::close);
     }
 
     /** Bullet "a console run with cleanup: true deletes the endpoint a CloudFormation stack created". */
@@ -90,7 +91,7 @@ class StacksShareTest {
      * invariant holds for both, and each stack's Delete leaves the other served.
      */
     @Test
-    void twoStacksCreatedTogetherShareAndEachDeleteLeavesTheOther() {
+    void twoStacksCreatedTogetherShareAndEachDeleteLeavesTheOther() throws IOException {
         Vpc vpc = SharingWorld.freshVpc(1);
         Stack x = Stack.fresh("app-x");
         Stack y = Stack.fresh("app-y");
@@ -100,7 +101,7 @@ class StacksShareTest {
         List<Gate> gates = new ArrayList<>();
         List<SharingWorld.Process> creates = new ArrayList<>();
         for (var event : List.of(x.create(xProperties), y.create(yProperties))) {
-            MotoTamperingProxy lane = MotoTamperingProxy.start(SharingWorld.moto());
+            FaultProxy lane = FaultProxy.start(SharingWorld.moto());
             lanes.add(lane);
             gates.add(lane.hold("ec2:DescribeRouteTables"));
             creates.add(SharingWorld.startHook(lane.endpoint(), event));

@@ -13,8 +13,9 @@ import dev.vpcepilot.local.asl.ExecutionResult;
 import dev.vpcepilot.local.asl.ProgressEvent;
 import dev.vpcepilot.local.moto.MotoServer;
 import dev.vpcepilot.support.MotoEc2;
-import dev.vpcepilot.support.MotoTamperingProxy;
+import dev.vpcepilot.testkit.faults.FaultProxy;
 import dev.vpcepilot.support.SharedMoto;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -34,14 +35,14 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
 class RollbackWorkflowTest {
 
     private static MotoServer moto;
-    private static MotoTamperingProxy proxy;
+    private static FaultProxy proxy;
     private static LocalWorkflow workflow;
     private MotoEc2 aws;
 
     @BeforeAll
-    static void workflowBehindTheProxy() {
+    static void workflowBehindTheProxy() throws IOException {
         moto = SharedMoto.fresh();
-        proxy = MotoTamperingProxy.start(moto.endpoint());
+        proxy = FaultProxy.start(moto.endpoint());
         workflow = LocalWorkflow.builder(MotoEc2.projectRoot()).endpoint(proxy.endpoint()).region("us-east-1")
                 .timeScale(0).functionLog(line -> { }).build();
     }

@@ -13,8 +13,9 @@ import dev.vpcepilot.local.asl.ExecutionResult;
 import dev.vpcepilot.local.asl.ProgressEvent;
 import dev.vpcepilot.local.moto.MotoServer;
 import dev.vpcepilot.support.MotoEc2;
-import dev.vpcepilot.support.MotoTamperingProxy;
+import dev.vpcepilot.testkit.faults.FaultProxy;
 import dev.vpcepilot.support.SharedMoto;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
@@ -38,15 +39,15 @@ class WaitLoopWorkflowTest {
             + "execution\\.$");
 
     private static MotoServer moto;
-    private static MotoTamperingProxy proxy;
+    private static FaultProxy proxy;
     private static LocalWorkflow workflow;
     private static LocalWorkflow twoChecks;
     private MotoEc2 aws;
 
     @BeforeAll
-    static void workflowsBehindTheProxy() {
+    static void workflowsBehindTheProxy() throws IOException {
         moto = SharedMoto.fresh();
-        proxy = MotoTamperingProxy.start(moto.endpoint());
+        proxy = FaultProxy.start(moto.endpoint());
         workflow = LocalWorkflow.builder(MotoEc2.projectRoot()).endpoint(proxy.endpoint()).region("us-east-1")
                 .timeScale(0).functionLog(line -> { }).build();
         twoChecks = LocalWorkflow.builder(MotoEc2.projectRoot()).endpoint(proxy.endpoint()).region("us-east-1")

@@ -1,4 +1,4 @@
-package dev.vpcepilot.local.bench;
+package dev.vpcepilot.testkit.bench;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;

@@ -1,4 +1,4 @@
-package dev.vpcepilot.local.faults;
+package dev.vpcepilot.testkit.faults;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -25,9 +25,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -45,6 +47,8 @@ import software.amazon.awssdk.services.ec2.model.Ec2Exception;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.Vpc;
+import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
+import software.amazon.awssdk.services.ec2.model.VpcEndpointType;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.SfnException;
 
@@ -54,6 +58,9 @@ class FaultProxyTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** How long a plain HTTP call of these tests may take before it fails the test by name. */
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+    /** An execution the emulator does not know: Step Functions answers ExecutionDoesNotExist. */
+    private static final String DYNAMODB = "com.amazonaws.us-east-1.dynamodb";
+    private static final String NO_EXECUTION = "arn:aws:states:us-east-1:123456789012:execution:none:none";
     // A client per test (closed with its proxy, so no pooled connection outlives the proxy it was made to), and a
     // timeout on every call: a call that gets no answer fails its test by name instead of waiting without end.
     private HttpClient http;
@@ -97,7 +104,8 @@ class FaultProxyTest {
              Ec2Client proxied = sdk.ec2(proxy.endpoint(), SdkClients.noRetries());
              DynamoDbClient directDb = sdk.dynamoDb(moto.endpoint(), SdkClients.noRetries());
              DynamoDbClient proxiedDb = sdk.dynamoDb(proxy.endpoint(), SdkClients.noRetries())) {
-            String vpcId = proxied.createVpc(r -> r.cidrBlock("10.77.0.0/16")).vpc().vpcId();
+            String vpcId = proxied.describeVpcs(r -> r.filters(Filter.builder().name("is-default").values("true")
+                    .build())).vpcs().get(0).vpcId();
             proxied.createTags(r -> r.resources(vpcId).tags(Tag.builder().key("Name").value("through proxy ü").build()));
 
             List<Vpc> viaProxy = proxied.describeVpcs().vpcs();
@@ -126,10 +134,10 @@ class FaultProxyTest {
                     .vpcs().get(0).vpcId();
             ec2.createTags(r -> r.resources(vpcId).tags(Tag.builder().key("counted").value("yes").build()));
             db.listTables();
-            sfn.listStateMachines();
+            assertThrows(SfnException.class, () -> sfn.describeExecution(r -> r.executionArn(NO_EXECUTION)));
 
             assertEquals(Map.of("ec2:DescribeVpcs", 3, "ec2:CreateTags", 1, "dynamodb:ListTables", 1,
-                    "states:ListStateMachines", 1), proxy.counts());
+                    "states:DescribeExecution", 1), proxy.counts());
             assertEquals(3, proxy.count("ec2:DescribeVpcs"));
             assertEquals(0, proxy.count("ec2:DeleteVpc"));
             assertEquals(6, proxy.total());
@@ -150,7 +158,7 @@ class FaultProxyTest {
             for (int round = 0; round < 2; round++) {
                 ec2.describeVpcs();
                 db.listTables(); // out of scope: neither counted by the rule nor faulted
-                ec2.describeSubnets();
+                ec2.describeRouteTables();
                 Ec2Exception e = assertThrows(Ec2Exception.class, ec2::describeVpcs);
                 assertTrue(e.isThrottlingException(), "the SDK must classify it as throttling");
                 assertEquals(503, e.statusCode());
@@ -176,13 +184,14 @@ class FaultProxyTest {
             assertEquals("ThrottlingException", dynamo.awsErrorDetails().errorCode());
             assertEquals("Rate of requests exceeds the allowed throughput.", dynamo.awsErrorDetails().errorMessage());
 
-            SfnException states = assertThrows(SfnException.class, sfn::listStateMachines);
+            SfnException states = assertThrows(SfnException.class,
+                    () -> sfn.describeExecution(r -> r.executionArn(NO_EXECUTION)));
             assertTrue(states.isThrottlingException());
             assertEquals(400, states.statusCode());
             assertEquals("ThrottlingException", states.awsErrorDetails().errorCode());
 
             ec2.describeVpcs();
-            db.describeLimits();
+            db.describeEndpoints();
         }
         assertEquals(2, proxy.faultsInjected(FaultKind.THROTTLE));
     }
@@ -271,8 +280,8 @@ class FaultProxyTest {
             }
             ec2.describeVpcs(); // call 7
             ec2.describeVpcs();
-            // the counter is per action: DescribeSubnets starts over
-            assertTrue(assertThrows(AwsServiceException.class, ec2::describeSubnets).isThrottlingException());
+            // the counter is per action: DescribeRouteTables starts over
+            assertTrue(assertThrows(AwsServiceException.class, ec2::describeRouteTables).isThrottlingException());
         }
         assertEquals(7, proxy.faultsInjected(FaultKind.THROTTLE));
         assertEquals(8, proxy.count("ec2:DescribeVpcs"));
@@ -304,7 +313,7 @@ class FaultProxyTest {
         try (Ec2Client ec2 = sdk.ec2(proxy.endpoint(), SdkClients.noRetries())) {
             SdkClientException e = assertThrows(SdkClientException.class, ec2::describeVpcs);
             assertInstanceOf(IOException.class, rootCause(e), () -> "cause: " + rootCause(e));
-            ec2.describeSubnets(); // other actions still get through on a fresh connection
+            ec2.describeRouteTables(); // other actions still get through on a fresh connection
         }
         assertTrue(proxy.faultsInjected(FaultKind.DROP) >= 1);
         assertEquals(proxy.count("ec2:DescribeVpcs"), proxy.faultsInjected(FaultKind.DROP));
@@ -479,6 +488,91 @@ class FaultProxyTest {
             assertTrue(counts.contains("\"ec2:DescribeVpcs\":1"), counts);
             assertTrue(counts.contains("\"other:HEAD /moto-api/\":1"), counts);
             assertEquals(-1, reader.read(), "Connection: close is honoured");
+        }
+    }
+
+    @Test
+    void refusesListTablesAsAPolicyWouldUntilToldOtherwise() {
+        try (DynamoDbClient db = sdk.dynamoDb(proxy.endpoint(), SdkClients.noRetries())) {
+            proxy.refuseListTables(true);
+            proxy.refuseListTables(true); // once is enough
+            DynamoDbException denied = assertThrows(DynamoDbException.class, db::listTables);
+            assertEquals(400, denied.statusCode());
+            assertEquals("AccessDeniedException", denied.awsErrorDetails().errorCode());
+            assertTrue(denied.awsErrorDetails().errorMessage().contains("dynamodb:ListTables"),
+                    denied.awsErrorDetails().errorMessage());
+            db.describeEndpoints(); // another action of the service is not refused
+
+            proxy.refuseListTables(false);
+            db.listTables();
+        }
+        assertEquals(1, proxy.faultsInjected(FaultKind.ACCESS_DENIED));
+        assertEquals(List.of(), proxy.rules());
+    }
+
+    @Test
+    void showsAvailableEndpointsInTheQueuedStatesThenAsTheyAre() {
+        try (Ec2Client ec2 = sdk.ec2(proxy.endpoint(), SdkClients.noRetries())) {
+            String vpcId = ec2.describeVpcs(r -> r.filters(Filter.builder().name("is-default").values("true").build()))
+                    .vpcs().get(0).vpcId();
+            proxy.reportEndpointsAs("pending", "failed");
+            VpcEndpoint created = ec2.createVpcEndpoint(r -> r.vpcId(vpcId).serviceName(DYNAMODB)
+                    .vpcEndpointType(VpcEndpointType.GATEWAY)).vpcEndpoint();
+            assertEquals("pending", created.stateAsString(), "a create shows pending while states are queued");
+
+            List<String> seen = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                seen.add(ec2.describeVpcEndpoints(r -> r.vpcEndpointIds(created.vpcEndpointId())).vpcEndpoints()
+                        .get(0).stateAsString());
+            }
+            assertEquals(List.of("pending", "failed", "available"), seen);
+            assertEquals(2, proxy.rewritten());
+
+            proxy.reportEndpointsAs("pending", 5);
+            proxy.clear();
+            assertEquals("available", ec2.describeVpcEndpoints(r -> r.vpcEndpointIds(created.vpcEndpointId()))
+                    .vpcEndpoints().get(0).stateAsString(), "clear() drops the queued states");
+        }
+    }
+
+    @Test
+    void aGateHoldsEveryCallOfItsActionUntilItOpens() throws Exception {
+        Gate gate = proxy.hold("ec2:DescribeVpcs");
+        try (Ec2Client ec2 = sdk.ec2(proxy.endpoint(), SdkClients.noRetries());
+             ExecutorService pool = Executors.newFixedThreadPool(2)) {
+            assertFalse(gate.arrived());
+            Future<Integer> held = pool.submit(() -> ec2.describeVpcs().vpcs().size());
+            gate.awaitArrival(Duration.ofSeconds(10));
+            assertTrue(gate.arrived());
+            ec2.describeRouteTables(); // another action goes through meanwhile
+            assertFalse(held.isDone(), "the held call waits for the gate");
+
+            gate.open();
+            assertTrue(held.get(10, TimeUnit.SECONDS) > 0);
+            ec2.describeVpcs(); // and every later one goes through
+        }
+        assertThrows(AssertionError.class, () -> proxy.hold("ec2:DescribeSubnets").awaitArrival(Duration.ZERO));
+    }
+
+    @Test
+    void aHeldCallLandsAfterItsClientGaveUpOnIt() throws Exception {
+        CountDownLatch gate = new CountDownLatch(1);
+        FaultRule late = FaultRule.holdFirst(1, gate, Duration.ofSeconds(30)).only("ec2:CreateTags");
+        proxy.addRule(late);
+        try (Ec2Client ec2 = sdk.ec2(proxy.endpoint(), SdkClients.noRetries())) {
+            String vpcId = ec2.describeVpcs(r -> r.filters(Filter.builder().name("is-default").values("true").build()))
+                    .vpcs().get(0).vpcId();
+            Tag tag = Tag.builder().key("late").value("yes").build();
+            assertThrows(SdkClientException.class, () -> ec2.createTags(r -> r.resources(vpcId).tags(tag)
+                    .overrideConfiguration(o -> o.apiCallAttemptTimeout(Duration.ofMillis(500)))),
+                    "the client gives up on the held call");
+            assertTrue(late.awaitHolding(Duration.ZERO));
+            assertFalse(late.awaitLanded(Duration.ofMillis(200)), "held, not forwarded yet");
+
+            gate.countDown();
+            assertTrue(late.awaitLanded(Duration.ofSeconds(10)), "forwarded once the gate opened");
+            assertTrue(ec2.describeVpcs(r -> r.vpcIds(vpcId)).vpcs().get(0).tags().contains(tag),
+                    "the late call changed the emulator");
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.vpcepilot.local.faults;
+package dev.vpcepilot.testkit.faults;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package dev.vpcepilot.local.faults;
+package dev.vpcepilot.testkit.faults;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -189,13 +189,13 @@ class FaultProxyMainTest {
         try (SdkClients sdk = new SdkClients(); Ec2Client ec2 = sdk.ec2(endpoint, SdkClients.noRetries())) {
             assertTrue(assertThrows(Ec2Exception.class, ec2::describeVpcs).isThrottlingException());
             assertFalse(ec2.describeVpcs().vpcs().isEmpty());
-            ec2.describeSubnets();
+            ec2.describeRouteTables();
         }
         HttpClient http = HttpClient.newHttpClient();
         JsonNode counts = new ObjectMapper().readTree(http.send(HttpRequest.newBuilder(
                 endpoint.resolve("/__faults/counts")).build(), HttpResponse.BodyHandlers.ofString()).body());
         assertEquals(2, counts.path("counts").path("ec2:DescribeVpcs").asInt());
-        assertEquals(1, counts.path("counts").path("ec2:DescribeSubnets").asInt());
+        assertEquals(1, counts.path("counts").path("ec2:DescribeRouteTables").asInt());
         assertEquals(3, counts.path("total").asInt());
         assertEquals(1, counts.path("faults").path("throttle").asInt());
         assertEquals(200, http.send(HttpRequest.newBuilder(endpoint.resolve("/__faults/reset"))

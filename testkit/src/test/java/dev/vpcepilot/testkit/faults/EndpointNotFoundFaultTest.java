@@ -1,4 +1,4 @@
-package dev.vpcepilot.local.faults;
+package dev.vpcepilot.testkit.faults;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,8 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vpcepilot.support.MotoEc2;
-import dev.vpcepilot.support.SharedMoto;
+import dev.vpcepilot.local.moto.MotoServer;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +29,9 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpointType;
  */
 class EndpointNotFoundFaultTest {
 
-    private static MotoEc2 direct;
+    private static MotoServer moto;
     private static SdkClients sdk;
+    private static EmulatorEc2 direct;
     private FaultProxy proxy;
     private Ec2Client ec2;
     private String vpcId;
@@ -40,19 +40,20 @@ class EndpointNotFoundFaultTest {
 
     @BeforeAll
     static void emulator() {
-        direct = new MotoEc2(SharedMoto.fresh().endpoint(), "us-east-1");
+        moto = MotoServer.start();
         sdk = new SdkClients();
+        direct = new EmulatorEc2(moto.endpoint(), sdk);
     }
 
     @AfterAll
     static void closeClients() {
         sdk.close();
-        direct.close();
+        moto.close();
     }
 
     @BeforeEach
     void proxyAndVpc() throws IOException {
-        SharedMoto.fresh();
+        moto.reset();
         proxy = FaultProxy.start(direct.endpoint());
         ec2 = sdk.ec2(proxy.endpoint(), SdkClients.noRetries());
         vpcId = direct.createVpc("10.60.0.0/16");
@@ -67,7 +68,7 @@ class EndpointNotFoundFaultTest {
     }
 
     private String createThroughProxy(String routeTableId) {
-        return ec2.createVpcEndpoint(r -> r.vpcId(vpcId).serviceName(direct.dynamoDbService())
+        return ec2.createVpcEndpoint(r -> r.vpcId(vpcId).serviceName(EmulatorEc2.dynamoDbService())
                 .vpcEndpointType(VpcEndpointType.GATEWAY).routeTableIds(routeTableId)).vpcEndpoint().vpcEndpointId();
     }
 
@@ -104,7 +105,7 @@ class EndpointNotFoundFaultTest {
         ec2.createTags(r -> r.resources(id).tags(tag));
         ec2.modifyVpcEndpoint(r -> r.vpcEndpointId(id).addRouteTableIds(extra));
 
-        assertEquals("v", MotoEc2.tagsOf(direct.endpoint(id).orElseThrow()).get("k"));
+        assertEquals(List.of(tag), direct.endpoint(id).orElseThrow().tags());
         assertEquals(List.of(id), List.copyOf(direct.prefixListRoutes(extra).values()),
                 "the hidden modify changed nothing, the later one did");
         assertEquals(3, proxy.faultsInjected(FaultKind.NOT_FOUND));
@@ -114,7 +115,7 @@ class EndpointNotFoundFaultTest {
     void otherIdsAreUnaffected() {
         String before = createThroughProxy(main);
         proxy.addRule(FaultRule.endpointNotFoundFirst(5));
-        String elsewhere = direct.createEndpoint(vpcId, List.of(extra), Map.of(), null);
+        String elsewhere = direct.createEndpoint(vpcId, List.of(extra));
         String fresh = createThroughProxy(direct.createRouteTable(vpcId));
 
         assertEquals(before, ec2.describeVpcEndpoints(r -> r.vpcEndpointIds(before)).vpcEndpoints().get(0)
@@ -145,7 +146,7 @@ class EndpointNotFoundFaultTest {
     @Test
     void deletingANewAndAKnownIdDeletesTheKnownOneAndReportsTheNewOne() {
         proxy.addRule(FaultRule.endpointNotFoundFirst(1));
-        String known = direct.createEndpoint(vpcId, List.of(extra), Map.of(), null);
+        String known = direct.createEndpoint(vpcId, List.of(extra));
         String fresh = createThroughProxy(main);
 
         List<UnsuccessfulItem> unsuccessful = ec2.deleteVpcEndpoints(r -> r.vpcEndpointIds(fresh, known))

@@ -1,4 +1,4 @@
-package dev.vpcepilot.local.faults;
+package dev.vpcepilot.testkit.faults;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,7 +39,7 @@ public final class FaultProxyMain {
               --error-every N     HTTP 500 on every Nth call
               --error-share F     HTTP 500 on a share F (0 < F <= 1) of the calls, deterministically spread
               --drop-every N      close the connection without a response on every Nth call
-              --latency-ms N      delay every call by N ms (0..600000) before forwarding
+              --latency-ms N      delay the answer to every call by N ms (0..600000)
               --endpoint-not-found-first N
                                   EC2's eventual consistency: the first N calls naming an endpoint id that
                                   CreateVpcEndpoint returned through the proxy answer InvalidVpcEndpointId.NotFound

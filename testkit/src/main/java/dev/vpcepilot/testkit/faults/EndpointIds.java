@@ -1,4 +1,4 @@
-package dev.vpcepilot.local.faults;
+package dev.vpcepilot.testkit.faults;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.vpcepilot.local.faults;
+package dev.vpcepilot.testkit.faults;
 
 import java.util.Locale;
 
@@ -10,7 +10,10 @@ public enum FaultKind {
     ERROR,
     /** The connection is closed after the request is read, without any response (an I/O error for the client). */
     DROP,
-    /** A fixed delay before the request is forwarded (or before another fault is answered). */
+    /**
+     * A fixed delay of the answer (the upstream one or another fault's), or a hold of the request until a gate opens
+     * ({@link FaultRule#holdFirst}).
+     */
     LATENCY,
     /**
      * EC2 does not know an endpoint id yet that CreateVpcEndpoint just returned (EC2's eventual consistency): the
@@ -19,8 +22,10 @@ public enum FaultKind {
      */
     NOT_FOUND,
     /**
-     * STS refuses to assume a role of one account ({@code AccessDenied}, HTTP 403): the role is not deployed there,
-     * or its trust does not name the caller. moto assumes any role; see {@link FaultRule#denyAssumeRole(String)}.
+     * A policy refuses the call: STS refuses to assume a role of one account ({@code AccessDenied}, HTTP 403: the role
+     * is not deployed there, or its trust does not name the caller; moto assumes any role), see
+     * {@link FaultRule#denyAssumeRole(String)}; or any action answers the protocol's access-denied error, see
+     * {@link FaultRule#accessDenied()}.
      */
     ACCESS_DENIED;
 

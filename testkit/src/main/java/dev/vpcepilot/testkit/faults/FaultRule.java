@@ -1,4 +1,4 @@
-package dev.vpcepilot.local.faults;
+package dev.vpcepilot.testkit.faults;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -127,6 +127,19 @@ public final class FaultRule {
         return new FaultRule(FaultKind.ACCESS_DENIED, Trigger.ROLE_OF_ACCOUNT, 1, 0, 0, "sts:AssumeRole", account);
     }
 
+    /**
+     * The protocol's access-denied error on every call in scope (DynamoDB's {@code AccessDeniedException}, HTTP 400):
+     * a policy refuses the action, as an endpoint policy or IAM would. Limit it with {@link #only(String)}.
+     */
+    public static FaultRule accessDenied() {
+        return new FaultRule(FaultKind.ACCESS_DENIED, Trigger.EVERY, 1, 0, 0, null);
+    }
+
+    /** Whether this is a {@link #denyAssumeRole} rule, which fires on the role a call names. */
+    boolean deniesRoles() {
+        return trigger == Trigger.ROLE_OF_ACCOUNT;
+    }
+
     /** For a {@link #denyAssumeRole} rule: the role ARN of the request's form body if it is one to refuse, else null. */
     String deniedRole(String formBody) {
         if (trigger != Trigger.ROLE_OF_ACCOUNT) {
@@ -167,7 +180,10 @@ public final class FaultRule {
         return every(FaultKind.DROP, n);
     }
 
-    /** A delay of {@code millis} before every call in scope is forwarded (or answered by another fault). */
+    /**
+     * A delay of {@code millis} added to the answer of every call in scope: the call is forwarded at once, and its
+     * answer (or another rule's fault) is sent that much later.
+     */
     public static FaultRule latency(long millis) {
         if (millis < 0 || millis > MAX_LATENCY_MILLIS) {
             throw new IllegalArgumentException("latency must be 0.." + MAX_LATENCY_MILLIS + " ms, got " + millis);
@@ -189,6 +205,19 @@ public final class FaultRule {
         }
         return new FaultRule(FaultKind.LATENCY, Trigger.FIRST_PER_ACTION, requirePositive(k, "k"), 0, millis, null,
                 null, gate, null);
+    }
+
+    /**
+     * Holds every call in scope until {@code gate} opens, or for {@code atMost} each, then forwards it (see
+     * {@link #holdFirst}); {@link Gate} is the way tests use it.
+     */
+    static FaultRule holdAll(CountDownLatch gate, Duration atMost) {
+        Objects.requireNonNull(gate, "gate");
+        long millis = atMost.toMillis();
+        if (millis < 0 || millis > MAX_LATENCY_MILLIS) {
+            throw new IllegalArgumentException("a hold lasts 0.." + MAX_LATENCY_MILLIS + " ms, got " + millis);
+        }
+        return new FaultRule(FaultKind.LATENCY, Trigger.EVERY, 1, 0, millis, null, null, gate, null);
     }
 
     /** For a {@link #holdFirst} rule: waits until it holds its first call; false if none came within the timeout. */
