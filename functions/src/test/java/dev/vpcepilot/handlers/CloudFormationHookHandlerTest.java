@@ -115,8 +115,9 @@ class CloudFormationHookHandlerTest {
     private static final String SERVICE_TOKEN = "arn:aws:lambda:us-east-1:123456789012:function:hook";
     private static final String URL = "https://cloudformation-custom-resource-response.example/presigned?sig=secret";
     /** The delivery's retries, in milliseconds instead of seconds. */
-    private static final AnswerDelivery.Timing FAST = new AnswerDelivery.Timing(Duration.ofMillis(1),
-            Duration.ofMillis(5), Duration.ofMillis(200));
+    private static final AnswerDelivery.Timing FAST = new AnswerDelivery.Timing(
+            software.amazon.awssdk.retries.api.BackoffStrategy.exponentialDelay(Duration.ofMillis(1),
+                    Duration.ofMillis(5)), Duration.ofMillis(200));
 
     private final Ec2Client ec2 = Fixtures.ec2();
     private final WorkflowRunner workflow = mock(WorkflowRunner.class);
