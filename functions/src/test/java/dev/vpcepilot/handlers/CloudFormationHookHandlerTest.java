@@ -125,8 +125,8 @@ class CloudFormationHookHandlerTest {
     private final List<String> log = new ArrayList<>();
     private final CloudFormationHookHandler handler = new CloudFormationHookHandler(
             Fixtures.clients(ec2, Fixtures.dynamoDb()), new FunctionSettings(Map.of(
-                    FunctionSettings.LOCK_TABLE, "locks")), workflow, Duration.ofSeconds(600),
-            "See the log group.", http, FAST, dev.vpcepilot.aws.Retrying.LAMBDA.scaled(0),
+                    FunctionSettings.LOCK_TABLE, "locks", FunctionSettings.STATE_MACHINE_LOG_GROUP, "/aws/vendedlogs/sm")),
+            workflow, http, FAST, dev.vpcepilot.aws.Retrying.LAMBDA.scaled(0),
             dev.vpcepilot.logging.FunctionLog.lines(log::add));
 
     CloudFormationHookHandlerTest() {
@@ -246,6 +246,7 @@ class CloudFormationHookHandlerTest {
         String reason = answer.path("Reason").asText();
         assertTrue(reason.contains("VpcNotFound: VPC vpc-0123456789abcdef0 does not exist"), reason);
         assertTrue(reason.contains(EXECUTION_ARN), reason);
+        assertTrue(reason.contains("the log group /aws/vendedlogs/sm"), "where to look, from the settings: " + reason);
         assertFalse(reason.contains("sig=secret"), reason);
     }
 

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vpcepilot.aws.AwsClients;
 import dev.vpcepilot.handlers.CloudFormationHookHandler;
+import dev.vpcepilot.handlers.FunctionSettings;
 import dev.vpcepilot.local.LocalWorkflow;
 import dev.vpcepilot.local.asl.ExecutionListener;
 import dev.vpcepilot.local.asl.ProgressEvent;
@@ -504,9 +505,9 @@ class CustomResourceTest {
 
     /** The hook as in Lambda, but for how long its own retries wait; its log lines kept in {@link #hookLog}. */
     private CloudFormationHookHandler handler(WorkflowRunner workflowRunner, Duration maxWait, Retrying retrying) {
-        return new CloudFormationHookHandler(viaProxy, new dev.vpcepilot.handlers.FunctionSettings(Map.of(
-                dev.vpcepilot.handlers.FunctionSettings.LOCK_TABLE, LOCK_TABLE)), workflowRunner,
-                maxWait, "See the test log.", UrlConnectionHttpClient.create(), AnswerDelivery.Timing.LAMBDA, retrying,
+        return new CloudFormationHookHandler(viaProxy, new FunctionSettings(Map.of(FunctionSettings.LOCK_TABLE,
+                LOCK_TABLE, FunctionSettings.HOOK_TIMEOUT_SECONDS, Long.toString(maxWait.toSeconds()))), workflowRunner,
+                UrlConnectionHttpClient.create(), AnswerDelivery.Timing.LAMBDA, retrying,
                 FunctionLog.lines(hookLog::add));
     }
 
