@@ -74,15 +74,10 @@ public final class EndpointHook {
     private final Clock clock;
 
     /**
-     * @param region  the region the hook (and the state machine) runs in
-     * @param logHint where a person finds the details, e.g. the state machine's log group (goes into reasons)
+     * @param region   the region the hook (and the state machine) runs in
+     * @param logHint  where a person finds the details, e.g. the state machine's log group (goes into reasons)
+     * @param retrying how the hook's own AWS work is retried until its deadline
      */
-    public EndpointHook(WorkflowRunner workflow, Ec2Client ec2, Endpoints endpoints, String region, String logHint,
-                        FunctionLog log) {
-        this(workflow, ec2, endpoints, region, logHint, log, Retrying.LAMBDA, Clock.systemUTC());
-    }
-
-    /** @param retrying how the hook's own AWS work is retried until its deadline */
     public EndpointHook(WorkflowRunner workflow, Ec2Client ec2, Endpoints endpoints, String region, String logHint,
                         FunctionLog log, Retrying retrying, Clock clock) {
         this.workflow = workflow;
