@@ -9,6 +9,7 @@ import dev.vpcepilot.hook.AnswerDelivery;
 import dev.vpcepilot.hook.CustomResourceRequest;
 import dev.vpcepilot.hook.EndpointHook;
 import dev.vpcepilot.hook.HookAnswer;
+import dev.vpcepilot.hook.PhysicalIds;
 import dev.vpcepilot.aws.Retrying;
 import dev.vpcepilot.hook.StepFunctionsWorkflowRunner;
 import dev.vpcepilot.hook.WorkflowRunner;
@@ -86,8 +87,8 @@ public final class CloudFormationHookHandler implements RequestStreamHandler {
         this.log = log;
         String lockTable = settings.lockTable();
         this.hook = new EndpointHook(workflow, clients.ec2(), owner -> SharedEndpoints.forTable(clients.ec2(),
-                clients.dynamoDb(), lockTable, owner, log.infoLines()), clients.region(),
-                logHint(settings.stateMachineLogGroup()), log, retrying, clock);
+                clients.dynamoDb(), lockTable, owner, log.infoLines()), logHint(settings.stateMachineLogGroup()), log,
+                retrying, clock);
         this.delivery = new AnswerDelivery(responseHttpClient, deliveryTiming, clock, log);
     }
 
@@ -137,10 +138,8 @@ public final class CloudFormationHookHandler implements RequestStreamHandler {
      * Update or Delete; for a Create (there is none yet) a failed-create marker that names no execution.
      */
     private static HookAnswer refused(CustomResourceRequest request) {
-        String id = request.physicalResourceId() != null && !request.physicalResourceId().isBlank()
-                ? request.physicalResourceId() : EndpointHook.FAILED_CREATE_PREFIX + "invalid-request";
-        return HookAnswer.failed(id, "Invalid custom-resource request: " + String.join("; ", request.problems())
-                + ". Nothing was started.");
+        return HookAnswer.failed(PhysicalIds.ofRefused(request), "Invalid custom-resource request: "
+                + String.join("; ", request.problems()) + ". Nothing was started.");
     }
 
     /** Where a person finds the details of a failed execution, for the answer's Reason. */

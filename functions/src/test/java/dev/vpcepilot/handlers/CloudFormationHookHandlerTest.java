@@ -130,8 +130,7 @@ class CloudFormationHookHandlerTest {
             dev.vpcepilot.logging.FunctionLog.lines(log::add));
 
     CloudFormationHookHandlerTest() {
-        when(workflow.executionArn(any())).thenAnswer(i -> "arn:aws:states:us-east-1:123456789012:execution:vpce-pilot:"
-                + i.getArgument(0));
+        when(workflow.stateMachineArn()).thenReturn("arn:aws:states:us-east-1:123456789012:stateMachine:vpce-pilot");
     }
 
     /** CloudFormation's request to the service token, as the JSON it sends. */
@@ -167,12 +166,15 @@ class CloudFormationHookHandlerTest {
         return context;
     }
 
+    /** The execution's output as the state machine's BuildOutput writes it. */
     private static JsonNode output(String endpointId, boolean created) {
-        return Fixtures.json("{\"region\":\"us-east-1\",\"vpcId\":\"" + VPC + "\",\"vpcEndpointId\":\"" + endpointId
-                + "\",\"created\":" + created + ",\"routeTableIds\":[\"" + RTB_A + "\"],\"prefixListId\":\"pl-02cd2c6b\","
+        return Fixtures.json("{\"region\":\"us-east-1\",\"serviceName\":\"com.amazonaws.us-east-1.dynamodb\","
+                + "\"vpcId\":\"" + VPC + "\",\"vpcEndpointId\":\"" + endpointId + "\",\"created\":" + created
+                + ",\"owned\":true,\"routeTableIds\":[\"" + RTB_A + "\"],\"prefixListId\":\"pl-02cd2c6b\","
                 + "\"endpoints\":[{\"vpcEndpointId\":\"" + endpointId + "\",\"owned\":true,\"held\":" + created
                 + ",\"routeTableIds\":[\"" + RTB_A + "\"]}],\"claims\":[\"stack:" + STACK + "|DynamoDbEndpoint\"],"
-                + "\"cleanedUp\":false}");
+                + "\"verification\":{\"routesOk\":true,\"listTablesOk\":true},\"cleanedUp\":false,"
+                + "\"cleanupDetail\":\"Cleanup was not requested.\"}");
     }
 
     private void workflowSucceeds(String endpointId, boolean created) {
@@ -302,7 +304,7 @@ class CloudFormationHookHandlerTest {
 
     @Test
     void deleteAfterACreateWhoseExecutionNeverStartedHasNothingToUndo() throws Exception {
-        when(workflow.input(EXECUTION_ARN)).thenReturn(java.util.Optional.empty());
+        when(workflow.find(EXECUTION_NAME)).thenReturn(java.util.Optional.empty());
 
         send(event("Delete", "vpce-pilot-failed-create:" + EXECUTION_NAME, Map.of()), context(900_000));
 
@@ -315,9 +317,10 @@ class CloudFormationHookHandlerTest {
 
     @Test
     void deleteOfAMarkerNamingAnotherResourcesExecutionUndoesNothing() throws Exception {
-        when(workflow.input(EXECUTION_ARN)).thenReturn(java.util.Optional.of(Fixtures.json(
-                "{\"customResource\":{\"stackId\":\"arn:aws:cloudformation:us-east-1:123456789012:stack/other/"
-                        + "11111111-2222-3333-4444-555555555555\",\"logicalResourceId\":\"DynamoDbEndpoint\"}}")));
+        when(workflow.find(EXECUTION_NAME)).thenReturn(java.util.Optional.of(new WorkflowRunner.Execution(
+                EXECUTION_ARN, Fixtures.json("{\"customResource\":{\"stackId\":\"arn:aws:cloudformation:us-east-1:"
+                        + "123456789012:stack/other/11111111-2222-3333-4444-555555555555\",\"logicalResourceId\":"
+                        + "\"DynamoDbEndpoint\"}}"))));
 
         send(event("Delete", "vpce-pilot-failed-create:" + EXECUTION_NAME, Map.of()), context(900_000));
 
