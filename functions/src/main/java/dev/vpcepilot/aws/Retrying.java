@@ -7,28 +7,30 @@ import dev.vpcepilot.logging.FunctionLog;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 
 /**
  * The hook's own AWS work survives the storms the workflow survives: the workflow has the state machine's Retry
  * around each step, the hook has one Lambda invocation, so it retries here what may pass ({@link TransientAwsError}:
  * throttling, 5xx, I/O after the SDK's own retries; {@link EndpointBusy}: a held lock, an endpoint EC2 does not
- * know yet) with exponential backoff and full jitter, until the hook's deadline. A Delete that gave up would be
- * DELETE_FAILED for the stack; everything retried here is idempotent.
+ * know yet) with the SDK's backoff, until the hook's deadline. A Delete that gave up would be DELETE_FAILED for the
+ * stack; everything retried here is idempotent.
  *
- * @param firstBackoff the first retry's ceiling (the delay is uniform below it)
- * @param maxBackoff   the ceiling's cap
+ * @param backoff the pause before each try ({@link BackoffStrategy#computeDelay}: attempt 2 is the first retry)
  */
-public record Retrying(Duration firstBackoff, Duration maxBackoff) {
+public record Retrying(BackoffStrategy backoff) {
 
-    /** In Lambda: 1 s doubling to 20 s, as the state machine's Retry of the steps. */
-    public static final Retrying LAMBDA = new Retrying(Duration.ofSeconds(1), Duration.ofSeconds(20));
+    /**
+     * In Lambda: exponential from 1 s, capped at 20 s, full jitter (the SDK's {@code exponentialDelay}), as the state
+     * machine's Retry of the steps.
+     */
+    public static final Retrying LAMBDA = new Retrying(BackoffStrategy.exponentialDelay(Duration.ofSeconds(1),
+            Duration.ofSeconds(20)));
 
-    /** Every interval multiplied by {@code factor} (local runs scale waits down). */
+    /** Every pause multiplied by {@code factor} (local runs scale waits down). */
     public Retrying scaled(double factor) {
-        return new Retrying(Duration.ofNanos(Math.round(firstBackoff.toNanos() * factor)),
-                Duration.ofNanos(Math.round(maxBackoff.toNanos() * factor)));
+        return new Retrying(TimeScaled.backoff(backoff, factor));
     }
 
     /**
@@ -36,19 +38,18 @@ public record Retrying(Duration firstBackoff, Duration maxBackoff) {
      * {@code deadline} (then the last error is thrown). Each retry is logged at WARN.
      */
     public <T> T until(Instant deadline, Clock clock, FunctionLog log, String what, Supplier<T> work) {
-        for (int retry = 0; ; retry++) {
+        for (int attempt = 1; ; attempt++) {
             try {
                 return work.get();
             } catch (TransientAwsError | EndpointBusy e) {
-                double ceiling = Math.min(maxBackoff.toNanos(), firstBackoff.toNanos() * Math.pow(2, retry));
-                Duration delay = Duration.ofNanos((long) (ThreadLocalRandom.current().nextDouble() * ceiling));
+                Duration delay = backoff.computeDelay(attempt + 1);
                 if (clock.instant().plus(delay).isAfter(deadline)) {
                     throw e;
                 }
                 log.warn(what + " failed (" + ((WorkflowError) e).errorName() + ": " + e.getMessage() + "); trying "
                         + "again in " + delay.toMillis() + " ms");
                 try {
-                    Thread.sleep(delay.toMillis(), (int) (delay.toNanos() % 1_000_000));
+                    Thread.sleep(delay);
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
                     throw e;

@@ -9,6 +9,7 @@ import dev.vpcepilot.hook.AnswerDelivery;
 import dev.vpcepilot.hook.CustomResourceRequest;
 import dev.vpcepilot.hook.EndpointHook;
 import dev.vpcepilot.hook.HookAnswer;
+import dev.vpcepilot.hook.PhysicalIds;
 import dev.vpcepilot.aws.Retrying;
 import dev.vpcepilot.hook.StepFunctionsWorkflowRunner;
 import dev.vpcepilot.hook.WorkflowRunner;
@@ -21,6 +22,7 @@ import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 
@@ -34,7 +36,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
  *       {@code RequestId}, a field of the wrong type) answers FAILED naming what is wrong, and starts nothing.</li>
  *   <li>A request without a usable {@code ResponseURL} (missing, not https, plain http off loopback) cannot be
  *       answered: it is logged (without the URL) and the invocation fails with {@code InvalidInput}.</li>
- *   <li>The workflow is waited for at most {@code HOOK_TIMEOUT_SECONDS}, and never longer than the Lambda time
+ *   <li>The workflow is waited for at most {@link FunctionSettings#hookTimeout()}, and never longer than the Lambda time
  *       left less {@link #HEADROOM}: the hook's deadline.</li>
  *   <li>The answer's delivery is retried until that deadline, and at least 20 s after the answer is ready (within
  *       the headroom, so that a FAILED answer after the time bound still has time to arrive).
@@ -60,35 +62,33 @@ public final class CloudFormationHookHandler implements RequestStreamHandler {
     private final FunctionLog log;
 
     public CloudFormationHookHandler() {
-        this(SharedClients.get(), FunctionSettings.fromEnvironment(), new StepFunctionsWorkflowRunner(
-                SharedClients.get().sfn(), requiredEnv("STATE_MACHINE_ARN"), Duration.ofSeconds(2)),
-                Duration.ofSeconds(Long.parseLong(envOr("HOOK_TIMEOUT_SECONDS", "600"))),
-                logHint(System.getenv("STATE_MACHINE_LOG_GROUP")),
-                UrlConnectionHttpClient.builder().connectionTimeout(CONNECT_TIMEOUT).socketTimeout(SOCKET_TIMEOUT)
-                        .build());
+        this(SharedClients.get(), FunctionSettings.fromEnvironment());
     }
 
-    public CloudFormationHookHandler(AwsClients clients, FunctionSettings settings, WorkflowRunner workflow,
-                                     Duration maxWait, String logHint, SdkHttpClient responseHttpClient) {
-        this(clients, settings, workflow, maxWait, logHint, responseHttpClient, AnswerDelivery.Timing.LAMBDA,
-                Retrying.LAMBDA, FunctionLog.lambda());
+    /** As in Lambda: the state machine the settings name, polled every 2 s. */
+    public CloudFormationHookHandler(AwsClients clients, FunctionSettings settings) {
+        this(clients, settings, new StepFunctionsWorkflowRunner(clients.sfn(), settings.stateMachineArn(),
+                        Duration.ofSeconds(2)),
+                UrlConnectionHttpClient.builder().connectionTimeout(CONNECT_TIMEOUT).socketTimeout(SOCKET_TIMEOUT)
+                        .build(), AnswerDelivery.Timing.LAMBDA, Retrying.LAMBDA, FunctionLog.lambda());
     }
 
     /**
+     * @param settings       the lock table, the hook's time bound and the state machine's log group
      * @param deliveryTiming how the answer's PUT is retried (local runs scale it down)
      * @param retrying       how the hook's own AWS work is retried until its deadline (local runs scale it down)
      * @param log            where the hook's log lines go (in Lambda: the runtime's logger, each line with its level)
      */
     public CloudFormationHookHandler(AwsClients clients, FunctionSettings settings, WorkflowRunner workflow,
-                                     Duration maxWait, String logHint, SdkHttpClient responseHttpClient,
-                                     AnswerDelivery.Timing deliveryTiming, Retrying retrying, FunctionLog log) {
-        this.maxWait = maxWait;
+                                     SdkHttpClient responseHttpClient, AnswerDelivery.Timing deliveryTiming,
+                                     Retrying retrying, FunctionLog log) {
+        this.maxWait = settings.hookTimeout();
         this.clock = Clock.systemUTC();
         this.log = log;
         String lockTable = settings.lockTable();
         this.hook = new EndpointHook(workflow, clients.ec2(), owner -> SharedEndpoints.forTable(clients.ec2(),
-                clients.dynamoDb(), lockTable, owner, log.infoLines()), clients.region(), logHint, log, retrying,
-                clock);
+                clients.dynamoDb(), lockTable, owner, log.infoLines()), logHint(settings.stateMachineLogGroup()), log,
+                retrying, clock);
         this.delivery = new AnswerDelivery(responseHttpClient, deliveryTiming, clock, log);
     }
 
@@ -138,16 +138,14 @@ public final class CloudFormationHookHandler implements RequestStreamHandler {
      * Update or Delete; for a Create (there is none yet) a failed-create marker that names no execution.
      */
     private static HookAnswer refused(CustomResourceRequest request) {
-        String id = request.physicalResourceId() != null && !request.physicalResourceId().isBlank()
-                ? request.physicalResourceId() : EndpointHook.FAILED_CREATE_PREFIX + "invalid-request";
-        return HookAnswer.failed(id, "Invalid custom-resource request: " + String.join("; ", request.problems())
-                + ". Nothing was started.");
+        return HookAnswer.failed(PhysicalIds.ofRefused(request), "Invalid custom-resource request: "
+                + String.join("; ", request.problems()) + ". Nothing was started.");
     }
 
     /** Where a person finds the details of a failed execution, for the answer's Reason. */
-    public static String logHint(String stateMachineLogGroup) {
-        return "See the state machine's execution history and the log group " + (stateMachineLogGroup == null
-                || stateMachineLogGroup.isBlank() ? "of the state machine" : stateMachineLogGroup) + ".";
+    private static String logHint(Optional<String> stateMachineLogGroup) {
+        return "See the state machine's execution history and the log group "
+                + stateMachineLogGroup.orElse("of the state machine") + ".";
     }
 
     private Duration budget(Context context) {
@@ -157,18 +155,5 @@ public final class CloudFormationHookHandler implements RequestStreamHandler {
         Duration left = Duration.ofMillis(context.getRemainingTimeInMillis()).minus(HEADROOM);
         Duration bound = left.compareTo(maxWait) < 0 ? left : maxWait;
         return bound.isNegative() ? Duration.ZERO : bound;
-    }
-
-    private static String requiredEnv(String name) {
-        String value = System.getenv(name);
-        if (value == null || value.isBlank()) {
-            throw new IllegalStateException(name + " is not set");
-        }
-        return value;
-    }
-
-    private static String envOr(String name, String fallback) {
-        String value = System.getenv(name);
-        return value == null || value.isBlank() ? fallback : value;
     }
 }

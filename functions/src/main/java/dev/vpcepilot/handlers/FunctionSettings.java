@@ -1,6 +1,8 @@
 package dev.vpcepilot.handlers;
 
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What a function reads from its environment besides the AWS clients: in Lambda, the variables the template sets;
@@ -18,6 +20,18 @@ public record FunctionSettings(Map<String, String> environment) {
 
     /** The one target role name the fleet's role may assume (the template's {@code FleetTargetRoleName}). */
     public static final String FLEET_TARGET_ROLE = "FLEET_TARGET_ROLE_NAME";
+
+    /** The endpoint state machine the custom-resource hook runs (the template's {@code EndpointStateMachine}). */
+    public static final String STATE_MACHINE_ARN = "STATE_MACHINE_ARN";
+
+    /** Its log group, which the hook's reasons name (the template's {@code StateMachineLogGroup}). */
+    public static final String STATE_MACHINE_LOG_GROUP = "STATE_MACHINE_LOG_GROUP";
+
+    /** How long the hook waits for its execution, in seconds (the template's {@code HookTimeoutSeconds}). */
+    public static final String HOOK_TIMEOUT_SECONDS = "HOOK_TIMEOUT_SECONDS";
+
+    /** {@value #HOOK_TIMEOUT_SECONDS} when it is not set, as the template's default. */
+    static final String DEFAULT_HOOK_TIMEOUT_SECONDS = "600";
 
     public FunctionSettings {
         environment = Map.copyOf(environment);
@@ -50,5 +64,17 @@ public record FunctionSettings(Map<String, String> environment) {
 
     public String fleetTargetRole() {
         return orDefault(FLEET_TARGET_ROLE, dev.vpcepilot.fleet.FleetRequest.DEFAULT_ROLE_NAME);
+    }
+
+    public String stateMachineArn() {
+        return required(STATE_MACHINE_ARN);
+    }
+
+    public Optional<String> stateMachineLogGroup() {
+        return Optional.ofNullable(orDefault(STATE_MACHINE_LOG_GROUP, null));
+    }
+
+    public Duration hookTimeout() {
+        return Duration.ofSeconds(Long.parseLong(orDefault(HOOK_TIMEOUT_SECONDS, DEFAULT_HOOK_TIMEOUT_SECONDS)));
     }
 }

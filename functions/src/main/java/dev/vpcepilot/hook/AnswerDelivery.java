@@ -2,6 +2,7 @@ package dev.vpcepilot.hook;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vpcepilot.aws.TimeScaled;
 import dev.vpcepilot.json.Json;
 import dev.vpcepilot.logging.FunctionLog;
 import java.io.IOException;
@@ -15,13 +16,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.HttpExecuteRequest;
 import software.amazon.awssdk.http.HttpExecuteResponse;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 
 /**
  * Sends the hook's answer to CloudFormation: a PUT of the response document ("Custom resource response objects":
@@ -49,34 +50,25 @@ public final class AnswerDelivery {
     public static final int MAX_BODY_BYTES = 4096;
 
     /**
-     * How the retries are spaced, and for how long at least: exponential from {@code firstBackoff}, capped at
-     * {@code maxBackoff}, full jitter; an answer always gets {@code minimumWindow} of retries after it is ready,
-     * even when the hook's deadline has passed (the handler keeps that much headroom before the Lambda timeout).
+     * How the retries are spaced, and for how long at least: the pause before each PUT is the SDK's {@code backoff}
+     * ({@link BackoffStrategy#computeDelay}: attempt 2 is the first retry); an answer always gets
+     * {@code minimumWindow} of retries after it is ready, even when the hook's deadline has passed (the handler keeps
+     * that much headroom before the Lambda timeout).
      */
-    public record Timing(Duration firstBackoff, Duration maxBackoff, Duration minimumWindow) {
+    public record Timing(BackoffStrategy backoff, Duration minimumWindow) {
 
-        /** In Lambda. */
-        public static final Timing LAMBDA = new Timing(Duration.ofMillis(250), Duration.ofSeconds(4),
-                Duration.ofSeconds(20));
+        /** In Lambda: exponential from 0.25 s, capped at 4 s, full jitter; 20 s at least. */
+        public static final Timing LAMBDA = new Timing(BackoffStrategy.exponentialDelay(Duration.ofMillis(250),
+                Duration.ofSeconds(4)), Duration.ofSeconds(20));
 
         public Timing {
-            Objects.requireNonNull(firstBackoff, "firstBackoff");
-            Objects.requireNonNull(maxBackoff, "maxBackoff");
+            Objects.requireNonNull(backoff, "backoff");
             Objects.requireNonNull(minimumWindow, "minimumWindow");
         }
 
         /** Every interval multiplied by {@code factor} (local runs scale waits down). */
         public Timing scaled(double factor) {
-            return new Timing(scale(firstBackoff, factor), scale(maxBackoff, factor), scale(minimumWindow, factor));
-        }
-
-        private static Duration scale(Duration duration, double factor) {
-            return Duration.ofNanos(Math.round(duration.toNanos() * factor));
-        }
-
-        Duration backoff(int retry) {
-            double ceiling = Math.min(maxBackoff.toNanos(), firstBackoff.toNanos() * Math.pow(2, retry));
-            return Duration.ofNanos((long) (ThreadLocalRandom.current().nextDouble() * ceiling));
+            return new Timing(TimeScaled.backoff(backoff, factor), TimeScaled.duration(minimumWindow, factor));
         }
     }
 
@@ -127,7 +119,7 @@ public final class AnswerDelivery {
             if (!retryable) {
                 return new Outcome(false, attempts, last + " (not retried: the URL refuses this request)");
             }
-            Duration pause = timing.backoff(attempts - 1);
+            Duration pause = timing.backoff().computeDelay(attempts + 1);
             if (clock.instant().plus(pause).isAfter(deadline)) {
                 return new Outcome(false, attempts, last + " (retried until the hook's deadline)");
             }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vpcepilot.errors.InvalidInput;
 import dev.vpcepilot.json.Json;
+import dev.vpcepilot.sharing.Claimant;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -163,6 +164,11 @@ public record CustomResourceRequest(String requestType, String requestId, String
 
     static boolean isLoopback(String host) {
         return host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]") || host.equals("::1");
+    }
+
+    /** The resource as a claimant of route tables: its stack and logical id. */
+    public Claimant claimant() {
+        return Claimant.stack(stackId, logicalResourceId);
     }
 
     /** Whether the request can be acted on (every problem is answered FAILED instead). */

@@ -1,10 +1,12 @@
 package dev.vpcepilot.hook;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.vpcepilot.aws.AwsCalls;
 import dev.vpcepilot.json.Json;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
@@ -28,9 +30,14 @@ public final class StepFunctionsWorkflowRunner implements WorkflowRunner {
         this.pollInterval = pollInterval;
     }
 
-    @Override
-    public String executionArn(String executionName) {
+    /** The ARN of the execution of that name (Step Functions' form), to ask Step Functions about it. */
+    String executionArn(String executionName) {
         return stateMachineArn.replace(":stateMachine:", ":execution:") + ":" + executionName;
+    }
+
+    @Override
+    public String stateMachineArn() {
+        return stateMachineArn;
     }
 
     /** {@code states:StopExecution}; an execution that does not exist (never started) has nothing to stop. */
@@ -41,8 +48,12 @@ public final class StepFunctionsWorkflowRunner implements WorkflowRunner {
                 Set.of("ExecutionDoesNotExist"), () -> null);
     }
 
+    /**
+     * The outcome names the execution by the ARN Step Functions gives it: StartExecution's answer, or, for an
+     * execution that already exists, DescribeExecution's.
+     */
     @Override
-    public Outcome run(String executionName, com.fasterxml.jackson.databind.JsonNode input, Duration timeout) {
+    public Outcome run(String executionName, JsonNode input, Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
         String arn;
         try {
@@ -54,10 +65,11 @@ public final class StepFunctionsWorkflowRunner implements WorkflowRunner {
             }
             arn = executionArn(executionName);
         }
-        String executionArn = arn;
+        String described = arn;
         while (true) {
             DescribeExecutionResponse execution = AwsCalls.call("Step Functions DescribeExecution",
-                    () -> sfn.describeExecution(r -> r.executionArn(executionArn)));
+                    () -> sfn.describeExecution(r -> r.executionArn(described)));
+            String executionArn = execution.executionArn();
             ExecutionStatus status = execution.status();
             if (status == ExecutionStatus.SUCCEEDED) {
                 return Outcome.succeeded(executionArn, parse(execution.output()));
@@ -74,14 +86,15 @@ public final class StepFunctionsWorkflowRunner implements WorkflowRunner {
     }
 
     @Override
-    public java.util.Optional<com.fasterxml.jackson.databind.JsonNode> input(String executionArn) {
+    public Optional<Execution> find(String executionName) {
         DescribeExecutionResponse execution = AwsCalls.callOr("Step Functions DescribeExecution",
-                () -> sfn.describeExecution(r -> r.executionArn(executionArn)), Set.of("ExecutionDoesNotExist"),
-                () -> null);
-        return execution == null ? java.util.Optional.empty() : java.util.Optional.of(parse(execution.input()));
+                () -> sfn.describeExecution(r -> r.executionArn(executionArn(executionName))),
+                Set.of("ExecutionDoesNotExist"), () -> null);
+        return execution == null ? Optional.empty()
+                : Optional.of(new Execution(execution.executionArn(), parse(execution.input())));
     }
 
-    private static com.fasterxml.jackson.databind.JsonNode parse(String output) {
+    private static JsonNode parse(String output) {
         try {
             return Json.MAPPER.readTree(output == null ? "{}" : output);
         } catch (JsonProcessingException e) {

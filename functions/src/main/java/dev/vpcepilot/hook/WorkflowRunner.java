@@ -2,10 +2,13 @@ package dev.vpcepilot.hook;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Runs one execution of the workflow to its end (or a time bound). In Lambda the state machine runs in Step
- * Functions ({@link StepFunctionsWorkflowRunner}); the local runner runs the same definition in-process.
+ * Functions ({@link StepFunctionsWorkflowRunner}); the local runner runs the same definition in-process. Every
+ * execution ARN it gives is the one the execution has ({@code $$.Execution.Id}): StartExecution's or
+ * DescribeExecution's answer, never one made up.
  */
 public interface WorkflowRunner {
 
@@ -15,17 +18,21 @@ public interface WorkflowRunner {
      */
     Outcome run(String executionName, JsonNode input, Duration timeout);
 
-    /** The ARN an execution of that name has (or will have). */
-    String executionArn(String executionName);
-
     /**
      * Stops a running execution (Step Functions {@code StopExecution}: it ends as ABORTED, without running its Catch;
      * a Lambda invocation already under way still finishes). Stopping one that already ended is not an error.
      */
     void stop(String executionArn, String cause);
 
-    /** The input an execution was started with, or empty when no such execution exists. */
-    java.util.Optional<JsonNode> input(String executionArn);
+    /** The execution of that name as Step Functions describes it, or empty when no such execution exists. */
+    Optional<Execution> find(String executionName);
+
+    /** The state machine's ARN: its executions run, and lock their VPCs, in its account and region. */
+    String stateMachineArn();
+
+    /** An execution that exists: its ARN and the input it was started with. */
+    record Execution(String executionArn, JsonNode input) {
+    }
 
     /** How one execution ended. */
     record Outcome(Status status, String executionArn, JsonNode output, String error, String cause) {

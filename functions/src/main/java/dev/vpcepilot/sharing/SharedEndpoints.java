@@ -308,14 +308,9 @@ public final class SharedEndpoints {
 
     /**
      * A failed run undoes exactly what it did: its run claim goes, what it created goes if nobody claimed it
-     * meanwhile, route tables it added leave again if nobody else claims them, and the policies and tags it changed
-     * are put back.
+     * meanwhile, route tables it added leave again if nobody else claims them, and the policies and user tags it
+     * changed are put back (endpoint id -> its policy, its tags before).
      */
-    public Released rollback(Scope scope, String executionArn, Map<String, String> previousPolicies) {
-        return rollback(scope, executionArn, previousPolicies, Map.of());
-    }
-
-    /** {@link #rollback(Scope, String, Map)}, putting back the user tags too (endpoint id -> its tags before). */
     public Released rollback(Scope scope, String executionArn, Map<String, String> previousPolicies,
                              Map<String, Map<String, String>> previousTags) {
         return release(scope, document -> runRelease(document, executionArn), world -> {
@@ -361,11 +356,6 @@ public final class SharedEndpoints {
             }
             return new Change(next, List.copyOf(released), SharingRules.Releaser.run(executionArn, added));
         });
-    }
-
-    /** The live claims (claimant ids) that need any of the route tables. */
-    public List<String> claimants(Scope scope, List<String> routeTableIds) {
-        return claims.read(scope).claims().claimantsOf(routeTableIds, clock.instant());
     }
 
     /** A release: the claims without the released claim, the route tables it had, and who released. */

@@ -115,8 +115,9 @@ class CloudFormationHookHandlerTest {
     private static final String SERVICE_TOKEN = "arn:aws:lambda:us-east-1:123456789012:function:hook";
     private static final String URL = "https://cloudformation-custom-resource-response.example/presigned?sig=secret";
     /** The delivery's retries, in milliseconds instead of seconds. */
-    private static final AnswerDelivery.Timing FAST = new AnswerDelivery.Timing(Duration.ofMillis(1),
-            Duration.ofMillis(5), Duration.ofMillis(200));
+    private static final AnswerDelivery.Timing FAST = new AnswerDelivery.Timing(
+            software.amazon.awssdk.retries.api.BackoffStrategy.exponentialDelay(Duration.ofMillis(1),
+                    Duration.ofMillis(5)), Duration.ofMillis(200));
 
     private final Ec2Client ec2 = Fixtures.ec2();
     private final WorkflowRunner workflow = mock(WorkflowRunner.class);
@@ -124,13 +125,12 @@ class CloudFormationHookHandlerTest {
     private final List<String> log = new ArrayList<>();
     private final CloudFormationHookHandler handler = new CloudFormationHookHandler(
             Fixtures.clients(ec2, Fixtures.dynamoDb()), new FunctionSettings(Map.of(
-                    FunctionSettings.LOCK_TABLE, "locks")), workflow, Duration.ofSeconds(600),
-            "See the log group.", http, FAST, dev.vpcepilot.aws.Retrying.LAMBDA.scaled(0),
+                    FunctionSettings.LOCK_TABLE, "locks", FunctionSettings.STATE_MACHINE_LOG_GROUP, "/aws/vendedlogs/sm")),
+            workflow, http, FAST, dev.vpcepilot.aws.Retrying.LAMBDA.scaled(0),
             dev.vpcepilot.logging.FunctionLog.lines(log::add));
 
     CloudFormationHookHandlerTest() {
-        when(workflow.executionArn(any())).thenAnswer(i -> "arn:aws:states:us-east-1:123456789012:execution:vpce-pilot:"
-                + i.getArgument(0));
+        when(workflow.stateMachineArn()).thenReturn("arn:aws:states:us-east-1:123456789012:stateMachine:vpce-pilot");
     }
 
     /** CloudFormation's request to the service token, as the JSON it sends. */
@@ -166,12 +166,15 @@ class CloudFormationHookHandlerTest {
         return context;
     }
 
+    /** The execution's output as the state machine's BuildOutput writes it. */
     private static JsonNode output(String endpointId, boolean created) {
-        return Fixtures.json("{\"region\":\"us-east-1\",\"vpcId\":\"" + VPC + "\",\"vpcEndpointId\":\"" + endpointId
-                + "\",\"created\":" + created + ",\"routeTableIds\":[\"" + RTB_A + "\"],\"prefixListId\":\"pl-02cd2c6b\","
+        return Fixtures.json("{\"region\":\"us-east-1\",\"serviceName\":\"com.amazonaws.us-east-1.dynamodb\","
+                + "\"vpcId\":\"" + VPC + "\",\"vpcEndpointId\":\"" + endpointId + "\",\"created\":" + created
+                + ",\"owned\":true,\"routeTableIds\":[\"" + RTB_A + "\"],\"prefixListId\":\"pl-02cd2c6b\","
                 + "\"endpoints\":[{\"vpcEndpointId\":\"" + endpointId + "\",\"owned\":true,\"held\":" + created
                 + ",\"routeTableIds\":[\"" + RTB_A + "\"]}],\"claims\":[\"stack:" + STACK + "|DynamoDbEndpoint\"],"
-                + "\"cleanedUp\":false}");
+                + "\"verification\":{\"routesOk\":true,\"listTablesOk\":true},\"cleanedUp\":false,"
+                + "\"cleanupDetail\":\"Cleanup was not requested.\"}");
     }
 
     private void workflowSucceeds(String endpointId, boolean created) {
@@ -245,6 +248,7 @@ class CloudFormationHookHandlerTest {
         String reason = answer.path("Reason").asText();
         assertTrue(reason.contains("VpcNotFound: VPC vpc-0123456789abcdef0 does not exist"), reason);
         assertTrue(reason.contains(EXECUTION_ARN), reason);
+        assertTrue(reason.contains("the log group /aws/vendedlogs/sm"), "where to look, from the settings: " + reason);
         assertFalse(reason.contains("sig=secret"), reason);
     }
 
@@ -300,7 +304,7 @@ class CloudFormationHookHandlerTest {
 
     @Test
     void deleteAfterACreateWhoseExecutionNeverStartedHasNothingToUndo() throws Exception {
-        when(workflow.input(EXECUTION_ARN)).thenReturn(java.util.Optional.empty());
+        when(workflow.find(EXECUTION_NAME)).thenReturn(java.util.Optional.empty());
 
         send(event("Delete", "vpce-pilot-failed-create:" + EXECUTION_NAME, Map.of()), context(900_000));
 
@@ -313,9 +317,10 @@ class CloudFormationHookHandlerTest {
 
     @Test
     void deleteOfAMarkerNamingAnotherResourcesExecutionUndoesNothing() throws Exception {
-        when(workflow.input(EXECUTION_ARN)).thenReturn(java.util.Optional.of(Fixtures.json(
-                "{\"customResource\":{\"stackId\":\"arn:aws:cloudformation:us-east-1:123456789012:stack/other/"
-                        + "11111111-2222-3333-4444-555555555555\",\"logicalResourceId\":\"DynamoDbEndpoint\"}}")));
+        when(workflow.find(EXECUTION_NAME)).thenReturn(java.util.Optional.of(new WorkflowRunner.Execution(
+                EXECUTION_ARN, Fixtures.json("{\"customResource\":{\"stackId\":\"arn:aws:cloudformation:us-east-1:"
+                        + "123456789012:stack/other/11111111-2222-3333-4444-555555555555\",\"logicalResourceId\":"
+                        + "\"DynamoDbEndpoint\"}}"))));
 
         send(event("Delete", "vpce-pilot-failed-create:" + EXECUTION_NAME, Map.of()), context(900_000));
 

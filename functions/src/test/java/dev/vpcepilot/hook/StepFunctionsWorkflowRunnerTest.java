@@ -82,6 +82,27 @@ class StepFunctionsWorkflowRunnerTest {
     }
 
     @Test
+    void anExecutionIsFoundByItsNameAsStepFunctionsDescribesIt() {
+        doReturn(status(ExecutionStatus.FAILED).toBuilder().input("{\"vpcId\":\"vpc-1\"}").build())
+                .when(sfn).describeExecution(any(DescribeExecutionRequest.class));
+
+        WorkflowRunner.Execution execution = runner.find("cfn-1").orElseThrow();
+
+        assertEquals(EXECUTION, execution.executionArn());
+        assertEquals("vpc-1", execution.input().path("vpcId").asText());
+        assertEquals(MACHINE, runner.stateMachineArn());
+    }
+
+    @Test
+    void anExecutionThatDoesNotExistIsNotFound() {
+        doThrow(SfnException.builder().statusCode(400).awsErrorDetails(AwsErrorDetails.builder()
+                .errorCode("ExecutionDoesNotExist").build()).build())
+                .when(sfn).describeExecution(any(DescribeExecutionRequest.class));
+
+        assertEquals(java.util.Optional.empty(), runner.find("cfn-never"));
+    }
+
+    @Test
     void aFailedExecutionReportsItsErrorAndCause() {
         started();
         doReturn(status(ExecutionStatus.FAILED).toBuilder().error("VpcNotFound").cause("no such VPC").build())

@@ -465,7 +465,7 @@ class SharedEndpointsTest {
             assertEquals(Map.of("vpce-o", POLICY_P1, "vpce-d", AWS_DEFAULT), served.previousPolicies());
             assertEquals(Set.of(RTB_A, RTB_B), vpc.endpoint("vpce-o").tables);
 
-            SharedEndpoints.Released released = endpoints.rollback(SCOPE, EXEC, served.previousPolicies());
+            SharedEndpoints.Released released = endpoints.rollback(SCOPE, EXEC, served.previousPolicies(), Map.of());
 
             assertEquals(POLICY_P1, vpc.endpoint("vpce-o").policy);
             assertTrue(vpc.writes().contains("reset policy vpce-d"), vpc.writes().toString());
@@ -495,7 +495,7 @@ class SharedEndpointsTest {
             endpoints.ensure(request(STANDING, RTB_A));
             String id = createdId();
 
-            SharedEndpoints.Released released = endpoints.rollback(SCOPE, EXEC, Map.of());
+            SharedEndpoints.Released released = endpoints.rollback(SCOPE, EXEC, Map.of(), Map.of());
 
             assertEquals(List.of(id), released.deleted());
             assertEquals(Set.of(), vpc.endpointIds());
@@ -509,7 +509,7 @@ class SharedEndpointsTest {
             store.change(c -> c.withEndpoint("vpce-o", record(STACK_X, OTHER_EXEC)));
             endpoints.ensure(request(STANDING, RTB_A));
 
-            endpoints.rollback(SCOPE, EXEC, Map.of());
+            endpoints.rollback(SCOPE, EXEC, Map.of(), Map.of());
 
             assertEquals(List.of(), vpc.writes());
             assertTrue(vpc.endpointIds().contains("vpce-o"));
@@ -695,13 +695,5 @@ class SharedEndpointsTest {
 
             assertTrue(claims().claims().containsKey(RUN.id()));
         }
-    }
-
-    @Test
-    void claimantsAreTheLiveClaimsOnTheTables() {
-        store.change(c -> c.withClaim(STANDING, claim(RTB_A)).withClaim(STACK_X, claim(RTB_B))
-                .withClaim(Claimant.run(OTHER_EXEC), runClaim(OTHER_EXEC, NOW, RTB_A)));
-
-        assertEquals(List.of(STANDING.id()), endpoints.claimants(SCOPE, List.of(RTB_A)));
     }
 }

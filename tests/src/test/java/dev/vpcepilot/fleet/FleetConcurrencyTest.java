@@ -192,7 +192,7 @@ class FleetConcurrencyTest {
         AwsClients clients = AwsClients.forEndpoint("us-east-1", moto.endpoint());
         String lockTable = single.environment("CreateEndpointFunction").get("LOCK_TABLE_NAME");
         return new EndpointHook(runner, clients.ec2(), owner -> SharedEndpoints.forTable(clients.ec2(),
-                clients.dynamoDb(), lockTable, owner, line -> { }), "us-east-1", "(log hint)", FunctionLog.discard(),
+                clients.dynamoDb(), lockTable, owner, line -> { }), "(log hint)", FunctionLog.discard(),
                 Retrying.LAMBDA.scaled(0.01), Clock.systemUTC());
     }
 }

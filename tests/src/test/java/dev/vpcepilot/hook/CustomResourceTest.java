@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vpcepilot.aws.AwsClients;
 import dev.vpcepilot.handlers.CloudFormationHookHandler;
+import dev.vpcepilot.handlers.FunctionSettings;
 import dev.vpcepilot.local.LocalWorkflow;
 import dev.vpcepilot.local.asl.ExecutionListener;
 import dev.vpcepilot.local.asl.ProgressEvent;
@@ -156,7 +157,7 @@ class CustomResourceTest {
         assertTrue(failed.path("Reason").asText().contains("VpcNotFound"), failed.path("Reason").asText());
         assertTrue(failed.path("Reason").asText().contains("execution arn:"), "the reason says where to look");
         String marker = failed.path("PhysicalResourceId").asText();
-        assertTrue(marker.startsWith(EndpointHook.FAILED_CREATE_PREFIX), marker);
+        assertTrue(marker.startsWith(PhysicalIds.FAILED_CREATE_PREFIX), marker);
         assertEquals(List.of(), liveEndpoints(), "nothing was left behind");
 
         JsonNode deleted = send(event("Delete", marker, Map.of("VpcId", "vpc-0123456789abcdef0")));
@@ -183,17 +184,17 @@ class CustomResourceTest {
             }
 
             @Override
-            public String executionArn(String executionName) {
-                return "arn:aws:states:us-east-1:123456789012:execution:sm:" + executionName;
-            }
-
-            @Override
             public void stop(String executionArn, String cause) {
             }
 
             @Override
-            public java.util.Optional<JsonNode> input(String executionArn) {
+            public java.util.Optional<Execution> find(String executionName) {
                 return java.util.Optional.empty();
+            }
+
+            @Override
+            public String stateMachineArn() {
+                return "arn:aws:states:us-east-1:123456789012:stateMachine:sm";
             }
         };
         JsonNode answer = send(event("Create", null, Map.of()), throwing, Duration.ofSeconds(30));
@@ -240,7 +241,7 @@ class CustomResourceTest {
         JsonNode answer = send(event("Create", null, Map.of()));
         assertEquals("FAILED", answer.path("Status").asText(), action + ": " + answer);
         assertTrue(answer.path("Reason").asText().contains("TransientAwsError"), answer.path("Reason").asText());
-        assertTrue(answer.path("PhysicalResourceId").asText().startsWith(EndpointHook.FAILED_CREATE_PREFIX));
+        assertTrue(answer.path("PhysicalResourceId").asText().startsWith(PhysicalIds.FAILED_CREATE_PREFIX));
         assertEquals(List.of(), liveEndpoints(), action + ": a failed Create leaves nothing behind");
     }
 
@@ -420,7 +421,7 @@ class CustomResourceTest {
             JsonNode answer = send(create, slowRunner, Duration.ofSeconds(6), FAST_RETRIES);
 
             assertEquals("FAILED", answer.path("Status").asText(), answer.toString());
-            assertEquals(EndpointHook.FAILED_CREATE_PREFIX + execution, answer.path("PhysicalResourceId").asText());
+            assertEquals(PhysicalIds.FAILED_CREATE_PREFIX + execution, answer.path("PhysicalResourceId").asText());
             assertTrue(answer.path("Reason").asText().contains("did not finish within the 6 s"), answer.toString());
             assertEquals(1, created.size(), "the execution had created the endpoint before the bound: " + created);
             assertTrue(answer.path("Reason").asText().contains("stopped and [vpce-"), answer.toString());
@@ -504,9 +505,9 @@ class CustomResourceTest {
 
     /** The hook as in Lambda, but for how long its own retries wait; its log lines kept in {@link #hookLog}. */
     private CloudFormationHookHandler handler(WorkflowRunner workflowRunner, Duration maxWait, Retrying retrying) {
-        return new CloudFormationHookHandler(viaProxy, new dev.vpcepilot.handlers.FunctionSettings(Map.of(
-                dev.vpcepilot.handlers.FunctionSettings.LOCK_TABLE, LOCK_TABLE)), workflowRunner,
-                maxWait, "See the test log.", UrlConnectionHttpClient.create(), AnswerDelivery.Timing.LAMBDA, retrying,
+        return new CloudFormationHookHandler(viaProxy, new FunctionSettings(Map.of(FunctionSettings.LOCK_TABLE,
+                LOCK_TABLE, FunctionSettings.HOOK_TIMEOUT_SECONDS, Long.toString(maxWait.toSeconds()))), workflowRunner,
+                UrlConnectionHttpClient.create(), AnswerDelivery.Timing.LAMBDA, retrying,
                 FunctionLog.lines(hookLog::add));
     }
 
@@ -541,7 +542,7 @@ class CustomResourceTest {
     /** The claims of a VPC's DynamoDB endpoints, read from the lock table directly. */
     private ClaimsDocument claimsOf(String vpcId) {
         return new LeaseLedger(direct.dynamoDb(), LOCK_TABLE, "test", EventualConsistency.SLEEP)
-                .read(Scope.of(runner.executionArn("scope"), vpcId, SERVICE)).claims();
+                .read(Scope.of(runner.stateMachineArn(), vpcId, SERVICE)).claims();
     }
 
     private void assertNoClaims(String vpcId) {

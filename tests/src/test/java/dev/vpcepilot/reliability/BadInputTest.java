@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vpcepilot.errors.InvalidInput;
 import dev.vpcepilot.hook.CustomResourceRequest;
 import dev.vpcepilot.hook.EndpointHook;
+import dev.vpcepilot.hook.PhysicalIds;
 import dev.vpcepilot.hook.HookAnswer;
 import dev.vpcepilot.hook.ResourceProperties;
 import dev.vpcepilot.local.LocalWorkflow;
@@ -252,7 +253,7 @@ class BadInputTest {
             assertFalse(answer.success(), answer.reason());
             assertTrue(answer.reason().contains("InvalidInput"), answer.reason());
             assertTrue(answer.reason().contains("Allowed"), answer.reason());
-            assertTrue(answer.physicalResourceId().startsWith(EndpointHook.FAILED_CREATE_PREFIX),
+            assertTrue(answer.physicalResourceId().startsWith(PhysicalIds.FAILED_CREATE_PREFIX),
                     answer.physicalResourceId());
         }
         assertEquals(0, proxy.mutatingCount(), proxy.countsJson());

@@ -129,7 +129,7 @@ final class Emulator {
                                                java.util.function.Consumer<String> log) {
         software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamoDb = dynamoDb();
         return new dev.vpcepilot.hook.EndpointHook(runner, ec2(), owner -> dev.vpcepilot.sharing.SharedEndpoints
-                .forTable(ec2(), dynamoDb, LOCK_TABLE, owner, log), REGION, "(log hint)",
+                .forTable(ec2(), dynamoDb, LOCK_TABLE, owner, log), "(log hint)",
                 dev.vpcepilot.logging.FunctionLog.lines(log),
                 dev.vpcepilot.aws.Retrying.LAMBDA.scaled(0.01), java.time.Clock.systemUTC());
     }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vpcepilot.hook.EndpointHook;
+import dev.vpcepilot.hook.PhysicalIds;
 import dev.vpcepilot.testkit.faults.FaultProxy;
 import dev.vpcepilot.testkit.faults.FaultRule;
 import dev.vpcepilot.sharing.SharingWorld.Run;
@@ -47,7 +47,7 @@ class HookRulesTest {
             ObjectNode create = other.create(properties);
             Run created = hook.send(create);
             String endpoint = SharingWorld.succeeded(created);
-            String marker = EndpointHook.FAILED_CREATE_PREFIX + "cfn-" + create.path("RequestId").asText();
+            String marker = PhysicalIds.FAILED_CREATE_PREFIX + "cfn-" + create.path("RequestId").asText();
 
             for (Stack stranger : List.of(Stack.fresh("stranger"), other.withLogicalId("AnotherEndpoint"))) {
                 Run deleted = hook.send(stranger.delete(marker, properties));
@@ -78,7 +78,7 @@ class HookRulesTest {
             noDeletes.clearRules();
             assertEquals("FAILED", failed.doc().path("Status").asText(), failed.toString());
             String marker = failed.doc().path("PhysicalResourceId").asText();
-            assertTrue(marker.startsWith(EndpointHook.FAILED_CREATE_PREFIX), marker);
+            assertTrue(marker.startsWith(PhysicalIds.FAILED_CREATE_PREFIX), marker);
             List<String> left = ec2.liveEndpoints(vpc.id()).stream().map(e -> e.vpcEndpointId()).toList();
             assertEquals(1, left.size(), "the failed Create left its endpoint: " + failed);
 

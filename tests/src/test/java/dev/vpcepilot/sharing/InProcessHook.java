@@ -21,7 +21,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Clock;
-import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 
@@ -49,9 +50,11 @@ final class InProcessHook implements AutoCloseable {
         runner = new LocalWorkflowRunner(workflow);
         clients = AwsClients.forEndpoint(SharingWorld.REGION, endpoint);
         bucket = new ResponseBucket(moto, SharingWorld.REGION);
-        handler = new CloudFormationHookHandler(clients, new FunctionSettings(workflow.environment(HOOK_FUNCTION)),
-                runner, Duration.ofSeconds(60), "(see the test log)", UrlConnectionHttpClient.create(),
-                AnswerDelivery.Timing.LAMBDA, Retrying.LAMBDA.scaled(0.01), FunctionLog.discard());
+        Map<String, String> environment = new HashMap<>(workflow.environment(HOOK_FUNCTION));
+        environment.put(FunctionSettings.HOOK_TIMEOUT_SECONDS, "60");
+        handler = new CloudFormationHookHandler(clients, new FunctionSettings(environment), runner,
+                UrlConnectionHttpClient.create(), AnswerDelivery.Timing.LAMBDA, Retrying.LAMBDA.scaled(0.01),
+                FunctionLog.discard());
     }
 
     /** The lock table (with the claims) of the deployment the hook's workflow runs in. */
@@ -61,10 +64,10 @@ final class InProcessHook implements AutoCloseable {
 
     /**
      * The execution the hook starts for a Create or Update: it is named after the request ({@code cfn-<RequestId>},
-     * EndpointHook.executionName), so that a retried request attaches to it.
+     * PhysicalIds.executionName), so that a retried request attaches to it.
      */
     String executionArn(ObjectNode event) {
-        return runner.executionArn("cfn-" + event.path("RequestId").asText());
+        return workflow.executionArn("cfn-" + event.path("RequestId").asText());
     }
 
     /** The answer CloudFormation got for the event (exit 0 for SUCCESS, as ./run-local --cfn-event says it). */

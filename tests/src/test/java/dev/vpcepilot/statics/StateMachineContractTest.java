@@ -49,7 +49,7 @@ class StateMachineContractTest {
     private static JsonNode asl;
 
     /** What each step writes at its ResultPath, as the handlers serialize it. */
-    private static final Map<String, Class<? extends Record>> RESULTS = Map.of(
+    static final Map<String, Class<? extends Record>> RESULTS = Map.of(
             "request", ValidatedRequest.class,
             "vpc", ResolvedVpc.class,
             "endpoint", ServingState.class,
@@ -69,6 +69,12 @@ class StateMachineContractTest {
         asl = Json.MAPPER.readTree(aslText);
     }
 
+    /** statemachine/vpc-endpoint.asl.json as the repository holds it. */
+    static JsonNode definition() throws IOException {
+        load();
+        return asl;
+    }
+
     private static JsonNode state(String name) {
         JsonNode state = asl.path("States").path(name);
         assertFalse(state.isMissingNode(), "no state " + name);
@@ -80,8 +86,15 @@ class StateMachineContractTest {
     }
 
     /** The field names as the handlers' ObjectMapper writes them (which is what the state machine sees). */
-    private static Set<String> jsonFields(Class<? extends Record> type) throws Exception {
-        Object sample = switch (type.getSimpleName()) {
+    private static Set<String> jsonFields(Class<? extends Record> type) {
+        Set<String> names = new TreeSet<>();
+        Json.MAPPER.valueToTree(sample(type)).fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    /** A value of each step's result, every field the state machine reads set. */
+    static Record sample(Class<? extends Record> type) {
+        return switch (type.getSimpleName()) {
             case "ValidatedRequest" -> new ValidatedRequest("us-east-1", "s", "Gateway", null, null, null, Map.of(), false,
                     false, null);
             case "ResolvedVpc" -> new ResolvedVpc("vpc-1", true, List.of(), Map.of());
@@ -95,9 +108,6 @@ class StateMachineContractTest {
             case "FailureReport" -> new FailureReport("E", "c", List.of());
             default -> throw new IllegalArgumentException(type.getName());
         };
-        Set<String> names = new TreeSet<>();
-        Json.MAPPER.valueToTree(sample).fieldNames().forEachRemaining(names::add);
-        return names;
     }
 
     private static Set<String> parameterKeys(String stateName) {

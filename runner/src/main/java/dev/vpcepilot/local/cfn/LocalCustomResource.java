@@ -30,6 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -85,18 +86,18 @@ public final class LocalCustomResource implements AutoCloseable {
     /**
      * The handler in this JVM.
      *
-     * @param hookTimeout the hook's time bound ({@code HookTimeoutSeconds}, or the local override)
+     * @param hookTimeout the local override of the hook's time bound ({@code HookTimeoutSeconds}), if any
      * @param timeScale   the local time scale, applied to the answer's retry intervals
      */
     public static LocalCustomResource inProcess(Path projectRoot, LocalWorkflow workflow, URI endpoint,
                                                 Optional<Duration> hookTimeout, double timeScale,
                                                 Consumer<String> log) {
-        SamTemplate template = SamTemplate.load(projectRoot.resolve("template.yaml"));
-        LocalFunction function = hookFunction(template, workflow.region());
-        Duration maxWait = hookTimeout.orElseGet(() -> templateHookTimeout(template));
-        // the reasons name what they name in Lambda: the log group the template gives the hook
-        Map<String, String> environment = workflow.environment(function.logicalId());
-        String logHint = CloudFormationHookHandler.logHint(environment.get("STATE_MACHINE_LOG_GROUP"));
+        LocalFunction function = hookFunction(projectRoot, workflow.region());
+        // the function's environment as the template resolves it (its log group, HookTimeoutSeconds' default),
+        // with the local override of the time bound
+        Map<String, String> environment = new LinkedHashMap<>(workflow.environment(function.logicalId()));
+        hookTimeout.ifPresent(timeout -> environment.put(FunctionSettings.HOOK_TIMEOUT_SECONDS,
+                Long.toString(timeout.toSeconds())));
         LocalWorkflowRunner runner = new LocalWorkflowRunner(workflow);
         AwsClients clients = AwsClients.forEndpoint(workflow.region(), endpoint);
         SdkHttpClient responseClient = UrlConnectionHttpClient.create();
@@ -108,7 +109,7 @@ public final class LocalCustomResource implements AutoCloseable {
                         function.arn(region, function.alias() == null ? "$LATEST" : function.alias()),
                         UUID.randomUUID().toString(), Clock.systemUTC(), log);
                 CloudFormationHookHandler handler = new CloudFormationHookHandler(clients,
-                        new FunctionSettings(environment), runner, maxWait, logHint, responseClient,
+                        new FunctionSettings(environment), runner, responseClient,
                         AnswerDelivery.Timing.LAMBDA.scaled(timeScale), Retrying.LAMBDA.scaled(timeScale),
                         FunctionLog.of(context.getLogger()));
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -142,8 +143,7 @@ public final class LocalCustomResource implements AutoCloseable {
      */
     public static LocalCustomResource underRuntime(Path projectRoot, LocalWorkflow workflow, LocalLambda lambda,
                                                    URI endpoint, Consumer<URI> announce, Consumer<String> log) {
-        LocalFunction function = hookFunction(SamTemplate.load(projectRoot.resolve("template.yaml")),
-                workflow.region());
+        LocalFunction function = hookFunction(projectRoot, workflow.region());
         LocalStepFunctionsApi api = LocalStepFunctionsApi.start(workflow);
         announce.accept(api.endpoint());
         HookInvocation invocation = new HookInvocation() {
@@ -196,17 +196,12 @@ public final class LocalCustomResource implements AutoCloseable {
         return errorType == null ? "Unknown" : errorType.substring(errorType.lastIndexOf('.') + 1);
     }
 
-    private static LocalFunction hookFunction(SamTemplate template, String region) {
-        return FunctionDirectory.of(template, region).functions().stream()
+    private static LocalFunction hookFunction(Path projectRoot, String region) {
+        return FunctionDirectory.of(SamTemplate.load(projectRoot.resolve("template.yaml")), region).functions().stream()
                 .filter(f -> HOOK_HANDLER.equals(f.handlerClass()))
                 .findFirst()
                 .orElseThrow(() -> new IllegalStateException("template.yaml has no function with handler "
                         + HOOK_HANDLER));
-    }
-
-    private static Duration templateHookTimeout(SamTemplate template) {
-        JsonNode timeout = template.parameters().get("HookTimeoutSeconds");
-        return Duration.ofSeconds(timeout == null ? 600 : timeout.path("Default").asLong(600));
     }
 
     static boolean isLoopback(String url) {

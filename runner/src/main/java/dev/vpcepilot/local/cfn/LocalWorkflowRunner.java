@@ -6,6 +6,7 @@ import dev.vpcepilot.local.LocalWorkflow;
 import dev.vpcepilot.local.asl.ExecutionResult;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -35,14 +36,19 @@ public final class LocalWorkflowRunner implements WorkflowRunner, AutoCloseable 
     }
 
     @Override
-    public String executionArn(String executionName) {
+    public String stateMachineArn() {
+        return workflow.stateMachineArn();
+    }
+
+    /** The ARN the interpreter gives an execution of that name ({@code $$.Execution.Id}). */
+    private String executionArn(String executionName) {
         return workflow.executionArn(executionName);
     }
 
     @Override
     public Outcome run(String executionName, JsonNode input, Duration timeout) {
         Future<ExecutionResult> execution = executions.computeIfAbsent(executionName, name -> {
-            inputs.put(executionArn(name), input.deepCopy());
+            inputs.put(name, input.deepCopy());
             return executor.submit(() -> {
                 running.put(name, Thread.currentThread());
                 try {
@@ -92,8 +98,9 @@ public final class LocalWorkflowRunner implements WorkflowRunner, AutoCloseable 
     }
 
     @Override
-    public java.util.Optional<JsonNode> input(String executionArn) {
-        return java.util.Optional.ofNullable(inputs.get(executionArn)).map(JsonNode::deepCopy);
+    public Optional<Execution> find(String executionName) {
+        return Optional.ofNullable(inputs.get(executionName))
+                .map(input -> new Execution(executionArn(executionName), input.deepCopy()));
     }
 
     @Override
