@@ -1,26 +1,18 @@
 package dev.vpcepilot.support;
 
+import dev.vpcepilot.testkit.emulator.Ec2Query;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vpcepilot.aws.AwsClients;
 import dev.vpcepilot.local.asl.JsonText;
 import dev.vpcepilot.sharing.Ownership;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -52,10 +44,6 @@ public final class MotoEc2 implements AutoCloseable {
 
     private static final Pattern ROUTE_TABLE_ID = Pattern.compile("<routeTableId>(rtb-[0-9a-f]+)</routeTableId>");
     private static final Pattern SUBNET_ID = Pattern.compile("<subnetId>(subnet-[0-9a-f]+)</subnetId>");
-    private static final HttpClient HTTP = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(3))
-            .build();
 
     private final URI endpoint;
     private final String region;
@@ -300,37 +288,11 @@ public final class MotoEc2 implements AutoCloseable {
 
     /** Sends one EC2 Query action to moto_server; returns the XML answer, or throws on an error answer. */
     public String query(String action, Map<String, String> parameters) {
-        StringBuilder form = new StringBuilder("Action=").append(action).append("&Version=2016-11-15");
-        parameters.forEach((k, v) -> form.append('&').append(k).append('=')
-                .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
-        HttpRequest request = HttpRequest.newBuilder(endpoint.resolve("/"))
-                .timeout(Duration.ofSeconds(20))
-                .header("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
-                .header("Authorization", "AWS4-HMAC-SHA256 Credential=" + accessKeyId + "/20240101/" + region
-                        + "/ec2/aws4_request, SignedHeaders=host, Signature=0")
-                .POST(HttpRequest.BodyPublishers.ofString(form.toString()))
-                .build();
-        try {
-            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                throw new IllegalStateException("EC2 " + action + " " + parameters + " answered HTTP "
-                        + response.statusCode() + ": " + response.body());
-            }
-            return response.body();
-        } catch (IOException e) {
-            throw new UncheckedIOException("EC2 " + action + " failed", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+        return new Ec2Query(endpoint, accessKeyId, region).send(action, parameters);
     }
 
     private static String first(Pattern pattern, String xml) {
-        Matcher matcher = pattern.matcher(xml);
-        if (!matcher.find()) {
-            throw new IllegalStateException("no " + pattern + " in " + xml);
-        }
-        return matcher.group(1);
+        return Ec2Query.first(pattern, xml);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.vpcepilot.testkit.faults;
 
-import com.github.tomakehurst.wiremock.extension.ResponseTransformerV2;
 import com.github.tomakehurst.wiremock.http.HttpHeader;
 import com.github.tomakehurst.wiremock.http.HttpHeaders;
 import com.github.tomakehurst.wiremock.http.Response;
@@ -10,24 +9,15 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
  * The answer of the control stubs: {@code GET /__faults/counts} the counts as JSON ({@link FaultProxy#countsJson()}),
  * {@code POST /__faults/reset} resets them ({@link FaultProxy#reset()}).
  */
-final class ControlAnswer implements ResponseTransformerV2 {
+final class ControlAnswer extends StubAnswer {
 
     static final String NAME = "fault-proxy-control";
 
     private final FaultProxy proxy;
 
     ControlAnswer(FaultProxy proxy) {
+        super(NAME);
         this.proxy = proxy;
-    }
-
-    @Override
-    public String getName() {
-        return NAME;
-    }
-
-    @Override
-    public boolean applyGlobally() {
-        return false;
     }
 
     @Override

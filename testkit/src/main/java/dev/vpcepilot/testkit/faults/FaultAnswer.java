@@ -1,6 +1,5 @@
 package dev.vpcepilot.testkit.faults;
 
-import com.github.tomakehurst.wiremock.extension.ResponseTransformerV2;
 import com.github.tomakehurst.wiremock.http.Response;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 
@@ -8,24 +7,15 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
  * The answer of the fault stubs: the error the service sends for the call's protocol ({@link FaultResponses}), or, on
  * the stub that drops the connection, WireMock's own {@code Fault.EMPTY_RESPONSE} as it is; with the call's delay.
  */
-final class FaultAnswer implements ResponseTransformerV2 {
+final class FaultAnswer extends StubAnswer {
 
     static final String NAME = "fault-proxy-answer";
 
     private final Decisions decisions;
 
     FaultAnswer(Decisions decisions) {
+        super(NAME);
         this.decisions = decisions;
-    }
-
-    @Override
-    public String getName() {
-        return NAME;
-    }
-
-    @Override
-    public boolean applyGlobally() {
-        return false;
     }
 
     @Override

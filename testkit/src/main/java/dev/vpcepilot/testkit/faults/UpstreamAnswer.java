@@ -1,6 +1,5 @@
 package dev.vpcepilot.testkit.faults;
 
-import com.github.tomakehurst.wiremock.extension.ResponseTransformerV2;
 import com.github.tomakehurst.wiremock.http.Response;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import java.net.URI;
@@ -12,7 +11,7 @@ import java.util.List;
  * see yet to its {@code unsuccessful} list, shows endpoints in the states queued ({@link EndpointStates}), and adds
  * the call's delay. An emulator that could not be reached is a 502 of the proxy.
  */
-final class UpstreamAnswer implements ResponseTransformerV2 {
+final class UpstreamAnswer extends StubAnswer {
 
     static final String NAME = "fault-proxy-upstream";
 
@@ -22,20 +21,11 @@ final class UpstreamAnswer implements ResponseTransformerV2 {
     private final EndpointStates states;
 
     UpstreamAnswer(URI target, List<FaultRule> rules, Decisions decisions, EndpointStates states) {
+        super(NAME);
         this.target = target;
         this.rules = rules;
         this.decisions = decisions;
         this.states = states;
-    }
-
-    @Override
-    public String getName() {
-        return NAME;
-    }
-
-    @Override
-    public boolean applyGlobally() {
-        return false;
     }
 
     @Override

@@ -1,19 +1,11 @@
 package dev.vpcepilot.testkit.faults;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.vpcepilot.testkit.emulator.Ec2Query;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Ec2Exception;
@@ -36,11 +28,12 @@ final class EmulatorEc2 {
 
     private final URI endpoint;
     private final Ec2Client ec2;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private final Ec2Query query;
 
     EmulatorEc2(URI endpoint, SdkClients sdk) {
         this.endpoint = endpoint;
         this.ec2 = sdk.ec2(endpoint, SdkClients.noRetries());
+        this.query = new Ec2Query(endpoint, "testing", REGION);
     }
 
     URI endpoint() {
@@ -102,36 +95,10 @@ final class EmulatorEc2 {
     }
 
     private String query(String action, Map<String, String> parameters) {
-        StringBuilder form = new StringBuilder("Action=").append(action).append("&Version=2016-11-15");
-        parameters.forEach((k, v) -> form.append('&').append(k).append('=')
-                .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
-        HttpRequest request = HttpRequest.newBuilder(endpoint.resolve("/"))
-                .timeout(Duration.ofSeconds(20))
-                .header("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
-                .header("Authorization", "AWS4-HMAC-SHA256 Credential=testing/20240101/" + REGION
-                        + "/ec2/aws4_request, SignedHeaders=host, Signature=0")
-                .POST(HttpRequest.BodyPublishers.ofString(form.toString()))
-                .build();
-        try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                throw new IllegalStateException("EC2 " + action + " answered HTTP " + response.statusCode() + ": "
-                        + response.body());
-            }
-            return response.body();
-        } catch (IOException e) {
-            throw new UncheckedIOException("EC2 " + action + " failed", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+        return query.send(action, parameters);
     }
 
     private static String first(Pattern pattern, String xml) {
-        Matcher matcher = pattern.matcher(xml);
-        if (!matcher.find()) {
-            throw new IllegalStateException("no " + pattern + " in " + xml);
-        }
-        return matcher.group(1);
+        return Ec2Query.first(pattern, xml);
     }
 }
