@@ -104,8 +104,10 @@ public record ClaimsDocument(Map<String, Claim> claims, Map<String, EndpointReco
     public Map<String, Claim> liveClaims(Instant now) {
         Map<String, Claim> live = new TreeMap<>();
         claims.forEach((id, claim) -> {
-            Claimant claimant = new Claimant(id);
-            if (claim.liveAt(now) && !(claimant.isRun() && isCancelled(claimant.executionArn(), now))) {
+            // (An id no claimant of this version has is a later version's claimant: its claim counts.)
+            boolean cancelledRun = Claimant.fromId(id).orElse(null) instanceof Claimant.Run run
+                    && isCancelled(run.executionArn(), now);
+            if (claim.liveAt(now) && !cancelledRun) {
                 live.put(id, claim);
             }
         });

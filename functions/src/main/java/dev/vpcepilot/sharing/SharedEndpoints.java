@@ -210,19 +210,19 @@ public final class SharedEndpoints {
             ClaimsDocument.Claim existing = next.claims().get(requester.id());
             Set<String> released = new TreeSet<>();
             Set<String> tables = new TreeSet<>(routeTableIds);
-            if (requester.isStanding() && existing != null) {
+            if ((requester instanceof Claimant.Standing) && existing != null) {
                 tables.addAll(existing.routeTableIds());
-            } else if (requester.isStack() && existing != null) {
+            } else if ((requester instanceof Claimant.Stack) && existing != null) {
                 existing.routeTableIds().stream().filter(t -> !tables.contains(t)).forEach(released::add);
             }
             ClaimsDocument.Claim runClaim = next.claims().get(run.id());
             Map<String, List<String>> addedByRun = runClaim == null ? null : runClaim.added();
             next = next.withClaim(requester, new ClaimsDocument.Claim(List.copyOf(tables), executionArn,
                     existing == null ? now.toString() : existing.since(), now.toString(),
-                    requester.isRun() ? now.plus(SharingRules.RUN_CLAIM_LIFETIME).toString() : null,
-                    requester.isStack() ? endpointIds : null,
-                    requester.isStanding() ? null : addedByRun,
-                    requester.isStack() && existing != null ? existing.routeTableIds() : null));
+                    (requester instanceof Claimant.Run) ? now.plus(SharingRules.RUN_CLAIM_LIFETIME).toString() : null,
+                    (requester instanceof Claimant.Stack) ? endpointIds : null,
+                    (requester instanceof Claimant.Standing) ? null : addedByRun,
+                    (requester instanceof Claimant.Stack) && existing != null ? existing.routeTableIds() : null));
             if (!requester.equals(run)) {
                 next = next.withoutClaim(run);
             }

@@ -269,7 +269,7 @@ public final class SharingRules {
         String whose = !endpoint.owned() ? "was not created by vpce-pilot, so its policy is its owner's"
                 : holder == null ? "was created by vpce-pilot before claims were recorded, so nobody may change its "
                         + "policy through vpce-pilot"
-                : "is held by " + new Claimant(holder).describe() + ", the only claimant that may change its policy";
+                : "is held by " + Claimant.describe(holder) + ", the only claimant that may change its policy";
         return new PolicyConflict("The requested route tables are served by " + endpoint.vpcEndpointId()
                 + ", whose policy differs from the one requested (" + request.policy() + "); it " + whose
                 + ". Nothing was changed. Ask without policyDocument to use the endpoint as it is, or serve "
