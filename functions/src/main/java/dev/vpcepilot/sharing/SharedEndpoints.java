@@ -112,8 +112,8 @@ public final class SharedEndpoints {
             }
             next = next.withClaim(Claimant.run(request.executionArn()), new ClaimsDocument.Claim(
                     request.routeTableIds(), request.executionArn(),
-                    previous == null ? now.toString() : previous.since(), now.toString(),
-                    now.plus(SharingRules.RUN_CLAIM_LIFETIME).toString(), null, added));
+                    previous == null ? now : previous.since(), now,
+                    now.plus(SharingRules.RUN_CLAIM_LIFETIME), null, added));
             for (ObservedEndpoint adopted : world.endpoints()) {
                 if (adopted.owned() && request.executionArn().equals(adopted.createdBy())
                         && !next.endpoints().containsKey(adopted.vpcEndpointId())) {
@@ -139,7 +139,7 @@ public final class SharedEndpoints {
                 ClaimsDocument.EndpointRecord record = recorded.endpoints().get(id);
                 boolean held = record != null && record.holder().equals(request.requester().id());
                 String state = isNew ? made.stateAsString() : seen.state();
-                String createdAt = createdByThisRun ? (record != null ? record.createdAt() : now.toString()) : null;
+                String createdAt = createdByThisRun ? (record != null ? record.createdAt() : now).toString() : null;
                 endpoints.add(new ServingState.Endpoint(id, isNew || seen.owned(), held, createdByThisRun,
                         state, tables, createdAt));
             }
@@ -218,8 +218,8 @@ public final class SharedEndpoints {
             ClaimsDocument.Claim runClaim = next.claims().get(run.id());
             Map<String, List<String>> addedByRun = runClaim == null ? null : runClaim.added();
             next = next.withClaim(requester, new ClaimsDocument.Claim(List.copyOf(tables), executionArn,
-                    existing == null ? now.toString() : existing.since(), now.toString(),
-                    (requester instanceof Claimant.Run) ? now.plus(SharingRules.RUN_CLAIM_LIFETIME).toString() : null,
+                    existing == null ? now : existing.since(), now,
+                    (requester instanceof Claimant.Run) ? now.plus(SharingRules.RUN_CLAIM_LIFETIME) : null,
                     (requester instanceof Claimant.Stack) ? endpointIds : null,
                     (requester instanceof Claimant.Standing) ? null : addedByRun,
                     (requester instanceof Claimant.Stack) && existing != null ? existing.routeTableIds() : null));
@@ -284,7 +284,7 @@ public final class SharedEndpoints {
             List<String> remaining = claim.routeTableIds().stream().filter(t -> !routeTableIds.contains(t)).toList();
             ClaimsDocument next = remaining.isEmpty() ? document.withoutClaim(Claimant.STANDING)
                     : document.withClaim(Claimant.STANDING, ClaimsDocument.Claim.of(remaining, executionArn,
-                            claim.since(), clock.instant().toString()));
+                            claim.since(), clock.instant()));
             return new Change(next, released, releaser);
         });
     }
@@ -352,7 +352,7 @@ public final class SharedEndpoints {
                             List.copyOf(new TreeSet<>(java.util.stream.Stream.concat(a.stream(), b.stream()).toList()))));
                 }
                 next = before == null ? next.withoutClaim(stack) : next.withClaim(stack, new ClaimsDocument.Claim(
-                        before, null, stackClaim.since(), clock.instant().toString(), null, null, null, null));
+                        before, null, stackClaim.since(), clock.instant(), null, null, null, null));
             }
             return new Change(next, List.copyOf(released), SharingRules.Releaser.run(executionArn, added));
         });
@@ -400,7 +400,7 @@ public final class SharedEndpoints {
         return ids;
     }
 
-    private static String instant(Instant value, Instant fallback) {
-        return (value == null ? fallback : value).toString();
+    private static Instant instant(Instant value, Instant fallback) {
+        return value == null ? fallback : value;
     }
 }

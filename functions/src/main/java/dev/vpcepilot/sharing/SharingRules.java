@@ -359,7 +359,7 @@ public final class SharingRules {
             }
             Map<String, ClaimsDocument.Claim> live = next.liveClaims(now);
             String successor = kept.getValue().stream()
-                    .min(Comparator.comparing((String id) -> live.get(id) == null ? "~" : live.get(id).since())
+                    .min(Comparator.comparing((String id) -> live.get(id) == null ? Instant.MAX : live.get(id).since())
                             .thenComparing(id -> id))
                     .orElseThrow();
             next = next.withEndpoint(kept.getKey(), new ClaimsDocument.EndpointRecord(successor, record.createdBy(),
