@@ -40,6 +40,10 @@ import java.util.TreeSet;
  *   <li>Rule 11, <b>a cancelled execution changes nothing more</b> ({@link #refuseIfCancelled}:
  *       {@link ExecutionCancelled}).</li>
  * </ul>
+ * The claim bookkeeping is decided beside these rules, as pure functions too, in {@link ClaimRules}: the run's
+ * claim and the endpoint records a reuse-or-create step writes (rules 3, 5, 6, 7), the requester's claim taking
+ * over from the run's at the commit (rules 3, 5, 12, 13), what a cleanup, release, rollback or cancellation leaves
+ * in the claims (rules 3, 7, 11, 13), and what the requester holds (rule 6).
  */
 public final class SharingRules {
 

@@ -35,8 +35,8 @@ final class SharingFixtures {
     static final String OTHER_EXEC = "arn:aws:states:us-east-1:123456789012:execution:vpce-pilot:run-0";
     static final String STACK_X_ID = "arn:aws:cloudformation:us-east-1:123456789012:stack/x/1111";
     static final String STACK_Y_ID = "arn:aws:cloudformation:us-east-1:123456789012:stack/y/2222";
-    static final Claimant STACK_X = Claimant.stack(STACK_X_ID, "Endpoint");
-    static final Claimant STACK_Y = Claimant.stack(STACK_Y_ID, "Endpoint");
+    static final Claimant.Stack STACK_X = Claimant.stack(STACK_X_ID, "Endpoint");
+    static final Claimant.Stack STACK_Y = Claimant.stack(STACK_Y_ID, "Endpoint");
 
     static final Instant NOW = Instant.parse("2026-01-10T10:15:00Z");
     static final Instant LONG_AGO = NOW.minus(Duration.ofDays(30));
