@@ -122,8 +122,8 @@ public final class SharedEndpoints {
      */
     public Committed commit(Scope scope, Claimant requester, String executionArn, List<String> routeTableIds) {
         return record(scope, requester, executionArn, routeTableIds, (world, next, released, now) -> {
-            SharingRules.ReleasePlan plan = SharingRules.planRelease(world, next, SharingRules.Releaser.claimant(released),
-                    now);
+            SharingRules.ReleasePlan plan = SharingRules.planRelease(world, next,
+                    SharingRules.Releaser.claimant(released), now);
             carryOut(plan);
             return ClaimRules.withoutDeleted(next, plan);
         });
@@ -160,8 +160,8 @@ public final class SharedEndpoints {
                 throw new VerificationFailed("The endpoints' routes are not in place: "
                         + String.join("; ", coverage.problems()) + ".");
             }
-            ClaimRules.Commitment commitment = ClaimRules.commit(ClaimRules.pruned(read.claims(), world, now), requester,
-                    executionArn, routeTableIds, coverage, now);
+            ClaimRules.Commitment commitment = ClaimRules.commit(ClaimRules.pruned(read.claims(), world, now),
+                    requester, executionArn, routeTableIds, coverage, now);
             ClaimsDocument next = commitment.claims();
             if (!commitment.released().isEmpty()) {
                 next = releaseOnCommit.release(world, next, commitment.released(), now);

@@ -108,7 +108,8 @@ class ClaimRulesTest {
             ClaimsDocument undated = ClaimRules.afterEnsure(noClaims(), vpc, request, plan,
                     new ClaimRules.Created("vpce-new", "pending", null), NOW);
 
-            assertEquals(new ClaimsDocument.EndpointRecord(STACK_X.id(), EXEC, EARLIER), dated.endpoints().get("vpce-new"));
+            assertEquals(new ClaimsDocument.EndpointRecord(STACK_X.id(), EXEC, EARLIER),
+                    dated.endpoints().get("vpce-new"));
             assertEquals(NOW, undated.endpoints().get("vpce-new").createdAt());
         }
 
@@ -122,7 +123,8 @@ class ClaimRulesTest {
             ClaimsDocument next = ClaimRules.afterEnsure(before, vpc, request,
                     SharingRules.planEnsure(vpc, before, request, NOW), null, NOW);
 
-            assertEquals(new ClaimsDocument.EndpointRecord(STACK_X.id(), EXEC, EARLIER), next.endpoints().get("vpce-lost"));
+            assertEquals(new ClaimsDocument.EndpointRecord(STACK_X.id(), EXEC, EARLIER),
+                    next.endpoints().get("vpce-lost"));
             assertEquals(record(STACK_Y, EXEC), next.endpoints().get("vpce-kept"));
             assertFalse(next.endpoints().containsKey("vpce-other"), "made by another execution: not ours to adopt");
         }
@@ -213,7 +215,8 @@ class ClaimRulesTest {
             ClaimsDocument.Claim stack = committed.claims().claims().get(STACK_X.id());
             assertEquals(List.of(RTB_A, RTB_D), stack.routeTableIds());
             assertEquals(Set.of(RTB_B, RTB_C), committed.released());
-            assertEquals(List.of(RTB_A, RTB_B, RTB_C), stack.previousRouteTableIds(), "its cancellation puts them back");
+            assertEquals(List.of(RTB_A, RTB_B, RTB_C), stack.previousRouteTableIds(),
+                    "its cancellation puts them back");
             assertEquals(List.of("vpce-n", "vpce-o"), stack.endpointIds(), "its physical id");
             assertEquals(Map.of("vpce-o", List.of(RTB_A)), stack.added(), "what the run added goes with the claim");
             assertEquals(LONG_AGO, stack.since());
