@@ -257,8 +257,8 @@ class LeaseLedgerIntegrationTest {
         return claims.claims().values().stream().flatMap(c -> c.routeTableIds().stream()).sorted().toList();
     }
 
-    private static String now() {
-        return java.time.Instant.now().toString();
+    private static java.time.Instant now() {
+        return java.time.Instant.now();
     }
 
     private static Map<String, AttributeValue> item(Scope scope) {
