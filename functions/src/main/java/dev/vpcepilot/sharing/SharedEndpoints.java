@@ -147,9 +147,13 @@ public final class SharedEndpoints {
         });
     }
 
-    /** What the verification proved and recorded. */
+    /**
+     * What the verification proved and recorded.
+     *
+     * @param observed what EC2 showed under the lock when it was proved (the data path reuses its route tables)
+     */
     public record Committed(SharingRules.Coverage coverage, List<String> claimants,
-                            List<EndpointReport> endpoints) {
+                            List<EndpointReport> endpoints, VpcObservation observed) {
     }
 
     /**
@@ -239,7 +243,7 @@ public final class SharedEndpoints {
                     coverage.servedBy().entrySet().stream().filter(e -> e.getValue().equals(id))
                             .map(Map.Entry::getKey).sorted().toList())).toList();
             log.accept("Verified and recorded: " + coverage.servedBy() + " for " + requester.describe());
-            return new Committed(coverage, claimants, reports);
+            return new Committed(coverage, claimants, reports, world);
         });
     }
 
