@@ -76,6 +76,22 @@ public final class DataPathEvaluator {
                 .allMatch(SubnetVerdict::reachable);
     }
 
+    /** The subnets on served tables that are not reachable, for a person: each with its table, verdict and detail. */
+    public static String blocked(List<SubnetVerdict> verdicts, Collection<String> servedRouteTableIds) {
+        List<String> blocked = verdicts.stream()
+                .filter(v -> v.routeTableId() != null && servedRouteTableIds.contains(v.routeTableId()))
+                .filter(v -> !v.reachable())
+                .map(v -> v.subnetId() + " (" + v.routeTableId() + "): " + wire(v.verdict()) + ", " + v.detail())
+                .toList();
+        return blocked.size() + " subnet" + (blocked.size() == 1 ? "" : "s") + " on the served route tables cannot "
+                + "reach the service through the endpoint: " + String.join("; ", blocked);
+    }
+
+    /** The verdict as the output writes it. */
+    public static String wire(Verdict verdict) {
+        return verdict.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
     static Optional<RouteTable> effectiveTable(NetworkFacts facts, String subnetId) {
         return facts.routeTables().stream().filter(t -> t.subnetIds().contains(subnetId)).findFirst()
                 .or(() -> facts.routeTables().stream().filter(RouteTable::main).findFirst());
