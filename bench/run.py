@@ -247,6 +247,10 @@ def contended_calls(proxy, moto, runs):
     return calls
 
 
+# The reads the data path adds to VerifyEndpoint (functions/.../datapath/DataPathReader).
+DATA_PATH_READS = {"ec2:DescribeSubnets", "ec2:DescribeNetworkAcls", "ec2:GetManagedPrefixListEntries"}
+
+
 def call_budget_lines(create_calls, reuse_calls, cleanup_calls, contended, together, emulator):
     runs = {"creating run": create_calls, "reusing run": reuse_calls, "creating run with cleanup": cleanup_calls}
     steps = {"creating run": 2, "reusing run": 2, "creating run with cleanup": 3}
@@ -267,6 +271,10 @@ def call_budget_lines(create_calls, reuse_calls, cleanup_calls, contended, toget
         "the `dynamodb:CreateTable` each `./run-local` makes as it starts (the local stand-in for the deployment",
         "creating the template's LockTable).", "",
         *[line(name) for name in runs], "",
+        "**What the data path costs.** VerifyEndpoint's verdict per subnet (after the lock, read only) adds "
+        + f"{sum(v for k, v in create_calls[-1].items() if k in DATA_PATH_READS)} calls to a run: "
+        + ", ".join(sorted(DATA_PATH_READS)) + " (one page each here); the route tables and endpoints it needs are",
+        "those the commit read under the lock, not read again.", "",
         "**What the lock costs.** Every read-decide-write on a VPC's endpoints holds the VPC's lease in LockTable",
         "(`sharing/LeaseLedger`, AWS Labs' dynamodb-lock-client): acquiring it is a consistent `GetItem` and a",
         "conditional `PutItem` (conditioned on the version read), writing the claims one `UpdateItem` (a renewal",

@@ -45,6 +45,10 @@ OPERATIONS = {
         "DescribeRegions",
         "DeleteVpcEndpoints",
         "DescribeRouteTables",
+        # The data path (VerifyEndpoint): each subnet's effective table and network ACL, the prefix list's CIDRs.
+        "DescribeNetworkAcls",
+        "DescribeSubnets",
+        "GetManagedPrefixListEntries",
         "DescribeVpcEndpointServices",
         "DescribeVpcEndpoints",
         "DescribeVpcs",
@@ -88,7 +92,6 @@ OPERATIONS = {
 TEST_OPERATIONS = {
     "ec2": [
         "CreateVpc",
-        "DescribeSubnets",
     ],
     "dynamodb": [
         "DescribeLimits",

@@ -62,6 +62,9 @@ public final class ClientPrimer {
             primed += attempt(() -> ec2.describeVpcs(b -> b.filters(filter)));
             primed += attempt(() -> ec2.describeRouteTables(b -> b.filters(filter)));
             primed += attempt(() -> ec2.describeVpcEndpoints(b -> b.filters(filter)));
+            primed += attempt(() -> ec2.describeSubnets(b -> b.filters(filter)));
+            primed += attempt(() -> ec2.describeNetworkAcls(b -> b.filters(filter)));
+            primed += attempt(() -> ec2.getManagedPrefixListEntries(b -> b.prefixListId("pl-00000000")));
             primed += attempt(() -> ec2.createVpcEndpoint(b -> b.vpcId("vpc-00000000").serviceName("s")
                     .vpcEndpointType(VpcEndpointType.GATEWAY).routeTableIds("rtb-00000000").clientToken("t")
                     .tagSpecifications(TagSpecification.builder().resourceType(ResourceType.VPC_ENDPOINT)

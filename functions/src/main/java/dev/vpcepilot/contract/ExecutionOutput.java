@@ -2,6 +2,7 @@ package dev.vpcepilot.contract;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vpcepilot.datapath.SubnetVerdict;
 import dev.vpcepilot.json.Json;
 import dev.vpcepilot.sharing.SharedEndpoints;
 import java.util.List;
@@ -32,8 +33,14 @@ public record ExecutionOutput(String region, String serviceName, String vpcId, S
                               List<SharedEndpoints.EndpointReport> endpoints, List<String> claims, Checks verification,
                               boolean cleanedUp, String cleanupDetail) {
 
-    /** The two checks VerifyEndpoint passed: every route table routes to the endpoint; DynamoDB answered. */
-    public record Checks(boolean routesOk, boolean listTablesOk) {
+    /**
+     * What VerifyEndpoint checked: every route table routes to the endpoint; DynamoDB answered; every subnet on a
+     * served table can reach the service through it; and the verdict of every subnet of the VPC.
+     */
+    public record Checks(boolean routesOk, boolean listTablesOk, boolean dataPathOk, List<SubnetVerdict> subnets) {
+        public Checks {
+            subnets = subnets == null ? List.of() : List.copyOf(subnets);
+        }
     }
 
     public ExecutionOutput {

@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
 public final class InputValidator {
 
     public static final Set<String> KEYS = Set.of("vpcId", "routeTableIds", "serviceName", "policyDocument", "tags",
-            "cleanup", "release", "customResource");
+            "cleanup", "release", "customResource", "requireDataPath");
     public static final int MAX_POLICY_CHARS = 20_480;
     /** The policyDocument value that asks for AWS's default (full access) policy. */
     public static final String DEFAULT_POLICY = "default";
@@ -39,7 +39,7 @@ public final class InputValidator {
             "arn:aws[a-z-]*:cloudformation:[a-z0-9-]+:\\d{12}:stack/[A-Za-z][A-Za-z0-9-]{0,127}/[0-9a-f-]{36}");
     static final Pattern LOGICAL_ID = Pattern.compile("[A-Za-z0-9]{1,255}");
     private static final String ALLOWED_KEYS = "vpcId, routeTableIds, serviceName, policyDocument, tags, cleanup, "
-            + "release, customResource";
+            + "release, customResource, requireDataPath";
 
     /**
      * The validated input, with the service name defaulted for the region.
@@ -47,9 +47,11 @@ public final class InputValidator {
      * @param policyDocument the policy as JSON text, {@code "default"} for AWS's default policy, or null (no wish)
      * @param tags           the user tags, or null when the input has none (no wish)
      * @param customResource the stack and logical id of the custom resource the run is for, or null
+     * @param requireDataPath a subnet on a served table that cannot reach the service fails the run (DataPathBlocked)
      */
     public record Input(String vpcId, List<String> routeTableIds, String serviceName, String policyDocument,
-                        Map<String, String> tags, boolean cleanup, boolean release, CustomResource customResource) {
+                        Map<String, String> tags, boolean cleanup, boolean release, CustomResource customResource,
+                        boolean requireDataPath) {
     }
 
     /** The {@code Custom::DynamoDbVpcEndpoint} a run is for (set by the custom resource). */
@@ -68,7 +70,7 @@ public final class InputValidator {
 
     public Input validate(JsonNode input) {
         if (input == null || input.isMissingNode() || input.isNull()) {
-            return new Input(null, null, defaultServiceName(region), null, null, false, false, null);
+            return new Input(null, null, defaultServiceName(region), null, null, false, false, null, false);
         }
         if (!input.isObject()) {
             throw new InvalidInput("The input must be a JSON object, but it is " + describeType(input)
@@ -83,7 +85,8 @@ public final class InputValidator {
                 tags(input.get("tags")),
                 flag("cleanup", input.get("cleanup")),
                 flag("release", input.get("release")),
-                customResource(input.get("customResource")));
+                customResource(input.get("customResource")),
+                flag("requireDataPath", input.get("requireDataPath")));
         checkCombination(valid);
         return valid;
     }
@@ -96,6 +99,12 @@ public final class InputValidator {
         if (input.release() && (input.policyDocument() != null || input.tags() != null)) {
             throw new InvalidInput("release takes no policyDocument or tags. Allowed with \"release\": true: vpcId, "
                     + "routeTableIds, serviceName.");
+        }
+        if (input.requireDataPath() && (input.release() || input.cleanup())) {
+            throw new InvalidInput("requireDataPath cannot be combined with " + (input.release() ? "release" : "cleanup")
+                    + ": it keeps the endpoint of a run whose data path is blocked, and such a run leaves none. "
+                    + "Allowed: \"requireDataPath\": true on a run that keeps its endpoint (the verdicts are reported "
+                    + "in verification.subnets either way).");
         }
         if (input.customResource() != null && (input.release() || input.cleanup())) {
             throw new InvalidInput("customResource cannot be combined with cleanup or release: a custom resource "

@@ -19,6 +19,8 @@ import java.util.Map;
  * @param cleanup        delete at the end what this run created, unless someone claimed it meanwhile
  * @param release        release the standing use of the route tables instead of serving them
  * @param customResource the custom resource the run is for (its claim), or null
+ * @param requireDataPath fail with DataPathBlocked (keeping the endpoint) unless every subnet on a served table is
+ *                        reachable
  */
 public record ValidatedRequest(
         String region,
@@ -30,5 +32,6 @@ public record ValidatedRequest(
         Map<String, String> tags,
         boolean cleanup,
         boolean release,
-        InputValidator.CustomResource customResource) {
+        InputValidator.CustomResource customResource,
+        boolean requireDataPath) {
 }

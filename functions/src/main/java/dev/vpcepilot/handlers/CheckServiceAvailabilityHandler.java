@@ -44,6 +44,7 @@ public final class CheckServiceAvailabilityHandler extends JsonStepHandler<JsonN
         String type = checker.requireGateway(valid.serviceName());
         log(context).info("Service " + valid.serviceName() + " is offered as " + type);
         return new ValidatedRequest(region, valid.serviceName(), type, valid.vpcId(), valid.routeTableIds(),
-                valid.policyDocument(), valid.tags(), valid.cleanup(), valid.release(), valid.customResource());
+                valid.policyDocument(), valid.tags(), valid.cleanup(), valid.release(), valid.customResource(),
+                valid.requireDataPath());
     }
 }

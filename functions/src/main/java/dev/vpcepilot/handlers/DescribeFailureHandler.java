@@ -4,8 +4,9 @@ import com.amazonaws.services.lambda.runtime.Context;
 import dev.vpcepilot.service.FailureDescriber;
 
 /**
- * A fleet step that failed, described for the execution's result: the stable error name (InvalidInput, not
- * dev.vpcepilot.errors.InvalidInput) and the message without the Lambda error document around it.
+ * A step that failed, described for the execution's result without undoing anything (a fleet step; the endpoint
+ * workflow's DataPathBlocked): the stable error name (InvalidInput, not dev.vpcepilot.errors.InvalidInput) and the
+ * message without the Lambda error document around it.
  */
 public final class DescribeFailureHandler extends JsonStepHandler<DescribeFailureHandler.Input,
         FailureDescriber.Described> {

@@ -6,6 +6,9 @@ import dev.vpcepilot.contract.InputValidator;
 import dev.vpcepilot.contract.ResolvedVpc;
 import dev.vpcepilot.contract.ValidatedRequest;
 import dev.vpcepilot.contract.Verification;
+import dev.vpcepilot.datapath.DataPathEvaluator;
+import dev.vpcepilot.datapath.NetworkFacts;
+import dev.vpcepilot.datapath.SubnetVerdict;
 import dev.vpcepilot.hook.AnswerDelivery;
 import dev.vpcepilot.hook.CustomResourceRequest;
 import dev.vpcepilot.hook.HookAnswer;
@@ -67,7 +70,8 @@ final class SnapStartPriming implements Resource {
                             + "\"tags\":{\"k\":\"v\"},\"cleanup\":false,"
                             + "\"policyDocument\":{\"Statement\":[{\"Effect\":\"Allow\"}]}}"));
             roundTrip(new ValidatedRequest("us-east-1", "com.amazonaws.us-east-1.dynamodb", "Gateway", null, null,
-                    null, Map.of(), false, false, new InputValidator.CustomResource("s", "l")), ValidatedRequest.class);
+                    null, Map.of(), false, false, new InputValidator.CustomResource("s", "l"), false),
+                    ValidatedRequest.class);
             roundTrip(new ResolvedVpc("vpc-00000000", true, List.of("rtb-00000000"),
                     Map.of("rtb-00000000", Map.of("pl-00000000", "vpce-00000000"))), ResolvedVpc.class);
             ServingState serving = ServingState.of(List.of(new ServingState.Endpoint("vpce-00000000", true, true,
@@ -75,11 +79,18 @@ final class SnapStartPriming implements Resource {
             roundTrip(serving, ServingState.class);
             roundTrip(new Verification(true, true, "pl-00000000", "vpce-00000000", true,
                     List.of(new SharedEndpoints.EndpointReport("vpce-00000000", true, true, List.of("rtb-00000000"))),
-                    List.of("standing"), List.of("rtb-00000000"), 0), Verification.class);
+                    List.of("standing"), List.of("rtb-00000000"), 0, true, List.of(new SubnetVerdict("subnet-00000000",
+                    "rtb-00000000", SubnetVerdict.Verdict.REACHABLE, "d"))), Verification.class);
+            DataPathEvaluator.evaluate(new NetworkFacts(List.of("subnet-00000000"), List.of(new NetworkFacts.RouteTable(
+                    "rtb-00000000", true, List.of(), List.of(new NetworkFacts.Route(null, "pl-00000000",
+                    "vpce-00000000", "active", false)))), List.of(new NetworkFacts.NetworkAcl("acl-00000000", true,
+                    List.of(), List.of(new NetworkFacts.AclEntry(100, true, "-1", null, null, "0.0.0.0/0", true)))),
+                    "pl-00000000", List.of("52.94.0.0/22"), List.of(new NetworkFacts.Endpoint("vpce-00000000",
+                    "available", List.of("rtb-00000000")))));
             roundTrip(new FailureReport("InvalidInput", "cause", List.of()), FailureReport.class);
             roundTrip(new CreateEndpointHandler.Input("s", "vpc-00000000", List.of(), null, Map.of(), false, null,
                     "e"), CreateEndpointHandler.Input.class);
-            roundTrip(new VerifyEndpointHandler.Input("s", "vpc-00000000", List.of(), false, null, "e"),
+            roundTrip(new VerifyEndpointHandler.Input("s", "vpc-00000000", List.of(), false, null, "e", false),
                     VerifyEndpointHandler.Input.class);
             roundTrip(new ResolveVpcHandler.Input(null, null), ResolveVpcHandler.Input.class);
             roundTrip(new CleanupHandler.Input("s", "vpc-00000000", "e", serving), CleanupHandler.Input.class);

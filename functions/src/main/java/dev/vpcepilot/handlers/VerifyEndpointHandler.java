@@ -4,6 +4,10 @@ import com.amazonaws.services.lambda.runtime.Context;
 import dev.vpcepilot.aws.AwsClients;
 import dev.vpcepilot.contract.InputValidator;
 import dev.vpcepilot.contract.Verification;
+import dev.vpcepilot.datapath.DataPathEvaluator;
+import dev.vpcepilot.datapath.DataPathReader;
+import dev.vpcepilot.datapath.SubnetVerdict;
+import dev.vpcepilot.errors.DataPathBlocked;
 import dev.vpcepilot.service.ListTablesProbe;
 import dev.vpcepilot.sharing.Scope;
 import dev.vpcepilot.sharing.SharedEndpoints;
@@ -12,12 +16,14 @@ import java.util.TreeSet;
 
 /**
  * Step 4: DynamoDB answers (ListTables), then, under the VPC's lock, every requested route table routes to an
- * available endpoint, and the requester's claim is recorded: what the run reports is true when reported.
+ * available endpoint, and the requester's claim is recorded: what the run reports is true when reported. Then,
+ * read only and after the lock, a verdict for every subnet of the VPC (the data path); with {@code requireDataPath},
+ * a subnet on a served table that cannot reach the service is {@link DataPathBlocked}, which keeps the endpoint.
  */
 public final class VerifyEndpointHandler extends JsonStepHandler<VerifyEndpointHandler.Input, Verification> {
 
     public record Input(String serviceName, String vpcId, List<String> routeTableIds, boolean cleanup,
-                        InputValidator.CustomResource customResource, String executionId) {
+                        InputValidator.CustomResource customResource, String executionId, boolean requireDataPath) {
     }
 
     private final AwsClients clients;
@@ -46,9 +52,19 @@ public final class VerifyEndpointHandler extends JsonStepHandler<VerifyEndpointH
         TreeSet<String> prefixLists = new TreeSet<>(committed.coverage().prefixLists().values());
         log(context).info("Verified " + committed.coverage().servedBy() + ", prefix list " + prefixLists
                 + ", ListTables saw " + tables + " tables; claims " + committed.claimants());
-        return new Verification(true, true, prefixLists.isEmpty() ? null : prefixLists.first(),
+        String prefixListId = prefixLists.isEmpty() ? null : prefixLists.first();
+        List<SubnetVerdict> subnets = prefixListId == null ? List.of() : DataPathEvaluator.evaluate(
+                new DataPathReader(clients.ec2()).read(input.vpcId(), prefixListId, committed.observed()));
+        boolean dataPathOk = DataPathEvaluator.dataPathOk(subnets, input.routeTableIds());
+        subnets.forEach(s -> log(context).info("Data path: " + s.subnetId() + " on " + s.routeTableId() + ": "
+                + DataPathEvaluator.wire(s.verdict()) + ", " + s.detail()));
+        if (input.requireDataPath() && !dataPathOk) {
+            throw new DataPathBlocked(DataPathEvaluator.blocked(subnets, input.routeTableIds()) + ". The endpoint is "
+                    + "kept and claimed: what blocks the path is not this run's to change.");
+        }
+        return new Verification(true, true, prefixListId,
                 serving.size() == 1 ? serving.get(0).vpcEndpointId() : null,
                 serving.stream().allMatch(SharedEndpoints.EndpointReport::owned), serving, committed.claimants(),
-                input.routeTableIds(), tables);
+                input.routeTableIds(), tables, dataPathOk, subnets);
     }
 }

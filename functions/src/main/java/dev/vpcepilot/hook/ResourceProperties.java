@@ -27,6 +27,7 @@ public final class ResourceProperties {
         KEYS.put("ServiceName", "serviceName");
         KEYS.put("PolicyDocument", "policyDocument");
         KEYS.put("Tags", "tags");
+        KEYS.put("RequireDataPath", "requireDataPath");
     }
 
     private ResourceProperties() {
@@ -49,7 +50,8 @@ public final class ResourceProperties {
                 continue;
             }
             JsonNode value = Json.MAPPER.valueToTree(entry.getValue());
-            input.set(inputKey, "Tags".equals(key) ? tags(value) : value);
+            input.set(inputKey, "Tags".equals(key) ? tags(value)
+                    : "RequireDataPath".equals(key) ? flag(value) : value);
         }
         if (!unknown.isEmpty()) {
             throw new InvalidInput("Unknown propert" + (unknown.size() > 1 ? "ies " : "y ") + String.join(", ", unknown)
@@ -57,6 +59,17 @@ public final class ResourceProperties {
                     + String.join(", ", KEYS.keySet()) + " (all optional but ServiceToken).");
         }
         return input;
+    }
+
+    /**
+     * A boolean property: CloudFormation sends {@code true} and {@code false} as strings; anything else is left as
+     * it is for the input's validation to refuse.
+     */
+    private static JsonNode flag(JsonNode value) {
+        if (value.isTextual() && ("true".equals(value.asText()) || "false".equals(value.asText()))) {
+            return JsonNodeFactory.instance.booleanNode(Boolean.parseBoolean(value.asText()));
+        }
+        return value;
     }
 
     /**

@@ -99,9 +99,13 @@ public final class SharedEndpoints {
         });
     }
 
-    /** What the verification proved and recorded. */
+    /**
+     * What the verification proved and recorded.
+     *
+     * @param observed what EC2 showed under the lock when it was proved (the data path reuses its route tables)
+     */
     public record Committed(SharingRules.Coverage coverage, List<String> claimants,
-                            List<EndpointReport> endpoints) {
+                            List<EndpointReport> endpoints, VpcObservation observed) {
     }
 
     /**
@@ -169,7 +173,7 @@ public final class SharedEndpoints {
             claims.write(scope, next, read.version());
             log.accept("Verified and recorded: " + coverage.servedBy() + " for " + requester.describe());
             return new Committed(coverage, next.claimantsOf(routeTableIds, now),
-                    ClaimRules.reports(world, coverage, next, requester));
+                    ClaimRules.reports(world, coverage, next, requester), world);
         });
     }
 

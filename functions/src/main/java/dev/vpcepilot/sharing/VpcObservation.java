@@ -13,9 +13,12 @@ import java.util.Set;
  * @param endpoints     the service's endpoints in the VPC, oldest first
  * @param routeTargets  route table id -> the route to an endpoint of the service (tables without one are absent)
  * @param routeTableIds every route table of the VPC
+ * @param routeTables   the VPC's route tables as EC2 described them (routes and associations), for the data path;
+ *                      empty when the observation was made from decisions alone (tests, priming)
  */
 public record VpcObservation(List<ObservedEndpoint> endpoints, Map<String, Route> routeTargets,
-                             Set<String> routeTableIds) {
+                             Set<String> routeTableIds,
+                             List<software.amazon.awssdk.services.ec2.model.RouteTable> routeTables) {
 
     /** A prefix-list route of a table to an endpoint of the service. */
     public record Route(String prefixListId, String vpcEndpointId) {
@@ -25,6 +28,13 @@ public record VpcObservation(List<ObservedEndpoint> endpoints, Map<String, Route
         endpoints = List.copyOf(endpoints);
         routeTargets = Map.copyOf(routeTargets);
         routeTableIds = Set.copyOf(routeTableIds);
+        routeTables = List.copyOf(routeTables);
+    }
+
+    /** An observation without the described route tables (what the sharing decisions need alone). */
+    public VpcObservation(List<ObservedEndpoint> endpoints, Map<String, Route> routeTargets,
+                          Set<String> routeTableIds) {
+        this(endpoints, routeTargets, routeTableIds, List.of());
     }
 
     public Optional<ObservedEndpoint> endpoint(String vpcEndpointId) {

@@ -70,7 +70,7 @@ public final class VpcObserver {
                 }
             }
         }
-        return new VpcObservation(observed, targets, tableIds);
+        return new VpcObservation(observed, targets, tableIds, tables);
     }
 
     static ObservedEndpoint observed(VpcEndpoint endpoint) {

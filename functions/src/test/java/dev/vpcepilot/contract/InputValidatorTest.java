@@ -204,13 +204,13 @@ class InputValidatorTest {
         InputValidator.Input input = validator.validate(json("{\"vpcId\":null,\"routeTableIds\":null,"
                 + "\"serviceName\":null,\"policyDocument\":null,\"tags\":null,\"cleanup\":null}"));
 
-        assertEquals(new InputValidator.Input(null, null, SERVICE, null, null, false, false, null), input);
+        assertEquals(new InputValidator.Input(null, null, SERVICE, null, null, false, false, null, false), input);
     }
 
     @Test
     void aNullInputGetsEveryDefault() {
         // JSON null (and no input at all) is treated like {}: every key is optional.
-        InputValidator.Input expected = new InputValidator.Input(null, null, SERVICE, null, null, false, false, null);
+        InputValidator.Input expected = new InputValidator.Input(null, null, SERVICE, null, null, false, false, null, false);
         assertEquals(expected, validator.validate(json("null")));
         assertEquals(expected, validator.validate(null));
     }
@@ -313,5 +313,22 @@ class InputValidatorTest {
 
         assertFalse(error.getMessage().contains("\n"), error.getMessage());
         assertTrue(error.getMessage().contains("vpc-1\\nInjected: line"), error.getMessage());
+    }
+
+    @Test
+    void requireDataPathIsABooleanForARunThatKeepsItsEndpoint() {
+        assertTrue(validator.validate(json("{\"requireDataPath\": true}")).requireDataPath());
+        assertFalse(validator.validate(json("{\"requireDataPath\": false}")).requireDataPath());
+        assertFalse(validator.validate(json("{}")).requireDataPath());
+        InvalidInput notBoolean = assertThrows(InvalidInput.class,
+                () -> validator.validate(json("{\"requireDataPath\": \"true\"}")));
+        assertTrue(notBoolean.getMessage().startsWith("requireDataPath must be true or false"), notBoolean.getMessage());
+        for (String other : List.of("cleanup", "release")) {
+            InvalidInput combined = assertThrows(InvalidInput.class, () -> validator.validate(
+                    json("{\"requireDataPath\": true, \"" + other + "\": true}")));
+            assertTrue(combined.getMessage().startsWith("requireDataPath cannot be combined with " + other),
+                    combined.getMessage());
+        }
+        assertFalse(validator.validate(json("{\"requireDataPath\": false, \"cleanup\": true}")).requireDataPath());
     }
 }

@@ -173,7 +173,7 @@ class CloudFormationHookHandlerTest {
                 + ",\"owned\":true,\"routeTableIds\":[\"" + RTB_A + "\"],\"prefixListId\":\"pl-02cd2c6b\","
                 + "\"endpoints\":[{\"vpcEndpointId\":\"" + endpointId + "\",\"owned\":true,\"held\":" + created
                 + ",\"routeTableIds\":[\"" + RTB_A + "\"]}],\"claims\":[\"stack:" + STACK + "|DynamoDbEndpoint\"],"
-                + "\"verification\":{\"routesOk\":true,\"listTablesOk\":true},\"cleanedUp\":false,"
+                + "\"verification\":{\"routesOk\":true,\"listTablesOk\":true,\"dataPathOk\":true,\"subnets\":[]},\"cleanedUp\":false,"
                 + "\"cleanupDetail\":\"Cleanup was not requested.\"}");
     }
 

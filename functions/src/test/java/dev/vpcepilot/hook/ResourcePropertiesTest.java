@@ -35,6 +35,17 @@ class ResourcePropertiesTest {
     }
 
     @Test
+    void requireDataPathArrivesAsTheStringCloudFormationSendsAndBecomesABoolean() {
+        assertEquals(Fixtures.json("{\"requireDataPath\":true}"),
+                ResourceProperties.toExecutionInput(Map.of("RequireDataPath", "true")));
+        assertEquals(Fixtures.json("{\"requireDataPath\":false}"),
+                ResourceProperties.toExecutionInput(Map.of("RequireDataPath", "false")));
+        var odd = ResourceProperties.toExecutionInput(Map.of("RequireDataPath", "yes"));
+        InvalidInput refused = assertThrows(InvalidInput.class, () -> new InputValidator("us-east-1").validate(odd));
+        assertTrue(refused.getMessage().startsWith("requireDataPath must be true or false"), refused.getMessage());
+    }
+
+    @Test
     void tagsAsAListOfKeyValueObjectsBecomeAMap() {
         var input = ResourceProperties.toExecutionInput(Map.of("Tags", List.of(
                 Map.of("Key", "team", "Value", "data"), Map.of("Key", "env", "Value", "prod"))));

@@ -97,6 +97,13 @@ final class IamRules {
     private static final ResourceRule TARGET_ROLES = new ResourceRule("role (the target role's name)",
             Pattern.compile("arn:\\$\\{AWS::Partition}:iam::\\*:role/\\$\\{(?<ref>\\w+)}"), PARAMETER);
 
+    /**
+     * The prefix lists AWS owns (the service's, read by GetManagedPrefixListEntries, whose resource type is
+     * prefix-list*): their ARNs name the owner {@code aws} in place of an account, in the stack's region.
+     */
+    private static final ResourceRule AWS_MANAGED_PREFIX_LISTS = new ResourceRule("prefix-list (AWS-managed)",
+            Pattern.compile("arn:\\$\\{AWS::Partition}:ec2:\\$\\{AWS::Region}:aws:prefix-list/\\*"), null);
+
     /** SAM's LambdaInvokePolicy: the function, its versions and aliases. */
     static final ResourceRule FUNCTION = new ResourceRule("function",
             Pattern.compile("arn:" + ACCOUNT.formatted("lambda") + "function:\\$\\{(?<ref>\\w+)}(\\*|:\\*)?"),
@@ -111,6 +118,7 @@ final class IamRules {
             Map.entry("ec2:DeleteVpcEndpoints", List.of(ResourceRule.ec2("vpc-endpoint"))),
             Map.entry("ec2:CreateTags", List.of(ResourceRule.ec2("vpc-endpoint"))),
             Map.entry("ec2:DeleteTags", List.of(ResourceRule.ec2("vpc-endpoint"))),
+            Map.entry("ec2:GetManagedPrefixListEntries", List.of(AWS_MANAGED_PREFIX_LISTS)),
             Map.entry("dynamodb:GetItem", List.of(LOCK_TABLE)),
             Map.entry("dynamodb:PutItem", List.of(LOCK_TABLE)),
             Map.entry("dynamodb:UpdateItem", List.of(LOCK_TABLE)),
@@ -132,6 +140,7 @@ final class IamRules {
      */
     static final Set<String> STAR_ONLY = Set.of("ec2:DescribeVpcEndpointServices", "ec2:DescribeVpcs",
             "ec2:DescribeRouteTables", "ec2:DescribeVpcEndpoints", "ec2:DescribeRegions", "dynamodb:ListTables",
+            "ec2:DescribeSubnets", "ec2:DescribeNetworkAcls",
             "organizations:ListAccountsForParent", "organizations:ListOrganizationalUnitsForParent",
             "logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery",
             "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies",

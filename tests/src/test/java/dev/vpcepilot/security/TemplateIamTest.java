@@ -80,9 +80,11 @@ class TemplateIamTest {
                     "ec2:CreateTags", "ec2:DeleteTags", "ec2:ModifyVpcEndpoint")),
             // EndpointStatusReader
             "dev.vpcepilot.handlers.GetEndpointStatusHandler", Set.of("ec2:DescribeVpcEndpoints"),
-            // ListTablesProbe, then SharedEndpoints.commit (a stack's claim that shrinks releases route tables)
+            // ListTablesProbe, then SharedEndpoints.commit (a stack's claim that shrinks releases route tables),
+            // then DataPathReader: the VPC's subnets and network ACLs, the service's prefix-list entries
             "dev.vpcepilot.handlers.VerifyEndpointHandler", union(LOCK, OBSERVE, RELEASE,
-                    Set.of("dynamodb:ListTables")),
+                    Set.of("dynamodb:ListTables", "ec2:DescribeSubnets", "ec2:DescribeNetworkAcls",
+                            "ec2:GetManagedPrefixListEntries")),
             "dev.vpcepilot.handlers.CleanupHandler", union(LOCK, OBSERVE, RELEASE),
             "dev.vpcepilot.handlers.ReleaseHandler", union(LOCK, OBSERVE, RELEASE),
             // SharedEndpoints.rollback (+ policies put back: ModifyVpcEndpoint; user tags put back: CreateTags and
@@ -496,7 +498,7 @@ class TemplateIamTest {
                         "Resource: !Sub ${FleetReportBucket.Arn}/fleet/*", "Resource: \"*\"",
                         "ReadTheTargetsWriteTheResults: s3:GetObject on every resource"),
                 broken("the fleet's state machine invokes a single-VPC function",
-                        "FunctionName: !Ref DescribeFailureFunction\n", "FunctionName: !Ref DescribeFailureFunction\n",
+                        "FunctionName: !Ref FleetReportFunction\n", "FunctionName: !Ref DescribeFailureFunction\n",
                         "FunctionName: !Ref DescribeFailureFunction\n" + at(8, "- LambdaInvokePolicy:")
                                 + at(12, "FunctionName: !Ref CleanupFunction"),
                         "FleetStateMachineRole: may invoke [CleanupFunction, DescribeFailureFunction"),

@@ -96,13 +96,13 @@ class StateMachineContractTest {
     static Record sample(Class<? extends Record> type) {
         return switch (type.getSimpleName()) {
             case "ValidatedRequest" -> new ValidatedRequest("us-east-1", "s", "Gateway", null, null, null, Map.of(), false,
-                    false, null);
+                    false, null, false);
             case "ResolvedVpc" -> new ResolvedVpc("vpc-1", true, List.of(), Map.of());
             case "ServingState" -> ServingState.of(List.of(new ServingState.Endpoint("vpce-1", true, true, true,
                     "available", List.of(), null)), Map.of());
             case "Verification" -> new Verification(true, true, "pl-1", "vpce-1", true,
                     List.of(new SharedEndpoints.EndpointReport("vpce-1", true, true, List.of())), List.of(),
-                    List.of(), 0);
+                    List.of(), 0, true, List.of());
             case "CleanupResult" -> new CleanupResult(true, "vpce-1", "d", List.of(), Map.of(), List.of());
             case "ReleaseResult" -> new ReleaseResult(List.of(), List.of(), Map.of(), Map.of(), "d");
             case "FailureReport" -> new FailureReport("E", "c", List.of());
