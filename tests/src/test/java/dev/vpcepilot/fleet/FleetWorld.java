@@ -3,7 +3,7 @@ package dev.vpcepilot.fleet;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vpcepilot.testkit.faults.AwsCall;
 import dev.vpcepilot.testkit.faults.FaultProxy;
-import dev.vpcepilot.support.MotoEc2;
+import dev.vpcepilot.kit.MotoEc2;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

@@ -11,7 +11,7 @@ import dev.vpcepilot.testkit.faults.FaultRule;
 import dev.vpcepilot.sharing.SharingWorld.Run;
 import dev.vpcepilot.sharing.SharingWorld.Stack;
 import dev.vpcepilot.sharing.SharingWorld.Vpc;
-import dev.vpcepilot.support.MotoEc2;
+import dev.vpcepilot.kit.MotoEc2;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -12,7 +12,7 @@ import dev.vpcepilot.local.template.LocalAccount;
 import dev.vpcepilot.sharing.SharingWorld.Run;
 import dev.vpcepilot.sharing.SharingWorld.Stack;
 import dev.vpcepilot.sharing.SharingWorld.Vpc;
-import dev.vpcepilot.support.MotoEc2;
+import dev.vpcepilot.kit.MotoEc2;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;

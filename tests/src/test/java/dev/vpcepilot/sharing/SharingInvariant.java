@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vpcepilot.support.MotoEc2;
+import dev.vpcepilot.kit.MotoEc2;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -22,7 +22,7 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
 
 /**
  * The invariant of docs/design.md rules 2 and 5, checked against moto directly after every scenario in which runs,
- * stacks or fleet applies overlap (the sharing scenarios here, reliability's ConcurrencyTest, FleetConcurrencyTest):
+ * stacks or fleet applies overlap (the sharing scenarios here, ConcurrencyTest, FleetConcurrencyTest):
  * <ol>
  *   <li>every success that still stands (a run that exited 0 without cleaning up, a stack's SUCCESS not deleted
  *       since) reported endpoints that are {@code available} now, and each route table it asked for routes the

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vpcepilot.sharing.SoakOperation.Kind;
 import dev.vpcepilot.sharing.SoakOperation.Outcome;
-import dev.vpcepilot.support.MotoEc2;
+import dev.vpcepilot.kit.MotoEc2;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
