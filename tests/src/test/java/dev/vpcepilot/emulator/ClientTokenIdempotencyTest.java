@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vpcepilot.kit.Moto;
 import dev.vpcepilot.kit.MotoEc2;
-import dev.vpcepilot.kit.SharedMoto;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,7 +50,7 @@ class ClientTokenIdempotencyTest {
 
     @BeforeAll
     static void startEmulator() {
-        var moto = SharedMoto.fresh();
+        var moto = Moto.fresh();
         assertTrue(moto.awsFaithful(), "these tests need aws_faithful_moto_server.py (a python3 that imports moto)");
         aws = new MotoEc2(moto.endpoint(), "us-east-1");
     }
@@ -62,7 +62,7 @@ class ClientTokenIdempotencyTest {
 
     @BeforeEach
     void freshVpc() {
-        SharedMoto.fresh();
+        Moto.fresh();
         vpcId = aws.createVpc("10.40.0.0/16");
         main = aws.mainRouteTableId(vpcId);
         extra = aws.createRouteTable(vpcId);

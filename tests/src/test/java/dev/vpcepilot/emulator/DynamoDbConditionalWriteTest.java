@@ -3,9 +3,9 @@ package dev.vpcepilot.emulator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vpcepilot.local.moto.MotoServer;
+import dev.vpcepilot.kit.Moto;
 import dev.vpcepilot.kit.MotoEc2;
-import dev.vpcepilot.kit.SharedMoto;
+import dev.vpcepilot.local.moto.MotoServer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,10 +49,11 @@ class DynamoDbConditionalWriteTest {
 
     @BeforeAll
     static void startEmulators() {
-        slow = MotoServer.start(System.getenv(), Map.of(MotoServer.DYNAMODB_READ_DELAY_MS, "20"));
+        // an emulator of its own beside the shared one: the read delay would slow every other class's DynamoDB
+        slow = Moto.startPrivate(Map.of(MotoServer.DYNAMODB_READ_DELAY_MS, "20"));
         assertTrue(slow.awsFaithful());
         slowAws = new MotoEc2(slow.endpoint(), "us-east-1");
-        aws = new MotoEc2(SharedMoto.fresh().endpoint(), "us-east-1");
+        aws = new MotoEc2(Moto.fresh().endpoint(), "us-east-1");
         for (MotoEc2 emulator : List.of(slowAws, aws)) {
             emulator.dynamoDb().createTable(r -> r.tableName(TABLE).billingMode("PAY_PER_REQUEST")
                     .attributeDefinitions(a -> a.attributeName("pk").attributeType("S"))

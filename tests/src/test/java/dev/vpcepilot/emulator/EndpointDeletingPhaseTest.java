@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vpcepilot.local.moto.MotoServer;
+import dev.vpcepilot.kit.Moto;
 import dev.vpcepilot.kit.MotoEc2;
-import dev.vpcepilot.kit.SharedMoto;
+import dev.vpcepilot.local.moto.MotoServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +20,7 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpointType;
 /**
  * The emulator patch's optional deletion phase ({@link MotoServer#DELETING_SECONDS}): after DeleteVpcEndpoints an
  * endpoint reports {@code deleting} and keeps its routes, then becomes {@code deleted} and its routes go. Without the
- * setting (the default, {@link SharedMoto}) an endpoint is {@code deleted} and its routes gone at once.
+ * setting (the default, {@link Moto#shared()}) an endpoint is {@code deleted} and its routes gone at once.
  */
 class EndpointDeletingPhaseTest {
 
@@ -35,8 +35,8 @@ class EndpointDeletingPhaseTest {
 
     @BeforeAll
     static void startEmulatorWithADeletingPhase() {
-        slow = MotoServer.start(System.getenv(),
-                Map.of(MotoServer.DELETING_SECONDS, String.valueOf(DELETING.toMillis() / 1000.0)));
+        // an emulator of its own: the deleting phase would slow every other class's deletes
+        slow = Moto.startPrivate(Map.of(MotoServer.DELETING_SECONDS, String.valueOf(DELETING.toMillis() / 1000.0)));
         assertTrue(slow.awsFaithful());
         aws = new MotoEc2(slow.endpoint(), "us-east-1");
     }
@@ -113,7 +113,7 @@ class EndpointDeletingPhaseTest {
 
     @Test
     void withoutTheSettingAnEndpointIsDeletedAtOnce() {
-        try (MotoEc2 plain = new MotoEc2(SharedMoto.fresh().endpoint(), "us-east-1")) {
+        try (MotoEc2 plain = new MotoEc2(Moto.fresh().endpoint(), "us-east-1")) {
             String vpc = plain.createVpc("10.51.0.0/16");
             String table = plain.mainRouteTableId(vpc);
             String id = plain.createEndpoint(vpc, List.of(table), Map.of(), null);

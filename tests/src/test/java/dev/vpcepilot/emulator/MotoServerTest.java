@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.vpcepilot.kit.Moto;
 import dev.vpcepilot.local.moto.MotoServer;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -19,7 +20,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Starting, using and stopping the emulator. */
+/**
+ * Starting, using and stopping the emulator: MotoServer itself is under test here, so its starts are its own (one
+ * through the kit's {@link Moto#startPrivate}, the failing ones with the environments that make them fail).
+ */
 class MotoServerTest {
 
     @Test
@@ -29,7 +33,7 @@ class MotoServerTest {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         Path log;
         HttpRequest probe;
-        try (MotoServer moto = MotoServer.start()) {
+        try (MotoServer moto = Moto.startPrivate(Map.of())) {
             assertEquals("127.0.0.1", moto.endpoint().getHost());
             log = moto.logFile();
             assertTrue(Files.exists(log));

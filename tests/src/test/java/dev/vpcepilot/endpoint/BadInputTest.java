@@ -1,6 +1,5 @@
 package dev.vpcepilot.endpoint;
 
-import dev.vpcepilot.kit.Emulator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,10 +10,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vpcepilot.errors.InvalidInput;
 import dev.vpcepilot.hook.CustomResourceRequest;
 import dev.vpcepilot.hook.EndpointHook;
-import dev.vpcepilot.hook.PhysicalIds;
 import dev.vpcepilot.hook.HookAnswer;
+import dev.vpcepilot.hook.PhysicalIds;
 import dev.vpcepilot.hook.ResourceProperties;
+import dev.vpcepilot.kit.CfnRequests;
+import dev.vpcepilot.kit.Emulator;
+import dev.vpcepilot.kit.RunLocal;
 import dev.vpcepilot.local.LocalWorkflow;
+import dev.vpcepilot.local.TestProject;
 import dev.vpcepilot.local.asl.ExecutionResult;
 import dev.vpcepilot.local.cfn.LocalWorkflowRunner;
 import dev.vpcepilot.testkit.faults.FaultProxy;
@@ -164,7 +167,7 @@ class BadInputTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("malformedInputs")
     void aMalformedInputFailsAsInvalidInputBeforeAnythingChanges(String what, String input, String says) {
-        ExecutionResult result = workflow.run(Emulator.json(input));
+        ExecutionResult result = workflow.run(TestProject.json(input));
 
         assertEquals(ExecutionResult.Status.FAILED, result.status(), what);
         assertEquals("InvalidInput", result.error(), result.cause());
@@ -191,9 +194,9 @@ class BadInputTest {
     @MethodSource("acceptedNullishInputs")
     void nullishInputsTheContractAllowsAreAccepted(String what, String input, boolean cleanup) {
         String vpc = Emulator.freshVpc();
-        ExecutionResult result = workflow.run(Emulator.json(input.replace("VPC", vpc)));
+        ExecutionResult result = workflow.run(TestProject.json(input.replace("VPC", vpc)));
 
-        FaultInjectionTest.assertSucceeded(result);
+        Emulator.assertSucceeded(result);
         assertEquals(cleanup, result.output().path("cleanedUp").asBoolean(), result.output().toString());
         if (input.contains("VPC")) {
             assertEquals(vpc, result.output().path("vpcId").asText());
@@ -247,7 +250,7 @@ class BadInputTest {
         // and the whole custom-resource path: the hook answers FAILED, nothing changed in AWS
         try (LocalWorkflowRunner runner = new LocalWorkflowRunner(workflow)) {
             EndpointHook hook = Emulator.hook(runner, line -> { });
-            CustomResourceRequest create = FaultInjectionTest.event("Create",
+            CustomResourceRequest create = CfnRequests.HOOK.request("Create",
                     "arn:aws:cloudformation:us-east-1:123456789012:stack/consumer/" + UUID.randomUUID(), null,
                     withToken);
             HookAnswer answer = hook.handle(create, Duration.ofSeconds(30));
@@ -266,10 +269,10 @@ class BadInputTest {
         Path marker = Files.createTempDirectory("vpce-pilot-injection").resolve("pwned");
         String input = "{\"vpcId\":\"vpc-123; touch " + marker + " $(touch " + marker + ") `touch " + marker + "`\"}";
 
-        Emulator.RunLocalResult run = Emulator.runLocal(proxy.endpoint(), input);
+        RunLocal.Run run = Emulator.runLocal(proxy.endpoint(), input).run();
 
         assertEquals(1, run.exitCode(), run.toString());
-        JsonNode document = run.document();
+        JsonNode document = run.doc();
         assertEquals("InvalidInput", document.path("error").asText(), run.toString());
         assertTrue(document.path("cause").asText().contains("Allowed"), run.toString());
         assertFalse(Files.exists(marker), "no shell ran the input");
@@ -284,7 +287,7 @@ class BadInputTest {
     /** The rules this suite enforces are the ones the README states (section "The contract"). */
     @Test
     void theReadmeStatesTheInputRules() throws IOException {
-        String readme = Files.readString(Emulator.root().resolve("README.md"));
+        String readme = Files.readString(TestProject.root().resolve("README.md"));
         int start = readme.indexOf("## The contract");
         assertTrue(start >= 0, "README has a section 'The contract'");
         int end = readme.indexOf("### Output", start);

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vpcepilot.errors.EndpointNotAvailable;
+import dev.vpcepilot.kit.Moto;
+import dev.vpcepilot.kit.MotoEc2;
 import dev.vpcepilot.local.moto.MotoServer;
 import dev.vpcepilot.service.EndpointStatusReader;
 import dev.vpcepilot.sharing.ServingState;
-import dev.vpcepilot.kit.MotoEc2;
-import dev.vpcepilot.kit.SharedMoto;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +27,7 @@ class EndpointStatusReaderIntegrationTest {
 
     @BeforeAll
     static void emulator() {
-        moto = SharedMoto.fresh();
+        moto = Moto.fresh();
         aws = new MotoEc2(moto.endpoint(), "us-east-1");
         vpcId = aws.defaultVpcId();
         main = aws.mainRouteTableId(vpcId);

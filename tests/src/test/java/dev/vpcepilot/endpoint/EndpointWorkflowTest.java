@@ -1,21 +1,22 @@
 package dev.vpcepilot.endpoint;
 
-import static dev.vpcepilot.kit.MotoEc2.json;
-import static dev.vpcepilot.kit.MotoEc2.tagsOf;
 import static dev.vpcepilot.endpoint.WorkflowAssertions.failed;
 import static dev.vpcepilot.endpoint.WorkflowAssertions.strings;
 import static dev.vpcepilot.endpoint.WorkflowAssertions.succeeded;
+import static dev.vpcepilot.kit.MotoEc2.tagsOf;
+import static dev.vpcepilot.local.TestProject.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vpcepilot.kit.Moto;
+import dev.vpcepilot.kit.MotoEc2;
 import dev.vpcepilot.local.LocalWorkflow;
+import dev.vpcepilot.local.TestProject;
 import dev.vpcepilot.local.asl.ExecutionResult;
 import dev.vpcepilot.local.asl.ProgressEvent;
 import dev.vpcepilot.local.moto.MotoServer;
-import dev.vpcepilot.kit.MotoEc2;
-import dev.vpcepilot.kit.SharedMoto;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -49,8 +50,8 @@ class EndpointWorkflowTest {
 
     @BeforeAll
     static void workflow() {
-        moto = SharedMoto.fresh();
-        workflow = LocalWorkflow.builder(MotoEc2.projectRoot()).endpoint(moto.endpoint()).region("us-east-1")
+        moto = Moto.fresh();
+        workflow = LocalWorkflow.builder(TestProject.root()).endpoint(moto.endpoint()).region("us-east-1")
                 .timeScale(0).functionLog(functionLog::add).build();
     }
 
@@ -263,7 +264,7 @@ class EndpointWorkflowTest {
 
     @Test
     void anotherRegionUsesItsOwnDynamoDbServiceAndDefaultVpc() {
-        try (LocalWorkflow ireland = LocalWorkflow.builder(MotoEc2.projectRoot()).endpoint(moto.endpoint())
+        try (LocalWorkflow ireland = LocalWorkflow.builder(TestProject.root()).endpoint(moto.endpoint())
                 .region("eu-west-1").timeScale(0).functionLog(functionLog::add).build();
              MotoEc2 euWest = new MotoEc2(moto.endpoint(), "eu-west-1")) {
 
@@ -302,7 +303,7 @@ class EndpointWorkflowTest {
 
     @Test
     void aRegionWithoutADefaultVpcFailsAsNoDefaultVpc() {
-        try (LocalWorkflow saoPaulo = LocalWorkflow.builder(MotoEc2.projectRoot()).endpoint(moto.endpoint())
+        try (LocalWorkflow saoPaulo = LocalWorkflow.builder(TestProject.root()).endpoint(moto.endpoint())
                 .region("sa-east-1").timeScale(0).functionLog(functionLog::add).build();
              MotoEc2 saEast = new MotoEc2(moto.endpoint(), "sa-east-1")) {
             saEast.deleteDefaultVpc();

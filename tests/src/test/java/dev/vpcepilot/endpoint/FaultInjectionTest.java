@@ -1,6 +1,5 @@
 package dev.vpcepilot.endpoint;
 
-import dev.vpcepilot.kit.Emulator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -9,16 +8,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vpcepilot.hook.CustomResourceRequest;
 import dev.vpcepilot.hook.EndpointHook;
 import dev.vpcepilot.hook.HookAnswer;
+import dev.vpcepilot.kit.CfnRequests;
+import dev.vpcepilot.kit.Emulator;
+import dev.vpcepilot.kit.MotoEc2;
 import dev.vpcepilot.local.LocalWorkflow;
+import dev.vpcepilot.local.TestProject;
 import dev.vpcepilot.local.asl.ExecutionResult;
 import dev.vpcepilot.local.asl.ProgressEvent;
 import dev.vpcepilot.local.cfn.LocalWorkflowRunner;
+import dev.vpcepilot.sharing.Ownership;
 import dev.vpcepilot.testkit.faults.FaultKind;
 import dev.vpcepilot.testkit.faults.FaultProxy;
 import dev.vpcepilot.testkit.faults.FaultRule;
-import dev.vpcepilot.sharing.Ownership;
-import dev.vpcepilot.kit.CfnRequests;
-import dev.vpcepilot.kit.MotoEc2;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -26,7 +27,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,7 +44,7 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
  *
  * <p>Retry intervals of the state machine are not waited for here (time scale 0); the SDK's own backoff is real.
  */
-public class FaultInjectionTest {
+class FaultInjectionTest {
 
     /** The error names of the contract (README, "Errors"). */
     static final Set<String> NAMED_ERRORS = Set.of("InvalidInput", "VpcNotFound", "NoDefaultVpc", "RouteTableNotFound",
@@ -75,7 +75,7 @@ public class FaultInjectionTest {
 
         ExecutionResult result = run("{\"vpcId\":\"" + vpc + "\"}");
 
-        assertSucceeded(result);
+        Emulator.assertSucceeded(result);
         assertTrue(proxy.faultsInjected(FaultKind.THROTTLE) >= 3, "throttles were injected: " + proxy.countsJson());
         assertExactlyTheReportedEndpointIsLive(result);
     }
@@ -86,7 +86,7 @@ public class FaultInjectionTest {
 
         ExecutionResult result = run("{\"vpcId\":\"" + vpc + "\"}");
 
-        assertSucceeded(result);
+        Emulator.assertSucceeded(result);
         // 3 SDK attempts per invocation: the first two invocations of each step run out, the state machine retries.
         List<ProgressEvent.TaskRetried> retries = result.events(ProgressEvent.TaskRetried.class);
         assertFalse(retries.isEmpty(), "the state machine's Retry carried it");
@@ -117,12 +117,12 @@ public class FaultInjectionTest {
         }
 
         ExecutionResult created = run("{\"vpcId\":\"" + vpc + "\",\"routeTableIds\":[\"" + main + "\"]}");
-        assertSucceeded(created);
+        Emulator.assertSucceeded(created);
         String id = created.output().path("vpcEndpointId").asText();
         ExecutionResult extended = run("{\"vpcId\":\"" + vpc + "\",\"routeTableIds\":[\"" + main + "\",\""
                 + extra + "\"]}");
 
-        assertSucceeded(extended);
+        Emulator.assertSucceeded(extended);
         assertEquals(notFound, proxy.faultsInjected(FaultKind.NOT_FOUND), proxy.countsJson());
         assertEquals(id, extended.output().path("vpcEndpointId").asText(), extended.output().toString());
         assertEquals(1, proxy.count("ec2:CreateVpcEndpoint"), "no second endpoint for one not visible yet: "
@@ -155,7 +155,7 @@ public class FaultInjectionTest {
         ExecutionResult result = run("{\"vpcId\":\"" + vpc + "\", \"cleanup\": false}");
 
         assertSucceededOrFailedCleanly(result);
-        assertSucceeded(result);
+        Emulator.assertSucceeded(result);
         assertTrue(proxy.faultsInjected(kind) >= 1, what + " was injected: " + proxy.countsJson());
         assertExactlyTheReportedEndpointIsLive(result);
     }
@@ -268,17 +268,12 @@ public class FaultInjectionTest {
     // ---- helpers ----
 
     private ExecutionResult run(String input) {
-        return workflow.run(Emulator.json(input));
+        return workflow.run(TestProject.json(input));
     }
 
-    public static CustomResourceRequest event(String type, String stackId, String physicalId,
+    static CustomResourceRequest event(String type, String stackId, String physicalId,
                                        Map<String, Object> properties) {
-        return CfnRequests.request(type, stackId, physicalId, properties);
-    }
-
-    public static void assertSucceeded(ExecutionResult result) {
-        assertEquals(ExecutionResult.Status.SUCCEEDED, result.status(), () -> result.error() + ": " + result.cause()
-                + "\n" + result.events().stream().map(ProgressEvent::describe).collect(Collectors.joining("\n")));
+        return CfnRequests.HOOK.request(type, stackId, physicalId, properties);
     }
 
     /** Success, or a failure with one of the contract's error names and a readable cause; never a leak. */

@@ -1,29 +1,26 @@
 package dev.vpcepilot.endpoint;
 
-import static dev.vpcepilot.kit.MotoEc2.json;
 import static dev.vpcepilot.endpoint.WorkflowAssertions.failed;
 import static dev.vpcepilot.endpoint.WorkflowAssertions.succeeded;
+import static dev.vpcepilot.local.TestProject.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vpcepilot.kit.MotoEc2;
+import dev.vpcepilot.kit.ProxiedWorkflows;
 import dev.vpcepilot.local.LocalWorkflow;
 import dev.vpcepilot.local.asl.ExecutionResult;
 import dev.vpcepilot.local.asl.ProgressEvent;
-import dev.vpcepilot.local.moto.MotoServer;
-import dev.vpcepilot.kit.MotoEc2;
 import dev.vpcepilot.testkit.faults.FaultProxy;
-import dev.vpcepilot.kit.SharedMoto;
-import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
 
 /**
@@ -34,36 +31,21 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
  */
 class RollbackWorkflowTest {
 
-    private static MotoServer moto;
+    @RegisterExtension
+    static final ProxiedWorkflows SETUP = new ProxiedWorkflows();
     private static FaultProxy proxy;
     private static LocalWorkflow workflow;
     private MotoEc2 aws;
 
     @BeforeAll
-    static void workflowBehindTheProxy() throws IOException {
-        moto = SharedMoto.fresh();
-        proxy = FaultProxy.start(moto.endpoint());
-        workflow = LocalWorkflow.builder(MotoEc2.projectRoot()).endpoint(proxy.endpoint()).region("us-east-1")
-                .timeScale(0).functionLog(line -> { }).build();
-    }
-
-    @AfterAll
-    static void close() {
-        workflow.close();
-        proxy.close();
+    static void workflowBehindTheProxy() {
+        proxy = SETUP.proxy();
+        workflow = SETUP.workflow();
     }
 
     @BeforeEach
-    void emptyEmulator() {
-        moto.reset();
-        workflow.provision();
-        proxy.clear();
-        aws = new MotoEc2(moto.endpoint(), "us-east-1");
-    }
-
-    @AfterEach
-    void closeClients() {
-        aws.close();
+    void directClient() {
+        aws = SETUP.aws();
     }
 
     @Test

@@ -1,11 +1,12 @@
 package dev.vpcepilot.endpoint;
 
-import dev.vpcepilot.kit.Emulator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vpcepilot.kit.Emulator;
+import dev.vpcepilot.kit.RunLocal;
 import dev.vpcepilot.testkit.faults.FaultKind;
 import dev.vpcepilot.testkit.faults.FaultProxy;
 import dev.vpcepilot.testkit.faults.FaultRule;
@@ -45,25 +46,25 @@ class RunLocalFaultsTest {
     void everyThirdCallThrottled() {
         proxy.addRule(FaultRule.throttleEvery(3));
 
-        Emulator.RunLocalResult run = Emulator.runLocal(proxy.endpoint(), "{\"vpcId\":\"" + vpc + "\"}");
+        RunLocal.Run run = Emulator.runLocal(proxy.endpoint(), "{\"vpcId\":\"" + vpc + "\"}").run();
 
         assertEquals(0, run.exitCode(), run.toString());
         assertTrue(proxy.faultsInjected(FaultKind.THROTTLE) >= 3, proxy.countsJson());
-        assertOneEndpoint(run.document());
+        assertOneEndpoint(run.doc());
     }
 
     @Test
     void firstSixCallsOfEveryActionThrottled() {
         proxy.addRule(FaultRule.throttleFirst(6));
 
-        Emulator.RunLocalResult run = Emulator.runLocal(proxy.endpoint(), "{\"vpcId\":\"" + vpc + "\"}");
+        RunLocal.Run run = Emulator.runLocal(proxy.endpoint(), "{\"vpcId\":\"" + vpc + "\"}").run();
 
         assertEquals(0, run.exitCode(), run.toString());
         // the progress on stderr shows the state machine's Retry at work (the SDK's 3 attempts ran out twice)
         assertTrue(run.stderr().lines().anyMatch(line -> line.startsWith("[vpce-pilot] retry CreateEndpoint after "
                 + "dev.vpcepilot.errors.TransientAwsError")), run.toString());
         assertEquals(7, proxy.count("ec2:CreateVpcEndpoint"), proxy.countsJson());
-        assertOneEndpoint(run.document());
+        assertOneEndpoint(run.doc());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -71,15 +72,15 @@ class RunLocalFaultsTest {
     void serverErrorsAndDroppedConnectionsEndInSuccessOrAClearFailureWithNothingLeaked(String name, FaultRule rule) {
         proxy.addRule(rule);
 
-        Emulator.RunLocalResult run = Emulator.runLocal(proxy.endpoint(), "{\"vpcId\":\"" + vpc + "\"}");
+        RunLocal.Run run = Emulator.runLocal(proxy.endpoint(), "{\"vpcId\":\"" + vpc + "\"}").run();
 
         assertTrue(proxy.faultsInjected(rule.kind()) >= 2, proxy.countsJson());
         if (run.exitCode() == 0) {
-            assertOneEndpoint(run.document());
+            assertOneEndpoint(run.doc());
         } else {
             assertEquals(1, run.exitCode(), run.toString());
-            assertTrue(run.document().path("error").asText().matches("[A-Z][A-Za-z]+"), run.toString());
-            assertFalse(run.document().path("cause").asText().contains("\tat "), "no stack trace");
+            assertTrue(run.doc().path("error").asText().matches("[A-Z][A-Za-z]+"), run.toString());
+            assertFalse(run.doc().path("cause").asText().contains("\tat "), "no stack trace");
             assertEquals(List.of(), Emulator.liveEndpoints(vpc), "a failed run leaves no endpoint behind");
         }
     }

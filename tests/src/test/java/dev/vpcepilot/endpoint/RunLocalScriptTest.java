@@ -1,18 +1,18 @@
 package dev.vpcepilot.endpoint;
 
-import static dev.vpcepilot.kit.MotoEc2.json;
 import static dev.vpcepilot.endpoint.WorkflowAssertions.OUTPUT_KEYS;
 import static dev.vpcepilot.endpoint.WorkflowAssertions.fieldNames;
+import static dev.vpcepilot.local.TestProject.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vpcepilot.local.moto.MotoServer;
+import dev.vpcepilot.kit.Moto;
 import dev.vpcepilot.kit.MotoEc2;
-import dev.vpcepilot.kit.RunLocalProcess;
-import dev.vpcepilot.kit.SharedMoto;
-import java.io.IOException;
+import dev.vpcepilot.kit.RunLocal;
+import dev.vpcepilot.local.moto.MotoServer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,16 +32,18 @@ class RunLocalScriptTest {
 
     @BeforeAll
     static void emulator() {
-        moto = SharedMoto.fresh();
+        moto = Moto.fresh();
     }
 
-    private RunLocalProcess.Run runLocal(String... arguments) throws IOException, InterruptedException {
-        return RunLocalProcess.run(directory, 180, arguments);
+    /** The script as a user runs it, its waits not slept. */
+    private RunLocal.Run runLocal(String... arguments) {
+        return RunLocal.script().outputIn(directory).timeScale("0").timeout(Duration.ofSeconds(180))
+                .arguments(arguments).run();
     }
 
     @Test
     void runsTheWorkflowAgainstTheGivenEndpointAndPrintsOneJsonDocument() throws Exception {
-        RunLocalProcess.Run run = runLocal("--endpoint-url", moto.endpoint().toString(), "--region", "us-east-1");
+        RunLocal.Run run = runLocal("--endpoint-url", moto.endpoint().toString(), "--region", "us-east-1");
 
         assertEquals(0, run.exitCode(), run::stderr);
         JsonNode output = json(run.stdout()); // the whole of stdout is one document
@@ -58,7 +60,7 @@ class RunLocalScriptTest {
 
     @Test
     void aFailedExecutionExitsWith1AndPrintsTheErrorDocument() throws Exception {
-        RunLocalProcess.Run run = runLocal("--endpoint-url", moto.endpoint().toString(), "--input-json", "[1]");
+        RunLocal.Run run = runLocal("--endpoint-url", moto.endpoint().toString(), "--input-json", "[1]");
 
         assertEquals(1, run.exitCode(), run::stderr);
         JsonNode document = json(run.stdout());
@@ -69,7 +71,7 @@ class RunLocalScriptTest {
 
     @Test
     void anUnknownOptionIsAUsageErrorExiting2() throws Exception {
-        RunLocalProcess.Run run = runLocal("--bogus");
+        RunLocal.Run run = runLocal("--bogus");
 
         assertEquals(2, run.exitCode(), run::stderr);
         assertEquals("UsageError", json(run.stdout()).get("error").asText());

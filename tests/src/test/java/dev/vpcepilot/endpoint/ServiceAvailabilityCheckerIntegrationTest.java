@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vpcepilot.errors.ServiceNotAvailable;
+import dev.vpcepilot.kit.Moto;
+import dev.vpcepilot.kit.MotoEc2;
 import dev.vpcepilot.local.moto.MotoServer;
 import dev.vpcepilot.service.ServiceAvailabilityChecker;
-import dev.vpcepilot.kit.MotoEc2;
-import dev.vpcepilot.kit.SharedMoto;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,7 +21,7 @@ class ServiceAvailabilityCheckerIntegrationTest {
 
     @BeforeAll
     static void emulator() {
-        moto = SharedMoto.fresh();
+        moto = Moto.fresh();
     }
 
 

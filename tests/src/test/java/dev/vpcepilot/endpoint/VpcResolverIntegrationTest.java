@@ -9,10 +9,10 @@ import dev.vpcepilot.contract.ResolvedVpc;
 import dev.vpcepilot.errors.NoDefaultVpc;
 import dev.vpcepilot.errors.RouteTableNotFound;
 import dev.vpcepilot.errors.VpcNotFound;
+import dev.vpcepilot.kit.Moto;
+import dev.vpcepilot.kit.MotoEc2;
 import dev.vpcepilot.local.moto.MotoServer;
 import dev.vpcepilot.service.VpcResolver;
-import dev.vpcepilot.kit.MotoEc2;
-import dev.vpcepilot.kit.SharedMoto;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -30,7 +30,7 @@ class VpcResolverIntegrationTest {
 
     @BeforeAll
     static void emulator() {
-        moto = SharedMoto.fresh();
+        moto = Moto.fresh();
     }
 
 

@@ -1,31 +1,28 @@
 package dev.vpcepilot.endpoint;
 
-import static dev.vpcepilot.kit.MotoEc2.json;
 import static dev.vpcepilot.endpoint.WorkflowAssertions.failed;
 import static dev.vpcepilot.endpoint.WorkflowAssertions.succeeded;
+import static dev.vpcepilot.local.TestProject.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vpcepilot.kit.MotoEc2;
+import dev.vpcepilot.kit.ProxiedWorkflows;
 import dev.vpcepilot.local.LocalWorkflow;
 import dev.vpcepilot.local.asl.ExecutionResult;
 import dev.vpcepilot.local.asl.ProgressEvent;
-import dev.vpcepilot.local.moto.MotoServer;
-import dev.vpcepilot.kit.MotoEc2;
 import dev.vpcepilot.testkit.faults.FaultProxy;
-import dev.vpcepilot.kit.SharedMoto;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The wait loop (IsEndpointAvailable, WaitForEndpoint, GetEndpointStatus) with the real handlers. moto_server makes
@@ -38,40 +35,23 @@ class WaitLoopWorkflowTest {
     private static final Pattern ROLLED_BACK = Pattern.compile(" Rolled back (vpce-[0-9a-f]+), created by this "
             + "execution\\.$");
 
-    private static MotoServer moto;
+    @RegisterExtension
+    static final ProxiedWorkflows SETUP = new ProxiedWorkflows();
     private static FaultProxy proxy;
     private static LocalWorkflow workflow;
     private static LocalWorkflow twoChecks;
     private MotoEc2 aws;
 
     @BeforeAll
-    static void workflowsBehindTheProxy() throws IOException {
-        moto = SharedMoto.fresh();
-        proxy = FaultProxy.start(moto.endpoint());
-        workflow = LocalWorkflow.builder(MotoEc2.projectRoot()).endpoint(proxy.endpoint()).region("us-east-1")
-                .timeScale(0).functionLog(line -> { }).build();
-        twoChecks = LocalWorkflow.builder(MotoEc2.projectRoot()).endpoint(proxy.endpoint()).region("us-east-1")
-                .parameter("EndpointMaxWaitAttempts", "2").timeScale(0).functionLog(line -> { }).build();
-    }
-
-    @AfterAll
-    static void close() {
-        workflow.close();
-        twoChecks.close();
-        proxy.close();
+    static void workflowsBehindTheProxy() {
+        proxy = SETUP.proxy();
+        workflow = SETUP.workflow();
+        twoChecks = SETUP.workflow(builder -> builder.parameter("EndpointMaxWaitAttempts", "2"));
     }
 
     @BeforeEach
-    void emptyEmulator() {
-        moto.reset();
-        workflow.provision();
-        proxy.clear();
-        aws = new MotoEc2(moto.endpoint(), "us-east-1");
-    }
-
-    @AfterEach
-    void closeClients() {
-        aws.close();
+    void emulatorClient() {
+        aws = SETUP.aws();
     }
 
     private static String rolledBack(String cause) {

@@ -1,16 +1,17 @@
 package dev.vpcepilot.hook;
 
-import dev.vpcepilot.lambda.RealRuntime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
+import dev.vpcepilot.kit.CfnRequests;
+import dev.vpcepilot.kit.MotoEc2;
+import dev.vpcepilot.lambda.RealRuntime;
 import dev.vpcepilot.local.asl.JsonText;
 import dev.vpcepilot.local.runtime.InvocationResult;
-import dev.vpcepilot.kit.MotoEc2;
-import com.sun.net.httpserver.HttpServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -31,12 +32,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * deletes through EC2 (moto), and PUTs its answer to a presigned S3 URL on the emulator, which each test reads back.
  */
 @org.junit.jupiter.api.extension.ExtendWith(RealRuntime.StopAfterClass.class)
-public class RealRuntimeHookTest {
+class RealRuntimeHookTest {
 
     private static final String STACK =
             "arn:aws:cloudformation:us-east-1:123456789012:stack/consumer/0f6a2c40-1a2b-11f0-9cd2-0242ac120002";
-    private static final String SERVICE_TOKEN =
-            "arn:aws:lambda:us-east-1:123456789012:function:CloudFormationHookFunction:live";
+    private static final CfnRequests REQUESTS = CfnRequests
+            .to("arn:aws:lambda:us-east-1:123456789012:function:CloudFormationHookFunction:live").serviceTimeout("900");
 
     private static RealRuntime runtime;
     private MotoEc2 aws;
@@ -59,27 +60,10 @@ public class RealRuntimeHookTest {
         aws.close();
     }
 
-    /** A request as CloudFormation sends it to the service token (crpg-ref-requests), answered to the bucket. */
+    /** A request as CloudFormation sends it to the hook's alias (with its ServiceTimeout), answered to the bucket. */
     private static ObjectNode request(String type, String physicalId, Map<String, Object> properties) {
-        ObjectNode request = JsonText.MAPPER.createObjectNode();
-        request.put("RequestType", type);
-        request.put("ServiceToken", SERVICE_TOKEN);
-        request.put("ResponseURL", runtime.bucket.presignedPutUrl("answers/" + UUID.randomUUID() + ".json"));
-        request.put("StackId", STACK);
-        request.put("RequestId", UUID.randomUUID().toString());
-        request.put("LogicalResourceId", "DynamoDbEndpoint");
-        if (physicalId != null) {
-            request.put("PhysicalResourceId", physicalId);
-        }
-        request.put("ResourceType", "Custom::DynamoDbVpcEndpoint");
-        ObjectNode props = request.putObject("ResourceProperties");
-        props.put("ServiceToken", SERVICE_TOKEN);
-        props.put("ServiceTimeout", "900");
-        properties.forEach((key, value) -> props.set(key, JsonText.MAPPER.valueToTree(value)));
-        if ("Update".equals(type)) {
-            request.set("OldResourceProperties", props.deepCopy());
-        }
-        return request;
+        return REQUESTS.json(type, STACK, physicalId, properties,
+                runtime.bucket.presignedPutUrl("answers/" + UUID.randomUUID() + ".json"));
     }
 
     /** Invokes the hook; returns the answer CloudFormation got (read back from the presigned URL's object). */
@@ -189,7 +173,7 @@ public class RealRuntimeHookTest {
         assertTrue(result.errorMessage().contains("ResponseURL"), result.errorMessage());
         assertFalse(!url.isEmpty() && result.errorDocument().contains(url), result.errorDocument());
         assertTrue(result.errorMessage().contains(request.get("RequestId").asText()), result.errorMessage());
-        assertNoStackFrame(result);
+        RealRuntime.assertNoStackFrame(result);
     }
 
     @Test
@@ -214,14 +198,9 @@ public class RealRuntimeHookTest {
             assertTrue(result.errorMessage().contains("403"), result.errorMessage());
             assertFalse(result.errorDocument().contains("s3cr3t"), result.errorDocument());
             assertEquals(1, puts.get(), "a 4xx is not retried");
-            assertNoStackFrame(result);
+            RealRuntime.assertNoStackFrame(result);
         } finally {
             refusing.stop(0);
         }
-    }
-
-    public static void assertNoStackFrame(InvocationResult result) {
-        assertFalse(result.errorMessage().contains("\tat ") || result.errorMessage().matches("(?s).*\\bat [a-z]+\\..*\\(.*"),
-                result.errorMessage());
     }
 }

@@ -7,20 +7,43 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.UUID;
 
-/** CloudFormation custom-resource requests for the tests, as the JSON CloudFormation sends to the service token. */
+/**
+ * CloudFormation custom-resource requests for the tests, as the JSON CloudFormation sends to one service token
+ * (crpg-ref-requests): {@link #HOOK} to the hook's alias, or {@link #to another} with its own ServiceTimeout.
+ */
 public final class CfnRequests {
 
     public static final String SERVICE_TOKEN = "arn:aws:lambda:us-east-1:123456789012:function:hook:live";
+    /** Requests to {@link #SERVICE_TOKEN}, without a ServiceTimeout. */
+    public static final CfnRequests HOOK = to(SERVICE_TOKEN);
 
-    private CfnRequests() {
+    private final String serviceToken;
+    private final String serviceTimeout;
+
+    private CfnRequests(String serviceToken, String serviceTimeout) {
+        this.serviceToken = serviceToken;
+        this.serviceTimeout = serviceTimeout;
     }
 
-    /** A request with a fresh RequestId; {@code properties} get the ServiceToken added; Update repeats them as old. */
-    public static ObjectNode json(String type, String stackId, String physicalId, Map<String, ?> properties,
-                                  String responseUrl) {
+    /** Requests to this service token. */
+    public static CfnRequests to(String serviceToken) {
+        return new CfnRequests(serviceToken, null);
+    }
+
+    /** The same requests with this ServiceTimeout (seconds, as the template's property gives it) among the properties. */
+    public CfnRequests serviceTimeout(String seconds) {
+        return new CfnRequests(serviceToken, seconds);
+    }
+
+    /**
+     * A request with a fresh RequestId; {@code properties} get the ServiceToken (and ServiceTimeout) added; Update
+     * repeats them as old.
+     */
+    public ObjectNode json(String type, String stackId, String physicalId, Map<String, ?> properties,
+                           String responseUrl) {
         ObjectNode request = JsonText.MAPPER.createObjectNode();
         request.put("RequestType", type);
-        request.put("ServiceToken", SERVICE_TOKEN);
+        request.put("ServiceToken", serviceToken);
         if (responseUrl != null) {
             request.put("ResponseURL", responseUrl);
         }
@@ -32,7 +55,10 @@ public final class CfnRequests {
         }
         request.put("ResourceType", "Custom::DynamoDbVpcEndpoint");
         ObjectNode props = request.putObject("ResourceProperties");
-        props.put("ServiceToken", SERVICE_TOKEN);
+        props.put("ServiceToken", serviceToken);
+        if (serviceTimeout != null) {
+            props.put("ServiceTimeout", serviceTimeout);
+        }
         properties.forEach((key, value) -> props.set(key, JsonText.MAPPER.valueToTree(value)));
         if ("Update".equals(type)) {
             request.set("OldResourceProperties", props.deepCopy());
@@ -41,8 +67,8 @@ public final class CfnRequests {
     }
 
     /** The same, read as the hook reads it. */
-    public static CustomResourceRequest request(String type, String stackId, String physicalId,
-                                                Map<String, ?> properties) {
+    public CustomResourceRequest request(String type, String stackId, String physicalId,
+                                         Map<String, ?> properties) {
         return CustomResourceRequest.from(json(type, stackId, physicalId, properties, "http://127.0.0.1:1/unused"));
     }
 

@@ -1,23 +1,17 @@
 package dev.vpcepilot.kit;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import dev.vpcepilot.local.LocalWorkflow;
-import dev.vpcepilot.local.asl.JsonText;
-import dev.vpcepilot.local.moto.MotoServer;
+import dev.vpcepilot.local.TestProject;
+import dev.vpcepilot.local.asl.ExecutionResult;
+import dev.vpcepilot.local.asl.ProgressEvent;
 import dev.vpcepilot.sharing.Ownership;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.SdkHttpClient;
@@ -30,35 +24,24 @@ import software.amazon.awssdk.services.ec2.model.RouteTable;
 import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
 
 /**
- * What the reliability and security tests share: one moto_server for the whole test JVM (started on first use,
- * stopped by its shutdown hook), an EC2 client that talks to it directly (never through a fault proxy, so what
- * it reads is the truth), fresh VPCs, and {@code ./run-local} as a subprocess.
+ * What the tests of faults and concurrency share: the {@link Moto#shared() shared} emulator, EC2 and DynamoDB
+ * clients that talk to it directly (never through a fault proxy, so what they read is the truth), fresh VPCs, the
+ * endpoints and routes as moto holds them, and the hook and the workflow wired to it.
  */
 public final class Emulator {
 
     public static final String REGION = "us-east-1";
     public static final String SERVICE = "com.amazonaws." + REGION + ".dynamodb";
-    private static final AtomicInteger NEXT_CIDR = new AtomicInteger(
-            (int) (System.nanoTime() & 0x3f));
-    private static MotoServer moto;
+    private static MotoEc2 aws;
     private static SdkHttpClient http;
     private static Ec2Client ec2;
 
     private Emulator() {
     }
 
-    /** The repository root, from the system property tests/pom.xml sets (or the parent of the working dir). */
-    public static Path root() {
-        String property = System.getProperty("vpcepilot.projectRoot");
-        Path root = property == null || property.isBlank() ? Path.of("..") : Path.of(property);
-        return root.toAbsolutePath().normalize();
-    }
-
-    public static synchronized URI moto() {
-        if (moto == null || !moto.isRunning()) {
-            moto = MotoServer.start();
-        }
-        return moto.endpoint();
+    /** The shared emulator ({@link Moto#shared()}): each test works in VPCs of its own. */
+    public static URI moto() {
+        return Moto.shared().endpoint();
     }
 
     /** EC2 straight to moto_server (no proxy, no faults). */
@@ -76,9 +59,11 @@ public final class Emulator {
     }
 
     /** A new VPC (with its main route table) that no other test touches. */
-    public static String freshVpc() {
-        int n = NEXT_CIDR.getAndIncrement() % 250;
-        return ec2().createVpc(r -> r.cidrBlock("10." + n + ".0.0/16")).vpc().vpcId();
+    public static synchronized String freshVpc() {
+        if (aws == null) {
+            aws = new MotoEc2(moto(), REGION);
+        }
+        return aws.freshVpc(0).id();
     }
 
     public static List<String> routeTables(String vpcId) {
@@ -150,103 +135,18 @@ public final class Emulator {
 
     /** A LocalWorkflow builder for this project, its handlers' log lines kept off the test output. */
     public static LocalWorkflow.Builder workflow(URI endpoint) {
-        return LocalWorkflow.builder(root()).region(REGION).endpoint(endpoint).resources(moto()).timeScale(0)
+        return LocalWorkflow.builder(TestProject.root()).region(REGION).endpoint(endpoint).resources(moto()).timeScale(0)
                 .functionLog(line -> { });
     }
 
-    public static JsonNode json(String text) {
-        try {
-            return JsonText.parse(text);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("test JSON is broken: " + e.getOriginalMessage() + "\n" + text, e);
-        }
+    /** {@code ./run-local} against {@code endpoint} in {@link #REGION} with this input, to start or run. */
+    public static RunLocal runLocal(URI endpoint, String inputJson) {
+        return RunLocal.script().endpoint(endpoint).region(REGION).inputJson(inputJson);
     }
 
-    /** What one {@code ./run-local} process did. */
-    public record RunLocalResult(int exitCode, String stdout, String stderr, Duration took) {
-        public JsonNode document() {
-            return json(stdout);
-        }
-
-        @Override
-        public String toString() {
-            return "exit " + exitCode + " after " + took.toMillis() + " ms\nstdout: " + stdout + "\nstderr (tail): "
-                    + (stderr.length() > 4000 ? "..." + stderr.substring(stderr.length() - 4000) : stderr);
-        }
-    }
-
-    /** A started {@code ./run-local}; {@link #await} waits for it (bounded) and collects its output. */
-    public static final class RunLocalProcess {
-        private final Process process;
-        private final Path out;
-        private final Path err;
-        private final long started = System.nanoTime();
-
-        private RunLocalProcess(Process process, Path out, Path err) {
-            this.process = process;
-            this.out = out;
-            this.err = err;
-        }
-
-        public RunLocalResult await(Duration timeout) {
-            try {
-                if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                    process.descendants().forEach(ProcessHandle::destroyForcibly);
-                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                    throw new AssertionError("./run-local did not end within " + timeout.toSeconds() + " s; stderr: "
-                            + Files.readString(err, StandardCharsets.UTF_8));
-                }
-                RunLocalResult result = new RunLocalResult(process.exitValue(),
-                        Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8),
-                        Duration.ofNanos(System.nanoTime() - started));
-                Files.deleteIfExists(out);
-                Files.deleteIfExists(err);
-                return result;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
-                throw new AssertionError("interrupted while waiting for ./run-local", e);
-            }
-        }
-    }
-
-    /**
-     * Starts the real {@code ./run-local} against {@code endpoint} with {@code --input-json}: the test JVM's
-     * Java as {@code JAVA_HOME}, {@code VPCE_PILOT_TIME_SCALE=0.01}, and no build (the Maven build already made
-     * runner/target, and a build from inside a test would race the surrounding Maven run).
-     */
-    public static RunLocalProcess startRunLocal(URI endpoint, String inputJson) {
-        Path script = root().resolve("run-local");
-        if (!Files.isExecutable(script) || !Files.isDirectory(root().resolve("runner/target/lib"))) {
-            throw new IllegalStateException(
-                    "./run-local or runner/target/lib is missing: build with mvn install first");
-        }
-        List<String> command = new ArrayList<>(List.of(script.toString(), "--endpoint-url", endpoint.toString(),
-                "--region", REGION, "--input-json", inputJson));
-        try {
-            Path out = Files.createTempFile("run-local-", ".out");
-            Path err = Files.createTempFile("run-local-", ".err");
-            ProcessBuilder builder = new ProcessBuilder(command)
-                    .directory(root().toFile())
-                    .redirectOutput(out.toFile())
-                    .redirectError(err.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-            Map<String, String> env = builder.environment();
-            env.keySet().removeIf(k -> k.startsWith("AWS_"));
-            env.put("JAVA_HOME", System.getProperty("java.home"));
-            env.put("VPCE_PILOT_TIME_SCALE", "0.01");
-            env.put("VPCE_PILOT_SKIP_BUILD", "1");
-            env.put("AWS_REGION", REGION);
-            return new RunLocalProcess(builder.start(), out, err);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + command, e);
-        }
-    }
-
-    public static RunLocalResult runLocal(URI endpoint, String inputJson) {
-        return startRunLocal(endpoint, inputJson).await(Duration.ofSeconds(120));
+    /** Succeeded, or fails with the error, its cause and the execution's events. */
+    public static void assertSucceeded(ExecutionResult result) {
+        assertEquals(ExecutionResult.Status.SUCCEEDED, result.status(), () -> result.error() + ": " + result.cause()
+                + "\n" + result.events().stream().map(ProgressEvent::describe).collect(Collectors.joining("\n")));
     }
 }

@@ -1,18 +1,15 @@
 package dev.vpcepilot.kit;
 
-import dev.vpcepilot.testkit.emulator.Ec2Query;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.vpcepilot.aws.AwsClients;
-import dev.vpcepilot.local.asl.JsonText;
 import dev.vpcepilot.sharing.Ownership;
+import dev.vpcepilot.testkit.emulator.Ec2Query;
 import java.net.URI;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -44,6 +41,8 @@ public final class MotoEc2 implements AutoCloseable {
 
     private static final Pattern ROUTE_TABLE_ID = Pattern.compile("<routeTableId>(rtb-[0-9a-f]+)</routeTableId>");
     private static final Pattern SUBNET_ID = Pattern.compile("<subnetId>(subnet-[0-9a-f]+)</subnetId>");
+    /** The second octet of the next {@link #freshVpc}'s CIDR, one counter for the test JVM. */
+    private static final AtomicInteger NEXT_CIDR = new AtomicInteger((int) (System.nanoTime() & 0x7f));
 
     private final URI endpoint;
     private final String region;
@@ -80,22 +79,6 @@ public final class MotoEc2 implements AutoCloseable {
                 .create(software.amazon.awssdk.auth.credentials.AwsSessionCredentials.create(credentials.accessKeyId(),
                         credentials.secretAccessKey(), credentials.sessionToken())));
         return new MotoEc2(endpoint, region, base, clients, credentials.accessKeyId());
-    }
-
-    /** The repository root, from the system property tests/pom.xml sets (or the parent of the working dir). */
-    public static Path projectRoot() {
-        String property = System.getProperty("vpcepilot.projectRoot");
-        Path root = property == null || property.isBlank() ? Path.of("..") : Path.of(property);
-        return root.toAbsolutePath().normalize();
-    }
-
-    /** Parses a whole JSON document strictly (text after it is an error). */
-    public static JsonNode json(String text) {
-        try {
-            return JsonText.parse(text);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("not one JSON document: " + e.getOriginalMessage() + "\n" + text, e);
-        }
     }
 
     /** The tags vpce-pilot puts on an endpoint it creates for {@code executionId}. */
@@ -146,6 +129,29 @@ public final class MotoEc2 implements AutoCloseable {
         return ec2().describeVpcs(r -> r.filters(Filter.builder().name("isDefault").values("true").build()))
                 .vpcs().stream().findFirst().orElseThrow(() -> new IllegalStateException("no default VPC in " + region))
                 .vpcId();
+    }
+
+    /** A VPC of its own, with its main route table first and {@code extra} more, each associated with a subnet. */
+    public record Vpc(String id, List<String> routeTables) {
+        public String main() {
+            return routeTables.get(0);
+        }
+
+        public String table(int i) {
+            return routeTables.get(i);
+        }
+    }
+
+    /** A new VPC that no other test touches ({@code 10.n.0.0/16}), with {@code extra} route tables besides its main. */
+    public Vpc freshVpc(int extra) {
+        int n = NEXT_CIDR.getAndIncrement() % 250;
+        String vpc = createVpc("10." + n + ".0.0/16");
+        List<String> tables = new ArrayList<>();
+        tables.add(mainRouteTableId(vpc));
+        for (int i = 1; i <= extra; i++) {
+            tables.add(createAssociatedRouteTable(vpc, "10." + n + "." + i + ".0/24"));
+        }
+        return new Vpc(vpc, List.copyOf(tables));
     }
 
     public String createVpc(String cidr) {

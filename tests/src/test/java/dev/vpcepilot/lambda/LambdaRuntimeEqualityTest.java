@@ -5,11 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vpcepilot.kit.MotoEc2;
 import dev.vpcepilot.local.LocalWorkflow;
+import dev.vpcepilot.local.TestProject;
 import dev.vpcepilot.local.asl.ExecutionResult;
 import dev.vpcepilot.local.asl.JsonText;
 import dev.vpcepilot.local.cli.RunLocal;
-import dev.vpcepilot.kit.MotoEc2;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -61,7 +62,7 @@ class LambdaRuntimeEqualityTest {
 
     private record Run(int exitCode, String stdout, String stderr) {
         JsonNode document() {
-            return MotoEc2.json(stdout);
+            return TestProject.json(stdout);
         }
     }
 
@@ -127,7 +128,7 @@ class LambdaRuntimeEqualityTest {
         runtime.reset();
         String vpc = aws.defaultVpcId();
         aws.createForeignEndpoint(vpc, List.of(aws.mainRouteTableId(vpc)));
-        JsonNode input = MotoEc2.json("{}");
+        JsonNode input = TestProject.json("{}");
 
         ExecutionResult local = inProcess.run(input);
         ExecutionResult real = runtime.workflow.run(input);
@@ -140,7 +141,7 @@ class LambdaRuntimeEqualityTest {
     @Test
     void aFailureGivesExactlyTheSameOutput() {
         runtime.reset();
-        JsonNode input = MotoEc2.json("{\"vpcId\": \"vpc-0123456789abcdef0\", \"tags\": {\"team\": \"data\"}}");
+        JsonNode input = TestProject.json("{\"vpcId\": \"vpc-0123456789abcdef0\", \"tags\": {\"team\": \"data\"}}");
 
         ExecutionResult local = inProcess.run(input);
         ExecutionResult real = runtime.workflow.run(input);
@@ -151,10 +152,10 @@ class LambdaRuntimeEqualityTest {
 
     @Test
     void theNumberingKeepsWhichIdIsWhich() {
-        JsonNode a = MotoEc2.json("{\"x\": \"vpc-0123456789abcdef0\", \"y\": \"vpc-0123456789abcdef0\"}");
-        JsonNode b = MotoEc2.json("{\"x\": \"vpc-00000000\", \"y\": \"vpc-11111111\"}");
+        JsonNode a = TestProject.json("{\"x\": \"vpc-0123456789abcdef0\", \"y\": \"vpc-0123456789abcdef0\"}");
+        JsonNode b = TestProject.json("{\"x\": \"vpc-00000000\", \"y\": \"vpc-11111111\"}");
         assertFalse(withIdsNumbered(a).equals(withIdsNumbered(b)), "one id twice is not two ids");
-        assertEquals(withIdsNumbered(a), withIdsNumbered(MotoEc2.json(
+        assertEquals(withIdsNumbered(a), withIdsNumbered(TestProject.json(
                 "{\"x\": \"vpc-fedcba9876543210f\", \"y\": \"vpc-fedcba9876543210f\"}")));
     }
 }

@@ -1,15 +1,18 @@
 package dev.vpcepilot.lambda;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import dev.vpcepilot.kit.Moto;
+import dev.vpcepilot.kit.MotoEc2;
 import dev.vpcepilot.local.LocalWorkflow;
+import dev.vpcepilot.local.TestProject;
 import dev.vpcepilot.local.cfn.ResponseBucket;
-import dev.vpcepilot.testkit.faults.FaultProxy;
 import dev.vpcepilot.local.moto.MotoServer;
 import dev.vpcepilot.local.runtime.InvocationResult;
 import dev.vpcepilot.local.runtime.LocalLambda;
 import dev.vpcepilot.local.sfn.LocalStepFunctionsApi;
 import dev.vpcepilot.local.template.LocalFunction;
-import dev.vpcepilot.kit.MotoEc2;
-import dev.vpcepilot.kit.SharedMoto;
+import dev.vpcepilot.testkit.faults.FaultProxy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +38,7 @@ public final class RealRuntime {
 
     private static RealRuntime instance;
 
-    public final Path root = MotoEc2.projectRoot();
+    public final Path root = TestProject.root();
     public final MotoServer moto;
     public final FaultProxy proxy;
     public final LocalLambda lambda;
@@ -55,7 +58,7 @@ public final class RealRuntime {
     private boolean closed;
 
     private RealRuntime() {
-        moto = SharedMoto.fresh();
+        moto = Moto.fresh();
         try {
             proxy = FaultProxy.start(moto.endpoint());
         } catch (IOException e) {
@@ -110,7 +113,7 @@ public final class RealRuntime {
 
     /** Empties moto and deploys the template's tables again, as a fresh deployment would have them. */
     public void reset() {
-        moto.reset();
+        Moto.fresh();
         workflow.provision();
     }
 
@@ -131,6 +134,12 @@ public final class RealRuntime {
     }
 
     /** The last lines of the log, for assertion messages. */
+    /** An error's message as the runtime reports it carries no stack frame. */
+    public static void assertNoStackFrame(InvocationResult result) {
+        assertFalse(result.errorMessage().contains("\tat ") || result.errorMessage().matches("(?s).*\\bat [a-z]+\\..*\\(.*"),
+                result.errorMessage());
+    }
+
     public String logTail() {
         synchronized (log) {
             return String.join("\n", log.subList(Math.max(0, log.size() - 60), log.size()));

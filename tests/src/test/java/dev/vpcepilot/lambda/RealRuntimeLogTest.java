@@ -7,12 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
+import dev.vpcepilot.kit.CfnRequests;
+import dev.vpcepilot.kit.MotoEc2;
+import dev.vpcepilot.local.TestProject;
 import dev.vpcepilot.local.asl.ExecutionResult;
 import dev.vpcepilot.local.asl.JsonText;
 import dev.vpcepilot.local.runtime.InvocationResult;
 import dev.vpcepilot.local.runtime.LocalLambda;
-import dev.vpcepilot.kit.CfnRequests;
-import dev.vpcepilot.kit.MotoEc2;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -69,17 +70,17 @@ class RealRuntimeLogTest {
         answers = AnswerServer.start();
         int from = runtime.invocations.size();
         for (String input : List.of("{}", "{\"cleanup\": true}", "{\"release\": true}")) {
-            ExecutionResult run = runtime.workflow.run(MotoEc2.json(input));
+            ExecutionResult run = runtime.workflow.run(TestProject.json(input));
             assertTrue(run.succeeded(), () -> input + ": " + run.document() + "\n" + runtime.logTail());
         }
         // the wait loop's step, which an endpoint available at once skips, with what CreateEndpoint answered
         String created = runtime.invocationsOf("CreateEndpointFunction", from).get(0).result().payloadText();
         assertTrue(runtime.invoke("GetEndpointStatusFunction", created).succeeded(), runtime::logTail);
-        failedRun = runtime.workflow.run(MotoEc2.json("{\"vpcId\": \"vpc-0123456789abcdef0\"}"));
+        failedRun = runtime.workflow.run(TestProject.json("{\"vpcId\": \"vpc-0123456789abcdef0\"}"));
         // the fleet's functions: an apply across accounts and regions, and a refused input (DescribeFailure)
-        fleetApplied = runtime.fleet.run(MotoEc2.json("{\"accounts\": [\"123456789012\", \"111111111111\"], "
+        fleetApplied = runtime.fleet.run(TestProject.json("{\"accounts\": [\"123456789012\", \"111111111111\"], "
                 + "\"regions\": [\"us-east-1\", \"eu-west-1\"], \"mode\": \"apply\"}"));
-        fleetRefused = runtime.fleet.run(MotoEc2.json("{\"mode\": \"repair\"}"));
+        fleetRefused = runtime.fleet.run(TestProject.json("{\"mode\": \"repair\"}"));
 
         createAnswer = answered(request("Create", null, Map.of("Tags", Map.of("team", "data"))), "create", 503);
         deleteAnswer = answered(request("Delete", createAnswer.path("PhysicalResourceId").asText(),
@@ -163,7 +164,7 @@ class RealRuntimeLogTest {
      */
     private static boolean isEmf(String text) {
         try {
-            return MotoEc2.json(text).path("_aws").has("CloudWatchMetrics");
+            return TestProject.json(text).path("_aws").has("CloudWatchMetrics");
         } catch (RuntimeException e) {
             return false;
         }
@@ -242,7 +243,7 @@ class RealRuntimeLogTest {
     // ---- the hook's requests and their answers ----
 
     private static ObjectNode request(String type, String physicalId, Map<String, Object> properties) {
-        return CfnRequests.json(type, STACK, physicalId, properties, null);
+        return CfnRequests.HOOK.json(type, STACK, physicalId, properties, null);
     }
 
     /** Invokes the hook with its answer to {@code path} on the answer server, which first fails with {@code status}. */

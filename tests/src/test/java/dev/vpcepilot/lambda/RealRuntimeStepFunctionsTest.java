@@ -7,16 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vpcepilot.hook.RealRuntimeHookTest;
+import dev.vpcepilot.kit.MotoEc2;
+import dev.vpcepilot.local.TestProject;
 import dev.vpcepilot.local.asl.ExecutionResult;
 import dev.vpcepilot.local.asl.JsonText;
-import dev.vpcepilot.testkit.faults.FaultRule;
 import dev.vpcepilot.local.runtime.EnvironmentStart;
 import dev.vpcepilot.local.runtime.InvocationResult;
 import dev.vpcepilot.local.template.FunctionDirectory;
 import dev.vpcepilot.local.template.LocalFunction;
 import dev.vpcepilot.local.template.SamTemplate;
-import dev.vpcepilot.kit.MotoEc2;
+import dev.vpcepilot.testkit.faults.FaultRule;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -62,14 +62,14 @@ class RealRuntimeStepFunctionsTest {
         runtime = RealRuntime.fresh();
         aws = new MotoEc2(runtime.moto.endpoint(), RealRuntime.REGION);
         int from = runtime.invocations.size();
-        created = runtime.workflow.run(MotoEc2.json("{}"));
+        created = runtime.workflow.run(TestProject.json("{}"));
         String otherVpc = aws.createVpc("10.77.0.0/16");
-        cleanedUp = runtime.workflow.run(MotoEc2.json("{\"vpcId\": \"" + otherVpc + "\", \"cleanup\": true}"));
-        failed = runtime.workflow.run(MotoEc2.json("{\"vpcId\": \"vpc-0123456789abcdef0\"}"));
-        released = runtime.workflow.run(MotoEc2.json("{\"vpcId\": \"" + otherVpc + "\", \"release\": true}"));
-        fleetApplied = runtime.fleet.run(MotoEc2.json("{\"accounts\": [\"123456789012\", \"111111111111\"], "
+        cleanedUp = runtime.workflow.run(TestProject.json("{\"vpcId\": \"" + otherVpc + "\", \"cleanup\": true}"));
+        failed = runtime.workflow.run(TestProject.json("{\"vpcId\": \"vpc-0123456789abcdef0\"}"));
+        released = runtime.workflow.run(TestProject.json("{\"vpcId\": \"" + otherVpc + "\", \"release\": true}"));
+        fleetApplied = runtime.fleet.run(TestProject.json("{\"accounts\": [\"123456789012\", \"111111111111\"], "
                 + "\"regions\": [\"us-east-1\", \"eu-west-1\"], \"mode\": \"apply\"}"));
-        fleetRefused = runtime.fleet.run(MotoEc2.json("{\"mode\": \"repair\"}"));
+        fleetRefused = runtime.fleet.run(TestProject.json("{\"mode\": \"repair\"}"));
         synchronized (runtime.invocations) {
             flow.addAll(runtime.invocations.subList(from, runtime.invocations.size()));
         }
@@ -87,7 +87,7 @@ class RealRuntimeStepFunctionsTest {
 
     /** The step functions of the template: every function but the custom-resource hook. */
     static Stream<String> stepFunctions() {
-        return FunctionDirectory.of(SamTemplate.load(MotoEc2.projectRoot().resolve("template.yaml")),
+        return FunctionDirectory.of(SamTemplate.load(TestProject.root().resolve("template.yaml")),
                 RealRuntime.REGION).functions().stream().map(LocalFunction::logicalId)
                 .filter(id -> !id.equals(RealRuntime.HOOK));
     }
@@ -146,10 +146,10 @@ class RealRuntimeStepFunctionsTest {
         InvocationResult result = runtime.invoke(logicalId, payload);
 
         assertTrue(result.succeeded(), () -> result.errorDocument() + "\n" + runtime.logTail());
-        JsonNode answer = MotoEc2.json(result.payloadText());
+        JsonNode answer = TestProject.json(result.payloadText());
         assertTrue(answer.isObject(), answer.toString());
         if (logicalId.equals("GetEndpointStatusFunction")) {
-            assertEquals(MotoEc2.json(payload).path("waitAttempts").asInt() + 1, answer.path("waitAttempts").asInt());
+            assertEquals(TestProject.json(payload).path("waitAttempts").asInt() + 1, answer.path("waitAttempts").asInt());
             assertEquals("available", answer.path("state").asText());
         }
         String name = runtime.function(logicalId).functionName();
@@ -206,7 +206,7 @@ class RealRuntimeStepFunctionsTest {
         assertFalse(result.succeeded(), () -> logicalId + " answered " + result.payloadText());
         assertEquals(ERRORS + error, result.errorType(), result.errorDocument());
         assertFalse(result.errorMessage().isBlank());
-        RealRuntimeHookTest.assertNoStackFrame(result);
+        RealRuntime.assertNoStackFrame(result);
         JsonNode stackTrace = result.errorJson().path("stackTrace");
         assertTrue(stackTrace.isMissingNode() || stackTrace.isEmpty(), "an expected error carries no stack: "
                 + result.errorDocument());
@@ -219,9 +219,9 @@ class RealRuntimeStepFunctionsTest {
         if (input.startsWith("{")) {
             return input;
         }
-        JsonNode create = MotoEc2.json(firstSuccessful("CreateEndpointFunction").payload());
-        JsonNode endpoint = MotoEc2.json(firstSuccessful("CreateEndpointFunction").result().payloadText());
-        JsonNode verify = MotoEc2.json(firstSuccessful("VerifyEndpointFunction").payload());
+        JsonNode create = TestProject.json(firstSuccessful("CreateEndpointFunction").payload());
+        JsonNode endpoint = TestProject.json(firstSuccessful("CreateEndpointFunction").result().payloadText());
+        JsonNode verify = TestProject.json(firstSuccessful("VerifyEndpointFunction").payload());
         switch (input.substring(0, input.indexOf(':') < 0 ? input.length() : input.indexOf(':'))) {
             case "create" -> {
                 ObjectNode elsewhere = create.deepCopy();
@@ -249,8 +249,8 @@ class RealRuntimeStepFunctionsTest {
                 return firstSuccessful("ReleaseFunction").payload();
             }
             case "fleet-plan" -> {
-                ObjectNode plan = MotoEc2.json(firstSuccessful("FleetPlanFunction").payload()).deepCopy();
-                plan.set("input", MotoEc2.json(input.substring("fleet-plan:".length())));
+                ObjectNode plan = TestProject.json(firstSuccessful("FleetPlanFunction").payload()).deepCopy();
+                plan.set("input", TestProject.json(input.substring("fleet-plan:".length())));
                 return JsonText.compact(plan);
             }
             case "fleet-report" -> {

@@ -4,8 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vpcepilot.local.runtime.SamStyleBuild;
 import dev.vpcepilot.kit.MotoEc2;
+import dev.vpcepilot.local.TestProject;
+import dev.vpcepilot.local.runtime.SamStyleBuild;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 class SamStyleBuildTest {
 
-    private static final Path ROOT = MotoEc2.projectRoot();
+    private static final Path ROOT = TestProject.root();
     private static Path artifact;
     private static List<String> jars;
 

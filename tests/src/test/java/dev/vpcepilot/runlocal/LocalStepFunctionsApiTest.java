@@ -7,16 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vpcepilot.local.LocalWorkflow;
-import dev.vpcepilot.local.TestProject;
 import dev.vpcepilot.aws.AwsClients;
 import dev.vpcepilot.hook.StepFunctionsWorkflowRunner;
 import dev.vpcepilot.hook.WorkflowRunner;
+import dev.vpcepilot.kit.Moto;
+import dev.vpcepilot.local.LocalWorkflow;
+import dev.vpcepilot.local.TestProject;
 import dev.vpcepilot.local.asl.ProgressEvent;
 import dev.vpcepilot.local.cfn.LocalWorkflowRunner;
 import dev.vpcepilot.local.moto.MotoServer;
 import dev.vpcepilot.local.sfn.LocalStepFunctionsApi;
-import dev.vpcepilot.kit.SharedMoto;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -54,7 +54,7 @@ class LocalStepFunctionsApiTest {
 
     @BeforeAll
     static void emulator() {
-        moto = SharedMoto.fresh();
+        moto = Moto.fresh();
     }
 
     @BeforeEach

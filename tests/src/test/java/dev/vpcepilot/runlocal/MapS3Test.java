@@ -5,16 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vpcepilot.local.LocalWorkflow;
+import dev.vpcepilot.kit.Moto;
 import dev.vpcepilot.local.FakeHandlers;
 import dev.vpcepilot.local.Interpreter;
+import dev.vpcepilot.local.LocalWorkflow;
 import dev.vpcepilot.local.TestProject;
 import dev.vpcepilot.local.asl.ExecutionResult;
 import dev.vpcepilot.local.asl.ProgressEvent;
 import dev.vpcepilot.local.asl.StatesError;
 import dev.vpcepilot.local.moto.MotoServer;
 import dev.vpcepilot.local.s3.S3ObjectStore;
-import dev.vpcepilot.kit.SharedMoto;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,7 +56,7 @@ class MapS3Test {
 
     @BeforeAll
     static void emulator() {
-        moto = SharedMoto.fresh();
+        moto = Moto.fresh();
         s3 = S3Client.builder().endpointOverride(moto.endpoint()).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
                 .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())

@@ -7,13 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vpcepilot.kit.RunLocal;
 import dev.vpcepilot.local.TestProject;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,28 +25,16 @@ class RunLocalScriptCliTest {
     Path directory;
 
     /** One run of the script, from the test's own directory, with what it printed. */
-    private record Run(int exitCode, String stdout, String stderr) {
-    }
-
-    private Run runLocal(String... args) throws Exception {
+    private RunLocal.Run runLocal(String... args) {
         Path root = TestProject.root();
         assumeTrue(Files.exists(root.resolve("runner/target/classes/dev/vpcepilot/local/cli/RunLocal.class"))
                 && Files.isDirectory(root.resolve("runner/target/lib")), "the runner is not built");
-        List<String> command = new ArrayList<>(List.of(root.resolve("run-local").toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile());
-        builder.environment().put("VPCE_PILOT_SKIP_BUILD", "1");
-        Process process = builder.start();
-        process.getOutputStream().close();
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "run-local did not finish");
-        String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        return new Run(process.exitValue(), stdout, stderr);
+        return RunLocal.script().in(directory).arguments(args).timeout(Duration.ofSeconds(60)).run();
     }
 
     @Test
-    void theScriptWorksFromAnyDirectoryAndKeepsStdoutToOneDocument() throws Exception {
-        Run run = runLocal("--input-json", "[1,", "--region", "eu-west-1");
+    void theScriptWorksFromAnyDirectoryAndKeepsStdoutToOneDocument() {
+        RunLocal.Run run = runLocal("--input-json", "[1,", "--region", "eu-west-1");
         assertEquals(2, run.exitCode(), run.stderr());
         assertEquals("UsageError", json(run.stdout()).get("error").asText(), run.stdout());
         assertTrue(run.stderr().contains("usage: ./run-local"), run.stderr());
@@ -60,8 +46,8 @@ class RunLocalScriptCliTest {
      * emulator's HTTP 500, which read as an internal or transient error with a stack trace.
      */
     @Test
-    void theScriptRefusesAnUnknownRegionNamingTheRegionsThatExist() throws Exception {
-        Run run = runLocal("--region", "xx-fake-1");
+    void theScriptRefusesAnUnknownRegionNamingTheRegionsThatExist() {
+        RunLocal.Run run = runLocal("--region", "xx-fake-1");
         assertEquals(2, run.exitCode(), run.stderr());
         JsonNode document = json(run.stdout());
         assertEquals("UsageError", document.get("error").asText(), run.stdout());

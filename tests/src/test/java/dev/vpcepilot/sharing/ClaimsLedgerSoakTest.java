@@ -2,10 +2,10 @@ package dev.vpcepilot.sharing;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vpcepilot.kit.MotoEc2;
+import dev.vpcepilot.kit.MotoEc2.Vpc;
 import dev.vpcepilot.testkit.faults.FaultProxy;
 import dev.vpcepilot.testkit.faults.FaultRule;
-import dev.vpcepilot.sharing.SharingWorld.Vpc;
-import dev.vpcepilot.kit.MotoEc2;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,15 +1,16 @@
 package dev.vpcepilot.sharing;
 
-import dev.vpcepilot.kit.Emulator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vpcepilot.kit.Emulator;
+import dev.vpcepilot.kit.MotoEc2;
+import dev.vpcepilot.kit.RunLocal;
 import dev.vpcepilot.local.LocalWorkflow;
+import dev.vpcepilot.local.TestProject;
 import dev.vpcepilot.local.asl.ExecutionResult;
 import dev.vpcepilot.local.asl.ProgressEvent;
 import dev.vpcepilot.sharing.SharingInvariant;
-import dev.vpcepilot.kit.MotoEc2;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,24 +35,24 @@ class ConcurrencyTest {
     void fourConcurrentRunLocalProcessesConvergeOnOneEndpoint() {
         String vpc = Emulator.freshVpc();
         String input = "{\"vpcId\":\"" + vpc + "\"}";
-        List<Emulator.RunLocalProcess> processes = new ArrayList<>();
+        List<RunLocal.Started> processes = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            processes.add(Emulator.startRunLocal(Emulator.moto(), input));
+            processes.add(Emulator.runLocal(Emulator.moto(), input).start());
         }
-        List<Emulator.RunLocalResult> results = processes.stream()
-                .map(p -> p.await(Duration.ofSeconds(120))).toList();
+        List<RunLocal.Run> results = processes.stream()
+                .map(RunLocal.Started::await).toList();
 
-        for (Emulator.RunLocalResult result : results) {
+        for (RunLocal.Run result : results) {
             assertEquals(0, result.exitCode(), "every process succeeds:\n" + results);
         }
-        List<JsonNode> outputs = results.stream().map(Emulator.RunLocalResult::document).toList();
+        List<JsonNode> outputs = results.stream().map(RunLocal.Run::doc).toList();
         assertOneEndpointForAll(vpc, outputs, results.toString());
     }
 
     @Test
     void eightConcurrentInProcessExecutionsConvergeOnOneEndpoint() throws Exception {
         String vpc = Emulator.freshVpc();
-        JsonNode input = Emulator.json("{\"vpcId\":\"" + vpc + "\"}");
+        JsonNode input = TestProject.json("{\"vpcId\":\"" + vpc + "\"}");
         int n = 8;
         CountDownLatch start = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(n);

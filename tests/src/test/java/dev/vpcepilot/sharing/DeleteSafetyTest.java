@@ -1,7 +1,5 @@
 package dev.vpcepilot.sharing;
 
-import dev.vpcepilot.endpoint.FaultInjectionTest;
-import dev.vpcepilot.kit.Emulator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,14 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vpcepilot.hook.EndpointHook;
 import dev.vpcepilot.hook.HookAnswer;
+import dev.vpcepilot.kit.CfnRequests;
+import dev.vpcepilot.kit.Emulator;
 import dev.vpcepilot.local.LocalWorkflow;
+import dev.vpcepilot.local.TestProject;
 import dev.vpcepilot.local.asl.ExecutionResult;
 import dev.vpcepilot.local.cfn.LocalWorkflowRunner;
-import dev.vpcepilot.testkit.faults.FaultProxy;
-import dev.vpcepilot.testkit.faults.FaultRule;
 import dev.vpcepilot.sharing.Ownership;
 import dev.vpcepilot.sharing.Scope;
 import dev.vpcepilot.sharing.SharedEndpoints;
+import dev.vpcepilot.testkit.faults.FaultProxy;
+import dev.vpcepilot.testkit.faults.FaultRule;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,9 +62,9 @@ class DeleteSafetyTest {
 
     @Test
     void cleanupReusesAForeignEndpointAndLeavesIt() {
-        ExecutionResult result = workflow.run(Emulator.json("{\"vpcId\":\"" + vpc + "\",\"cleanup\":true}"));
+        ExecutionResult result = workflow.run(TestProject.json("{\"vpcId\":\"" + vpc + "\",\"cleanup\":true}"));
 
-        FaultInjectionTest.assertSucceeded(result);
+        Emulator.assertSucceeded(result);
         JsonNode output = result.output();
         assertEquals(foreign, output.path("vpcEndpointId").asText(), "the foreign endpoint is reused");
         assertFalse(output.path("created").asBoolean());
@@ -97,7 +98,7 @@ class DeleteSafetyTest {
         try (LocalWorkflowRunner runner = new LocalWorkflowRunner(workflow)) {
             EndpointHook hook = Emulator.hook(runner, logged::add);
 
-            HookAnswer answer = hook.handle(FaultInjectionTest.event("Delete",
+            HookAnswer answer = hook.handle(CfnRequests.HOOK.request("Delete",
                     "arn:aws:cloudformation:us-east-1:123456789012:stack/consumer/" + UUID.randomUUID(), foreign,
                     Map.of("VpcId", vpc)), Duration.ofSeconds(30));
 
@@ -111,13 +112,13 @@ class DeleteSafetyTest {
     @Test
     void theCustomResourcesDeleteLeavesAnOwnedEndpointThatWasNotCreatedForItsStack() {
         // made by a console or scheduled execution: owned, but not this stack's
-        ExecutionResult scheduled = workflow.run(Emulator.json("{\"vpcId\":\"" + Emulator.freshVpc() + "\"}"));
-        FaultInjectionTest.assertSucceeded(scheduled);
+        ExecutionResult scheduled = workflow.run(TestProject.json("{\"vpcId\":\"" + Emulator.freshVpc() + "\"}"));
+        Emulator.assertSucceeded(scheduled);
         String owned = scheduled.output().path("vpcEndpointId").asText();
         try (LocalWorkflowRunner runner = new LocalWorkflowRunner(workflow)) {
             EndpointHook hook = Emulator.hook(runner, logged::add);
 
-            HookAnswer answer = hook.handle(FaultInjectionTest.event("Delete",
+            HookAnswer answer = hook.handle(CfnRequests.HOOK.request("Delete",
                     "arn:aws:cloudformation:us-east-1:123456789012:stack/other/" + UUID.randomUUID(), owned, Map.of()),
                     Duration.ofSeconds(30));
 
@@ -132,7 +133,7 @@ class DeleteSafetyTest {
     void theRollbackOfAFailedExecutionLeavesIt() {
         proxy.addRule(FaultRule.errorShare(1.0).only("dynamodb:ListTables")); // VerifyEndpoint cannot finish
 
-        ExecutionResult result = workflow.run(Emulator.json("{\"vpcId\":\"" + vpc + "\",\"cleanup\":true}"));
+        ExecutionResult result = workflow.run(TestProject.json("{\"vpcId\":\"" + vpc + "\",\"cleanup\":true}"));
 
         assertEquals("TransientAwsError", result.error(), result.cause());
         assertTrue(result.statesEntered().contains("HandleFailure"), result.statesEntered().toString());
@@ -152,7 +153,7 @@ class DeleteSafetyTest {
                 .get(0).vpcId();
         proxy.addRule(FaultRule.errorShare(1.0).only("dynamodb:ListTables"));
 
-        ExecutionResult failed = workflow.run(Emulator.json("{\"vpcId\":\"" + lookAlikeVpc + "\",\"cleanup\":true}"),
+        ExecutionResult failed = workflow.run(TestProject.json("{\"vpcId\":\"" + lookAlikeVpc + "\",\"cleanup\":true}"),
                 executionName);
 
         assertEquals("TransientAwsError", failed.error(), failed.cause());

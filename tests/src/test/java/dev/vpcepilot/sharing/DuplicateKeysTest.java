@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vpcepilot.sharing.SharingWorld.Run;
-import dev.vpcepilot.sharing.SharingWorld.Stack;
-import dev.vpcepilot.sharing.SharingWorld.Vpc;
 import dev.vpcepilot.kit.CfnRequests;
+import dev.vpcepilot.kit.MotoEc2.Vpc;
+import dev.vpcepilot.kit.RunLocal.Run;
+import dev.vpcepilot.sharing.SharingWorld.Stack;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

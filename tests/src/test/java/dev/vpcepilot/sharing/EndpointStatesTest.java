@@ -3,9 +3,9 @@ package dev.vpcepilot.sharing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vpcepilot.sharing.SharingWorld.Run;
-import dev.vpcepilot.sharing.SharingWorld.Vpc;
 import dev.vpcepilot.kit.MotoEc2;
+import dev.vpcepilot.kit.MotoEc2.Vpc;
+import dev.vpcepilot.kit.RunLocal.Run;
 import dev.vpcepilot.testkit.faults.FaultProxy;
 import java.io.IOException;
 import java.util.List;

@@ -3,9 +3,10 @@ package dev.vpcepilot.sharing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vpcepilot.sharing.SharingWorld.Run;
-import dev.vpcepilot.sharing.SharingWorld.Vpc;
 import dev.vpcepilot.kit.MotoEc2;
+import dev.vpcepilot.kit.MotoEc2.Vpc;
+import dev.vpcepilot.kit.RunLocal.Run;
+import dev.vpcepilot.local.TestProject;
 import dev.vpcepilot.testkit.faults.FaultProxy;
 import java.io.IOException;
 import java.util.List;
@@ -73,7 +74,7 @@ class FailedRunUndoTest {
 
         assertEquals(1, failed.exitCode(), failed.toString());
         VpcEndpoint after = ec2.endpoint(endpoint).orElseThrow();
-        assertEquals(MotoEc2.json(before.policyDocument()), MotoEc2.json(after.policyDocument()), "its policy");
+        assertEquals(TestProject.json(before.policyDocument()), TestProject.json(after.policyDocument()), "its policy");
         assertEquals(MotoEc2.tagsOf(before), MotoEc2.tagsOf(after), "its tags");
         SharingInvariant.assertHolds(ec2, vpc.id(), List.of(SharingInvariant.ofRun(standing)));
     }
@@ -101,7 +102,7 @@ class FailedRunUndoTest {
 
         assertEquals(1, failed.exitCode(), failed.toString());
         VpcEndpoint after = ec2.endpoint(endpoint).orElseThrow();
-        assertEquals(MotoEc2.json(before.policyDocument()), MotoEc2.json(after.policyDocument()),
+        assertEquals(TestProject.json(before.policyDocument()), TestProject.json(after.policyDocument()),
                 "its policy is put back: " + failed);
         assertEquals(MotoEc2.tagsOf(before), MotoEc2.tagsOf(after), "its tags");
         SharingInvariant.assertHolds(ec2, vpc.id(), List.of(SharingInvariant.ofRun(standing)));

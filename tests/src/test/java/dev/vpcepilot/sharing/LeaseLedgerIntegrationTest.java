@@ -5,14 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vpcepilot.errors.EndpointBusy;
+import dev.vpcepilot.kit.Moto;
+import dev.vpcepilot.kit.MotoEc2;
 import dev.vpcepilot.local.moto.MotoServer;
 import dev.vpcepilot.sharing.Claimant;
 import dev.vpcepilot.sharing.ClaimsDocument;
 import dev.vpcepilot.sharing.EventualConsistency;
 import dev.vpcepilot.sharing.LeaseLedger;
 import dev.vpcepilot.sharing.Scope;
-import dev.vpcepilot.kit.MotoEc2;
-import dev.vpcepilot.kit.SharedMoto;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +45,7 @@ class LeaseLedgerIntegrationTest {
 
     @BeforeAll
     static void emulator() {
-        moto = SharedMoto.fresh();
+        moto = Moto.fresh();
         assertTrue(moto.awsFaithful(), "needs aws_faithful_moto_server.py (atomic conditional writes)");
         aws = new MotoEc2(moto.endpoint(), "us-east-1");
         dynamoDb = aws.dynamoDb();

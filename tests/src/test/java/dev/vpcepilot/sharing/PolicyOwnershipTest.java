@@ -4,10 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vpcepilot.sharing.SharingWorld.Run;
-import dev.vpcepilot.sharing.SharingWorld.Stack;
-import dev.vpcepilot.sharing.SharingWorld.Vpc;
 import dev.vpcepilot.kit.MotoEc2;
+import dev.vpcepilot.kit.MotoEc2.Vpc;
+import dev.vpcepilot.kit.RunLocal.Run;
+import dev.vpcepilot.local.TestProject;
+import dev.vpcepilot.sharing.SharingWorld.Stack;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -119,7 +120,7 @@ class PolicyOwnershipTest {
     }
 
     private static JsonNode json(String text) {
-        return MotoEc2.json(text);
+        return TestProject.json(text);
     }
 
     private static String policy(String action, String resource) {

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vpcepilot.sharing.SharingWorld.Run;
-import dev.vpcepilot.sharing.SharingWorld.Stack;
-import dev.vpcepilot.sharing.SharingWorld.Vpc;
 import dev.vpcepilot.kit.MotoEc2;
+import dev.vpcepilot.kit.MotoEc2.Vpc;
+import dev.vpcepilot.kit.RunLocal.Run;
+import dev.vpcepilot.sharing.SharingWorld.Stack;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vpcepilot.kit.MotoEc2;
+import dev.vpcepilot.kit.RunLocal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -46,7 +47,7 @@ public final class SharingInvariant {
      * What a run that exited 0 reported: {@code endpoints[]} (each with its route tables), or, in an output without
      * them (before issue 10), {@code vpcEndpointId} for every one of {@code routeTableIds}.
      */
-    static Served ofRun(SharingWorld.Run run) {
+    static Served ofRun(RunLocal.Run run) {
         assertTrue(run.succeeded(), run.toString());
         return ofOutput(run.what(), run.doc());
     }
@@ -68,7 +69,7 @@ public final class SharingInvariant {
     }
 
     /** What a stack's SUCCESS said: its physical id (endpoint ids, comma-joined) serves the tables it asked for. */
-    static Served ofAnswer(SharingWorld.Run answer, List<String> routeTableIds) {
+    static Served ofAnswer(RunLocal.Run answer, List<String> routeTableIds) {
         String physicalId = SharingWorld.succeeded(answer);
         Set<String> ids = Arrays.stream(physicalId.split(",")).map(String::trim).collect(Collectors.toSet());
         Map<String, Set<String>> byTable = new LinkedHashMap<>();

@@ -14,12 +14,13 @@ import dev.vpcepilot.contract.Verification;
 import dev.vpcepilot.errors.WorkflowError;
 import dev.vpcepilot.handlers.CleanupHandler;
 import dev.vpcepilot.handlers.CreateEndpointHandler;
+import dev.vpcepilot.handlers.ReleaseHandler;
 import dev.vpcepilot.handlers.ResolveVpcHandler;
 import dev.vpcepilot.handlers.VerifyEndpointHandler;
 import dev.vpcepilot.json.Json;
+import dev.vpcepilot.local.TestProject;
 import dev.vpcepilot.sharing.ServingState;
 import dev.vpcepilot.sharing.SharedEndpoints;
-import dev.vpcepilot.handlers.ReleaseHandler;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +61,7 @@ class StateMachineContractTest {
 
     @BeforeAll
     static void load() throws IOException {
-        Path root = Path.of(System.getProperty("vpcepilot.projectRoot", ".."));
+        Path root = TestProject.root();
         Path file = root.resolve("statemachine/vpc-endpoint.asl.json");
         if (!Files.exists(file)) {
             file = Path.of("statemachine/vpc-endpoint.asl.json");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vpcepilot.local.TestProject;
 import dev.vpcepilot.local.template.CfnYaml;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -38,9 +39,7 @@ class TargetRoleIamTest {
 
     @BeforeAll
     static void read() throws IOException {
-        String property = System.getProperty("vpcepilot.projectRoot");
-        Path root = (property == null || property.isBlank() ? Path.of("..") : Path.of(property))
-                .toAbsolutePath().normalize();
+        Path root = TestProject.root();
         text = Files.readString(root.resolve("target-role.yaml"), StandardCharsets.UTF_8);
         template = CfnYaml.parse(text);
         CodeActions code = new CodeActions(root.resolve("functions/src/main/java"));

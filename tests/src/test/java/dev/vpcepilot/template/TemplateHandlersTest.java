@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import dev.vpcepilot.local.TestProject;
 import dev.vpcepilot.local.template.FunctionDirectory;
 import dev.vpcepilot.local.template.LocalFunction;
 import dev.vpcepilot.local.template.SamTemplate;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 class TemplateHandlersTest {
 
-    private static final Path ROOT = Path.of(System.getProperty("vpcepilot.projectRoot", ".."));
+    private static final Path ROOT = TestProject.root();
 
     @Test
     void everyHandlerOfTheTemplateExistsAndCanBeStartedByTheJavaRuntime() {

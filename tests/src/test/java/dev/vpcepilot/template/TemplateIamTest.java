@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vpcepilot.local.TestProject;
 import dev.vpcepilot.local.template.CfnYaml;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -110,9 +111,7 @@ class TemplateIamTest {
 
     @BeforeAll
     static void read() throws IOException {
-        String property = System.getProperty("vpcepilot.projectRoot");
-        root = (property == null || property.isBlank() ? Path.of("..") : Path.of(property))
-                .toAbsolutePath().normalize();
+        root = TestProject.root();
         templateText = Files.readString(root.resolve("template.yaml"), StandardCharsets.UTF_8);
         source = CfnYaml.parse(templateText);
         sam = new SamTransform(root);
