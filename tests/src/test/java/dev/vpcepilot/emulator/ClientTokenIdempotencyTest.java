@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vpcepilot.kit.Moto;
 import dev.vpcepilot.kit.MotoEc2;
+import dev.vpcepilot.kit.level.Integration;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +42,7 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpointType;
  * a new endpoint for every call: the tests of a repeated token fail without the patch; the others pin its limits
  * (no token, a failed create, another region or account: a new endpoint).
  */
+@Integration
 class ClientTokenIdempotencyTest {
 
     private static MotoEc2 aws;

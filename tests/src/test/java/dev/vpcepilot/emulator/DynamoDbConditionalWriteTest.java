@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vpcepilot.kit.Moto;
 import dev.vpcepilot.kit.MotoEc2;
+import dev.vpcepilot.kit.level.Integration;
 import dev.vpcepilot.local.moto.MotoServer;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +37,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  * so that without the patch round 0 already has several winners (6 to 14 of 16 measured); and on the default
  * emulator, many rounds, as the lock's tests will use it.
  */
+@Integration
 class DynamoDbConditionalWriteTest {
 
     private static final int WRITERS = 16;

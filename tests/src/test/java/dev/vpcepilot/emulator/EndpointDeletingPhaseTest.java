@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vpcepilot.kit.Moto;
 import dev.vpcepilot.kit.MotoEc2;
+import dev.vpcepilot.kit.level.Integration;
 import dev.vpcepilot.local.moto.MotoServer;
 import java.time.Duration;
 import java.util.List;
@@ -22,6 +23,7 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpointType;
  * endpoint reports {@code deleting} and keeps its routes, then becomes {@code deleted} and its routes go. Without the
  * setting (the default, {@link Moto#shared()}) an endpoint is {@code deleted} and its routes gone at once.
  */
+@Integration
 class EndpointDeletingPhaseTest {
 
     /** Long enough for the checks made while an endpoint is deleting, on a busy machine. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vpcepilot.kit.Moto;
+import dev.vpcepilot.kit.level.Integration;
 import dev.vpcepilot.local.moto.MotoServer;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Starting, using and stopping the emulator: MotoServer itself is under test here, so its starts are its own (one
  * through the kit's {@link Moto#startPrivate}, the failing ones with the environments that make them fail).
  */
+@Integration
 class MotoServerTest {
 
     @Test

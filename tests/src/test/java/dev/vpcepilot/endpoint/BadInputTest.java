@@ -16,6 +16,7 @@ import dev.vpcepilot.hook.ResourceProperties;
 import dev.vpcepilot.kit.CfnRequests;
 import dev.vpcepilot.kit.Emulator;
 import dev.vpcepilot.kit.RunLocal;
+import dev.vpcepilot.kit.level.Reliability;
 import dev.vpcepilot.local.LocalWorkflow;
 import dev.vpcepilot.local.TestProject;
 import dev.vpcepilot.local.asl.ExecutionResult;
@@ -46,6 +47,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * refused before any AWS call that changes anything (the fault proxy in front of moto counts the calls). The
  * custom resource's properties get the same treatment through {@link ResourceProperties} and the hook.
  */
+@Reliability
 class BadInputTest {
 
     private static final String VPC_12 = "vpc-0123456789abcdef0";

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vpcepilot.errors.EndpointNotAvailable;
 import dev.vpcepilot.kit.Moto;
 import dev.vpcepilot.kit.MotoEc2;
+import dev.vpcepilot.kit.level.Integration;
 import dev.vpcepilot.local.moto.MotoServer;
 import dev.vpcepilot.service.EndpointStatusReader;
 import dev.vpcepilot.sharing.ServingState;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The wait loop's DescribeVpcEndpoints through the real SDK client against moto_server. */
+@Integration
 class EndpointStatusReaderIntegrationTest {
 
     private static MotoServer moto;

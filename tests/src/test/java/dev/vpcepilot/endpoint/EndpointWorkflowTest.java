@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vpcepilot.kit.Moto;
 import dev.vpcepilot.kit.MotoEc2;
+import dev.vpcepilot.kit.level.Workflow;
 import dev.vpcepilot.local.LocalWorkflow;
 import dev.vpcepilot.local.TestProject;
 import dev.vpcepilot.local.asl.ExecutionResult;
@@ -34,6 +35,7 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
  * through the local runner against moto_server: the scenarios of the issue's acceptance list. Every test starts from
  * an empty emulator.
  */
+@Workflow
 class EndpointWorkflowTest {
 
     private static final List<String> HAPPY_PATH = List.of("Prepare", "CheckServiceAvailability", "ResolveVpc",

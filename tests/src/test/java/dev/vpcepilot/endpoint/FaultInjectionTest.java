@@ -11,6 +11,7 @@ import dev.vpcepilot.hook.HookAnswer;
 import dev.vpcepilot.kit.CfnRequests;
 import dev.vpcepilot.kit.Emulator;
 import dev.vpcepilot.kit.MotoEc2;
+import dev.vpcepilot.kit.level.Reliability;
 import dev.vpcepilot.local.LocalWorkflow;
 import dev.vpcepilot.local.TestProject;
 import dev.vpcepilot.local.asl.ExecutionResult;
@@ -44,6 +45,7 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
  *
  * <p>Retry intervals of the state machine are not waited for here (time scale 0); the SDK's own backoff is real.
  */
+@Reliability
 class FaultInjectionTest {
 
     /** The error names of the contract (README, "Errors"). */

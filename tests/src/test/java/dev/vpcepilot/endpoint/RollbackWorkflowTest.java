@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vpcepilot.kit.MotoEc2;
 import dev.vpcepilot.kit.ProxiedWorkflows;
+import dev.vpcepilot.kit.level.Workflow;
 import dev.vpcepilot.local.LocalWorkflow;
 import dev.vpcepilot.local.asl.ExecutionResult;
 import dev.vpcepilot.local.asl.ProgressEvent;
@@ -29,6 +30,7 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
  * front of moto_server, as an endpoint policy or IAM would), or a route deleted by hand. The test's own checks talk
  * to moto_server directly.
  */
+@Workflow
 class RollbackWorkflowTest {
 
     @RegisterExtension

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vpcepilot.kit.Emulator;
 import dev.vpcepilot.kit.RunLocal;
+import dev.vpcepilot.kit.level.Reliability;
 import dev.vpcepilot.testkit.faults.FaultKind;
 import dev.vpcepilot.testkit.faults.FaultProxy;
 import dev.vpcepilot.testkit.faults.FaultRule;
@@ -26,6 +27,7 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
  * endpoint is the fault proxy: exit 0, one JSON document on stdout, and exactly one endpoint in the VPC; or, for
  * 500s and dropped connections, at worst a named failure that leaves nothing behind.
  */
+@Reliability
 class RunLocalFaultsTest {
 
     private FaultProxy proxy;

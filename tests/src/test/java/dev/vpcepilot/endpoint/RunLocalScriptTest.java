@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vpcepilot.kit.Moto;
 import dev.vpcepilot.kit.MotoEc2;
 import dev.vpcepilot.kit.RunLocal;
+import dev.vpcepilot.kit.level.Workflow;
 import dev.vpcepilot.local.moto.MotoServer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The real {@code ./run-local} script as a subprocess, against the test's moto_server ({@code --endpoint-url}): the
  * exit codes and the single JSON document on stdout that the README promises. Few runs: each starts a JVM.
  */
+@Workflow
 class RunLocalScriptTest {
 
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vpcepilot.errors.ServiceNotAvailable;
 import dev.vpcepilot.kit.Moto;
 import dev.vpcepilot.kit.MotoEc2;
+import dev.vpcepilot.kit.level.Integration;
 import dev.vpcepilot.local.moto.MotoServer;
 import dev.vpcepilot.service.ServiceAvailabilityChecker;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** DescribeVpcEndpointServices through the real SDK client against moto_server. */
+@Integration
 class ServiceAvailabilityCheckerIntegrationTest {
 
     private static MotoServer moto;

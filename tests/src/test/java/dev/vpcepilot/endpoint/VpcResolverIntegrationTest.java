@@ -11,6 +11,7 @@ import dev.vpcepilot.errors.RouteTableNotFound;
 import dev.vpcepilot.errors.VpcNotFound;
 import dev.vpcepilot.kit.Moto;
 import dev.vpcepilot.kit.MotoEc2;
+import dev.vpcepilot.kit.level.Integration;
 import dev.vpcepilot.local.moto.MotoServer;
 import dev.vpcepilot.service.VpcResolver;
 import java.util.List;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** DescribeVpcs and DescribeRouteTables through the real SDK client against moto_server. */
+@Integration
 class VpcResolverIntegrationTest {
 
     private static MotoServer moto;

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vpcepilot.kit.MotoEc2;
 import dev.vpcepilot.kit.ProxiedWorkflows;
+import dev.vpcepilot.kit.level.Workflow;
 import dev.vpcepilot.local.LocalWorkflow;
 import dev.vpcepilot.local.asl.ExecutionResult;
 import dev.vpcepilot.local.asl.ProgressEvent;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * {@code failed}) in the first DescribeVpcEndpoints answers. Waits are not slept (time scale 0) but reported with
  * the template's EndpointWaitSeconds (5).
  */
+@Workflow
 class WaitLoopWorkflowTest {
 
     private static final Pattern ROLLED_BACK = Pattern.compile(" Rolled back (vpce-[0-9a-f]+), created by this "

@@ -13,6 +13,7 @@ import dev.vpcepilot.hook.HookAnswer;
 import dev.vpcepilot.kit.CfnRequests;
 import dev.vpcepilot.kit.Moto;
 import dev.vpcepilot.kit.MotoEc2;
+import dev.vpcepilot.kit.level.Reliability;
 import dev.vpcepilot.local.LocalWorkflow;
 import dev.vpcepilot.local.TestProject;
 import dev.vpcepilot.local.asl.ExecutionResult;
@@ -44,6 +45,7 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
  * served once (one endpoint per VPC, every route table routed to it) and no endpoint anyone was given is deleted;
  * a stack's Delete afterwards leaves what the fleet's standing use still claims.
  */
+@Reliability
 class FleetConcurrencyTest {
 
     private static final String STACK = "arn:aws:cloudformation:us-east-1:123456789012:stack/consumer/"

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vpcepilot.kit.Moto;
 import dev.vpcepilot.kit.MotoEc2;
 import dev.vpcepilot.kit.RunLocal;
+import dev.vpcepilot.kit.level.Workflow;
 import dev.vpcepilot.local.TestProject;
 import dev.vpcepilot.local.moto.MotoServer;
 import dev.vpcepilot.testkit.faults.FaultProxy;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The runs go through a fault proxy that counts every call and refuses the unreachable account's role.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Workflow
 class FleetRunLocalTest {
 
     private static MotoServer moto;

@@ -10,6 +10,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.vpcepilot.kit.CfnRequests;
 import dev.vpcepilot.kit.Moto;
 import dev.vpcepilot.kit.MotoEc2;
+import dev.vpcepilot.kit.level.Reliability;
 import dev.vpcepilot.local.TestProject;
 import dev.vpcepilot.local.asl.JsonText;
 import dev.vpcepilot.local.cli.RunLocal;
@@ -43,6 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * bound is 1 s and the retry intervals are scaled down (the local runner's time scale), so that "until the deadline"
  * is short.
  */
+@Reliability
 class AnswerDeliveryCliTest {
 
     private static final String STACK = "arn:aws:cloudformation:us-east-1:123456789012:stack/consumer/"

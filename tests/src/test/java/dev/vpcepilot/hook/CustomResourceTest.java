@@ -14,6 +14,7 @@ import dev.vpcepilot.handlers.FunctionSettings;
 import dev.vpcepilot.kit.CfnRequests;
 import dev.vpcepilot.kit.Moto;
 import dev.vpcepilot.kit.MotoEc2;
+import dev.vpcepilot.kit.level.Workflow;
 import dev.vpcepilot.local.LocalWorkflow;
 import dev.vpcepilot.local.TestProject;
 import dev.vpcepilot.local.asl.ExecutionListener;
@@ -56,6 +57,7 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
  * moto_server, and a presigned S3 PUT URL on the emulator as the ResponseURL, whose answer each test reads back.
  * Every path must end in an answer. (RealRuntimeHookTest runs the same hook under the real Lambda runtime.)
  */
+@Workflow
 class CustomResourceTest {
 
     private static final String REGION = "us-east-1";

@@ -11,6 +11,7 @@ import dev.vpcepilot.aws.AwsClients;
 import dev.vpcepilot.hook.StepFunctionsWorkflowRunner;
 import dev.vpcepilot.hook.WorkflowRunner;
 import dev.vpcepilot.kit.Moto;
+import dev.vpcepilot.kit.level.Integration;
 import dev.vpcepilot.local.LocalWorkflow;
 import dev.vpcepilot.local.TestProject;
 import dev.vpcepilot.local.asl.ProgressEvent;
@@ -40,6 +41,7 @@ import software.amazon.awssdk.services.sfn.model.StateMachineDoesNotExistExcepti
  * the real definition run in-process: start, describe, the naming rules of StartExecution, and StopExecution; and
  * the hook's {@link StepFunctionsWorkflowRunner} and the local {@link LocalWorkflowRunner} stopping an execution.
  */
+@Integration
 class LocalStepFunctionsApiTest {
 
     private static MotoServer moto;

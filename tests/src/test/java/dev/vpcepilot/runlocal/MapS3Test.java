@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vpcepilot.kit.Moto;
+import dev.vpcepilot.kit.level.Integration;
 import dev.vpcepilot.local.FakeHandlers;
 import dev.vpcepilot.local.Interpreter;
 import dev.vpcepilot.local.LocalWorkflow;
@@ -37,6 +38,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * ItemReader and ResultWriter against moto's S3: items from JSON and JSON Lines objects, and the files AWS
  * documents ("ResultWriter (Map)", "Exporting to Amazon S3") read back and compared field by field.
  */
+@Integration
 class MapS3Test {
 
     private static final String PROCESSOR = """

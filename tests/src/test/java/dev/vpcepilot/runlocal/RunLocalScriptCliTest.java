@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vpcepilot.kit.RunLocal;
+import dev.vpcepilot.kit.level.Workflow;
 import dev.vpcepilot.local.TestProject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The command line through the {@code ./run-local} script, in a process of its own: a usage error stays one JSON
  * document on stdout from any directory. The same command line in-process is the runner's RunLocalCliTest.
  */
+@Workflow
 class RunLocalScriptCliTest {
 
     @TempDir

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vpcepilot.kit.MotoEc2;
 import dev.vpcepilot.kit.MotoEc2.Vpc;
+import dev.vpcepilot.kit.level.Soak;
 import dev.vpcepilot.testkit.faults.FaultProxy;
 import dev.vpcepilot.testkit.faults.FaultRule;
 import java.net.URI;
@@ -69,6 +70,7 @@ import org.junit.jupiter.api.Test;
  * </ol>
  * The assertion lists every violation (route table, claim, the operations and their times since the soak began).
  */
+@Soak
 class ClaimsLedgerSoakTest {
 
     static final int WORKERS = 8;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vpcepilot.kit.Emulator;
 import dev.vpcepilot.kit.MotoEc2;
 import dev.vpcepilot.kit.RunLocal;
+import dev.vpcepilot.kit.level.Reliability;
 import dev.vpcepilot.local.LocalWorkflow;
 import dev.vpcepilot.local.TestProject;
 import dev.vpcepilot.local.asl.ExecutionResult;
@@ -29,6 +30,7 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
  * rules 2, 4, 5 and 8): exactly one of them created it, the others reused it, nothing else is left, and it is the
  * endpoint the VPC's route tables send DynamoDB traffic to.
  */
+@Reliability
 class ConcurrencyTest {
 
     @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vpcepilot.kit.MotoEc2.Vpc;
 import dev.vpcepilot.kit.RunLocal;
 import dev.vpcepilot.kit.RunLocal.Run;
+import dev.vpcepilot.kit.level.Reliability;
 import dev.vpcepilot.testkit.faults.FaultProxy;
 import dev.vpcepilot.testkit.faults.Gate;
 import java.io.IOException;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * before VerifyEndpoint's ListTables while the other runs to its end. After every scenario the sharing invariant
  * is checked against moto ({@link SharingInvariant}).
  */
+@Reliability
 class ConcurrentRunsTest {
 
     private static final Duration ARRIVAL = Duration.ofSeconds(90);

@@ -9,6 +9,7 @@ import dev.vpcepilot.hook.EndpointHook;
 import dev.vpcepilot.hook.HookAnswer;
 import dev.vpcepilot.kit.CfnRequests;
 import dev.vpcepilot.kit.Emulator;
+import dev.vpcepilot.kit.level.Reliability;
 import dev.vpcepilot.local.LocalWorkflow;
 import dev.vpcepilot.local.TestProject;
 import dev.vpcepilot.local.asl.ExecutionResult;
@@ -38,6 +39,7 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpointType;
  * by a release through {@link SharedEndpoints}, not by the custom resource's Delete, not by the rollback of a
  * failed execution, and not when it carries look-alike tags. Every check reads moto directly.
  */
+@Reliability
 class DeleteSafetyTest {
 
     private String vpc;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vpcepilot.kit.CfnRequests;
 import dev.vpcepilot.kit.MotoEc2.Vpc;
 import dev.vpcepilot.kit.RunLocal.Run;
+import dev.vpcepilot.kit.level.Workflow;
 import dev.vpcepilot.sharing.SharingWorld.Stack;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * created. Each input here gives the same value twice where a lenient parse (the last value wins) would have run the
  * workflow and created an endpoint; the tests then read moto to see that none exists in the VPC.
  */
+@Workflow
 class DuplicateKeysTest {
 
     @Test

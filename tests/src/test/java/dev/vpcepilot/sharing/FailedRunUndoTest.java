@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vpcepilot.kit.MotoEc2;
 import dev.vpcepilot.kit.MotoEc2.Vpc;
 import dev.vpcepilot.kit.RunLocal.Run;
+import dev.vpcepilot.kit.level.Reliability;
 import dev.vpcepilot.local.TestProject;
 import dev.vpcepilot.testkit.faults.FaultProxy;
 import java.io.IOException;
@@ -20,6 +21,7 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
  * ours), and a failed run undoes exactly what it did, on endpoints of ours it only extended too. The run fails in its
  * verification (DynamoDB refuses ListTables), after it has changed the VPC.
  */
+@Reliability
 class FailedRunUndoTest {
 
     private final MotoEc2 ec2 = SharingWorld.ec2();

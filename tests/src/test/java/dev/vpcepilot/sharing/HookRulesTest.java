@@ -9,6 +9,7 @@ import dev.vpcepilot.hook.PhysicalIds;
 import dev.vpcepilot.kit.MotoEc2;
 import dev.vpcepilot.kit.MotoEc2.Vpc;
 import dev.vpcepilot.kit.RunLocal.Run;
+import dev.vpcepilot.kit.level.Workflow;
 import dev.vpcepilot.local.TestProject;
 import dev.vpcepilot.sharing.SharingWorld.Stack;
 import dev.vpcepilot.testkit.faults.FaultProxy;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * it; an Update that changes Tags applies them on the endpoint the stack holds, or answers FAILED with a reason when it
  * does not hold it.
  */
+@Workflow
 class HookRulesTest {
 
     private final MotoEc2 ec2 = SharingWorld.ec2();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vpcepilot.errors.EndpointBusy;
 import dev.vpcepilot.kit.Moto;
 import dev.vpcepilot.kit.MotoEc2;
+import dev.vpcepilot.kit.level.Integration;
 import dev.vpcepilot.local.moto.MotoServer;
 import dev.vpcepilot.sharing.Claimant;
 import dev.vpcepilot.sharing.ClaimsDocument;
@@ -36,6 +37,7 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  * lease another writer took is refused by the conditional release and records nothing; BatchGetItem reads the claims
  * of more scopes than one call takes.
  */
+@Integration
 class LeaseLedgerIntegrationTest {
 
     private static MotoServer moto;

@@ -9,6 +9,7 @@ import dev.vpcepilot.kit.MotoEc2;
 import dev.vpcepilot.kit.MotoEc2.Vpc;
 import dev.vpcepilot.kit.RunLocal;
 import dev.vpcepilot.kit.RunLocal.Run;
+import dev.vpcepilot.kit.level.Reliability;
 import dev.vpcepilot.local.template.LocalAccount;
 import dev.vpcepilot.sharing.SharingWorld.Stack;
 import dev.vpcepilot.testkit.faults.FaultKind;
@@ -34,6 +35,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * <p>The SDK gives up on a call attempt after 15 s and tries again ({@code AwsClients}): a hold shorter than that is a
  * request that lands late; a longer one is a first attempt that lands after the SDK's retry.
  */
+@Reliability
 class LedgerRacesTest {
 
     /** Below the SDK's 15 s attempt timeout: the held request is the one that lands, late. */

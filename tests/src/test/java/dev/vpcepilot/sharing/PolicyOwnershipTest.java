@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vpcepilot.kit.MotoEc2;
 import dev.vpcepilot.kit.MotoEc2.Vpc;
 import dev.vpcepilot.kit.RunLocal.Run;
+import dev.vpcepilot.kit.level.Workflow;
 import dev.vpcepilot.local.TestProject;
 import dev.vpcepilot.sharing.SharingWorld.Stack;
 import java.util.List;
@@ -20,6 +21,7 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
  * asking for a different one fails as {@code PolicyConflict} naming the endpoint and its holder, and nothing changes;
  * the holder may change it, and {@code "default"} (or a template without PolicyDocument) resets it to AWS's default.
  */
+@Workflow
 class PolicyOwnershipTest {
 
     private static final String RESTRICTIVE = policy("dynamodb:GetItem", "arn:aws:dynamodb:us-east-1:123456789012:table/orders");

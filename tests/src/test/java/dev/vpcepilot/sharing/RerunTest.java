@@ -10,6 +10,7 @@ import dev.vpcepilot.kit.MotoEc2;
 import dev.vpcepilot.kit.MotoEc2.Vpc;
 import dev.vpcepilot.kit.RunLocal;
 import dev.vpcepilot.kit.RunLocal.Run;
+import dev.vpcepilot.kit.level.Reliability;
 import dev.vpcepilot.local.moto.MotoServer;
 import dev.vpcepilot.testkit.faults.FaultProxy;
 import java.io.IOException;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * token answers the endpoint it made, even once deleted) a rerun in the same hour must still create, after a cleanup,
  * after a rolled-back failure, and while the old endpoint is still being deleted (docs/design.md rules 8 and 9).
  */
+@Reliability
 class RerunTest {
 
     private final MotoEc2 ec2 = SharingWorld.ec2();

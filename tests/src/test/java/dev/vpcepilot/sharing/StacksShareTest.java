@@ -8,6 +8,7 @@ import dev.vpcepilot.kit.MotoEc2;
 import dev.vpcepilot.kit.MotoEc2.Vpc;
 import dev.vpcepilot.kit.RunLocal;
 import dev.vpcepilot.kit.RunLocal.Run;
+import dev.vpcepilot.kit.level.Workflow;
 import dev.vpcepilot.sharing.SharingWorld.Stack;
 import dev.vpcepilot.testkit.faults.FaultProxy;
 import dev.vpcepilot.testkit.faults.Gate;
@@ -27,6 +28,7 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
  * console runs ({@code ./run-local}) in one VPC. An endpoint a stack depends on is
  * deleted only when its last claim goes.
  */
+@Workflow
 class StacksShareTest {
 
     private final MotoEc2 ec2 = SharingWorld.ec2();

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vpcepilot.contract.ExecutionOutput;
 import dev.vpcepilot.json.Json;
+import dev.vpcepilot.kit.level.Static;
 import dev.vpcepilot.local.asl.PayloadTemplate;
 import java.io.IOException;
 import java.lang.reflect.RecordComponent;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * makes of it in its BuildOutput state: the same fields, each of the type of the step result it copies, and the
  * document BuildOutput makes from the steps' results reads back as the record, nothing lost or added.
  */
+@Static
 class ExecutionOutputContractTest {
 
     /** {@code $.<part>.<field>}: a field of the result a step wrote at {@code $.<part>}. */

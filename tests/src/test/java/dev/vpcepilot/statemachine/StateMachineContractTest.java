@@ -18,6 +18,7 @@ import dev.vpcepilot.handlers.ReleaseHandler;
 import dev.vpcepilot.handlers.ResolveVpcHandler;
 import dev.vpcepilot.handlers.VerifyEndpointHandler;
 import dev.vpcepilot.json.Json;
+import dev.vpcepilot.kit.level.Static;
 import dev.vpcepilot.local.TestProject;
 import dev.vpcepilot.sharing.ServingState;
 import dev.vpcepilot.sharing.SharedEndpoints;
@@ -44,6 +45,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the definition reads exists in the output of the step that writes {@code $.<part>}, every task's Parameters are
  * exactly the fields its handler accepts, and every error name it matches exists.
  */
+@Static
 class StateMachineContractTest {
 
     private static String aslText;

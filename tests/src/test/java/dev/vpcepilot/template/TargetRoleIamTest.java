@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vpcepilot.kit.level.Static;
 import dev.vpcepilot.local.TestProject;
 import dev.vpcepilot.local.template.CfnYaml;
 import java.io.IOException;
@@ -29,6 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * under the tag conditions of rule 1 in every region, and never ec2:DeleteVpcEndpoints. The checker rejects each
  * broken variant below, so it cannot pass by reading nothing.
  */
+@Static
 class TargetRoleIamTest {
 
     private static final String ROLE = "TargetRole";

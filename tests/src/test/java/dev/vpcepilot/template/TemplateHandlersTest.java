@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import dev.vpcepilot.kit.level.Static;
 import dev.vpcepilot.local.TestProject;
 import dev.vpcepilot.local.template.FunctionDirectory;
 import dev.vpcepilot.local.template.LocalFunction;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * runtime can start: the Handler's class exists in functions/, is public with a public no-argument
  * constructor (the runtime's way in), and has the named public method as a request handler.
  */
+@Static
 class TemplateHandlersTest {
 
     private static final Path ROOT = TestProject.root();

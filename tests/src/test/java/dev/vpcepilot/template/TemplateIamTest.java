@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vpcepilot.kit.level.Static;
 import dev.vpcepilot.local.TestProject;
 import dev.vpcepilot.local.template.CfnYaml;
 import java.io.IOException;
@@ -34,6 +35,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * nothing). Needs python3 with samtranslator (cfn-lint installs it, as .ci/run does); without it these tests fail
  * and say so.
  */
+@Static
 class TemplateIamTest {
 
     /** The lock client's calls (a library: {@link CodeActions#LIBRARY_ACTIONS}), for every handler that locks. */
