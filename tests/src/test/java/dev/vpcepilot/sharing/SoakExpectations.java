@@ -1,7 +1,7 @@
 package dev.vpcepilot.sharing;
 
+import dev.vpcepilot.kit.MotoEc2;
 import dev.vpcepilot.sharing.SoakOperation.Kind;
-import dev.vpcepilot.support.MotoEc2;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

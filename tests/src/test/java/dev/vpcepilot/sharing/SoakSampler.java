@@ -1,6 +1,6 @@
 package dev.vpcepilot.sharing;
 
-import dev.vpcepilot.support.MotoEc2;
+import dev.vpcepilot.kit.MotoEc2;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
