@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -16,6 +17,8 @@ import java.util.Map;
  * Exit codes: 0 success, 1 the execution failed, 2 a usage or setup error.
  */
 public final class RunLocal {
+
+    private static final Duration WARM_UP_WAIT = Duration.ofSeconds(10);
 
     /** Prefix of every progress line on stderr. */
     public static final String PREFIX = "[vpce-pilot] ";
@@ -42,10 +45,11 @@ public final class RunLocal {
         // Only the result may reach stdout: whatever else prints (a handler, a library) goes to stderr.
         System.setOut(new PrintStream(System.err, true, StandardCharsets.UTF_8));
         String root = System.getProperty(PROJECT_ROOT_PROPERTY, "");
-        warmUpAwsClientsInTheBackground();
+        Thread warmUp = warmUpAwsClientsInTheBackground();
         int exitCode = new RunLocal(stdout, System.err, System.in, System.getenv(),
                 Path.of(root.isBlank() ? "." : root)).run(args);
         stdout.flush();
+        awaitWarmUp(warmUp);
         System.exit(exitCode);
     }
 
@@ -54,9 +58,23 @@ public final class RunLocal {
      * definition: the same priming SnapStart does before its snapshot ({@link ClientPrimer}, which never
      * reaches any endpoint). A run's first AWS calls then find those classes loaded.
      */
-    private static void warmUpAwsClientsInTheBackground() {
-        Thread.ofPlatform().daemon().name("aws-client-warm-up").start(
+    private static Thread warmUpAwsClientsInTheBackground() {
+        return Thread.ofPlatform().daemon().name("aws-client-warm-up").start(
                 () -> ClientPrimer.quietly(message -> { }, () -> ClientPrimer.prime("us-east-1")));
+    }
+
+    /**
+     * The JVM exits only once the warm-up has finished. The first run after a build writes the class-data archive
+     * at exit ({@code -XX:ArchiveClassesAtExit} in ./run-local); a run that ended early (a usage error) while the
+     * warm-up was still defining classes crashed there (SIGSEGV, exit 134, on JDK 25.0.3) in 5 of 6 tries. The
+     * wait is bounded: a warm-up that hangs never holds a finished run.
+     */
+    private static void awaitWarmUp(Thread warmUp) {
+        try {
+            warmUp.join(WARM_UP_WAIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Runs the command the arguments ask for; prints its document on {@code out}; returns the exit code. */
