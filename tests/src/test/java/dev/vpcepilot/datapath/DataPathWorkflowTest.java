@@ -1,17 +1,19 @@
 package dev.vpcepilot.datapath;
 
-import static dev.vpcepilot.support.MotoEc2.json;
+import static dev.vpcepilot.local.TestProject.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vpcepilot.kit.Moto;
+import dev.vpcepilot.kit.MotoEc2;
+import dev.vpcepilot.kit.level.Workflow;
 import dev.vpcepilot.local.LocalWorkflow;
+import dev.vpcepilot.local.TestProject;
 import dev.vpcepilot.local.asl.ExecutionResult;
 import dev.vpcepilot.local.moto.MotoServer;
-import dev.vpcepilot.support.MotoEc2;
-import dev.vpcepilot.support.SharedMoto;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,11 +27,12 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ec2.model.Filter;
 
 /**
- * The data path through the real state machine and handlers against moto_server (issue 15, part 1): VPCs built in
+ * The data path through the real state machine and handlers against moto_server: VPCs built in
  * the emulator with subnets on served, unserved and main route tables, a more specific route inside a prefix-list
  * CIDR, network ACL rules that deny the way out or the way back, and {@code requireDataPath} true and false. moto
  * seeds the DynamoDB prefix list with real CIDRs (52.94.0.0/22, 52.119.224.0/20, ...).
  */
+@Workflow
 class DataPathWorkflowTest {
 
     private static final Pattern GATEWAY_ID = Pattern.compile("<internetGatewayId>(igw-[0-9a-f]+)</internetGatewayId>");
@@ -43,8 +46,8 @@ class DataPathWorkflowTest {
 
     @BeforeAll
     static void workflow() {
-        moto = SharedMoto.fresh();
-        workflow = LocalWorkflow.builder(MotoEc2.projectRoot()).endpoint(moto.endpoint()).region("us-east-1")
+        moto = Moto.fresh();
+        workflow = LocalWorkflow.builder(TestProject.root()).endpoint(moto.endpoint()).region("us-east-1")
                 .timeScale(0).build();
     }
 
@@ -56,7 +59,7 @@ class DataPathWorkflowTest {
     /** A VPC of its own with one subnet on the main table (implicitly: no association). */
     @BeforeEach
     void vpcWithASubnetOnTheMainTable() {
-        moto.reset();
+        moto = Moto.fresh();
         workflow.provision();
         aws = new MotoEc2(moto.endpoint(), "us-east-1");
         vpcId = aws.createVpc("10.0.0.0/16");
