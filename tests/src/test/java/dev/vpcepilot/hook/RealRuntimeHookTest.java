@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.vpcepilot.kit.CfnRequests;
 import dev.vpcepilot.kit.MotoEc2;
-import dev.vpcepilot.kit.level.Runtime;
+import dev.vpcepilot.kit.level.LambdaRuntime;
 import dev.vpcepilot.lambda.RealRuntime;
 import dev.vpcepilot.local.asl.JsonText;
 import dev.vpcepilot.local.runtime.InvocationResult;
@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * deletes through EC2 (moto), and PUTs its answer to a presigned S3 URL on the emulator, which each test reads back.
  */
 @org.junit.jupiter.api.extension.ExtendWith(RealRuntime.StopAfterClass.class)
-@Runtime
+@LambdaRuntime
 class RealRuntimeHookTest {
 
     private static final String STACK =

@@ -12,7 +12,7 @@ import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
 import dev.vpcepilot.kit.level.Integration;
 import dev.vpcepilot.kit.level.Reliability;
-import dev.vpcepilot.kit.level.Runtime;
+import dev.vpcepilot.kit.level.LambdaRuntime;
 import dev.vpcepilot.kit.level.Soak;
 import dev.vpcepilot.kit.level.Static;
 import dev.vpcepilot.kit.level.Workflow;
@@ -30,7 +30,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 class LevelTagsTest {
 
     private static final List<Class<? extends Annotation>> LEVELS = List.of(Static.class, Integration.class,
-            Workflow.class, Reliability.class, Runtime.class, Soak.class);
+            Workflow.class, Reliability.class, LambdaRuntime.class, Soak.class);
 
     private static final DescribedPredicate<JavaClass> DECLARE_TESTS = DescribedPredicate.describe(
             "declare @Test or @ParameterizedTest methods", javaClass -> javaClass.getMethods().stream()

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vpcepilot.kit.MotoEc2;
-import dev.vpcepilot.kit.level.Runtime;
+import dev.vpcepilot.kit.level.LambdaRuntime;
 import dev.vpcepilot.local.LocalWorkflow;
 import dev.vpcepilot.local.TestProject;
 import dev.vpcepilot.local.asl.ExecutionResult;
@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
  * The CLI runs start their own runtime (a JVM per function used); the exact cases use the shared warm one.
  */
 @org.junit.jupiter.api.extension.ExtendWith(RealRuntime.StopAfterClass.class)
-@Runtime
+@LambdaRuntime
 class LambdaRuntimeEqualityTest {
 
     private static final Pattern ID = Pattern.compile("\\b(vpce|vpc|rtb|pl|subnet)-[0-9a-f]{8,17}\\b");

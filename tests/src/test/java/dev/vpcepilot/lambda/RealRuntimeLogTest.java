@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.vpcepilot.kit.CfnRequests;
 import dev.vpcepilot.kit.MotoEc2;
-import dev.vpcepilot.kit.level.Runtime;
+import dev.vpcepilot.kit.level.LambdaRuntime;
 import dev.vpcepilot.local.TestProject;
 import dev.vpcepilot.local.asl.ExecutionResult;
 import dev.vpcepilot.local.asl.JsonText;
@@ -48,7 +48,7 @@ import org.junit.jupiter.api.Test;
  * ResponseURLs are presigned the way S3 presigns them (credential, security token, signature in the query).
  */
 @org.junit.jupiter.api.extension.ExtendWith(RealRuntime.StopAfterClass.class)
-@Runtime
+@LambdaRuntime
 class RealRuntimeLogTest {
 
     private static final String STACK =

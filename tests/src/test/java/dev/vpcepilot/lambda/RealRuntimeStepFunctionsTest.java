@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vpcepilot.kit.MotoEc2;
-import dev.vpcepilot.kit.level.Runtime;
+import dev.vpcepilot.kit.level.LambdaRuntime;
 import dev.vpcepilot.local.TestProject;
 import dev.vpcepilot.local.asl.ExecutionResult;
 import dev.vpcepilot.local.asl.JsonText;
@@ -43,7 +43,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @org.junit.jupiter.api.extension.ExtendWith(RealRuntime.StopAfterClass.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@Runtime
+@LambdaRuntime
 class RealRuntimeStepFunctionsTest {
 
     private static final String ERRORS = "dev.vpcepilot.errors.";

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vpcepilot.kit.MotoEc2;
-import dev.vpcepilot.kit.level.Runtime;
+import dev.vpcepilot.kit.level.LambdaRuntime;
 import dev.vpcepilot.local.TestProject;
 import dev.vpcepilot.local.runtime.SamStyleBuild;
 import java.io.IOException;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * parent; the build happens in a copy of functions/), classes at the root, the runtime dependencies, and only those,
  * under {@code lib/} with their group ids, as sam names them; rebuilt only when functions/ changed.
  */
-@Runtime
+@LambdaRuntime
 class SamStyleBuildTest {
 
     private static final Path ROOT = TestProject.root();

@@ -15,5 +15,5 @@ import org.junit.jupiter.api.Tag;
 @Tag("runtime")
 @Retention(RUNTIME)
 @Target(TYPE)
-public @interface Runtime {
+public @interface LambdaRuntime {
 }
