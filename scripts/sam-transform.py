@@ -3,6 +3,7 @@
 
     scripts/sam-transform.py template.yaml > transformed.json
     scripts/sam-transform.py --out-dir DIR a.yaml b.yaml ...   # DIR/a.json, DIR/b.json (one process for many)
+    scripts/sam-transform.py --parameter AlarmEmail=ops@example.com template.yaml   # as deployed with that value
 
 Runs the AWS::Serverless-2016-10-31 transform with samtranslator, the library that SAM CLI and cfn-lint use (it
 comes with `pip install cfn-lint`), so that what is checked is the IAM CloudFormation gets: every
@@ -14,12 +15,20 @@ cfn-lint's decoder, which understands the short forms (!Sub, !Ref, !GetAtt...). 
 resolve through the map samtranslator bundles; the loader it would call otherwise (IAM ListPolicies, which needs
 credentials) answers an empty map here, so an unknown name stays as written and the checks see it.
 
+With --parameter (any number, KEY=VALUE; the other parameters keep their defaults) the result is what a stack
+deployed with those values holds, as CloudFormation decides it: each value checked against its AllowedValues and
+AllowedPattern, the template's Rules asserted, the Conditions evaluated, resources and outputs whose condition is
+false left out, each Fn::If replaced by the branch its condition chooses (AWS::NoValue: the key is left out) and
+each Ref to a parameter by its value.
+Without it every resource is kept, conditional or not (what the IAM checks want: every role that could exist).
+
 Exit codes: 0 done, 1 a template could not be read or transformed (the reason on stderr), 2 usage,
 3 samtranslator or cfn-lint is not installed.
 """
 import argparse
 import json
 import os
+import re
 import sys
 
 try:
@@ -75,6 +84,109 @@ def plain(value):
     return value
 
 
+class NotDeployable(ValueError):
+    """Parameter values CloudFormation would refuse, with the reason it would give."""
+
+
+def parameter_values(template, overrides):
+    """The stack's parameter values: the defaults, then the overrides, each checked as CloudFormation checks it."""
+    declared = template.get("Parameters", {})
+    values = {}
+    for name, value in overrides.items():
+        if name not in declared:
+            raise NotDeployable(f"parameter {name} is not declared (declared: {', '.join(sorted(declared))})")
+    for name, spec in declared.items():
+        if name in overrides:
+            value = overrides[name]
+        elif "Default" in spec:
+            value = str(spec["Default"])
+        else:
+            raise NotDeployable(f"parameter {name} has no default and no value was given")
+        allowed = spec.get("AllowedValues")
+        pattern = spec.get("AllowedPattern")
+        reason = spec.get("ConstraintDescription")
+        if allowed is not None and value not in [str(a) for a in allowed]:
+            raise NotDeployable(f"parameter {name}: {value!r} is not one of {allowed}" + (f" ({reason})" if reason else ""))
+        if pattern is not None and re.fullmatch(pattern, value) is None:
+            raise NotDeployable(f"parameter {name}: {value!r} must match {pattern}" + (f" ({reason})" if reason else ""))
+        values[name] = value
+    return values
+
+
+def evaluate(expression, values, conditions, definitions):
+    """A condition or rule expression: Fn::Equals, Fn::Not, Fn::And, Fn::Or, Condition, Ref and literals."""
+    if isinstance(expression, dict) and len(expression) == 1:
+        (function, argument), = expression.items()
+        if function == "Ref":
+            if argument not in values:
+                raise NotDeployable(f"Ref {argument} in a condition or rule names no parameter")
+            return values[argument]
+        if function == "Condition":
+            return condition(argument, values, conditions, definitions)
+        if function == "Fn::Equals":
+            left, right = (evaluate(a, values, conditions, definitions) for a in argument)
+            return str(left) == str(right)
+        if function == "Fn::Not":
+            return not evaluate(argument[0], values, conditions, definitions)
+        if function == "Fn::And":
+            return all(evaluate(a, values, conditions, definitions) for a in argument)
+        if function == "Fn::Or":
+            return any(evaluate(a, values, conditions, definitions) for a in argument)
+        raise NotDeployable(f"{function} in a condition or rule is not evaluated by this script")
+    return expression
+
+
+def condition(name, values, conditions, definitions):
+    if name not in conditions:
+        if name not in definitions:
+            raise NotDeployable(f"condition {name} is not defined")
+        conditions[name] = bool(evaluate(definitions[name], values, conditions, definitions))
+    return conditions[name]
+
+
+NO_VALUE = object()
+
+
+def chosen(value, conditions, values):
+    """Each Fn::If replaced by the branch its condition chooses, each Ref to a parameter by its value;
+    AWS::NoValue leaves the key or item out."""
+    if isinstance(value, dict):
+        if len(value) == 1 and "Fn::If" in value:
+            name, when_true, when_false = value["Fn::If"]
+            return chosen(when_true if conditions[name] else when_false, conditions, values)
+        if value == {"Ref": "AWS::NoValue"}:
+            return NO_VALUE
+        if len(value) == 1 and value.get("Ref") in values:
+            return values[value["Ref"]]
+        kept = {k: chosen(v, conditions, values) for k, v in value.items()}
+        return {k: v for k, v in kept.items() if v is not NO_VALUE}
+    if isinstance(value, list):
+        return [v for v in (chosen(v, conditions, values) for v in value) if v is not NO_VALUE]
+    return value
+
+
+def deployed(template, overrides):
+    """What a stack made from the (transformed) template with these parameter values holds."""
+    values = parameter_values(template, overrides)
+    definitions = template.get("Conditions", {})
+    for rule_name, rule in template.get("Rules", {}).items():
+        applies = rule.get("RuleCondition")
+        if applies is not None and not evaluate(applies, values, {}, {}):
+            continue
+        for assertion in rule.get("Assertions", []):
+            if not evaluate(assertion["Assert"], values, {}, {}):
+                raise NotDeployable(f"rule {rule_name}: {assertion.get('AssertDescription', 'assertion failed')}")
+    conditions = {}
+    for name in definitions:
+        condition(name, values, conditions, definitions)
+    result = dict(template)
+    for section in ("Resources", "Outputs"):
+        entries = template.get(section, {})
+        result[section] = {name: chosen(entry, conditions, values) for name, entry in entries.items()
+                           if "Condition" not in entry or conditions[entry["Condition"]]}
+    return result
+
+
 def transformed(path):
     template, problems = cfnlint.decode.decode(path)
     if problems or template is None:
@@ -86,7 +198,15 @@ def main(argv):
     parser = argparse.ArgumentParser(description="Transform SAM templates as CloudFormation would.")
     parser.add_argument("templates", nargs="+")
     parser.add_argument("--out-dir", help="write DIR/<name>.json for each template instead of printing one")
+    parser.add_argument("--parameter", action="append", default=[], metavar="KEY=VALUE",
+                        help="deploy with this parameter value (repeatable): conditions decide what is kept")
     args = parser.parse_args(argv)
+    overrides = {}
+    for pair in args.parameter:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            parser.error(f"--parameter {pair!r}: give KEY=VALUE")
+        overrides[key] = value
     if args.out_dir is None and len(args.templates) != 1:
         parser.error("one template prints to stdout; give --out-dir for several")
     # samtranslator derives the partition of the managed policies' ARNs from the region.
@@ -95,6 +215,8 @@ def main(argv):
     for path in args.templates:
         try:
             result = transformed(path)
+            if args.parameter:
+                result = deployed(result, overrides)
         except Exception as error:  # samtranslator's InvalidDocumentException and friends: say which and why
             causes = [getattr(c, "message", str(c)) for c in getattr(error, "causes", [])]
             print(f"sam-transform: {path}: {'; '.join(causes) or getattr(error, 'message', None) or error}",

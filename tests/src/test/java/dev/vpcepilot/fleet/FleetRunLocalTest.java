@@ -78,6 +78,14 @@ class FleetRunLocalTest {
         return new Fleet(run, output, FleetWorld.lines(report));
     }
 
+    /** The one Embedded Metric Format document among a run's stderr lines (where ./run-local sends a handler's stdout). */
+    private static JsonNode metricsDocument(String stderr) {
+        List<JsonNode> documents = stderr.lines().filter(line -> line.startsWith("{\"_aws\""))
+                .map(TestProject::json).toList();
+        assertEquals(1, documents.size(), stderr);
+        return documents.get(0);
+    }
+
     private static String key(String account, String region, String vpcId) {
         return account + "/" + region + "/" + vpcId;
     }
@@ -100,6 +108,13 @@ class FleetRunLocalTest {
         assertEquals(1, verify.output().path("summary").path("skipped").asInt());
         assertEquals(2, verify.output().path("summary").path("failed").asInt());
         assertEquals(Map.of(), FleetWorld.mutatingCalls(proxy), "verify is read only");
+
+        // the document the stack's FleetDriftedAlarm and FleetFailedAlarm read (README "Operate it")
+        JsonNode metrics = metricsDocument(verify.run().stderr());
+        assertEquals(FleetMetrics.NAMESPACE, metrics.at("/_aws/CloudWatchMetrics/0/Namespace").asText());
+        assertEquals("verify", metrics.path("Mode").asText());
+        assertEquals(6, metrics.path(FleetMetrics.metricName(ReportLine.Status.DRIFTED)).asInt(), metrics.toString());
+        assertEquals(2, metrics.path(FleetMetrics.metricName(ReportLine.Status.FAILED)).asInt(), metrics.toString());
 
         JsonNode excluded = verify.lines().get(key(HOME, "us-east-1", world.excludedVpc));
         assertEquals("skipped", excluded.path("status").asText());

@@ -40,14 +40,31 @@ final class SamTransform {
         return transformAll(Map.of("template", templateText)).get("template");
     }
 
+    /**
+     * The template as a stack deployed with these parameter values holds it (the script's {@code --parameter}):
+     * resources whose condition is false left out, each Fn::If decided.
+     *
+     * @throws IllegalStateException with CloudFormation's reason if it would refuse the values
+     */
+    JsonNode deployed(String templateText, Map<String, String> parameters) {
+        List<String> options = new ArrayList<>();
+        parameters.forEach((key, value) -> options.add("--parameter=" + key + "=" + value));
+        return transformAll(Map.of("template", templateText), options).get("template");
+    }
+
     /** Each template text by name, transformed; the names must be usable as file names. */
     Map<String, JsonNode> transformAll(Map<String, String> templates) {
+        return transformAll(templates, List.of());
+    }
+
+    private Map<String, JsonNode> transformAll(Map<String, String> templates, List<String> options) {
         Path work = null;
         try {
             work = Files.createTempDirectory("sam-transform");
             List<String> command = new ArrayList<>(python);
             command.addAll(List.of(projectRoot.resolve("scripts/sam-transform.py").toString(), "--out-dir",
                     work.toString()));
+            command.addAll(options);
             for (Map.Entry<String, String> template : templates.entrySet()) {
                 Path file = work.resolve(template.getKey() + ".yaml");
                 Files.writeString(file, template.getValue(), StandardCharsets.UTF_8);
