@@ -57,7 +57,8 @@ class CheckServiceAvailabilityHandlerTest {
                  "policyDocument":{"Statement":[]},"tags":{"team":"data"},"cleanup":true}""", context(log));
 
         assertEquals(List.of("region", "serviceName", "serviceType", "vpcId", "routeTableIds", "policyDocument", "tags",
-                "cleanup", "release", "customResource"), fieldNames(out));
+                "cleanup", "release", "customResource", "requireDataPath"), fieldNames(out));
+        assertFalse(out.get("requireDataPath").asBoolean(), "absent: the data path is reported, not required");
         assertEquals(REGION, out.get("region").asText());
         assertEquals(SERVICE, out.get("serviceName").asText());
         assertEquals("Gateway", out.get("serviceType").asText());
