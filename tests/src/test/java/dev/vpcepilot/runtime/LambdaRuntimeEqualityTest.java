@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
 @org.junit.jupiter.api.extension.ExtendWith(RealRuntime.StopAfterClass.class)
 class LambdaRuntimeEqualityTest {
 
-    private static final Pattern ID = Pattern.compile("\\b(vpce|vpc|rtb|pl|subnet)-[0-9a-f]{8,17}\\b");
+    private static final Pattern ID = Pattern.compile("\\b(vpce|vpc|rtb|pl|subnet|acl)-[0-9a-f]{8,17}\\b");
 
     private static RealRuntime runtime;
     private static MotoEc2 aws;
