@@ -3,7 +3,6 @@ package dev.vpcepilot.fleet;
 import dev.vpcepilot.aws.AwsClients;
 import dev.vpcepilot.contract.InputValidator;
 import dev.vpcepilot.errors.WorkflowError;
-import dev.vpcepilot.aws.Retrying;
 import dev.vpcepilot.logging.FunctionLog;
 import dev.vpcepilot.sharing.Claimant;
 import dev.vpcepilot.sharing.PolicyWish;
@@ -11,14 +10,10 @@ import dev.vpcepilot.sharing.Scope;
 import dev.vpcepilot.sharing.ServingState;
 import dev.vpcepilot.sharing.SharedEndpoints;
 import dev.vpcepilot.sharing.SharingRules;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * Apply, first half: for each VPC the survey found not served as asked, reuse-or-create under the VPC's lock
@@ -28,33 +23,19 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  */
 public final class TargetApplier {
 
-    /** How long one VPC is retried (a held lock, throttling) before it is reported failed. */
-    static final Duration PER_VPC = Duration.ofMinutes(2);
+    private final TargetWrites writes;
 
-    private final TargetAccess access;
-    private final DynamoDbClient ledger;
-    private final String lockTable;
-    private final Retrying retrying;
-    private final Clock clock;
-    private final FunctionLog log;
-
-    public TargetApplier(TargetAccess access, DynamoDbClient ledger, String lockTable, Retrying retrying, Clock clock,
-                         FunctionLog log) {
-        this.access = access;
-        this.ledger = ledger;
-        this.lockTable = lockTable;
-        this.retrying = retrying;
-        this.clock = clock;
-        this.log = log;
+    public TargetApplier(TargetWrites writes) {
+        this.writes = writes;
     }
 
     public SurveyResult apply(Target target, TargetRequest request, SurveyResult survey, String executionArn) {
         String serviceName = InputValidator.defaultServiceName(target.region());
         Map<String, ReportLine> lines = byVpc(survey.lines());
         List<VpcWork> toCommit = new ArrayList<>();
-        try (AwsClients clients = access.clientsFor(target.account(), target.region())) {
-            SharedEndpoints endpoints = SharedEndpoints.forTable(clients.ec2(), ledger, lockTable, executionArn,
-                    log.infoLines());
+        FunctionLog log = writes.log();
+        try (AwsClients clients = writes.clientsFor(target)) {
+            SharedEndpoints endpoints = writes.endpoints(clients, executionArn);
             for (VpcWork work : survey.work()) {
                 ReportLine line = lines.get(work.vpcId());
                 if (!work.ensure()) {
@@ -63,8 +44,7 @@ public final class TargetApplier {
                 }
                 Scope scope = new Scope(target.account(), target.region(), work.vpcId(), serviceName);
                 try {
-                    Instant deadline = clock.instant().plus(PER_VPC);
-                    ServingState served = retrying.until(deadline, clock, log, "Serving " + scope, () ->
+                    ServingState served = writes.perVpc("Serving " + scope, () ->
                             endpoints.ensure(new SharingRules.Request(scope, Claimant.STANDING, executionArn,
                                     work.routeTableIds(), PolicyWish.of(request.policyDocument()), request.tags())));
                     boolean created = served.endpoints().stream().anyMatch(ServingState.Endpoint::created);

@@ -5,15 +5,11 @@ import dev.vpcepilot.aws.AwsClients;
 import dev.vpcepilot.contract.InputValidator;
 import dev.vpcepilot.errors.EndpointBusy;
 import dev.vpcepilot.errors.WorkflowError;
-import dev.vpcepilot.aws.Retrying;
-import dev.vpcepilot.logging.FunctionLog;
 import dev.vpcepilot.sharing.Scope;
 import dev.vpcepilot.sharing.SharedEndpoints;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
 
@@ -24,21 +20,10 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
  */
 public final class TargetCommitter {
 
-    private final TargetAccess access;
-    private final DynamoDbClient ledger;
-    private final String lockTable;
-    private final Retrying retrying;
-    private final Clock clock;
-    private final FunctionLog log;
+    private final TargetWrites writes;
 
-    public TargetCommitter(TargetAccess access, DynamoDbClient ledger, String lockTable, Retrying retrying,
-                           Clock clock, FunctionLog log) {
-        this.access = access;
-        this.ledger = ledger;
-        this.lockTable = lockTable;
-        this.retrying = retrying;
-        this.clock = clock;
-        this.log = log;
+    public TargetCommitter(TargetWrites writes) {
+        this.writes = writes;
     }
 
     public SurveyResult commit(Target target, TargetRequest request, SurveyResult applied, String executionArn) {
@@ -47,22 +32,20 @@ public final class TargetCommitter {
         }
         String serviceName = InputValidator.defaultServiceName(target.region());
         Map<String, ReportLine> lines = TargetApplier.byVpc(applied.lines());
-        try (AwsClients clients = access.clientsFor(target.account(), target.region())) {
+        try (AwsClients clients = writes.clientsFor(target)) {
             List<String> pending = pending(clients, applied, serviceName);
             if (!pending.isEmpty()) {
                 throw new EndpointBusy(pending.size() + " endpoint(s) in " + target.account() + " " + target.region()
                         + " are still pending (" + String.join(", ", pending) + "); the step is retried until they "
                         + "are available.");
             }
-            SharedEndpoints endpoints = SharedEndpoints.forTable(clients.ec2(), ledger, lockTable, executionArn,
-                    log.infoLines());
+            SharedEndpoints endpoints = writes.endpoints(clients, executionArn);
             for (VpcWork work : applied.work()) {
                 ReportLine line = lines.get(work.vpcId());
                 Scope scope = new Scope(target.account(), target.region(), work.vpcId(), serviceName);
                 try {
-                    SharedEndpoints.Committed committed = retrying.until(clock.instant().plus(TargetApplier.PER_VPC),
-                            clock, log, "Verifying " + scope, () -> endpoints.commitStanding(scope, executionArn,
-                                    work.routeTableIds()));
+                    SharedEndpoints.Committed committed = writes.perVpc("Verifying " + scope,
+                            () -> endpoints.commitStanding(scope, executionArn, work.routeTableIds()));
                     ReportLine.Status status = ReportLine.Status.valueOf(line.status().toUpperCase());
                     if (status == ReportLine.Status.DRIFTED) {
                         status = ReportLine.Status.COMPLIANT; // it only had to become available
@@ -75,7 +58,7 @@ public final class TargetCommitter {
                 } catch (WorkflowError e) {
                     lines.put(work.vpcId(), line.withStatus(ReportLine.Status.FAILED, line.endpoints(),
                             line.routeTables(), FleetError.of(e)));
-                    log.error(scope + " failed its verification: " + e.errorName() + ": " + e.getMessage());
+                    writes.log().error(scope + " failed its verification: " + e.errorName() + ": " + e.getMessage());
                 }
             }
         }

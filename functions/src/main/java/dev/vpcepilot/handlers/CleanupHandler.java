@@ -47,7 +47,7 @@ public final class CleanupHandler extends JsonStepHandler<CleanupHandler.Input, 
             sentences.add("Deleted " + String.join(", ", released.deleted()) + ".");
         }
         released.keptFor().forEach((id, claimants) -> sentences.add(id + " stays: it is claimed by "
-                + String.join(", ", claimants.stream().map(c -> new Claimant(c).describe()).toList()) + "."));
+                + String.join(", ", claimants.stream().map(Claimant::describe).toList()) + "."));
         input.endpoint().endpoints().stream().filter(e -> !e.created())
                 .filter(e -> !released.deleted().contains(e.vpcEndpointId()))
                 .filter(e -> !released.keptFor().containsKey(e.vpcEndpointId()))

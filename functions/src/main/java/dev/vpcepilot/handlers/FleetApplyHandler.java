@@ -6,8 +6,6 @@ import dev.vpcepilot.fleet.SurveyResult;
 import dev.vpcepilot.fleet.Target;
 import dev.vpcepilot.fleet.TargetApplier;
 import dev.vpcepilot.fleet.TargetRequest;
-import dev.vpcepilot.aws.Retrying;
-import java.time.Clock;
 
 /** Fleet child step 2 (apply): reuse-or-create for each VPC the survey found not served as asked. */
 public final class FleetApplyHandler extends JsonStepHandler<FleetApplyHandler.Input, SurveyResult> {
@@ -30,8 +28,8 @@ public final class FleetApplyHandler extends JsonStepHandler<FleetApplyHandler.I
 
     @Override
     protected SurveyResult handle(Input input, Context context) {
-        return new TargetApplier(FleetTargets.access(clients, input.request(), input.executionId()),
-                clients.dynamoDb(), lockTable, Retrying.LAMBDA, Clock.systemUTC(), log(context))
+        return new TargetApplier(FleetTargets.writes(clients, input.request(), input.executionId(), lockTable,
+                log(context)))
                 .apply(input.target(), input.request(), input.survey(), input.executionId());
     }
 }

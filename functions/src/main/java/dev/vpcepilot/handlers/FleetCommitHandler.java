@@ -6,8 +6,6 @@ import dev.vpcepilot.fleet.SurveyResult;
 import dev.vpcepilot.fleet.Target;
 import dev.vpcepilot.fleet.TargetCommitter;
 import dev.vpcepilot.fleet.TargetRequest;
-import dev.vpcepilot.aws.Retrying;
-import java.time.Clock;
 
 /**
  * Fleet child step 3 (apply): once nothing is pending (EndpointBusy until then, retried by the state machine),
@@ -33,8 +31,8 @@ public final class FleetCommitHandler extends JsonStepHandler<FleetCommitHandler
 
     @Override
     protected SurveyResult handle(Input input, Context context) {
-        return new TargetCommitter(FleetTargets.access(clients, input.request(), input.executionId()),
-                clients.dynamoDb(), lockTable, Retrying.LAMBDA, Clock.systemUTC(), log(context))
+        return new TargetCommitter(FleetTargets.writes(clients, input.request(), input.executionId(), lockTable,
+                log(context)))
                 .commit(input.target(), input.request(), input.applied(), input.executionId());
     }
 }

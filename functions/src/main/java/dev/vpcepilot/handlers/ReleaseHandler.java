@@ -50,7 +50,7 @@ public final class ReleaseHandler extends JsonStepHandler<ReleaseHandler.Input, 
         }
         released.removedRouteTables().forEach((id, tables) -> sentences.add(tables + " left " + id + "."));
         released.keptFor().forEach((id, claimants) -> sentences.add(id + " stays for "
-                + String.join(", ", claimants.stream().map(c -> new Claimant(c).describe()).toList()) + "."));
+                + String.join(", ", claimants.stream().map(Claimant::describe).toList()) + "."));
         return new ReleaseResult(released.releasedRouteTables(), released.deleted(), released.removedRouteTables(),
                 released.keptFor(), String.join(" ", sentences));
     }

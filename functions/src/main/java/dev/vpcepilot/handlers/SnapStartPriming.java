@@ -117,7 +117,7 @@ final class SnapStartPriming implements Resource {
                 Map.of("rtb-00000000", new VpcObservation.Route("pl-00000000", "vpce-00000000")),
                 Set.of("rtb-00000000", "rtb-00000001"));
         ClaimsDocument claims = ClaimsDocument.empty().withClaim(Claimant.STANDING,
-                ClaimsDocument.Claim.of(List.of("rtb-00000000"), "e", now.toString(), now.toString()));
+                ClaimsDocument.Claim.of(List.of("rtb-00000000"), "e", now, now));
         SharingRules.planEnsure(world, claims, new SharingRules.Request(scope, Claimant.STANDING, "e",
                 List.of("rtb-00000000", "rtb-00000001"), PolicyWish.NONE, Map.of()), now);
         SharingRules.coverage(world, List.of("rtb-00000000"));

@@ -167,7 +167,7 @@ public record CustomResourceRequest(String requestType, String requestId, String
     }
 
     /** The resource as a claimant of route tables: its stack and logical id. */
-    public Claimant claimant() {
+    public Claimant.Stack claimant() {
         return Claimant.stack(stackId, logicalResourceId);
     }
 

@@ -110,7 +110,7 @@ final class HookReasons {
             text.append(" Deleted ").append(String.join(", ", released.deleted())).append(": nobody else claims it.");
         }
         released.keptFor().forEach((endpoint, claimants) -> text.append(' ').append(endpoint).append(" stays for ")
-                .append(String.join(", ", claimants.stream().map(c -> new Claimant(c).describe()).toList()))
+                .append(String.join(", ", claimants.stream().map(Claimant::describe).toList()))
                 .append('.'));
         return text.toString();
     }

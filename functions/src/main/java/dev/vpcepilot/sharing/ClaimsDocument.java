@@ -3,9 +3,11 @@ package dev.vpcepilot.sharing;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -17,20 +19,20 @@ import java.util.TreeSet;
  * @param claims     claimant id ({@link Claimant#id()}) -> its claim
  * @param endpoints  endpoint id -> how vpce-pilot made it (an owned endpoint without a record predates the claims,
  *                   or was made by an execution that died before writing: see {@link SharingRules})
- * @param cancelled  execution ARN -> until when (ISO-8601) its writes are refused: the custom resource stops an
+ * @param cancelled  execution ARN -> until when its writes are refused: the custom resource stops an
  *                   execution that outlived its time bound, and a step of it that was still running must not create
  *                   anything after the hook rolled back
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ClaimsDocument(Map<String, Claim> claims, Map<String, EndpointRecord> endpoints,
-                             Map<String, String> cancelled) {
+                             Map<String, Instant> cancelled) {
 
     /**
      * One claimant's claim: the route tables it needs served.
      *
      * @param routeTableIds the route tables (sorted)
      * @param execution     the execution that recorded or last changed the claim
-     * @param since         when the claim was first recorded (ISO-8601)
+     * @param since         when the claim was first recorded
      * @param updated       when it was last changed
      * @param expiresAt     for a run's claim, when it lapses if the run never ends it (null: never)
      * @param endpointIds   for a stack's claim, the endpoints its resource answered with (its physical id)
@@ -41,10 +43,10 @@ public record ClaimsDocument(Map<String, Claim> claims, Map<String, EndpointReco
      *                      (null: it had no claim): the cancellation of that execution puts them back
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Claim(List<String> routeTableIds, String execution, String since, String updated, String expiresAt,
+    public record Claim(List<String> routeTableIds, String execution, Instant since, Instant updated, Instant expiresAt,
                         List<String> endpointIds, Map<String, List<String>> added, List<String> previousRouteTableIds) {
 
-        public Claim(List<String> routeTableIds, String execution, String since, String updated, String expiresAt,
+        public Claim(List<String> routeTableIds, String execution, Instant since, Instant updated, Instant expiresAt,
                      List<String> endpointIds, Map<String, List<String>> added) {
             this(routeTableIds, execution, since, updated, expiresAt, endpointIds, added, null);
         }
@@ -59,18 +61,18 @@ public record ClaimsDocument(Map<String, Claim> claims, Map<String, EndpointReco
 
         /** A copy whose lists cannot change either (Jackson reads them as ArrayLists), sorted as the tables are. */
         private static Map<String, List<String>> copyOf(Map<String, List<String>> added) {
-            Map<String, List<String>> copy = new TreeMap<>();
+            SortedMap<String, List<String>> copy = new TreeMap<>();
             added.forEach((id, tables) -> copy.put(id, List.copyOf(new TreeSet<>(tables))));
-            return Map.copyOf(copy);
+            return Collections.unmodifiableSortedMap(copy);
         }
 
         /** A claimant's claim on route tables. */
-        public static Claim of(List<String> routeTableIds, String execution, String since, String updated) {
+        public static Claim of(List<String> routeTableIds, String execution, Instant since, Instant updated) {
             return new Claim(routeTableIds, execution, since, updated, null, null, null, null);
         }
 
         boolean liveAt(Instant now) {
-            return expiresAt == null || Instant.parse(expiresAt).isAfter(now);
+            return expiresAt == null || expiresAt.isAfter(now);
         }
     }
 
@@ -79,15 +81,23 @@ public record ClaimsDocument(Map<String, Claim> claims, Map<String, EndpointReco
      *
      * @param holder    the claimant it was created for (the only one who may change its policy and tags)
      * @param createdBy the execution that created it
-     * @param createdAt when (ISO-8601)
+     * @param createdAt when
      */
-    public record EndpointRecord(String holder, String createdBy, String createdAt) {
+    public record EndpointRecord(String holder, String createdBy, Instant createdAt) {
     }
 
     public ClaimsDocument {
-        claims = claims == null ? Map.of() : Map.copyOf(claims);
-        endpoints = endpoints == null ? Map.of() : Map.copyOf(endpoints);
-        cancelled = cancelled == null ? Map.of() : Map.copyOf(cancelled);
+        claims = sorted(claims);
+        endpoints = sorted(endpoints);
+        cancelled = sorted(cancelled);
+    }
+
+    /**
+     * An unmodifiable copy in the order of its keys, so that the document's JSON is the same for the same claims
+     * (the lock table keeps it as written).
+     */
+    private static <V> Map<String, V> sorted(Map<String, V> map) {
+        return Collections.unmodifiableSortedMap(map == null ? new TreeMap<>() : new TreeMap<>(map));
     }
 
     public static ClaimsDocument empty() {
@@ -96,16 +106,18 @@ public record ClaimsDocument(Map<String, Claim> claims, Map<String, EndpointReco
 
     /** Whether an execution was cancelled (its writes are refused). */
     public boolean isCancelled(String executionArn, Instant now) {
-        String until = executionArn == null ? null : cancelled.get(executionArn);
-        return until != null && Instant.parse(until).isAfter(now);
+        Instant until = executionArn == null ? null : cancelled.get(executionArn);
+        return until != null && until.isAfter(now);
     }
 
     /** The claims that hold at {@code now}: not expired, and not made by a cancelled run. */
     public Map<String, Claim> liveClaims(Instant now) {
         Map<String, Claim> live = new TreeMap<>();
         claims.forEach((id, claim) -> {
-            Claimant claimant = new Claimant(id);
-            if (claim.liveAt(now) && !(claimant.isRun() && isCancelled(claimant.executionArn(), now))) {
+            // (An id no claimant of this version has is a later version's claimant: its claim counts.)
+            boolean cancelledRun = Claimant.fromId(id).orElse(null) instanceof Claimant.Run run
+                    && isCancelled(run.executionArn(), now);
+            if (claim.liveAt(now) && !cancelledRun) {
                 live.put(id, claim);
             }
         });
@@ -152,8 +164,8 @@ public record ClaimsDocument(Map<String, Claim> claims, Map<String, EndpointReco
     }
 
     public ClaimsDocument withCancelled(String executionArn, Instant until) {
-        Map<String, String> next = new TreeMap<>(cancelled);
-        next.put(executionArn, until.toString());
+        Map<String, Instant> next = new TreeMap<>(cancelled);
+        next.put(executionArn, until);
         return new ClaimsDocument(claims, endpoints, next);
     }
 
@@ -170,13 +182,13 @@ public record ClaimsDocument(Map<String, Claim> claims, Map<String, EndpointReco
         });
         Map<String, EndpointRecord> existing = new TreeMap<>();
         endpoints.forEach((id, record) -> {
-            if (existingEndpointIds.contains(id) || Instant.parse(record.createdAt()).plus(grace).isAfter(now)) {
+            if (existingEndpointIds.contains(id) || record.createdAt().plus(grace).isAfter(now)) {
                 existing.put(id, record);
             }
         });
-        Map<String, String> stillCancelled = new TreeMap<>();
+        Map<String, Instant> stillCancelled = new TreeMap<>();
         cancelled.forEach((arn, until) -> {
-            if (Instant.parse(until).isAfter(now)) {
+            if (until.isAfter(now)) {
                 stillCancelled.put(arn, until);
             }
         });

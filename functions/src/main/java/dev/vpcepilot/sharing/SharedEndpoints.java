@@ -3,17 +3,12 @@ package dev.vpcepilot.sharing;
 import dev.vpcepilot.errors.VerificationFailed;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
 
 /**
@@ -63,8 +58,7 @@ public final class SharedEndpoints {
 
             Map<String, String> previousPolicies = new LinkedHashMap<>();
             Map<String, Map<String, String>> previousTags = new LinkedHashMap<>();
-            Map<String, String> servedBy = new LinkedHashMap<>(plan.servedBy());
-            VpcEndpoint created = null;
+            ClaimRules.Created created = null;
             // Rule 7: a write that fails puts back the writes before it, so that the step changed nothing
             StepUndo undo = new StepUndo(writer, log);
             try {
@@ -86,64 +80,22 @@ public final class SharedEndpoints {
                 if (plan.extend() != null) {
                     writer.addRouteTables(plan.extend(), plan.toServe());
                     undo.routeTablesAdded(plan.extend(), plan.toServe());
-                    plan.toServe().forEach(rt -> servedBy.put(rt, plan.extend()));
                 } else if (plan.createsEndpoint()) {
-                    created = writer.create(request.scope(), plan.toServe(), request.policy(), request.tags(),
+                    VpcEndpoint made = writer.create(request.scope(), plan.toServe(), request.policy(), request.tags(),
                             request.executionArn());
-                    String id = created.vpcEndpointId();
-                    plan.toServe().forEach(rt -> servedBy.put(rt, id));
+                    created = new ClaimRules.Created(made.vpcEndpointId(), made.stateAsString(),
+                            made.creationTimestamp());
                 }
             } catch (RuntimeException e) {
                 undo.undoAfter(e);
                 throw e;
             }
 
-            ClaimsDocument next = read.claims().pruned(now, liveIds(world), EventualConsistency.GRACE);
-            ClaimsDocument.Claim previous = next.claims().get(Claimant.run(request.executionArn()).id());
-            Map<String, List<String>> added = new LinkedHashMap<>();
-            if (previous != null && previous.added() != null) {
-                added.putAll(previous.added());
-            }
-            if (plan.extend() != null && !request.executionArn().equals(world.endpoint(plan.extend())
-                    .map(ObservedEndpoint::createdBy).orElse(null))) {
-                List<String> tables = new ArrayList<>(added.getOrDefault(plan.extend(), List.of()));
-                tables.addAll(plan.toServe());
-                added.put(plan.extend(), List.copyOf(new TreeSet<>(tables)));
-            }
-            next = next.withClaim(Claimant.run(request.executionArn()), new ClaimsDocument.Claim(
-                    request.routeTableIds(), request.executionArn(),
-                    previous == null ? now.toString() : previous.since(), now.toString(),
-                    now.plus(SharingRules.RUN_CLAIM_LIFETIME).toString(), null, added));
-            for (ObservedEndpoint adopted : world.endpoints()) {
-                if (adopted.owned() && request.executionArn().equals(adopted.createdBy())
-                        && !next.endpoints().containsKey(adopted.vpcEndpointId())) {
-                    next = next.withEndpoint(adopted.vpcEndpointId(), new ClaimsDocument.EndpointRecord(
-                            request.requester().id(), request.executionArn(), instant(adopted.created(), now)));
-                }
-            }
-            if (created != null) {
-                next = next.withEndpoint(created.vpcEndpointId(), new ClaimsDocument.EndpointRecord(
-                        request.requester().id(), request.executionArn(), instant(created.creationTimestamp(), now)));
-            }
+            ClaimsDocument next = ClaimRules.afterEnsure(ClaimRules.pruned(read.claims(), world, now), world, request,
+                    plan, created, now);
             claims.write(request.scope(), next, read.version());
-
-            ClaimsDocument recorded = next;
-            VpcEndpoint made = created;
-            List<ServingState.Endpoint> endpoints = new ArrayList<>();
-            for (String id : new LinkedHashSet<>(servedBy.values())) {
-                List<String> tables = servedBy.entrySet().stream().filter(e -> e.getValue().equals(id))
-                        .map(Map.Entry::getKey).sorted().toList();
-                ObservedEndpoint seen = world.endpoint(id).orElse(null);
-                boolean isNew = made != null && made.vpcEndpointId().equals(id);
-                boolean createdByThisRun = isNew || (seen != null && request.executionArn().equals(seen.createdBy()));
-                ClaimsDocument.EndpointRecord record = recorded.endpoints().get(id);
-                boolean held = record != null && record.holder().equals(request.requester().id());
-                String state = isNew ? made.stateAsString() : seen.state();
-                String createdAt = createdByThisRun ? (record != null ? record.createdAt() : now.toString()) : null;
-                endpoints.add(new ServingState.Endpoint(id, isNew || seen.owned(), held, createdByThisRun,
-                        state, tables, createdAt));
-            }
-            return ServingState.of(endpoints, previousPolicies, previousTags);
+            return ServingState.of(ClaimRules.serving(world, next, request, ClaimRules.servedBy(plan, created),
+                    created, now), previousPolicies, previousTags);
         });
     }
 
@@ -173,8 +125,12 @@ public final class SharedEndpoints {
      * @throws VerificationFailed if a route table is not served
      */
     public Committed commit(Scope scope, Claimant requester, String executionArn, List<String> routeTableIds) {
-        return record(scope, requester, executionArn, routeTableIds, (world, next, released, now) ->
-                apply(SharingRules.planRelease(world, next, SharingRules.Releaser.claimant(released), now), next));
+        return record(scope, requester, executionArn, routeTableIds, (world, next, released, now) -> {
+            SharingRules.ReleasePlan plan = SharingRules.planRelease(world, next,
+                    SharingRules.Releaser.claimant(released), now);
+            carryOut(plan);
+            return ClaimRules.withoutDeleted(next, plan);
+        });
     }
 
     /**
@@ -208,42 +164,16 @@ public final class SharedEndpoints {
                 throw new VerificationFailed("The endpoints' routes are not in place: "
                         + String.join("; ", coverage.problems()) + ".");
             }
-            List<String> endpointIds = new ArrayList<>(new TreeSet<>(coverage.servedBy().values()));
-            ClaimsDocument next = read.claims().pruned(now, liveIds(world), EventualConsistency.GRACE);
-            Claimant run = Claimant.run(executionArn);
-            ClaimsDocument.Claim existing = next.claims().get(requester.id());
-            Set<String> released = new TreeSet<>();
-            Set<String> tables = new TreeSet<>(routeTableIds);
-            if (requester.isStanding() && existing != null) {
-                tables.addAll(existing.routeTableIds());
-            } else if (requester.isStack() && existing != null) {
-                existing.routeTableIds().stream().filter(t -> !tables.contains(t)).forEach(released::add);
-            }
-            ClaimsDocument.Claim runClaim = next.claims().get(run.id());
-            Map<String, List<String>> addedByRun = runClaim == null ? null : runClaim.added();
-            next = next.withClaim(requester, new ClaimsDocument.Claim(List.copyOf(tables), executionArn,
-                    existing == null ? now.toString() : existing.since(), now.toString(),
-                    requester.isRun() ? now.plus(SharingRules.RUN_CLAIM_LIFETIME).toString() : null,
-                    requester.isStack() ? endpointIds : null,
-                    requester.isStanding() ? null : addedByRun,
-                    requester.isStack() && existing != null ? existing.routeTableIds() : null));
-            if (!requester.equals(run)) {
-                next = next.withoutClaim(run);
-            }
-            if (!released.isEmpty()) {
-                next = releaseOnCommit.release(world, next, released, now);
+            ClaimRules.Commitment commitment = ClaimRules.commit(ClaimRules.pruned(read.claims(), world, now),
+                    requester, executionArn, routeTableIds, coverage, now);
+            ClaimsDocument next = commitment.claims();
+            if (!commitment.released().isEmpty()) {
+                next = releaseOnCommit.release(world, next, commitment.released(), now);
             }
             claims.write(scope, next, read.version());
-            List<String> claimants = next.claimantsOf(routeTableIds, now);
-            ClaimsDocument recorded = next;
-            List<EndpointReport> reports = endpointIds.stream().map(id -> new EndpointReport(id,
-                    world.endpoint(id).map(ObservedEndpoint::owned).orElse(false),
-                    Optional.ofNullable(recorded.endpoints().get(id)).map(r -> r.holder().equals(requester.id()))
-                            .orElse(false),
-                    coverage.servedBy().entrySet().stream().filter(e -> e.getValue().equals(id))
-                            .map(Map.Entry::getKey).sorted().toList())).toList();
             log.accept("Verified and recorded: " + coverage.servedBy() + " for " + requester.describe());
-            return new Committed(coverage, claimants, reports, world);
+            return new Committed(coverage, next.claimantsOf(routeTableIds, now),
+                    ClaimRules.reports(world, coverage, next, requester), world);
         });
     }
 
@@ -264,33 +194,13 @@ public final class SharedEndpoints {
 
     /** A run with cleanup: its run claim goes, and with it what it created if nobody claimed that meanwhile. */
     public Released cleanup(Scope scope, String executionArn) {
-        return release(scope, document -> runRelease(document, executionArn), world -> { });
-    }
-
-    private static Change runRelease(ClaimsDocument document, String executionArn) {
-        ClaimsDocument.Claim claim = document.claims().get(Claimant.run(executionArn).id());
-        return new Change(document.withoutClaim(Claimant.run(executionArn)),
-                claim == null ? List.of() : claim.routeTableIds(),
-                SharingRules.Releaser.run(executionArn, claim == null ? null : claim.added()));
+        return release(scope, (document, now) -> ClaimRules.releaseRun(document, executionArn), world -> { });
     }
 
     /** {@code "release": true}: the standing claim no longer needs these route tables. */
     public Released releaseStanding(Scope scope, String executionArn, List<String> routeTableIds) {
-        return release(scope, document -> {
-            // Every endpoint of ours serving the route tables is considered, not only those the standing use
-            // claimed: an endpoint nobody claims any more (its last claim was a run that did not create it) goes too.
-            SharingRules.Releaser releaser = SharingRules.Releaser.claimant(new TreeSet<>(routeTableIds));
-            ClaimsDocument.Claim claim = document.claims().get(Claimant.STANDING.id());
-            if (claim == null) {
-                return new Change(document, List.of(), releaser);
-            }
-            List<String> released = claim.routeTableIds().stream().filter(routeTableIds::contains).toList();
-            List<String> remaining = claim.routeTableIds().stream().filter(t -> !routeTableIds.contains(t)).toList();
-            ClaimsDocument next = remaining.isEmpty() ? document.withoutClaim(Claimant.STANDING)
-                    : document.withClaim(Claimant.STANDING, ClaimsDocument.Claim.of(remaining, executionArn,
-                            claim.since(), clock.instant().toString()));
-            return new Change(next, released, releaser);
-        });
+        return release(scope, (document, now) -> ClaimRules.releaseStanding(document, executionArn, routeTableIds, now),
+                world -> { });
     }
 
     /**
@@ -298,16 +208,9 @@ public final class SharedEndpoints {
      * Delete of an older physical id, after an Update replaced it, releases nothing: the Update already moved the
      * claim).
      */
-    public Released releaseStack(Scope scope, Claimant stack, List<String> physicalEndpointIds) {
-        return release(scope, document -> {
-            ClaimsDocument.Claim claim = document.claims().get(stack.id());
-            if (claim == null || (claim.endpointIds() != null && !new TreeSet<>(claim.endpointIds())
-                    .equals(new TreeSet<>(physicalEndpointIds)))) {
-                return new Change(document, List.of(), SharingRules.Releaser.claimant(Set.of()));
-            }
-            return new Change(document.withoutClaim(stack), claim.routeTableIds(),
-                    SharingRules.Releaser.claimant(new TreeSet<>(claim.routeTableIds())));
-        });
+    public Released releaseStack(Scope scope, Claimant.Stack stack, List<String> physicalEndpointIds) {
+        return release(scope, (document, now) -> ClaimRules.releaseStack(document, stack, physicalEndpointIds),
+                world -> { });
     }
 
     /**
@@ -317,7 +220,7 @@ public final class SharedEndpoints {
      */
     public Released rollback(Scope scope, String executionArn, Map<String, String> previousPolicies,
                              Map<String, Map<String, String>> previousTags) {
-        return release(scope, document -> runRelease(document, executionArn), world -> {
+        return release(scope, (document, now) -> ClaimRules.releaseRun(document, executionArn), world -> {
             previousPolicies.forEach((id, policy) -> world.endpoint(id).filter(ObservedEndpoint::live)
                     .filter(SharingRules::mayModify).ifPresent(e -> writer.restorePolicy(id, policy)));
             previousTags.forEach((id, tags) -> world.endpoint(id).filter(ObservedEndpoint::live)
@@ -328,58 +231,27 @@ public final class SharedEndpoints {
 
     /**
      * The custom resource gave up on an execution (its time bound passed, or CloudFormation deletes the marker of
-     * its failed Create): the execution may write nothing more, its run claim goes, the stack's claim goes if
-     * that execution recorded it, and what it created goes if nobody else claims it.
+     * its failed Create): the execution may write nothing more, its run claim goes, the stack's claim goes back to
+     * what it was before that execution changed it, and what it created goes if nobody else claims it.
      */
-    public Released cancel(Scope scope, String executionArn, Claimant stack) {
-        return release(scope, document -> {
-            Set<String> released = new TreeSet<>();
-            ClaimsDocument next = document.withCancelled(executionArn,
-                    clock.instant().plus(SharingRules.CANCELLATION_LIFETIME));
-            ClaimsDocument.Claim run = next.claims().get(Claimant.run(executionArn).id());
-            if (run != null) {
-                released.addAll(run.routeTableIds());
-                next = next.withoutClaim(Claimant.run(executionArn));
-            }
-            Map<String, List<String>> added = new LinkedHashMap<>();
-            if (run != null && run.added() != null) {
-                added.putAll(run.added());
-            }
-            ClaimsDocument.Claim stackClaim = next.claims().get(stack.id());
-            if (stackClaim != null && executionArn.equals(stackClaim.execution())) {
-                // The stack's claim as it was before this execution changed it (none, for a Create).
-                List<String> before = stackClaim.previousRouteTableIds();
-                stackClaim.routeTableIds().stream().filter(t -> before == null || !before.contains(t))
-                        .forEach(released::add);
-                if (stackClaim.added() != null) {
-                    stackClaim.added().forEach((id, tables) -> added.merge(id, tables, (a, b) ->
-                            List.copyOf(new TreeSet<>(java.util.stream.Stream.concat(a.stream(), b.stream()).toList()))));
-                }
-                next = before == null ? next.withoutClaim(stack) : next.withClaim(stack, new ClaimsDocument.Claim(
-                        before, null, stackClaim.since(), clock.instant().toString(), null, null, null, null));
-            }
-            return new Change(next, List.copyOf(released), SharingRules.Releaser.run(executionArn, added));
-        });
+    public Released cancel(Scope scope, String executionArn, Claimant.Stack stack) {
+        return release(scope, (document, now) -> ClaimRules.cancel(document, executionArn, stack, now), world -> { });
     }
 
-    /** A release: the claims without the released claim, the route tables it had, and who released. */
-    private record Change(ClaimsDocument claims, List<String> released, SharingRules.Releaser releaser) {
-    }
-
-    private Released release(Scope scope, Function<ClaimsDocument, Change> change) {
-        return release(scope, change, world -> { });
-    }
-
-    /** A release under the lock; {@code alsoUnderTheLock} runs in the same hold, after the plan is carried out. */
-    private Released release(Scope scope, Function<ClaimsDocument, Change> change,
+    /**
+     * A release under the lock: {@code change} is the bookkeeping ({@link ClaimRules}) on the claims read in the
+     * hold; {@code alsoUnderTheLock} runs in the same hold, after the plan is carried out.
+     */
+    private Released release(Scope scope, BiFunction<ClaimsDocument, Instant, ClaimRules.Release> change,
                              Consumer<VpcObservation> alsoUnderTheLock) {
         return lock.holding(scope, () -> {
             Instant now = clock.instant();
             ClaimsStore.Versioned read = claims.read(scope);
             VpcObservation world = observer.observe(scope);
-            Change changed = change.apply(read.claims().pruned(now, liveIds(world), EventualConsistency.GRACE));
+            ClaimRules.Release changed = change.apply(ClaimRules.pruned(read.claims(), world, now), now);
             SharingRules.ReleasePlan plan = SharingRules.planRelease(world, changed.claims(), changed.releaser(), now);
-            ClaimsDocument next = SharingRules.handOver(apply(plan, changed.claims()), plan, changed.releaser(), now);
+            carryOut(plan);
+            ClaimsDocument next = ClaimRules.afterRelease(changed.claims(), plan, changed.releaser(), now);
             alsoUnderTheLock.accept(world);
             if (!next.equals(read.claims())) {
                 claims.write(scope, next, read.version());
@@ -389,22 +261,11 @@ public final class SharedEndpoints {
         });
     }
 
-    /** Carries a release plan out; returns the claims without the records of what it deleted. */
-    private ClaimsDocument apply(SharingRules.ReleasePlan plan, ClaimsDocument document) {
+    /** Carries a release plan out: route tables nobody needs leave our endpoints, and the endpoints that go go. */
+    private void carryOut(SharingRules.ReleasePlan plan) {
         plan.removeRouteTables().forEach(writer::removeRouteTables);
         if (!plan.delete().isEmpty()) {
             writer.delete(plan.delete());
         }
-        return document.withoutEndpoints(plan.delete());
-    }
-
-    private static Set<String> liveIds(VpcObservation world) {
-        Set<String> ids = new HashSet<>();
-        world.endpoints().stream().filter(e -> !e.dead() && !e.deleting()).forEach(e -> ids.add(e.vpcEndpointId()));
-        return ids;
-    }
-
-    private static String instant(Instant value, Instant fallback) {
-        return (value == null ? fallback : value).toString();
     }
 }

@@ -40,6 +40,10 @@ import java.util.TreeSet;
  *   <li>Rule 11, <b>a cancelled execution changes nothing more</b> ({@link #refuseIfCancelled}:
  *       {@link ExecutionCancelled}).</li>
  * </ul>
+ * The claim bookkeeping is decided beside these rules, as pure functions too, in {@link ClaimRules}: the run's
+ * claim and the endpoint records a reuse-or-create step writes (rules 3, 5, 6, 7), the requester's claim taking
+ * over from the run's at the commit (rules 3, 5, 12, 13), what a cleanup, release, rollback or cancellation leaves
+ * in the claims (rules 3, 7, 11, 13), and what the requester holds (rule 6).
  */
 public final class SharingRules {
 
@@ -269,7 +273,7 @@ public final class SharingRules {
         String whose = !endpoint.owned() ? "was not created by vpce-pilot, so its policy is its owner's"
                 : holder == null ? "was created by vpce-pilot before claims were recorded, so nobody may change its "
                         + "policy through vpce-pilot"
-                : "is held by " + new Claimant(holder).describe() + ", the only claimant that may change its policy";
+                : "is held by " + Claimant.describe(holder) + ", the only claimant that may change its policy";
         return new PolicyConflict("The requested route tables are served by " + endpoint.vpcEndpointId()
                 + ", whose policy differs from the one requested (" + request.policy() + "); it " + whose
                 + ". Nothing was changed. Ask without policyDocument to use the endpoint as it is, or serve "
@@ -359,7 +363,7 @@ public final class SharingRules {
             }
             Map<String, ClaimsDocument.Claim> live = next.liveClaims(now);
             String successor = kept.getValue().stream()
-                    .min(Comparator.comparing((String id) -> live.get(id) == null ? "~" : live.get(id).since())
+                    .min(Comparator.comparing((String id) -> live.get(id) == null ? Instant.MAX : live.get(id).since())
                             .thenComparing(id -> id))
                     .orElseThrow();
             next = next.withEndpoint(kept.getKey(), new ClaimsDocument.EndpointRecord(successor, record.createdBy(),

@@ -61,7 +61,7 @@ class VpcAssessorTest {
     void aServedVpcTheStandingUseClaimsAlreadyHasNothingToApply() {
         RegionView view = servedView();
         ClaimsDocument claims = ClaimsDocument.empty().withClaim(Claimant.STANDING,
-                ClaimsDocument.Claim.of(List.of(TABLE), EXECUTION, NOW.toString(), NOW.toString()));
+                ClaimsDocument.Claim.of(List.of(TABLE), EXECUTION, NOW, NOW));
 
         VpcAssessor.Assessment assessed = assessor.assess(view.vpcs().get(0), view, claims, NOW);
 

@@ -3,13 +3,15 @@ package dev.vpcepilot.sharing;
 import static dev.vpcepilot.sharing.SharingFixtures.EXEC;
 import static dev.vpcepilot.sharing.SharingFixtures.STACK_X_ID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ClaimantTest {
 
@@ -18,46 +20,69 @@ class ClaimantTest {
         Claimant standing = Claimant.STANDING;
 
         assertEquals("standing", standing.id());
-        assertTrue(standing.isStanding());
-        assertFalse(standing.isStack());
-        assertFalse(standing.isRun());
-        assertNull(standing.executionArn());
+        assertEquals("standing", standing.toString());
         assertTrue(standing.describe().contains("standing use"), standing.describe());
         assertTrue(standing.describe().contains("\"release\": true"), standing.describe());
-        assertEquals(standing, new Claimant("standing"), "read back from the claims document, it is the same");
+        assertSame(Claimant.STANDING, Claimant.parse("standing"), "read back from the claims document, it is the same");
     }
 
     @Test
     void aStackResource() {
-        Claimant stack = Claimant.stack(STACK_X_ID, "DynamoDbEndpoint");
+        Claimant.Stack stack = Claimant.stack(STACK_X_ID, "DynamoDbEndpoint");
 
         assertEquals("stack:" + STACK_X_ID + "|DynamoDbEndpoint", stack.id());
-        assertTrue(stack.isStack());
-        assertFalse(stack.isStanding());
-        assertFalse(stack.isRun());
-        assertNull(stack.executionArn());
+        assertEquals(stack.id(), stack.toString());
         assertEquals("stack " + STACK_X_ID + " (resource DynamoDbEndpoint)", stack.describe());
         assertNotEquals(stack, Claimant.stack(STACK_X_ID, "OtherEndpoint"), "two resources of a stack claim apart");
-        assertEquals(stack, new Claimant(stack.id()));
+        Claimant.Stack back = assertInstanceOf(Claimant.Stack.class, Claimant.parse(stack.id()));
+        assertEquals(STACK_X_ID, back.stackId());
+        assertEquals("DynamoDbEndpoint", back.logicalResourceId());
     }
 
     @Test
     void aRunInProgress() {
-        Claimant run = Claimant.run(EXEC);
+        Claimant.Run run = Claimant.run(EXEC);
 
         assertEquals("run:" + EXEC, run.id());
-        assertTrue(run.isRun());
-        assertFalse(run.isStack());
-        assertFalse(run.isStanding());
-        assertEquals(EXEC, run.executionArn());
-        assertEquals(EXEC, new Claimant(run.id()).executionArn());
+        assertEquals(run.id(), run.toString());
+        assertEquals(EXEC, assertInstanceOf(Claimant.Run.class, Claimant.parse(run.id())).executionArn());
         assertEquals("the run in progress " + EXEC, run.describe());
     }
 
+    /** The ids are the keys of the claims in the lock table: each claimant is read back as itself. */
+    @ParameterizedTest
+    @ValueSource(strings = {"standing", "run:" + EXEC, "stack:" + STACK_X_ID + "|Endpoint",
+            "stack:arn:aws:cloudformation:us-east-1:123456789012:stack/a-b/0f1e|Db1"})
+    void anIdRoundTrips(String id) {
+        Claimant claimant = Claimant.parse(id);
+
+        assertEquals(id, claimant.id());
+        assertEquals(claimant, Claimant.parse(claimant.id()));
+    }
+
     @Test
-    void anUnknownIdDescribesAsItselfAndAnIdIsRequired() {
-        assertEquals("someone", new Claimant("someone").describe());
-        assertEquals("someone", new Claimant("someone").toString());
-        assertThrows(NullPointerException.class, () -> new Claimant(null));
+    void theKindsAreTellingApart() {
+        assertInstanceOf(Claimant.Standing.class, Claimant.parse("standing"));
+        assertInstanceOf(Claimant.Stack.class, Claimant.parse(Claimant.stack(STACK_X_ID, "E").id()));
+        assertInstanceOf(Claimant.Run.class, Claimant.parse(Claimant.run(EXEC).id()));
+        assertNotEquals(Claimant.run(EXEC), Claimant.run("arn:aws:states:us-east-1:123456789012:execution:x:y"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"someone", "", "stack:no-bar", "Standing", "stand"})
+    void anIdNoClaimantHasIsRefused(String id) {
+        assertThrows(IllegalArgumentException.class, () -> Claimant.parse(id));
+    }
+
+    @Test
+    void anIdOfALaterVersionIsNoClaimantOfThisOneAndDescribesAsItself() {
+        assertEquals(java.util.Optional.empty(), Claimant.fromId("fleet:someone"));
+        assertEquals("fleet:someone", Claimant.describe("fleet:someone"));
+        assertEquals(Claimant.run(EXEC).describe(), Claimant.describe("run:" + EXEC));
+    }
+
+    @Test
+    void anIdIsRequired() {
+        assertThrows(NullPointerException.class, () -> Claimant.parse(null));
     }
 }

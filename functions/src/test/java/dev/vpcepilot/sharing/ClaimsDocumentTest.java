@@ -43,6 +43,8 @@ class ClaimsDocumentTest {
     private static final Claimant STANDING = Claimant.STANDING;
     private static final Claimant RUN = Claimant.run(EXEC);
     private static final Duration GRACE = Duration.ofMinutes(5);
+    private static final String STACK_X_OF_THE_DOCUMENT =
+            Claimant.stack("arn:aws:cloudformation:us-east-1:123456789012:stack/x/1111", "Endpoint").id();
 
     /** A standing claim on A, a stack claim on B, the run's claim on C until an hour from now. */
     private static ClaimsDocument threeClaims() {
@@ -86,7 +88,7 @@ class ClaimsDocumentTest {
     void aCancellationConcernsRunClaimsOnly() {
         // A stack claim recorded by a cancelled execution is the hook's to remove (SharedEndpoints.cancel).
         ClaimsDocument claims = noClaims().withClaim(STACK_X, ClaimsDocument.Claim.of(List.of(RTB_A), EXEC,
-                NOW.toString(), NOW.toString())).withCancelled(EXEC, NOW.plusSeconds(600));
+                NOW, NOW)).withCancelled(EXEC, NOW.plusSeconds(600));
 
         assertEquals(Set.of(RTB_A), claims.claimedRouteTables(NOW));
         assertFalse(claims.isCancelled(null, NOW));
@@ -111,9 +113,9 @@ class ClaimsDocumentTest {
                 .withEndpoint("vpce-exists", record(STANDING, OTHER_EXEC))
                 .withEndpoint("vpce-gone", record(STANDING, OTHER_EXEC))
                 .withEndpoint("vpce-young", new ClaimsDocument.EndpointRecord(STANDING.id(), EXEC,
-                        NOW.minus(GRACE).plusSeconds(1).toString()))
+                        NOW.minus(GRACE).plusSeconds(1)))
                 .withEndpoint("vpce-just-old", new ClaimsDocument.EndpointRecord(STANDING.id(), EXEC,
-                        NOW.minus(GRACE).toString()));
+                        NOW.minus(GRACE)));
 
         ClaimsDocument pruned = claims.pruned(NOW, Set.of("vpce-exists"), GRACE);
 
@@ -148,7 +150,7 @@ class ClaimsDocumentTest {
     void neitherTheDocumentNorItsClaimsCanBeChangedInPlace() {
         List<String> tables = new ArrayList<>(List.of(RTB_B, RTB_A, RTB_B));
         List<String> added = new ArrayList<>(List.of(RTB_C));
-        ClaimsDocument.Claim claim = new ClaimsDocument.Claim(tables, EXEC, NOW.toString(), NOW.toString(),
+        ClaimsDocument.Claim claim = new ClaimsDocument.Claim(tables, EXEC, NOW, NOW,
                 null, List.of("vpce-2", "vpce-1"), Map.of("vpce-o", added));
         ClaimsDocument document = noClaims().withClaim(RUN, claim).withEndpoint("vpce-o", record(RUN, EXEC));
         tables.add(RTB_C);
@@ -161,13 +163,13 @@ class ClaimsDocumentTest {
         assertUnmodifiable(() -> claim.added().get("vpce-o").add(RTB_D));
         assertUnmodifiable(() -> document.claims().remove(RUN.id()));
         assertUnmodifiable(() -> document.endpoints().clear());
-        assertUnmodifiable(() -> document.cancelled().put(EXEC, NOW.toString()));
+        assertUnmodifiable(() -> document.cancelled().put(EXEC, NOW));
     }
 
     @Test
     void aClaimReadFromJsonCannotBeChangedInPlaceEither() throws Exception {
         ClaimsDocument read = Json.MAPPER.readValue(json(threeClaims().withClaim(RUN, new ClaimsDocument.Claim(
-                List.of(RTB_C), EXEC, NOW.toString(), NOW.toString(), null, null, Map.of("vpce-o", List.of(RTB_C))))),
+                List.of(RTB_C), EXEC, NOW, NOW, null, null, Map.of("vpce-o", List.of(RTB_C))))),
                 ClaimsDocument.class);
 
         assertUnmodifiable(() -> read.claims().get(RUN.id()).routeTableIds().clear());
@@ -177,10 +179,10 @@ class ClaimsDocumentTest {
     @Test
     void theDocumentSurvivesItsJsonForm() throws Exception {
         ClaimsDocument document = threeClaims()
-                .withClaim(STACK_X, new ClaimsDocument.Claim(List.of(RTB_B), OTHER_EXEC, LONG_AGO.toString(),
-                        NOW.toString(), null, List.of("vpce-o"), null))
-                .withClaim(RUN, new ClaimsDocument.Claim(List.of(RTB_C), EXEC, NOW.toString(), NOW.toString(),
-                        NOW.plusSeconds(60).toString(), null, Map.of("vpce-o", List.of(RTB_C))))
+                .withClaim(STACK_X, new ClaimsDocument.Claim(List.of(RTB_B), OTHER_EXEC, LONG_AGO,
+                        NOW, null, List.of("vpce-o"), null))
+                .withClaim(RUN, new ClaimsDocument.Claim(List.of(RTB_C), EXEC, NOW, NOW,
+                        NOW.plusSeconds(60), null, Map.of("vpce-o", List.of(RTB_C))))
                 .withEndpoint("vpce-o", record(STACK_X, OTHER_EXEC))
                 .withCancelled(OTHER_EXEC, NOW.plusSeconds(60));
 
@@ -193,6 +195,63 @@ class ClaimsDocumentTest {
         JsonNode standing = Json.MAPPER.readTree(text).path("claims").path(STANDING.id());
         assertEquals(Set.of("routeTableIds", "execution", "since", "updated"), Set.copyOf(fieldNames(standing)));
         assertEquals(noClaims(), Json.MAPPER.readValue(json(noClaims()), ClaimsDocument.class));
+    }
+
+    /**
+     * A document as the code before typed claims wrote it to the lock table (every field of each shape; times as
+     * {@code Instant.toString()} writes them, with and without fractions; absent values left out). That code wrote
+     * each map in no particular order: the keys are sorted now, so the same claims are always the same bytes.
+     */
+    private static final String WRITTEN_BEFORE = """
+            {"claims":{\
+            "run:arn:aws:states:us-east-1:123456789012:execution:vpce-pilot:run-1":{"routeTableIds":["rtb-c"],\
+            "execution":"arn:aws:states:us-east-1:123456789012:execution:vpce-pilot:run-1",\
+            "since":"2026-01-10T10:15:00.123456Z","updated":"2026-01-10T10:15:00.123456Z",\
+            "expiresAt":"2026-01-11T10:15:00.123456Z","added":{"vpce-2":["rtb-c"],"vpce-3":["rtb-a","rtb-d"]}},\
+            "stack:arn:aws:cloudformation:us-east-1:123456789012:stack/x/1111|Endpoint":{"routeTableIds":["rtb-b"],\
+            "execution":"arn:aws:states:us-east-1:123456789012:execution:vpce-pilot:run-1",\
+            "since":"2026-01-01T00:00:00Z","updated":"2026-01-10T10:15:00.123456Z","endpointIds":["vpce-1"],\
+            "added":{"vpce-2":["rtb-b"]},"previousRouteTableIds":["rtb-c"]},\
+            "standing":{"routeTableIds":["rtb-a","rtb-e"],\
+            "execution":"arn:aws:states:us-east-1:123456789012:execution:vpce-pilot:run-1",\
+            "since":"2026-01-09T10:15:00.123456Z","updated":"2026-01-10T10:15:00.120Z"}},\
+            "endpoints":{"vpce-1":{"holder":"standing",\
+            "createdBy":"arn:aws:states:us-east-1:123456789012:execution:vpce-pilot:run-1",\
+            "createdAt":"2026-01-01T00:00:00Z"},"vpce-4":{"holder":"run:arn:aws:states:us-east-1:123456789012:\
+            execution:vpce-pilot:run-1","createdBy":"arn:aws:states:us-east-1:123456789012:execution:vpce-pilot:run-1",\
+            "createdAt":"2026-01-10T10:14:59.500Z"}},\
+            "cancelled":{"arn:aws:states:us-east-1:123456789012:execution:vpce-pilot:run-0":"2026-01-10T11:15:00.123456Z",\
+            "arn:aws:states:us-east-1:123456789012:execution:vpce-pilot:run-9":"2026-01-10T11:15:00Z"}}""";
+
+    @Test
+    void aDocumentWrittenBeforeTheTypedClaimsIsReadAndWrittenBackByteForByte() throws Exception {
+        ClaimsDocument read = Json.MAPPER.readValue(WRITTEN_BEFORE, ClaimsDocument.class);
+
+        assertEquals(WRITTEN_BEFORE, json(read));
+        assertEquals(Instant.parse("2026-01-01T00:00:00Z"),
+                read.claims().get(STACK_X_OF_THE_DOCUMENT).since(), "times are Instants");
+        assertEquals(Instant.parse("2026-01-11T10:15:00.123456Z"), read.claims().get(RUN.id()).expiresAt());
+        assertEquals(Instant.parse("2026-01-10T10:14:59.500Z"), read.endpoints().get("vpce-4").createdAt());
+        assertTrue(read.isCancelled("arn:aws:states:us-east-1:123456789012:execution:vpce-pilot:run-9",
+                Instant.parse("2026-01-10T11:14:59.999Z")));
+        assertFalse(read.isCancelled("arn:aws:states:us-east-1:123456789012:execution:vpce-pilot:run-9",
+                Instant.parse("2026-01-10T11:15:00Z")));
+        assertEquals(WRITTEN_BEFORE, json(Json.MAPPER.readValue(json(read), ClaimsDocument.class)));
+    }
+
+    @Test
+    void theSameClaimsAreTheSameBytesWhateverOrderTheyWereRecordedIn() {
+        ClaimsDocument.Claim a = claim(RTB_A);
+        ClaimsDocument.Claim b = claim(RTB_B);
+        ClaimsDocument oneWay = noClaims().withClaim(STANDING, a).withClaim(STACK_X, b).withClaim(RUN, a)
+                .withEndpoint("vpce-2", record(STANDING, EXEC)).withEndpoint("vpce-1", record(RUN, EXEC))
+                .withCancelled(OTHER_EXEC, NOW).withCancelled(EXEC, NOW);
+        ClaimsDocument otherWay = noClaims().withClaim(RUN, a).withClaim(STACK_X, b).withClaim(STANDING, a)
+                .withEndpoint("vpce-1", record(RUN, EXEC)).withEndpoint("vpce-2", record(STANDING, EXEC))
+                .withCancelled(EXEC, NOW).withCancelled(OTHER_EXEC, NOW);
+
+        assertEquals(json(oneWay), json(otherWay));
+        assertEquals(List.of(RUN.id(), STACK_X.id(), STANDING.id()), List.copyOf(oneWay.claims().keySet()));
     }
 
     @Test

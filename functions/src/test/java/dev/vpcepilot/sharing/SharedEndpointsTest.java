@@ -90,11 +90,11 @@ class SharedEndpointsTest {
             ClaimsDocument.Claim run = claimOf(RUN);
             assertEquals(List.of(RTB_A, RTB_B), run.routeTableIds());
             assertEquals(EXEC, run.execution());
-            assertEquals(NOW.toString(), run.since());
-            assertEquals(NOW.toString(), run.updated());
-            assertEquals(NOW.plus(RUN_LIFETIME).toString(), run.expiresAt(), "a run that dies loses its claim");
+            assertEquals(NOW, run.since());
+            assertEquals(NOW, run.updated());
+            assertEquals(NOW.plus(RUN_LIFETIME), run.expiresAt(), "a run that dies loses its claim");
             assertNull(claimOf(STANDING), "the standing claim comes with the verification, not before");
-            assertEquals(new ClaimsDocument.EndpointRecord(STANDING.id(), EXEC, vpc.endpoint(id).created.toString()),
+            assertEquals(new ClaimsDocument.EndpointRecord(STANDING.id(), EXEC, vpc.endpoint(id).created),
                     claims().endpoints().get(id));
             assertEquals(List.of(new ServingState.Endpoint(id, true, true, true, "available", List.of(RTB_A, RTB_B),
                     vpc.endpoint(id).created.toString())), served.endpoints());
@@ -147,7 +147,7 @@ class SharedEndpointsTest {
             ServingState served = endpoints.ensure(request(STACK_X, RTB_A));
 
             assertEquals(List.of(), vpc.writes());
-            assertEquals(new ClaimsDocument.EndpointRecord(STACK_X.id(), EXEC, LONG_AGO.toString()),
+            assertEquals(new ClaimsDocument.EndpointRecord(STACK_X.id(), EXEC, LONG_AGO),
                     claims().endpoints().get("vpce-mine"));
             assertTrue(served.created(), "this execution created it");
             assertTrue(served.endpoints().get(0).held());
@@ -263,8 +263,8 @@ class SharedEndpointsTest {
             endpoints.ensure(request(STANDING, RTB_A, RTB_B));
 
             ClaimsDocument.Claim run = claimOf(RUN);
-            assertEquals(NOW.toString(), run.since());
-            assertEquals(NOW.plusSeconds(60).toString(), run.updated());
+            assertEquals(NOW, run.since());
+            assertEquals(NOW.plusSeconds(60), run.updated());
             assertEquals(Map.of("vpce-o", List.of(RTB_B)), run.added());
         }
     }
@@ -284,8 +284,8 @@ class SharedEndpointsTest {
             String id = createdId();
             ClaimsDocument.Claim standing = claimOf(STANDING);
             assertEquals(List.of(RTB_A, RTB_C), standing.routeTableIds());
-            assertEquals(LONG_AGO.toString(), standing.since());
-            assertEquals(NOW.plusSeconds(30).toString(), standing.updated());
+            assertEquals(LONG_AGO, standing.since());
+            assertEquals(NOW.plusSeconds(30), standing.updated());
             assertEquals(EXEC, standing.execution());
             assertNull(standing.expiresAt(), "a standing claim lasts until an explicit release");
             assertNull(claimOf(RUN));
@@ -322,7 +322,7 @@ class SharedEndpointsTest {
             store.change(c -> c.withEndpoint("vpce-1", record(STACK_X, OTHER_EXEC))
                     .withEndpoint("vpce-2", record(STACK_X, OTHER_EXEC))
                     .withClaim(STACK_X, new ClaimsDocument.Claim(List.of(RTB_A, RTB_B), OTHER_EXEC,
-                            LONG_AGO.toString(), LONG_AGO.toString(), null, List.of("vpce-1", "vpce-2"), null)));
+                            LONG_AGO, LONG_AGO, null, List.of("vpce-1", "vpce-2"), null)));
             endpoints.ensure(request(STACK_X, RTB_A));
 
             SharedEndpoints.Committed committed = endpoints.commit(SCOPE, STACK_X, EXEC, List.of(RTB_A));
@@ -343,7 +343,7 @@ class SharedEndpointsTest {
             store.change(c -> c.withEndpoint("vpce-1", record(STACK_X, OTHER_EXEC))
                     .withClaim(STACK_Y, claim(RTB_B))
                     .withClaim(STACK_X, new ClaimsDocument.Claim(List.of(RTB_A, RTB_B, RTB_C), OTHER_EXEC,
-                            LONG_AGO.toString(), LONG_AGO.toString(), null, List.of("vpce-1"), null)));
+                            LONG_AGO, LONG_AGO, null, List.of("vpce-1"), null)));
             vpc.ours("vpce-3", OTHER_EXEC, RTB_C);
             store.change(c -> c.withEndpoint("vpce-3", record(STACK_X, OTHER_EXEC)));
             endpoints.ensure(request(STACK_X, RTB_A));
@@ -365,8 +365,8 @@ class SharedEndpointsTest {
 
             ClaimsDocument.Claim run = claimOf(RUN);
             assertEquals(List.of(RTB_A, RTB_B), run.routeTableIds());
-            assertEquals(NOW.toString(), run.since());
-            assertEquals(NOW.plus(Duration.ofMinutes(2)).plus(RUN_LIFETIME).toString(), run.expiresAt());
+            assertEquals(NOW, run.since());
+            assertEquals(NOW.plus(Duration.ofMinutes(2)).plus(RUN_LIFETIME), run.expiresAt());
             assertEquals(Map.of("vpce-o", List.of(RTB_B)), run.added(), "its cleanup takes B out again");
         }
 
@@ -525,7 +525,7 @@ class SharedEndpointsTest {
 
             assertEquals(List.of(id), released.deleted());
             assertNull(claimOf(STACK_X), "the stack claim was recorded by the cancelled execution");
-            assertEquals(NOW.plus(SharingRules.CANCELLATION_LIFETIME).toString(), claims().cancelled().get(EXEC));
+            assertEquals(NOW.plus(SharingRules.CANCELLATION_LIFETIME), claims().cancelled().get(EXEC));
             assertThrows(ExecutionCancelled.class, () -> endpoints.ensure(request(STACK_X, RTB_A)));
             assertEquals(Set.of(), vpc.endpointIds());
         }
@@ -568,7 +568,7 @@ class SharedEndpointsTest {
             endpoints.ensure(request(RUN, RTB_A));
             String id = createdId();
             store.change(c -> c.withClaim(STACK_Y, claim(RTB_A)).withClaim(STACK_X, new ClaimsDocument.Claim(
-                    List.of(RTB_A), OTHER_EXEC, LONG_AGO.toString(), LONG_AGO.toString(), null, null, null)));
+                    List.of(RTB_A), OTHER_EXEC, LONG_AGO, LONG_AGO, null, null, null)));
             assertEquals(RUN.id(), claims().endpoints().get(id).holder());
 
             SharedEndpoints.Released released = endpoints.cleanup(SCOPE, EXEC);
@@ -589,7 +589,7 @@ class SharedEndpointsTest {
             assertEquals(List.of(RTB_A), first.releasedRouteTables());
             assertEquals(Map.of("vpce-o", List.of(RTB_A)), first.removedRouteTables());
             assertEquals(List.of(RTB_B), claimOf(STANDING).routeTableIds());
-            assertEquals(LONG_AGO.toString(), claimOf(STANDING).since());
+            assertEquals(LONG_AGO, claimOf(STANDING).since());
 
             SharedEndpoints.Released last = endpoints.releaseStanding(SCOPE, EXEC, List.of(RTB_B));
 
@@ -616,8 +616,8 @@ class SharedEndpointsTest {
         void aStacksDeleteReleasesItsClaimAndWhatNobodyElseNeeds() {
             vpc.ours("vpce-o", OTHER_EXEC, RTB_A);
             store.change(c -> c.withEndpoint("vpce-o", record(STACK_X, OTHER_EXEC))
-                    .withClaim(STACK_X, new ClaimsDocument.Claim(List.of(RTB_A), OTHER_EXEC, LONG_AGO.toString(),
-                            LONG_AGO.toString(), null, List.of("vpce-o"), null)));
+                    .withClaim(STACK_X, new ClaimsDocument.Claim(List.of(RTB_A), OTHER_EXEC, LONG_AGO,
+                            LONG_AGO, null, List.of("vpce-o"), null)));
 
             SharedEndpoints.Released released = endpoints.releaseStack(SCOPE, STACK_X, List.of("vpce-o"));
 
@@ -630,8 +630,8 @@ class SharedEndpointsTest {
             vpc.ours("vpce-o", OTHER_EXEC, RTB_A);
             store.change(c -> c.withEndpoint("vpce-o", record(STACK_X, OTHER_EXEC))
                     .withClaim(STACK_Y, claim(RTB_A))
-                    .withClaim(STACK_X, new ClaimsDocument.Claim(List.of(RTB_A), OTHER_EXEC, LONG_AGO.toString(),
-                            LONG_AGO.toString(), null, List.of("vpce-o"), null)));
+                    .withClaim(STACK_X, new ClaimsDocument.Claim(List.of(RTB_A), OTHER_EXEC, LONG_AGO,
+                            LONG_AGO, null, List.of("vpce-o"), null)));
 
             SharedEndpoints.Released released = endpoints.releaseStack(SCOPE, STACK_X, List.of("vpce-o"));
 
@@ -644,8 +644,8 @@ class SharedEndpointsTest {
         void theDeleteOfAnOlderPhysicalIdReleasesNothing() {
             vpc.ours("vpce-o", OTHER_EXEC, RTB_A);
             store.change(c -> c.withEndpoint("vpce-o", record(STACK_X, OTHER_EXEC))
-                    .withClaim(STACK_X, new ClaimsDocument.Claim(List.of(RTB_A), OTHER_EXEC, LONG_AGO.toString(),
-                            LONG_AGO.toString(), null, List.of("vpce-o"), null)));
+                    .withClaim(STACK_X, new ClaimsDocument.Claim(List.of(RTB_A), OTHER_EXEC, LONG_AGO,
+                            LONG_AGO, null, List.of("vpce-o"), null)));
             long version = store.version();
 
             SharedEndpoints.Released released = endpoints.releaseStack(SCOPE, STACK_X, List.of("vpce-replaced"));

@@ -35,8 +35,8 @@ final class SharingFixtures {
     static final String OTHER_EXEC = "arn:aws:states:us-east-1:123456789012:execution:vpce-pilot:run-0";
     static final String STACK_X_ID = "arn:aws:cloudformation:us-east-1:123456789012:stack/x/1111";
     static final String STACK_Y_ID = "arn:aws:cloudformation:us-east-1:123456789012:stack/y/2222";
-    static final Claimant STACK_X = Claimant.stack(STACK_X_ID, "Endpoint");
-    static final Claimant STACK_Y = Claimant.stack(STACK_Y_ID, "Endpoint");
+    static final Claimant.Stack STACK_X = Claimant.stack(STACK_X_ID, "Endpoint");
+    static final Claimant.Stack STACK_Y = Claimant.stack(STACK_Y_ID, "Endpoint");
 
     static final Instant NOW = Instant.parse("2026-01-10T10:15:00Z");
     static final Instant LONG_AGO = NOW.minus(Duration.ofDays(30));
@@ -158,18 +158,18 @@ final class SharingFixtures {
 
     /** A standing or stack claim (no expiry) recorded by {@link #OTHER_EXEC}. */
     static ClaimsDocument.Claim claim(String... routeTableIds) {
-        return ClaimsDocument.Claim.of(List.of(routeTableIds), OTHER_EXEC, LONG_AGO.toString(), LONG_AGO.toString());
+        return ClaimsDocument.Claim.of(List.of(routeTableIds), OTHER_EXEC, LONG_AGO, LONG_AGO);
     }
 
     /** A run's claim that expires at {@code expiresAt}. */
     static ClaimsDocument.Claim runClaim(String executionArn, Instant expiresAt, String... routeTableIds) {
-        return new ClaimsDocument.Claim(List.of(routeTableIds), executionArn, NOW.minusSeconds(60).toString(),
-                NOW.minusSeconds(60).toString(), expiresAt.toString(), null, null);
+        return new ClaimsDocument.Claim(List.of(routeTableIds), executionArn, NOW.minusSeconds(60),
+                NOW.minusSeconds(60), expiresAt, null, null);
     }
 
     /** The record of an endpoint vpce-pilot made for {@code holder}. */
     static ClaimsDocument.EndpointRecord record(Claimant holder, String createdBy) {
-        return new ClaimsDocument.EndpointRecord(holder.id(), createdBy, LONG_AGO.toString());
+        return new ClaimsDocument.EndpointRecord(holder.id(), createdBy, LONG_AGO);
     }
 
     /** A request of {@link #EXEC} with no policy and no tag wish. */

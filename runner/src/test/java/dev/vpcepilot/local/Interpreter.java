@@ -24,46 +24,46 @@ import java.util.random.RandomGenerator;
  * jitter draw of 0.5: no real waiting, deterministic delays. Tasks may be called from several threads at once (a
  * Map's iterations), so what they record is kept in synchronized lists.
  */
-final class Interpreter {
+public final class Interpreter {
 
-    static final Instant NOW = Instant.parse("2024-05-01T12:00:00Z");
+    public static final Instant NOW = Instant.parse("2024-05-01T12:00:00Z");
     static final String ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:Machine";
 
-    final List<Duration> sleeps = Collections.synchronizedList(new ArrayList<>());
-    final List<TaskInvoker.TaskInvocation> invocations = Collections.synchronizedList(new ArrayList<>());
+    public final List<Duration> sleeps = Collections.synchronizedList(new ArrayList<>());
+    public final List<TaskInvoker.TaskInvocation> invocations = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Function<TaskInvoker.TaskInvocation, JsonNode>> tasks = new LinkedHashMap<>();
     private ObjectStore objects = ObjectStore.NONE;
     private InterpreterSettings settings = new InterpreterSettings(1.0, 1000, sleeps::add,
             Clock.fixed(NOW, ZoneOffset.UTC), new HalfRandom());
 
     /** A Task resource and what it does (return a result, or throw). */
-    Interpreter task(String resource, Function<TaskInvoker.TaskInvocation, JsonNode> behaviour) {
+    public Interpreter task(String resource, Function<TaskInvoker.TaskInvocation, JsonNode> behaviour) {
         tasks.put(resource, behaviour);
         return this;
     }
 
-    Interpreter timeScale(double factor) {
+    public Interpreter timeScale(double factor) {
         settings = settings.withTimeScale(factor);
         return this;
     }
 
-    Interpreter maxTransitions(int max) {
+    public Interpreter maxTransitions(int max) {
         settings = settings.withMaxTransitions(max);
         return this;
     }
 
-    Interpreter maxChildren(int max) {
+    public Interpreter maxChildren(int max) {
         settings = settings.withMaxChildren(max);
         return this;
     }
 
     /** Where Distributed Maps read items and write results (default: none). */
-    Interpreter objects(ObjectStore store) {
+    public Interpreter objects(ObjectStore store) {
         objects = store;
         return this;
     }
 
-    StateMachineInterpreter interpreter(String definition) {
+    public StateMachineInterpreter interpreter(String definition) {
         TaskInvoker invoker = new TaskInvoker() {
             @Override
             public boolean canInvoke(String resource) {
@@ -79,12 +79,12 @@ final class Interpreter {
         return new StateMachineInterpreter(TestProject.json(definition), ARN, invoker, objects, settings);
     }
 
-    ExecutionResult run(String definition, String input) {
+    public ExecutionResult run(String definition, String input) {
         return run(definition, input, event -> { });
     }
 
     /** One execution whose events also go to {@code listener} as they happen. */
-    ExecutionResult run(String definition, String input, ExecutionListener listener) {
+    public ExecutionResult run(String definition, String input, ExecutionListener listener) {
         return interpreter(definition).execute(TestProject.json(input), "test-execution", listener);
     }
 

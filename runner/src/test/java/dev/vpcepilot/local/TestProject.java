@@ -12,22 +12,22 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The project under test and small fixtures: JSON text, and throwaway projects with their own template. */
-final class TestProject {
+public final class TestProject {
 
     /** A random UUID as text (an execution name, a Map Run's id). */
-    static final String UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+    public static final String UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 
     private TestProject() {
     }
 
     /** The repository root, from the system property tests/pom.xml sets (or the parent of the working dir). */
-    static Path root() {
+    public static Path root() {
         String property = System.getProperty("vpcepilot.projectRoot");
         Path root = property == null || property.isBlank() ? Path.of("..") : Path.of(property);
         return root.toAbsolutePath().normalize();
     }
 
-    static JsonNode json(String text) {
+    public static JsonNode json(String text) {
         try {
             return JsonText.parse(text);
         } catch (JsonProcessingException e) {
@@ -36,14 +36,14 @@ final class TestProject {
     }
 
     /** The field names of a JSON object, in their order. */
-    static List<String> fieldNames(JsonNode node) {
+    public static List<String> fieldNames(JsonNode node) {
         List<String> names = new ArrayList<>();
         node.fieldNames().forEachRemaining(names::add);
         return names;
     }
 
     /** Writes {@code template.yaml} and {@code statemachine/machine.asl.json} into {@code directory}. */
-    static Path write(Path directory, String templateYaml, String definitionJson) {
+    public static Path write(Path directory, String templateYaml, String definitionJson) {
         try {
             Files.createDirectories(directory.resolve("statemachine"));
             Files.writeString(directory.resolve("template.yaml"), templateYaml, StandardCharsets.UTF_8);
@@ -58,7 +58,7 @@ final class TestProject {
      * A template with one function per handler class given as {@code LogicalId=fully.qualified.Class} and a state
      * machine using statemachine/machine.asl.json with {@code <LogicalId>Arn: !Ref <LogicalId>.Alias} substitutions.
      */
-    static String template(String... functions) {
+    public static String template(String... functions) {
         StringBuilder yaml = new StringBuilder("""
                 AWSTemplateFormatVersion: "2010-09-09"
                 Transform: AWS::Serverless-2016-10-31

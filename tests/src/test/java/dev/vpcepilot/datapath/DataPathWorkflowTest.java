@@ -1,19 +1,21 @@
 package dev.vpcepilot.datapath;
 
-import static dev.vpcepilot.support.MotoEc2.json;
+import static dev.vpcepilot.local.TestProject.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vpcepilot.local.LocalWorkflow;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vpcepilot.kit.Moto;
+import dev.vpcepilot.kit.MotoEc2;
+import dev.vpcepilot.kit.level.Workflow;
+import dev.vpcepilot.local.LocalWorkflow;
+import dev.vpcepilot.local.TestProject;
 import dev.vpcepilot.local.asl.ExecutionResult;
 import dev.vpcepilot.local.cfn.LocalCustomResource;
 import dev.vpcepilot.local.moto.MotoServer;
-import dev.vpcepilot.support.MotoEc2;
-import dev.vpcepilot.support.SharedMoto;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +35,7 @@ import software.amazon.awssdk.services.ec2.model.Filter;
  * CIDR, network ACL rules that deny the way out or the way back, and {@code requireDataPath} true and false. moto
  * seeds the DynamoDB prefix list with real CIDRs (52.94.0.0/22, 52.119.224.0/20, ...).
  */
+@Workflow
 class DataPathWorkflowTest {
 
     private static final Pattern GATEWAY_ID = Pattern.compile("<internetGatewayId>(igw-[0-9a-f]+)</internetGatewayId>");
@@ -46,8 +49,8 @@ class DataPathWorkflowTest {
 
     @BeforeAll
     static void workflow() {
-        moto = SharedMoto.fresh();
-        workflow = LocalWorkflow.builder(MotoEc2.projectRoot()).endpoint(moto.endpoint()).region("us-east-1")
+        moto = Moto.fresh();
+        workflow = LocalWorkflow.builder(TestProject.root()).endpoint(moto.endpoint()).region("us-east-1")
                 .timeScale(0).build();
     }
 
@@ -222,7 +225,7 @@ class DataPathWorkflowTest {
                 + "5b6b1a40-0000-11ef-9c5a-0a1b2c3d4e5f\",\"LogicalResourceId\":\"DynamoDbEndpoint\","
                 + "\"ResourceType\":\"Custom::DynamoDbVpcEndpoint\",\"ResourceProperties\":{\"ServiceToken\":\"t\","
                 + "\"VpcId\":\"" + vpcId + "\",\"RequireDataPath\":\"" + requireDataPath + "\"}}");
-        try (LocalCustomResource hook = LocalCustomResource.inProcess(MotoEc2.projectRoot(), workflow, moto.endpoint(),
+        try (LocalCustomResource hook = LocalCustomResource.inProcess(TestProject.root(), workflow, moto.endpoint(),
                 Optional.empty(), 0, line -> { })) {
             return hook.handle(request);
         }

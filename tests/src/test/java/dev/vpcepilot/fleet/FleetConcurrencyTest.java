@@ -6,19 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vpcepilot.logging.FunctionLog;
 import dev.vpcepilot.aws.AwsClients;
+import dev.vpcepilot.aws.Retrying;
 import dev.vpcepilot.hook.EndpointHook;
 import dev.vpcepilot.hook.HookAnswer;
-import dev.vpcepilot.aws.Retrying;
+import dev.vpcepilot.kit.CfnRequests;
+import dev.vpcepilot.kit.Moto;
+import dev.vpcepilot.kit.MotoEc2;
+import dev.vpcepilot.kit.level.Reliability;
 import dev.vpcepilot.local.LocalWorkflow;
+import dev.vpcepilot.local.TestProject;
 import dev.vpcepilot.local.asl.ExecutionResult;
 import dev.vpcepilot.local.cfn.LocalWorkflowRunner;
 import dev.vpcepilot.local.moto.MotoServer;
+import dev.vpcepilot.logging.FunctionLog;
 import dev.vpcepilot.sharing.SharedEndpoints;
-import dev.vpcepilot.support.CfnRequests;
-import dev.vpcepilot.support.MotoEc2;
-import dev.vpcepilot.support.SharedMoto;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,6 +45,7 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
  * served once (one endpoint per VPC, every route table routed to it) and no endpoint anyone was given is deleted;
  * a stack's Delete afterwards leaves what the fleet's standing use still claims.
  */
+@Reliability
 class FleetConcurrencyTest {
 
     private static final String STACK = "arn:aws:cloudformation:us-east-1:123456789012:stack/consumer/"
@@ -56,10 +59,10 @@ class FleetConcurrencyTest {
 
     @BeforeAll
     static void emulator() {
-        moto = SharedMoto.fresh();
-        single = LocalWorkflow.builder(MotoEc2.projectRoot()).region("us-east-1").endpoint(moto.endpoint())
+        moto = Moto.fresh();
+        single = LocalWorkflow.builder(TestProject.root()).region("us-east-1").endpoint(moto.endpoint())
                 .timeScale(0).functionLog(line -> { }).build();
-        fleet = LocalWorkflow.builder(MotoEc2.projectRoot()).region("us-east-1").endpoint(moto.endpoint())
+        fleet = LocalWorkflow.builder(TestProject.root()).region("us-east-1").endpoint(moto.endpoint())
                 .stateMachine(LocalWorkflow.FLEET_STATE_MACHINE).timeScale(0).functionLog(line -> { }).build();
         home = new MotoEc2(moto.endpoint(), "us-east-1");
         second = MotoEc2.inAccount(moto.endpoint(), "us-east-1", SECOND);
@@ -83,14 +86,14 @@ class FleetConcurrencyTest {
                 + "\"maxConcurrency\": 4}";
 
         List<Callable<JsonNode>> work = new ArrayList<>();
-        work.add(() -> document(fleet.run(MotoEc2.json(fleetInput))));
-        work.add(() -> document(fleet.run(MotoEc2.json(fleetInput))));
-        work.add(() -> document(single.run(MotoEc2.json("{\"cleanup\": true}"))));
-        work.add(() -> document(single.run(MotoEc2.json("{\"vpcId\": \"" + twoTables + "\"}"))));
-        work.add(() -> document(single.run(MotoEc2.json("{\"vpcId\": \"" + stackVpc + "\", \"cleanup\": true}"))));
+        work.add(() -> document(fleet.run(TestProject.json(fleetInput))));
+        work.add(() -> document(fleet.run(TestProject.json(fleetInput))));
+        work.add(() -> document(single.run(TestProject.json("{\"cleanup\": true}"))));
+        work.add(() -> document(single.run(TestProject.json("{\"vpcId\": \"" + twoTables + "\"}"))));
+        work.add(() -> document(single.run(TestProject.json("{\"vpcId\": \"" + stackVpc + "\", \"cleanup\": true}"))));
         try (LocalWorkflowRunner runner = new LocalWorkflowRunner(single)) {
             EndpointHook hook = hook(runner);
-            work.add(() -> answer(hook.handle(CfnRequests.request("Create", STACK, null, Map.of("VpcId", stackVpc)),
+            work.add(() -> answer(hook.handle(CfnRequests.HOOK.request("Create", STACK, null, Map.of("VpcId", stackVpc)),
                     Duration.ofMinutes(5))));
             ExecutorService pool = Executors.newFixedThreadPool(work.size());
             List<JsonNode> results = new ArrayList<>();
@@ -133,12 +136,12 @@ class FleetConcurrencyTest {
                         + "and is gone (given " + given + ", cleanups deleted " + cleanedUp + "): " + results);
             }
 
-            HookAnswer deleted = hook.handle(CfnRequests.request("Delete", STACK, stackEndpoint,
+            HookAnswer deleted = hook.handle(CfnRequests.HOOK.request("Delete", STACK, stackEndpoint,
                     Map.of("VpcId", stackVpc)), Duration.ofMinutes(5));
             assertTrue(deleted.success(), deleted.reason());
             assertTrue(home.isLive(stackEndpoint), "the fleet's standing use still claims it");
         }
-        JsonNode verify = document(fleet.run(MotoEc2.json("{\"accounts\": [\"" + HOME + "\", \"" + SECOND + "\"]}")));
+        JsonNode verify = document(fleet.run(TestProject.json("{\"accounts\": [\"" + HOME + "\", \"" + SECOND + "\"]}")));
         assertEquals(4, verify.path("summary").path("compliant").asInt(), verify.toString());
     }
 

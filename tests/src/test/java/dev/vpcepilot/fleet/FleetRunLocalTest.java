@@ -8,14 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vpcepilot.kit.Moto;
+import dev.vpcepilot.kit.MotoEc2;
+import dev.vpcepilot.kit.RunLocal;
+import dev.vpcepilot.kit.level.Workflow;
+import dev.vpcepilot.local.TestProject;
+import dev.vpcepilot.local.moto.MotoServer;
 import dev.vpcepilot.testkit.faults.FaultProxy;
 import dev.vpcepilot.testkit.faults.FaultRule;
-import dev.vpcepilot.local.moto.MotoServer;
-import dev.vpcepilot.support.MotoEc2;
-import dev.vpcepilot.support.RunLocalProcess;
-import dev.vpcepilot.support.SharedMoto;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -34,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The runs go through a fault proxy that counts every call and refuses the unreachable account's role.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Workflow
 class FleetRunLocalTest {
 
     private static MotoServer moto;
@@ -47,7 +51,7 @@ class FleetRunLocalTest {
 
     @BeforeAll
     static void threeAccountsTwoRegions() throws Exception {
-        moto = SharedMoto.fresh();
+        moto = Moto.fresh();
         proxy = FaultProxy.start(moto.endpoint());
         proxy.addRule(FaultRule.denyAssumeRole(UNREACHABLE));
         world = new FleetWorld(moto.endpoint());
@@ -59,17 +63,17 @@ class FleetRunLocalTest {
         proxy.close();
     }
 
-    private record Fleet(RunLocalProcess.Run run, JsonNode output, Map<String, JsonNode> lines) {
+    private record Fleet(RunLocal.Run run, JsonNode output, Map<String, JsonNode> lines) {
     }
 
     private static Fleet fleet(String input) throws Exception {
         Path report = Files.createTempFile(directory, "report", ".jsonl");
         Files.delete(report);
         proxy.reset();
-        RunLocalProcess.Run run = RunLocalProcess.run(directory, 300, "--fleet", "--endpoint-url",
-                proxy.endpoint().toString(), "--region", "us-east-1", "--input-json", input, "--report",
-                report.toString());
-        JsonNode output = MotoEc2.json(run.stdout());
+        RunLocal.Run run = RunLocal.script().outputIn(directory).timeScale("0").timeout(Duration.ofSeconds(300))
+                .arguments("--fleet", "--endpoint-url", proxy.endpoint().toString(), "--region", "us-east-1",
+                        "--input-json", input, "--report", report.toString()).run();
+        JsonNode output = TestProject.json(run.stdout());
         assertTrue(Files.exists(report), () -> "no report file\n" + run.stderr());
         return new Fleet(run, output, FleetWorld.lines(report));
     }

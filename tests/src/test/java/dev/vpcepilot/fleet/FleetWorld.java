@@ -1,9 +1,10 @@
 package dev.vpcepilot.fleet;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vpcepilot.kit.MotoEc2;
+import dev.vpcepilot.local.TestProject;
 import dev.vpcepilot.testkit.faults.AwsCall;
 import dev.vpcepilot.testkit.faults.FaultProxy;
-import dev.vpcepilot.support.MotoEc2;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -89,7 +90,7 @@ final class FleetWorld implements AutoCloseable {
         Map<String, JsonNode> lines = new LinkedHashMap<>();
         try {
             for (String line : Files.readAllLines(report, StandardCharsets.UTF_8)) {
-                JsonNode node = MotoEc2.json(line);
+                JsonNode node = TestProject.json(line);
                 lines.put(node.path("account").asText("-") + "/" + node.path("region").asText("-") + "/"
                         + node.path("vpcId").asText("-"), node);
             }

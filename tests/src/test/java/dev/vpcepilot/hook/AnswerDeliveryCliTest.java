@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
+import dev.vpcepilot.kit.CfnRequests;
+import dev.vpcepilot.kit.Moto;
+import dev.vpcepilot.kit.MotoEc2;
+import dev.vpcepilot.kit.level.Reliability;
+import dev.vpcepilot.local.TestProject;
 import dev.vpcepilot.local.asl.JsonText;
 import dev.vpcepilot.local.cli.RunLocal;
 import dev.vpcepilot.local.moto.MotoServer;
-import dev.vpcepilot.support.CfnRequests;
-import dev.vpcepilot.support.MotoEc2;
-import dev.vpcepilot.support.SharedMoto;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -42,6 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * bound is 1 s and the retry intervals are scaled down (the local runner's time scale), so that "until the deadline"
  * is short.
  */
+@Reliability
 class AnswerDeliveryCliTest {
 
     private static final String STACK = "arn:aws:cloudformation:us-east-1:123456789012:stack/consumer/"
@@ -64,7 +67,7 @@ class AnswerDeliveryCliTest {
 
     @BeforeAll
     static void emulator() {
-        moto = SharedMoto.fresh();
+        moto = Moto.fresh();
     }
 
     @BeforeEach
@@ -102,9 +105,9 @@ class AnswerDeliveryCliTest {
                 new PrintStream(err, true, StandardCharsets.UTF_8), new ByteArrayInputStream(new byte[0]),
                 Map.of("VPCE_PILOT_TIME_SCALE", "0.02", "VPCE_PILOT_HOOK_TIMEOUT_SECONDS",
                         Integer.toString(hookTimeoutSeconds)),
-                MotoEc2.projectRoot()).run("--endpoint-url", moto.endpoint().toString(), "--cfn-event",
+                TestProject.root()).run("--endpoint-url", moto.endpoint().toString(), "--cfn-event",
                 file.toString());
-        return new Run(code, MotoEc2.json(out.toString(StandardCharsets.UTF_8)), err.toString(StandardCharsets.UTF_8));
+        return new Run(code, TestProject.json(out.toString(StandardCharsets.UTF_8)), err.toString(StandardCharsets.UTF_8));
     }
 
     private static void assertNoUrl(Run run) {
@@ -116,14 +119,14 @@ class AnswerDeliveryCliTest {
     @Test
     void twoServerErrorsThenAnAnswerIsDelivered() throws IOException {
         statuses.addAll(List.of(500, 503, 200));
-        ObjectNode create = CfnRequests.json("Create", STACK, null, Map.of(), url());
+        ObjectNode create = CfnRequests.HOOK.json("Create", STACK, null, Map.of(), url());
 
         Run run = run(create, 60);
 
         assertEquals(0, run.exitCode(), run.stderr());
         assertEquals(3, bodies.size(), "500, 503, then 200");
         assertEquals(bodies.get(0), bodies.get(2), "each PUT carries the whole answer");
-        JsonNode answer = MotoEc2.json(bodies.get(2));
+        JsonNode answer = TestProject.json(bodies.get(2));
         assertEquals("SUCCESS", answer.path("Status").asText(), answer.toString());
         assertEquals(create.get("RequestId").asText(), answer.path("RequestId").asText());
         assertEquals("", contentTypes.get(0), "sent with an empty Content-Type, as cfn-response sends it");
@@ -134,7 +137,7 @@ class AnswerDeliveryCliTest {
     @Test
     void aUrlThatKeepsFailingIsReportedUndeliveredByRequestId() throws IOException {
         statuses.add(500);
-        ObjectNode create = CfnRequests.json("Create", STACK, null, Map.of("Foo", "bar"), url());
+        ObjectNode create = CfnRequests.HOOK.json("Create", STACK, null, Map.of("Foo", "bar"), url());
 
         Run run = run(create, 1);
 
@@ -153,7 +156,7 @@ class AnswerDeliveryCliTest {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = socket.getLocalPort();
         }
-        ObjectNode create = CfnRequests.json("Create", STACK, null, Map.of("Foo", "bar"),
+        ObjectNode create = CfnRequests.HOOK.json("Create", STACK, null, Map.of("Foo", "bar"),
                 "http://127.0.0.1:" + closedPort + "/answer?" + SIGNATURE);
 
         Run run = run(create, 1);
@@ -168,7 +171,7 @@ class AnswerDeliveryCliTest {
     @Test
     void aClientErrorIsNotRetried() throws IOException {
         statuses.add(403);
-        ObjectNode create = CfnRequests.json("Create", STACK, null, Map.of("Foo", "bar"), url());
+        ObjectNode create = CfnRequests.HOOK.json("Create", STACK, null, Map.of("Foo", "bar"), url());
 
         Run run = run(create, 1);
 

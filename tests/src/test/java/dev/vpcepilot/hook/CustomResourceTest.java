@@ -1,6 +1,5 @@
 package dev.vpcepilot.hook;
 
-import dev.vpcepilot.aws.Retrying;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -9,26 +8,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vpcepilot.aws.AwsClients;
+import dev.vpcepilot.aws.Retrying;
 import dev.vpcepilot.handlers.CloudFormationHookHandler;
 import dev.vpcepilot.handlers.FunctionSettings;
+import dev.vpcepilot.kit.CfnRequests;
+import dev.vpcepilot.kit.Moto;
+import dev.vpcepilot.kit.MotoEc2;
+import dev.vpcepilot.kit.level.Workflow;
 import dev.vpcepilot.local.LocalWorkflow;
+import dev.vpcepilot.local.TestProject;
 import dev.vpcepilot.local.asl.ExecutionListener;
 import dev.vpcepilot.local.asl.ProgressEvent;
 import dev.vpcepilot.local.cfn.LocalWorkflowRunner;
 import dev.vpcepilot.local.cfn.ResponseBucket;
-import dev.vpcepilot.testkit.faults.FaultKind;
-import dev.vpcepilot.testkit.faults.FaultProxy;
-import dev.vpcepilot.testkit.faults.FaultRule;
 import dev.vpcepilot.local.lambda.LocalLambdaContext;
-import dev.vpcepilot.local.template.LocalFunction;
 import dev.vpcepilot.local.moto.MotoServer;
+import dev.vpcepilot.local.template.LocalFunction;
 import dev.vpcepilot.logging.FunctionLog;
 import dev.vpcepilot.sharing.ClaimsDocument;
 import dev.vpcepilot.sharing.EventualConsistency;
 import dev.vpcepilot.sharing.LeaseLedger;
 import dev.vpcepilot.sharing.Scope;
-import dev.vpcepilot.support.CfnRequests;
-import dev.vpcepilot.support.MotoEc2;
+import dev.vpcepilot.testkit.faults.FaultKind;
+import dev.vpcepilot.testkit.faults.FaultProxy;
+import dev.vpcepilot.testkit.faults.FaultRule;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -54,11 +57,12 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
  * moto_server, and a presigned S3 PUT URL on the emulator as the ResponseURL, whose answer each test reads back.
  * Every path must end in an answer. (RealRuntimeHookTest runs the same hook under the real Lambda runtime.)
  */
+@Workflow
 class CustomResourceTest {
 
     private static final String REGION = "us-east-1";
     private static final String STACK = "arn:aws:cloudformation:us-east-1:123456789012:stack/consumer/11111111-2222-3333-4444-555555555555";
-    private static final Path ROOT = Path.of(System.getProperty("vpcepilot.projectRoot", ".."));
+    private static final Path ROOT = TestProject.root();
     private static final String LOCK_TABLE = "vpce-pilot-local-LockTable";
     private static final String SERVICE = "com.amazonaws." + REGION + ".dynamodb";
     /** The hook's own retries, a hundred times faster than in Lambda (the SDK's backoff stays real). */
@@ -73,22 +77,20 @@ class CustomResourceTest {
     private LocalWorkflowRunner runner;
     private AwsClients viaProxy;
     private MotoEc2 aws;
-    private static final AtomicInteger NEXT_CIDR = new AtomicInteger(100 + (int) (System.nanoTime() & 0x3f));
     private final AtomicInteger executions = new AtomicInteger();
     private final List<String> hookLog = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
     @BeforeAll
-    static void startEmulator() {
-        moto = MotoServer.start();
+    static void emptyEmulator() {
+        moto = Moto.fresh();
         bucket = new ResponseBucket(moto.endpoint(), REGION);
         direct = AwsClients.forEndpoint(REGION, moto.endpoint());
     }
 
     @AfterAll
-    static void stopEmulator() {
+    static void closeClients() {
         direct.close();
         bucket.close();
-        moto.close();
     }
 
     @BeforeEach
@@ -356,10 +358,10 @@ class CustomResourceTest {
     @Test
     void anUpdateToAnotherVpcAnsweredFailedLeavesNothingThereForTheStack() {
         String first = freshVpc();
-        int octet = NEXT_CIDR.getAndIncrement() % 250;
-        String second = aws.createVpc("10." + octet + ".0.0/16");
-        String main = aws.mainRouteTableId(second);
-        String extra = aws.createAssociatedRouteTable(second, "10." + octet + ".1.0/24");
+        MotoEc2.Vpc secondVpc = aws.freshVpc(1);
+        String second = secondVpc.id();
+        String main = secondVpc.main();
+        String extra = secondVpc.table(1);
         String foreign = aws.createForeignEndpoint(second, List.of(extra));
         String oldId = send(event("Create", null, Map.of("VpcId", first, "Tags", Map.of("team", "data"))))
                 .path("PhysicalResourceId").asText();
@@ -512,7 +514,7 @@ class CustomResourceTest {
     }
 
     private static ObjectNode event(String type, String physicalId, Map<String, Object> props) {
-        return CfnRequests.json(type, STACK, physicalId, props, null);
+        return CfnRequests.HOOK.json(type, STACK, physicalId, props, null);
     }
 
     private static Ec2Client ec2() {
@@ -531,7 +533,7 @@ class CustomResourceTest {
 
     /** A VPC of its own for a test (its main route table included): the claims of other tests are elsewhere. */
     private String freshVpc() {
-        return aws.createVpc("10." + NEXT_CIDR.getAndIncrement() % 250 + ".0.0/16");
+        return aws.freshVpc(0).id();
     }
 
     /** The live endpoints of a VPC, read from moto directly. */

@@ -2,10 +2,11 @@ package dev.vpcepilot.sharing;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vpcepilot.kit.MotoEc2;
+import dev.vpcepilot.kit.MotoEc2.Vpc;
+import dev.vpcepilot.kit.level.Soak;
 import dev.vpcepilot.testkit.faults.FaultProxy;
 import dev.vpcepilot.testkit.faults.FaultRule;
-import dev.vpcepilot.sharing.SharingWorld.Vpc;
-import dev.vpcepilot.support.MotoEc2;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,6 +70,7 @@ import org.junit.jupiter.api.Test;
  * </ol>
  * The assertion lists every violation (route table, claim, the operations and their times since the soak began).
  */
+@Soak
 class ClaimsLedgerSoakTest {
 
     static final int WORKERS = 8;

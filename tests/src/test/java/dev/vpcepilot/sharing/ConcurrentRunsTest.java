@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vpcepilot.sharing.SharingWorld.Run;
-import dev.vpcepilot.sharing.SharingWorld.Vpc;
+import dev.vpcepilot.kit.MotoEc2.Vpc;
+import dev.vpcepilot.kit.RunLocal;
+import dev.vpcepilot.kit.RunLocal.Run;
+import dev.vpcepilot.kit.level.Reliability;
 import dev.vpcepilot.testkit.faults.FaultProxy;
 import dev.vpcepilot.testkit.faults.Gate;
 import java.io.IOException;
@@ -25,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * before VerifyEndpoint's ListTables while the other runs to its end. After every scenario the sharing invariant
  * is checked against moto ({@link SharingInvariant}).
  */
+@Reliability
 class ConcurrentRunsTest {
 
     private static final Duration ARRIVAL = Duration.ofSeconds(90);
@@ -89,7 +92,7 @@ class ConcurrentRunsTest {
         Vpc vpc = SharingWorld.freshVpc(0);
         FaultProxy cleanupLane = lane();
         Gate beforeVerify = cleanupLane.hold("dynamodb:ListTables");
-        SharingWorld.Process cleanup = SharingWorld.startRun(cleanupLane.endpoint(),
+        RunLocal.Started cleanup = SharingWorld.startRun(cleanupLane.endpoint(),
                 "{\"vpcId\":\"" + vpc.id() + "\",\"cleanup\":true}");
         Run keep;
         try {
@@ -117,7 +120,7 @@ class ConcurrentRunsTest {
         Vpc vpc = SharingWorld.freshVpc(0);
         FaultProxy keepLane = lane();
         Gate beforeVerify = keepLane.hold("dynamodb:ListTables");
-        SharingWorld.Process keep = SharingWorld.startRun(keepLane.endpoint(), "{\"vpcId\":\"" + vpc.id() + "\"}");
+        RunLocal.Started keep = SharingWorld.startRun(keepLane.endpoint(), "{\"vpcId\":\"" + vpc.id() + "\"}");
         Run cleanup;
         try {
             beforeVerify.awaitArrival(ARRIVAL);
@@ -140,14 +143,14 @@ class ConcurrentRunsTest {
      */
     private List<Run> together(List<String> inputs) {
         List<Gate> gates = new ArrayList<>();
-        List<SharingWorld.Process> processes = new ArrayList<>();
+        List<RunLocal.Started> processes = new ArrayList<>();
         for (String input : inputs) {
             FaultProxy lane = lane();
             gates.add(lane.hold("ec2:DescribeRouteTables"));
             processes.add(SharingWorld.startRun(lane.endpoint(), input));
         }
         Gate.openTogether(gates, ARRIVAL);
-        return processes.stream().map(SharingWorld.Process::await).toList();
+        return processes.stream().map(RunLocal.Started::await).toList();
     }
 
     private FaultProxy lane() {

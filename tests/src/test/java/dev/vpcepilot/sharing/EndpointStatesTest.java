@@ -3,9 +3,10 @@ package dev.vpcepilot.sharing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vpcepilot.sharing.SharingWorld.Run;
-import dev.vpcepilot.sharing.SharingWorld.Vpc;
-import dev.vpcepilot.support.MotoEc2;
+import dev.vpcepilot.kit.MotoEc2;
+import dev.vpcepilot.kit.MotoEc2.Vpc;
+import dev.vpcepilot.kit.RunLocal.Run;
+import dev.vpcepilot.kit.level.Reliability;
 import dev.vpcepilot.testkit.faults.FaultProxy;
 import java.io.IOException;
 import java.util.List;
@@ -19,6 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * describes in a state from which it never serves fails the run as {@code EndpointNotAvailable}, and the run rolls back
  * what it created. moto makes every endpoint available at once, so a proxy reports the state (FaultProxy).
  */
+@Reliability
 class EndpointStatesTest {
 
     private final MotoEc2 ec2 = SharingWorld.ec2();

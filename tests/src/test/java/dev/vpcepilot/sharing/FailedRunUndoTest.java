@@ -3,9 +3,11 @@ package dev.vpcepilot.sharing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vpcepilot.sharing.SharingWorld.Run;
-import dev.vpcepilot.sharing.SharingWorld.Vpc;
-import dev.vpcepilot.support.MotoEc2;
+import dev.vpcepilot.kit.MotoEc2;
+import dev.vpcepilot.kit.MotoEc2.Vpc;
+import dev.vpcepilot.kit.RunLocal.Run;
+import dev.vpcepilot.kit.level.Reliability;
+import dev.vpcepilot.local.TestProject;
 import dev.vpcepilot.testkit.faults.FaultProxy;
 import java.io.IOException;
 import java.util.List;
@@ -19,6 +21,7 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
  * ours), and a failed run undoes exactly what it did, on endpoints of ours it only extended too. The run fails in its
  * verification (DynamoDB refuses ListTables), after it has changed the VPC.
  */
+@Reliability
 class FailedRunUndoTest {
 
     private final MotoEc2 ec2 = SharingWorld.ec2();
@@ -73,7 +76,7 @@ class FailedRunUndoTest {
 
         assertEquals(1, failed.exitCode(), failed.toString());
         VpcEndpoint after = ec2.endpoint(endpoint).orElseThrow();
-        assertEquals(MotoEc2.json(before.policyDocument()), MotoEc2.json(after.policyDocument()), "its policy");
+        assertEquals(TestProject.json(before.policyDocument()), TestProject.json(after.policyDocument()), "its policy");
         assertEquals(MotoEc2.tagsOf(before), MotoEc2.tagsOf(after), "its tags");
         SharingInvariant.assertHolds(ec2, vpc.id(), List.of(SharingInvariant.ofRun(standing)));
     }
@@ -101,7 +104,7 @@ class FailedRunUndoTest {
 
         assertEquals(1, failed.exitCode(), failed.toString());
         VpcEndpoint after = ec2.endpoint(endpoint).orElseThrow();
-        assertEquals(MotoEc2.json(before.policyDocument()), MotoEc2.json(after.policyDocument()),
+        assertEquals(TestProject.json(before.policyDocument()), TestProject.json(after.policyDocument()),
                 "its policy is put back: " + failed);
         assertEquals(MotoEc2.tagsOf(before), MotoEc2.tagsOf(after), "its tags");
         SharingInvariant.assertHolds(ec2, vpc.id(), List.of(SharingInvariant.ofRun(standing)));

@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vpcepilot.hook.PhysicalIds;
+import dev.vpcepilot.kit.MotoEc2;
+import dev.vpcepilot.kit.MotoEc2.Vpc;
+import dev.vpcepilot.kit.RunLocal.Run;
+import dev.vpcepilot.kit.level.Workflow;
+import dev.vpcepilot.local.TestProject;
+import dev.vpcepilot.sharing.SharingWorld.Stack;
 import dev.vpcepilot.testkit.faults.FaultProxy;
 import dev.vpcepilot.testkit.faults.FaultRule;
-import dev.vpcepilot.sharing.SharingWorld.Run;
-import dev.vpcepilot.sharing.SharingWorld.Stack;
-import dev.vpcepilot.sharing.SharingWorld.Vpc;
-import dev.vpcepilot.support.MotoEc2;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -29,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * it; an Update that changes Tags applies them on the endpoint the stack holds, or answers FAILED with a reason when it
  * does not hold it.
  */
+@Workflow
 class HookRulesTest {
 
     private final MotoEc2 ec2 = SharingWorld.ec2();
@@ -184,7 +187,7 @@ class HookRulesTest {
     /** A sample event of events/, for this stack and VPC, with a request id of its own. */
     private static ObjectNode sample(String file, String stackId, Vpc vpc, String physicalId) {
         try {
-            ObjectNode event = (ObjectNode) MotoEc2.json(Files.readString(MotoEc2.projectRoot().resolve("events")
+            ObjectNode event = (ObjectNode) TestProject.json(Files.readString(TestProject.root().resolve("events")
                     .resolve(file)));
             event.put("StackId", stackId);
             event.put("RequestId", UUID.randomUUID().toString());

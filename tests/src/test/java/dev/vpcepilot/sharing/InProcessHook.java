@@ -2,25 +2,28 @@ package dev.vpcepilot.sharing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vpcepilot.logging.FunctionLog;
 import dev.vpcepilot.aws.AwsClients;
+import dev.vpcepilot.aws.Retrying;
 import dev.vpcepilot.handlers.CloudFormationHookHandler;
 import dev.vpcepilot.handlers.FunctionSettings;
 import dev.vpcepilot.hook.AnswerDelivery;
-import dev.vpcepilot.aws.Retrying;
+import dev.vpcepilot.kit.CfnRequests;
+import dev.vpcepilot.kit.MotoEc2;
+import dev.vpcepilot.kit.RunLocal;
 import dev.vpcepilot.local.LocalWorkflow;
+import dev.vpcepilot.local.TestProject;
 import dev.vpcepilot.local.cfn.LocalWorkflowRunner;
 import dev.vpcepilot.local.cfn.ResponseBucket;
 import dev.vpcepilot.local.lambda.LocalLambdaContext;
 import dev.vpcepilot.local.template.LocalFunction;
-import dev.vpcepilot.support.CfnRequests;
-import dev.vpcepilot.support.MotoEc2;
+import dev.vpcepilot.logging.FunctionLog;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -45,7 +48,7 @@ final class InProcessHook implements AutoCloseable {
     /** The hook and its workflow talk to {@code endpoint} (a proxy in front of the emulator, or the emulator). */
     InProcessHook(URI endpoint) {
         URI moto = SharingWorld.moto();
-        workflow = LocalWorkflow.builder(MotoEc2.projectRoot()).region(SharingWorld.REGION).endpoint(endpoint)
+        workflow = LocalWorkflow.builder(TestProject.root()).region(SharingWorld.REGION).endpoint(endpoint)
                 .resources(moto).timeScale(0).functionLog(line -> { }).build();
         runner = new LocalWorkflowRunner(workflow);
         clients = AwsClients.forEndpoint(SharingWorld.REGION, endpoint);
@@ -71,7 +74,7 @@ final class InProcessHook implements AutoCloseable {
     }
 
     /** The answer CloudFormation got for the event (exit 0 for SUCCESS, as ./run-local --cfn-event says it). */
-    SharingWorld.Run send(ObjectNode event) {
+    RunLocal.Run send(ObjectNode event) {
         return send(event, java.util.function.UnaryOperator.identity());
     }
 
@@ -79,7 +82,7 @@ final class InProcessHook implements AutoCloseable {
      * As {@link #send(ObjectNode)}, with the request's text edited on its way to the handler (what a JSON tree
      * cannot hold, such as a key given twice).
      */
-    SharingWorld.Run send(ObjectNode event, java.util.function.UnaryOperator<String> edit) {
+    RunLocal.Run send(ObjectNode event, java.util.function.UnaryOperator<String> edit) {
         String key = "sharing-" + UUID.randomUUID() + ".json";
         event.put("ResponseURL", bucket.presignedPutUrl(key));
         byte[] request = edit.apply(new String(CfnRequests.bytes(event), java.nio.charset.StandardCharsets.UTF_8))
@@ -90,10 +93,11 @@ final class InProcessHook implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         JsonNode answer = bucket.read(key).orElseThrow(() -> new AssertionError("CloudFormation got no answer"));
-        return new SharingWorld.Run("in-process " + event.path("RequestType").asText() + " of "
+        return new RunLocal.Run("in-process " + event.path("RequestType").asText() + " of "
                 + event.path("LogicalResourceId").asText() + " (" + event.path("StackId").asText() + ", physical id "
                 + event.path("PhysicalResourceId").asText(null) + ")",
-                "SUCCESS".equals(answer.path("Status").asText()) ? 0 : 1, answer.toPrettyString(), "");
+                "SUCCESS".equals(answer.path("Status").asText()) ? 0 : 1, answer.toPrettyString(), "",
+                Duration.ZERO);
     }
 
     private static LocalLambdaContext context() {

@@ -5,14 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vpcepilot.kit.MotoEc2;
+import dev.vpcepilot.kit.MotoEc2.Vpc;
+import dev.vpcepilot.kit.RunLocal;
+import dev.vpcepilot.kit.RunLocal.Run;
+import dev.vpcepilot.kit.level.Reliability;
+import dev.vpcepilot.local.template.LocalAccount;
+import dev.vpcepilot.sharing.SharingWorld.Stack;
 import dev.vpcepilot.testkit.faults.FaultKind;
 import dev.vpcepilot.testkit.faults.FaultProxy;
 import dev.vpcepilot.testkit.faults.FaultRule;
-import dev.vpcepilot.local.template.LocalAccount;
-import dev.vpcepilot.sharing.SharingWorld.Run;
-import dev.vpcepilot.sharing.SharingWorld.Stack;
-import dev.vpcepilot.sharing.SharingWorld.Vpc;
-import dev.vpcepilot.support.MotoEc2;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -33,6 +35,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * <p>The SDK gives up on a call attempt after 15 s and tries again ({@code AwsClients}): a hold shorter than that is a
  * request that lands late; a longer one is a first attempt that lands after the SDK's retry.
  */
+@Reliability
 class LedgerRacesTest {
 
     /** Below the SDK's 15 s attempt timeout: the held request is the one that lands, late. */
@@ -70,7 +73,7 @@ class LedgerRacesTest {
         FaultRule late = FaultRule.holdFirst(1, gate, LATE).only("dynamodb:PutItem");
         proxy.addRule(late);
 
-        SharingWorld.Process release = SharingWorld.startRun(proxy.endpoint(), release(vpc, List.of(t1)));
+        RunLocal.Started release = SharingWorld.startRun(proxy.endpoint(), release(vpc, List.of(t1)));
         assertTrue(late.awaitHolding(WAIT), "the release's acquire reached the proxy");
         long held = System.nanoTime();
         Stack stack = Stack.fresh("late-acquire");
@@ -105,7 +108,7 @@ class LedgerRacesTest {
         FaultRule first = FaultRule.holdFirst(1, gate, WAIT).only("dynamodb:PutItem");
         proxy.addRule(first);
 
-        SharingWorld.Process run = SharingWorld.startRun(proxy.endpoint(), "{\"vpcId\":\"" + vpc.id()
+        RunLocal.Started run = SharingWorld.startRun(proxy.endpoint(), "{\"vpcId\":\"" + vpc.id()
                 + "\",\"routeTableIds\":[\"" + t1 + "\"]}");
         assertTrue(first.awaitHolding(WAIT), "the run's acquire reached the proxy");
         Run done = run.await();
@@ -138,7 +141,7 @@ class LedgerRacesTest {
         FaultRule slowEndpoints = FaultRule.holdFirst(1, gate, LATE).only("ec2:DescribeVpcEndpoints");
         proxy.addRule(slowEndpoints);
 
-        SharingWorld.Process release = SharingWorld.startRun(proxy.endpoint(), release(vpc, List.of(t1)));
+        RunLocal.Started release = SharingWorld.startRun(proxy.endpoint(), release(vpc, List.of(t1)));
         assertTrue(slowEndpoints.awaitHolding(WAIT), "the release reads the endpoints under the lock");
         // ResolveVpc read the route tables before the lock: the next read of them is the release's, under it.
         proxy.addRule(FaultRule.holdFirst(1, new CountDownLatch(1), LATE).only("ec2:DescribeRouteTables"));
@@ -174,7 +177,7 @@ class LedgerRacesTest {
         FaultRule late = FaultRule.holdFirst(1, gate, LATE).only("dynamodb:PutItem");
         proxy.addRule(late);
 
-        SharingWorld.Process release = SharingWorld.startRun(proxy.endpoint(), release(vpc, List.of(t1)));
+        RunLocal.Started release = SharingWorld.startRun(proxy.endpoint(), release(vpc, List.of(t1)));
         assertTrue(late.awaitHolding(WAIT), "the release's acquire reached the proxy");
         long held = System.nanoTime();
         SharingWorld.succeeded(SharingWorld.hook(stack.delete(endpoint, properties)));

@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vpcepilot.sharing.SharingWorld.Run;
+import dev.vpcepilot.kit.MotoEc2;
+import dev.vpcepilot.kit.MotoEc2.Vpc;
+import dev.vpcepilot.kit.RunLocal.Run;
+import dev.vpcepilot.kit.level.Workflow;
+import dev.vpcepilot.local.TestProject;
 import dev.vpcepilot.sharing.SharingWorld.Stack;
-import dev.vpcepilot.sharing.SharingWorld.Vpc;
-import dev.vpcepilot.support.MotoEc2;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -19,6 +21,7 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
  * asking for a different one fails as {@code PolicyConflict} naming the endpoint and its holder, and nothing changes;
  * the holder may change it, and {@code "default"} (or a template without PolicyDocument) resets it to AWS's default.
  */
+@Workflow
 class PolicyOwnershipTest {
 
     private static final String RESTRICTIVE = policy("dynamodb:GetItem", "arn:aws:dynamodb:us-east-1:123456789012:table/orders");
@@ -119,7 +122,7 @@ class PolicyOwnershipTest {
     }
 
     private static JsonNode json(String text) {
-        return MotoEc2.json(text);
+        return TestProject.json(text);
     }
 
     private static String policy(String action, String resource) {

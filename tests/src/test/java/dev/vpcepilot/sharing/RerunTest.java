@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vpcepilot.kit.Moto;
+import dev.vpcepilot.kit.MotoEc2;
+import dev.vpcepilot.kit.MotoEc2.Vpc;
+import dev.vpcepilot.kit.RunLocal;
+import dev.vpcepilot.kit.RunLocal.Run;
+import dev.vpcepilot.kit.level.Reliability;
 import dev.vpcepilot.local.moto.MotoServer;
-import dev.vpcepilot.sharing.SharingWorld.Run;
-import dev.vpcepilot.sharing.SharingWorld.Vpc;
-import dev.vpcepilot.support.MotoEc2;
 import dev.vpcepilot.testkit.faults.FaultProxy;
 import java.io.IOException;
 import java.util.List;
@@ -20,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * token answers the endpoint it made, even once deleted) a rerun in the same hour must still create, after a cleanup,
  * after a rolled-back failure, and while the old endpoint is still being deleted (docs/design.md rules 8 and 9).
  */
+@Reliability
 class RerunTest {
 
     private final MotoEc2 ec2 = SharingWorld.ec2();
@@ -68,17 +72,18 @@ class RerunTest {
      */
     @Test
     void aRerunWhileTheOldEndpointIsDeletingSucceeds() {
-        try (MotoServer slow = MotoServer.start(System.getenv(), Map.of(MotoServer.DELETING_SECONDS, "3"));
+        // an emulator of its own: the deleting phase would slow every other scenario's cleanup
+        try (MotoServer slow = Moto.startPrivate(Map.of(MotoServer.DELETING_SECONDS, "3"));
              MotoEc2 slowEc2 = new MotoEc2(slow.endpoint(), SharingWorld.REGION)) {
             assertTrue(slow.awsFaithful());
-            Vpc vpc = SharingWorld.freshVpc(slowEc2, 0);
+            Vpc vpc = slowEc2.freshVpc(0);
             Run first = SharingWorld.run(slow.endpoint(), "{\"vpcId\":\"" + vpc.id() + "\",\"cleanup\":true}");
             assertTrue(first.succeeded(), first.toString());
             String deleting = first.doc().path("vpcEndpointId").asText();
             assertEquals("deleting", slowEc2.endpoint(deleting).orElseThrow().stateAsString(),
                     "the old endpoint is still being deleted");
 
-            SharingWorld.Process rerun = SharingWorld.start("rerun while deleting", slow.endpoint(),
+            RunLocal.Started rerun = SharingWorld.start("rerun while deleting", slow.endpoint(),
                     List.of("--input-json", "{\"vpcId\":\"" + vpc.id() + "\"}"),
                     // the busy step's retries, scaled, outlast the 3 s phase many times over (README: Retries)
                     Map.of("VPCE_PILOT_TIME_SCALE", "0.2"));

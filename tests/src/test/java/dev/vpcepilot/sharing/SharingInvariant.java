@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vpcepilot.support.MotoEc2;
+import dev.vpcepilot.kit.MotoEc2;
+import dev.vpcepilot.kit.RunLocal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -22,7 +23,7 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
 
 /**
  * The invariant of docs/design.md rules 2 and 5, checked against moto directly after every scenario in which runs,
- * stacks or fleet applies overlap (the sharing scenarios here, reliability's ConcurrencyTest, FleetConcurrencyTest):
+ * stacks or fleet applies overlap (the sharing scenarios here, ConcurrencyTest, FleetConcurrencyTest):
  * <ol>
  *   <li>every success that still stands (a run that exited 0 without cleaning up, a stack's SUCCESS not deleted
  *       since) reported endpoints that are {@code available} now, and each route table it asked for routes the
@@ -46,7 +47,7 @@ public final class SharingInvariant {
      * What a run that exited 0 reported: {@code endpoints[]} (each with its route tables), or, in an output without
      * them (before issue 10), {@code vpcEndpointId} for every one of {@code routeTableIds}.
      */
-    static Served ofRun(SharingWorld.Run run) {
+    static Served ofRun(RunLocal.Run run) {
         assertTrue(run.succeeded(), run.toString());
         return ofOutput(run.what(), run.doc());
     }
@@ -68,7 +69,7 @@ public final class SharingInvariant {
     }
 
     /** What a stack's SUCCESS said: its physical id (endpoint ids, comma-joined) serves the tables it asked for. */
-    static Served ofAnswer(SharingWorld.Run answer, List<String> routeTableIds) {
+    static Served ofAnswer(RunLocal.Run answer, List<String> routeTableIds) {
         String physicalId = SharingWorld.succeeded(answer);
         Set<String> ids = Arrays.stream(physicalId.split(",")).map(String::trim).collect(Collectors.toSet());
         Map<String, Set<String>> byTable = new LinkedHashMap<>();

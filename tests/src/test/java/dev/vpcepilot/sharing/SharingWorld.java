@@ -2,25 +2,24 @@ package dev.vpcepilot.sharing;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vpcepilot.kit.CfnRequests;
+import dev.vpcepilot.kit.Moto;
+import dev.vpcepilot.kit.MotoEc2;
+import dev.vpcepilot.kit.MotoEc2.Vpc;
+import dev.vpcepilot.kit.RunLocal;
+import dev.vpcepilot.kit.RunLocal.Run;
+import dev.vpcepilot.local.TestProject;
 import dev.vpcepilot.local.moto.MotoServer;
-import dev.vpcepilot.support.CfnRequests;
-import dev.vpcepilot.support.MotoEc2;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The world the sharing scenarios of issue 10 play in, as platform teams meet it: moto_server with the AWS-faithful
@@ -42,178 +41,58 @@ final class SharingWorld {
     static final String CFN_RESPONSE_URL =
             "https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/presigned-by-cloudformation";
     private static final Duration RUN_TIMEOUT = Duration.ofSeconds(150);
-    private static final AtomicInteger NEXT_CIDR = new AtomicInteger((int) (System.nanoTime() & 0x7f));
     private static final String PRODUCT_ROOT = "vpcepilot.sharing.productRoot";
-    private static MotoServer moto;
     private static MotoEc2 ec2;
+    private static URI ec2Endpoint;
     private static InProcessHook hook;
+    private static int hookResets;
 
     private SharingWorld() {
     }
 
-    /** The emulator every scenario shares (each in VPCs of its own), started on first use, AWS-faithful. */
-    static synchronized URI moto() {
-        if (moto == null || !moto.isRunning()) {
-            moto = MotoServer.start();
-            assertTrue(moto.awsFaithful(), "the scenarios need aws_faithful_moto_server.py: a python3 on the PATH "
-                    + "that imports moto");
-            ec2 = new MotoEc2(moto.endpoint(), REGION);
-        }
+    /** The emulator every scenario shares ({@link Moto#shared()}, each in VPCs of its own), AWS-faithful. */
+    static URI moto() {
+        MotoServer moto = Moto.shared();
+        assertTrue(moto.awsFaithful(), "the scenarios need aws_faithful_moto_server.py: a python3 on the PATH "
+                + "that imports moto");
         return moto.endpoint();
     }
 
     /** EC2 and DynamoDB straight to the emulator: what the tests read is the truth. */
     static synchronized MotoEc2 ec2() {
-        moto();
+        URI endpoint = moto();
+        if (ec2 == null || !endpoint.equals(ec2Endpoint)) {
+            ec2 = new MotoEc2(endpoint, REGION);
+            ec2Endpoint = endpoint;
+        }
         return ec2;
     }
 
     /** The checkout whose {@code ./run-local} runs the scenarios. */
     static Path productRoot() {
         String property = System.getProperty(PRODUCT_ROOT);
-        return property == null || property.isBlank() ? MotoEc2.projectRoot()
+        return property == null || property.isBlank() ? TestProject.root()
                 : Path.of(property).toAbsolutePath().normalize();
     }
 
-    /** A VPC of its own, with its main route table first and {@code extra} more, each associated with a subnet. */
-    record Vpc(String id, List<String> routeTables) {
-        String main() {
-            return routeTables.get(0);
-        }
-
-        String table(int i) {
-            return routeTables.get(i);
-        }
-    }
-
-    static Vpc freshVpc(MotoEc2 on, int extra) {
-        int n = NEXT_CIDR.getAndIncrement() % 250;
-        String vpc = on.createVpc("10." + n + ".0.0/16");
-        List<String> tables = new ArrayList<>();
-        tables.add(on.mainRouteTableId(vpc));
-        for (int i = 1; i <= extra; i++) {
-            tables.add(on.createAssociatedRouteTable(vpc, "10." + n + "." + i + ".0/24"));
-        }
-        return new Vpc(vpc, List.copyOf(tables));
-    }
-
+    /** A VPC of its own on the shared emulator, with its main route table first and {@code extra} more. */
     static Vpc freshVpc(int extra) {
-        return freshVpc(ec2(), extra);
+        return ec2().freshVpc(extra);
     }
 
     // ---- ./run-local
 
-    /** What one {@code ./run-local} process did. */
-    record Run(String what, int exitCode, String stdout, String stderr) {
-        JsonNode doc() {
-            return MotoEc2.json(stdout);
-        }
-
-        boolean succeeded() {
-            return exitCode == 0;
-        }
-
-        String error() {
-            return doc().path("error").asText(null);
-        }
-
-        @Override
-        public String toString() {
-            return what + ": exit " + exitCode + "\nstdout: " + stdout + "\nstderr (tail): "
-                    + (stderr.length() > 3000 ? "..." + stderr.substring(stderr.length() - 3000) : stderr);
-        }
-    }
-
-    /** The exit code of a run whose process was stopped because it outlived its time ({@link Process#awaitOrStop}). */
-    static final int STOPPED = -1;
-
-    /** A started {@code ./run-local}. */
-    static final class Process {
-        private final String what;
-        private final java.lang.Process process;
-        private final Path out;
-        private final Path err;
-
-        private Process(String what, java.lang.Process process, Path out, Path err) {
-            this.what = what;
-            this.process = process;
-            this.out = out;
-            this.err = err;
-        }
-
-        Run await() {
-            Run run = awaitOrStop(RUN_TIMEOUT);
-            if (run.exitCode() == STOPPED) {
-                throw new AssertionError(what + ": ./run-local did not end within " + RUN_TIMEOUT.toSeconds()
-                        + " s; stderr: " + run.stderr());
-            }
-            return run;
-        }
-
-        /**
-         * Waits at most {@code timeout}; a process still running then is stopped (with its children), and its run
-         * has exit code {@link #STOPPED} with what it had written so far.
-         */
-        Run awaitOrStop(Duration timeout) {
-            try {
-                int exitCode;
-                if (process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                    exitCode = process.exitValue();
-                } else {
-                    process.descendants().forEach(ProcessHandle::destroyForcibly);
-                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                    exitCode = STOPPED;
-                }
-                Run run = new Run(what, exitCode, Files.readString(out, StandardCharsets.UTF_8),
-                        Files.readString(err, StandardCharsets.UTF_8));
-                Files.deleteIfExists(out);
-                Files.deleteIfExists(err);
-                return run;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
-                throw new AssertionError("interrupted while waiting for " + what, e);
-            }
-        }
-    }
-
     /**
-     * Starts {@code ./run-local --endpoint-url endpoint} with {@code arguments} (an input or an event), the test
-     * JVM's Java, {@code VPCE_PILOT_TIME_SCALE} 0.01 unless {@code env} says otherwise, and no build.
+     * Starts {@code ./run-local --endpoint-url endpoint} of the {@link #productRoot product} with {@code arguments}
+     * (an input or an event), the kit's environment and {@code env}.
      */
-    static Process start(String what, URI endpoint, List<String> arguments, Map<String, String> env) {
-        Path root = productRoot();
-        Path script = root.resolve("run-local");
-        if (!Files.isExecutable(script) || !Files.isDirectory(root.resolve("runner/target/lib"))) {
-            throw new IllegalStateException(root + ": ./run-local or runner/target/lib is missing: build it first");
-        }
-        List<String> command = new ArrayList<>(List.of(script.toString(), "--endpoint-url", endpoint.toString(),
-                "--region", REGION));
-        command.addAll(arguments);
-        try {
-            Path out = Files.createTempFile("sharing-", ".out");
-            Path err = Files.createTempFile("sharing-", ".err");
-            ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile())
-                    .redirectOutput(out.toFile()).redirectError(err.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-            Map<String, String> environment = builder.environment();
-            environment.keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("VPCE_PILOT_"));
-            environment.put("JAVA_HOME", System.getProperty("java.home"));
-            environment.put("VPCE_PILOT_TIME_SCALE", "0.01");
-            environment.put("VPCE_PILOT_SKIP_BUILD", "1");
-            environment.put("AWS_REGION", REGION);
-            environment.putAll(env);
-            return new Process(what, builder.start(), out, err);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + command, e);
-        }
+    static RunLocal.Started start(String what, URI endpoint, List<String> arguments, Map<String, String> env) {
+        return RunLocal.script().root(productRoot()).named(what).endpoint(endpoint).region(REGION)
+                .arguments(arguments).environment(env).timeout(RUN_TIMEOUT).start();
     }
 
     /** Starts a workflow run with this execution input. */
-    static Process startRun(URI endpoint, String inputJson) {
+    static RunLocal.Started startRun(URI endpoint, String inputJson) {
         return start("./run-local --input-json " + inputJson, endpoint, List.of("--input-json", inputJson), Map.of());
     }
 
@@ -251,7 +130,7 @@ final class SharingWorld {
         }
 
         private ObjectNode event(String type, String physicalId, Map<String, ?> properties, Map<String, ?> old) {
-            ObjectNode event = CfnRequests.json(type, stackId, physicalId, properties, CFN_RESPONSE_URL);
+            ObjectNode event = CfnRequests.HOOK.json(type, stackId, physicalId, properties, CFN_RESPONSE_URL);
             event.put("LogicalResourceId", logicalId);
             if (old != null) {
                 ObjectNode oldProps = event.putObject("OldResourceProperties");
@@ -263,7 +142,7 @@ final class SharingWorld {
     }
 
     /** Starts {@code ./run-local --cfn-event} for the event: the hook, the workflow, the answer's PUT. */
-    static Process startHook(URI endpoint, ObjectNode event) {
+    static RunLocal.Started startHook(URI endpoint, ObjectNode event) {
         try {
             Path file = Files.createTempFile("sharing-cfn-", ".json");
             file.toFile().deleteOnExit();
@@ -295,8 +174,13 @@ final class SharingWorld {
         if (System.getProperty(PRODUCT_ROOT) != null) {
             return startHook(moto(), event).await();
         }
-        if (hook == null) {
+        if (hook == null || hookResets != Moto.resets()) {
+            // the emulator was emptied since (another class took it fresh): the hook's tables are gone
+            if (hook != null) {
+                hook.close();
+            }
             hook = new InProcessHook(moto());
+            hookResets = Moto.resets();
         }
         return hook.send(event);
     }

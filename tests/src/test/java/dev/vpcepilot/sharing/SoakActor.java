@@ -2,9 +2,11 @@ package dev.vpcepilot.sharing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vpcepilot.kit.MotoEc2;
+import dev.vpcepilot.kit.RunLocal;
+import dev.vpcepilot.local.TestProject;
 import dev.vpcepilot.sharing.SoakOperation.Kind;
 import dev.vpcepilot.sharing.SoakOperation.Outcome;
-import dev.vpcepilot.support.MotoEc2;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -81,7 +83,7 @@ final class SoakActor implements AutoCloseable {
 
     private SoakOperation runLocal(Kind kind, Map<String, List<String>> tables, List<String> arguments) {
         long start = history.now();
-        SharingWorld.Run run = SharingWorld.start(name + " " + kind, endpoint, arguments, Map.of())
+        RunLocal.Run run = SharingWorld.start(name + " " + kind, endpoint, arguments, Map.of())
                 .awaitOrStop(OPERATION_TIMEOUT);
         long end = history.now();
         Outcome outcome;
@@ -99,7 +101,7 @@ final class SoakActor implements AutoCloseable {
                     + (logged.isEmpty() ? "" : "; last error logged: " + shorten(logged));
         } else {
             outcome = Outcome.UNKNOWN;
-            detail = run.exitCode() == SharingWorld.STOPPED ? "stopped after " + OPERATION_TIMEOUT.toSeconds() + " s"
+            detail = run.exitCode() == RunLocal.STOPPED ? "stopped after " + OPERATION_TIMEOUT.toSeconds() + " s"
                     : "exit " + run.exitCode();
         }
         return record(new SoakOperation(name, kind, tables, null, null, start, end, outcome, detail,
@@ -114,7 +116,7 @@ final class SoakActor implements AutoCloseable {
             history.deleting(claimant);
         }
         long start = history.now();
-        SharingWorld.Run answer;
+        RunLocal.Run answer;
         try {
             answer = hook().send(event);
         } catch (RuntimeException | AssertionError e) {
@@ -150,9 +152,9 @@ final class SoakActor implements AutoCloseable {
 
     private static JsonNode parse(String stdout) {
         try {
-            return MotoEc2.json(stdout);
+            return TestProject.json(stdout);
         } catch (RuntimeException e) {
-            return MotoEc2.json("{}");
+            return TestProject.json("{}");
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.vpcepilot.sharing;
 
+import dev.vpcepilot.kit.MotoEc2;
 import dev.vpcepilot.sharing.SoakOperation.Kind;
-import dev.vpcepilot.support.MotoEc2;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -42,11 +42,11 @@ final class SoakExpectations {
         List<SoakViolation> violations = new ArrayList<>();
         Map<String, Map<String, List<String>>> tolerated = new TreeMap<>();
         ledger.forEach((vpcId, document) -> document.claims().forEach((id, claim) -> {
-            Claimant claimant = new Claimant(id);
+            Claimant claimant = Claimant.fromId(id).orElse(null);
             String where = id + " on " + claim.routeTableIds() + " in " + vpcId;
-            if (claimant.isRun()) {
+            if (claimant instanceof Claimant.Run run) {
                 SoakOperation started = operations.stream()
-                        .filter(o -> o.executions().contains(claimant.executionArn())).findFirst().orElse(null);
+                        .filter(o -> o.executions().contains(run.executionArn())).findFirst().orElse(null);
                 if (started == null) {
                     violations.add(new SoakViolation(SoakViolation.UNKNOWN_CLAIM, id, where
                             + ": no operation of the soak started that execution"));
@@ -56,12 +56,12 @@ final class SoakExpectations {
                 } else {
                     tolerated.computeIfAbsent(vpcId, k -> new TreeMap<>()).put(id, claim.routeTableIds());
                 }
-            } else if (claimant.isStack()) {
+            } else if (claimant instanceof Claimant.Stack) {
                 if (operations.stream().noneMatch(o -> id.equals(o.claimant()))) {
                     violations.add(new SoakViolation(SoakViolation.UNKNOWN_CLAIM, id, where
                             + ": no stack of the soak"));
                 }
-            } else if (!claimant.isStanding()) {
+            } else if (!(claimant instanceof Claimant.Standing)) {
                 violations.add(new SoakViolation(SoakViolation.UNKNOWN_CLAIM, id, where));
             }
         }));

@@ -40,11 +40,11 @@ final class SoakHistory {
     }
 
     /** A wall-clock time the product wrote (a claim's {@code updated}) as a time of the soak. */
-    String at(String instant) {
+    String at(Instant instant) {
         try {
-            return at(Duration.between(wallOrigin, Instant.parse(instant)).toMillis()) + " (" + instant + ")";
+            return at(Duration.between(wallOrigin, instant).toMillis()) + " (" + instant + ")";
         } catch (RuntimeException e) {
-            return instant;
+            return String.valueOf(instant);
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.vpcepilot.sharing;
 
-import dev.vpcepilot.support.MotoEc2;
+import dev.vpcepilot.kit.MotoEc2;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -183,8 +183,8 @@ final class SoakSampler {
     static Map<String, List<String>> claimed(ClaimsDocument claims) {
         Map<String, List<String>> claimed = new TreeMap<>();
         claims.claims().forEach((id, claim) -> {
-            Claimant claimant = new Claimant(id);
-            if (claimant.isStack() || claimant.isStanding()) {
+            Claimant claimant = Claimant.fromId(id).orElse(null);
+            if (claimant instanceof Claimant.Stack || claimant instanceof Claimant.Standing) {
                 claim.routeTableIds().forEach(t -> claimed.computeIfAbsent(t, k -> new ArrayList<>()).add(id));
             }
         });

@@ -1,7 +1,7 @@
 package dev.vpcepilot.sharing;
 
+import dev.vpcepilot.kit.MotoEc2.Vpc;
 import dev.vpcepilot.sharing.SharingWorld.Stack;
-import dev.vpcepilot.sharing.SharingWorld.Vpc;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vpcepilot.sharing.SharingWorld.Run;
+import dev.vpcepilot.kit.MotoEc2;
+import dev.vpcepilot.kit.MotoEc2.Vpc;
+import dev.vpcepilot.kit.RunLocal;
+import dev.vpcepilot.kit.RunLocal.Run;
+import dev.vpcepilot.kit.level.Workflow;
 import dev.vpcepilot.sharing.SharingWorld.Stack;
-import dev.vpcepilot.sharing.SharingWorld.Vpc;
-import dev.vpcepilot.support.MotoEc2;
 import dev.vpcepilot.testkit.faults.FaultProxy;
 import dev.vpcepilot.testkit.faults.Gate;
 import java.io.IOException;
@@ -26,6 +28,7 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
  * console runs ({@code ./run-local}) in one VPC. An endpoint a stack depends on is
  * deleted only when its last claim goes.
  */
+@Workflow
 class StacksShareTest {
 
     private final MotoEc2 ec2 = SharingWorld.ec2();
@@ -99,7 +102,7 @@ class StacksShareTest {
         Map<String, Object> yProperties = Map.of("VpcId", vpc.id(), "RouteTableIds", vpc.routeTables());
 
         List<Gate> gates = new ArrayList<>();
-        List<SharingWorld.Process> creates = new ArrayList<>();
+        List<RunLocal.Started> creates = new ArrayList<>();
         for (var event : List.of(x.create(xProperties), y.create(yProperties))) {
             FaultProxy lane = FaultProxy.start(SharingWorld.moto());
             lanes.add(lane);
