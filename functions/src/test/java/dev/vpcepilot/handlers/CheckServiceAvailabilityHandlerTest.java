@@ -58,6 +58,7 @@ class CheckServiceAvailabilityHandlerTest {
 
         assertEquals(List.of("region", "serviceName", "serviceType", "vpcId", "routeTableIds", "policyDocument", "tags",
                 "cleanup", "release", "customResource", "requireDataPath"), fieldNames(out));
+        assertFalse(out.get("requireDataPath").asBoolean(), "absent: the data path is reported, not required");
         assertEquals(REGION, out.get("region").asText());
         assertEquals(SERVICE, out.get("serviceName").asText());
         assertEquals("Gateway", out.get("serviceType").asText());

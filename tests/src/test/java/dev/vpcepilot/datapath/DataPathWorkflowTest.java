@@ -7,16 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vpcepilot.kit.Moto;
 import dev.vpcepilot.kit.MotoEc2;
 import dev.vpcepilot.kit.level.Workflow;
 import dev.vpcepilot.local.LocalWorkflow;
 import dev.vpcepilot.local.TestProject;
 import dev.vpcepilot.local.asl.ExecutionResult;
+import dev.vpcepilot.local.cfn.LocalCustomResource;
 import dev.vpcepilot.local.moto.MotoServer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -213,5 +216,34 @@ class DataPathWorkflowTest {
         JsonNode next = run("").output();
         assertFalse(next.get("created").asBoolean(), "the next run reuses it");
         assertEquals("standing", next.get("claims").get(0).asText());
+    }
+
+    private LocalCustomResource.Answer create(String requestId, String requireDataPath) {
+        ObjectNode request = (ObjectNode) json("{\"RequestType\":\"Create\",\"RequestId\":\"" + requestId + "\","
+                + "\"ResponseURL\":\"https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/x\","
+                + "\"StackId\":\"arn:aws:cloudformation:us-east-1:123456789012:stack/consumer/"
+                + "5b6b1a40-0000-11ef-9c5a-0a1b2c3d4e5f\",\"LogicalResourceId\":\"DynamoDbEndpoint\","
+                + "\"ResourceType\":\"Custom::DynamoDbVpcEndpoint\",\"ResourceProperties\":{\"ServiceToken\":\"t\","
+                + "\"VpcId\":\"" + vpcId + "\",\"RequireDataPath\":\"" + requireDataPath + "\"}}");
+        try (LocalCustomResource hook = LocalCustomResource.inProcess(TestProject.root(), workflow, moto.endpoint(),
+                Optional.empty(), 0, line -> { })) {
+            return hook.handle(request);
+        }
+    }
+
+    @Test
+    void theCustomResourcesRequireDataPathFailsTheCreateWithoutUndoingTheEndpoint() {
+        aclEntry(defaultAcl(), 90, true, "52.94.0.0/22", 443, 443, "deny");
+        LocalCustomResource.Answer required = create("a0000000-0000-4000-8000-000000000001", "true");
+        assertFalse(required.success(), required.response()::toString);
+        String reason = required.response().path("Reason").asText();
+        assertTrue(reason.contains("DataPathBlocked"), reason);
+        assertTrue(reason.contains(mainSubnet + " (" + mainTable + "): nacl-egress"), reason);
+        assertEquals(1, aws.liveEndpoints(vpcId).size(), "the execution undid nothing");
+
+        LocalCustomResource.Answer reported = create("a0000000-0000-4000-8000-000000000002", "false");
+        assertTrue(reported.success(), reported.response()::toString);
+        assertEquals(aws.liveEndpoints(vpcId).get(0).vpcEndpointId(),
+                reported.response().path("PhysicalResourceId").asText(), "the kept endpoint is reused");
     }
 }

@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Test;
 @LambdaRuntime
 class LambdaRuntimeEqualityTest {
 
-    private static final Pattern ID = Pattern.compile("\\b(vpce|vpc|rtb|pl|subnet)-[0-9a-f]{8,17}\\b");
+    private static final Pattern ID = Pattern.compile("\\b(vpce|vpc|rtb|pl|subnet|acl)-[0-9a-f]{8,17}\\b");
 
     private static RealRuntime runtime;
     private static MotoEc2 aws;
