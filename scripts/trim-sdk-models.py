@@ -16,17 +16,18 @@ Output (committed, so that `sam build` needs neither botocore nor this script):
                                                                    see UNSUPPORTED_ENDPOINT_AUTH)
   functions/src/main/sdk-models/<service>/customization.config  the SDK's own customizations that still apply
 
-  tests/src/test/sdk-models/<service>/...                      the same with TEST_OPERATIONS added (tests only;
-                                                               not S3, see FUNCTIONS_ONLY)
+  runner/src/main/sdk-models/<service>/...                     the same with RUNNER_OPERATIONS added (the runner only)
+  tests/src/test/sdk-models/<service>/...                      the same with RUNNER_OPERATIONS and TEST_OPERATIONS
+                                                               added (tests only; not S3, see FUNCTIONS_ONLY)
 
 Regenerate (after adding an operation below, or to pick up newer models):
   pip install botocore          # any recent version; the models are read from its data directory
   python3 scripts/trim-sdk-models.py
-  mvn -DskipTests verify        # at the root: regenerates the clients of functions/ and tests/
+  mvn -DskipTests verify        # at the root: regenerates the clients of functions/, runner/ and tests/
 
-To call a new SDK operation from functions/: add it to OPERATIONS; from a test only: to TEST_OPERATIONS. Rerun and
-commit the changed models. A call to an operation that is not listed fails at compile time (the method does not
-exist on the generated client).
+To call a new SDK operation from functions/: add it to OPERATIONS; from the runner only: to RUNNER_OPERATIONS; from a
+test only: to TEST_OPERATIONS. Rerun and commit the changed models. A call to an operation that is not listed fails at
+compile time (the method does not exist on the generated client).
 """
 
 import argparse
@@ -54,14 +55,16 @@ OPERATIONS = {
         "ListTables",
         # The fleet's verify reads the claims of many VPCs at once.
         "BatchGetItem",
-        # The lease lock and the claims (dynamodb-lock-client calls the first six; the claims use Get/Put).
-        "CreateTable",
+        # The lease lock and the claims: what dynamodb-lock-client calls as LeaseLedger uses it (GetItem, PutItem,
+        # UpdateItem; DeleteItem when a lock is released with deleteLock, which SnapStart's priming runs through), the
+        # claims' Get/Put/Update. DescribeTable because the lock client's class initializer links TableStatus, which
+        # only DescribeTable's TableDescription reaches (see KEPT_MEMBERS). Not its CreateTable, Query and Scan: they
+        # serve methods of the lock client that vpce-pilot never calls (the deployment creates LockTable; the
+        # functions' roles allow none of them). The runner creates the template's tables itself: RUNNER_OPERATIONS.
         "DeleteItem",
         "DescribeTable",
         "GetItem",
         "PutItem",
-        "Query",
-        "Scan",
         "UpdateItem",
         # DynamoDB's operations declare endpoint discovery, so the generator needs the discovery operation too.
         "DescribeEndpoints",
@@ -92,10 +95,21 @@ OPERATIONS = {
 # through the runner; a second generated S3 client in tests/ would mix its classes with the published artifact's.
 FUNCTIONS_ONLY = {"s3"}
 
+# Operations that only the runner calls (./run-local's stand-in for the deployment: LocalTables creates the template's
+# tables in the emulator). runner/ generates its clients of these services from models with OPERATIONS +
+# RUNNER_OPERATIONS into its own classes, which come before the functions' jar on its class path (./run-local puts the
+# runner's jar first, Maven its target/classes); nothing of it is deployed.
+RUNNER_OPERATIONS = {
+    "dynamodb": [
+        "CreateTable",
+    ],
+}
+
 # Operations that only the tests call (to set up or probe moto_server). They are not shipped: the tests module
-# generates its own clients from models with OPERATIONS + TEST_OPERATIONS into tests/target/classes, which come
-# before the functions' jar on the test classpath, so the tests see a superset of the shipped API while the shipped
-# code paths (the same generator on the same shapes) are what they exercise.
+# generates its own clients from models with OPERATIONS + RUNNER_OPERATIONS + TEST_OPERATIONS into
+# tests/target/classes, which come before the runner's and the functions' jars on the test classpath, so the tests see a
+# superset of the shipped API while the shipped code paths (the same generator on the same shapes) are what they
+# exercise.
 TEST_OPERATIONS = {
     "ec2": [
         "CreateVpc",
@@ -179,6 +193,17 @@ CUSTOMIZATIONS = {
 # "Unsupported algorithm: SHA512", and 2.41.30 is the newest software.amazon.awssdk:codegen on Maven Central. The
 # published s3 2.41.30 client validates these five, so keeping them is what it does.
 SUPPORTED_RESPONSE_CHECKSUMS = ["CRC32C", "CRC32", "CRC64NVME", "SHA1", "SHA256"]
+
+# Members kept of a shape whose other members nothing of vpce-pilot reads, by service: the shapes only they reached
+# leave the model. DynamoDB's TableDescription (DescribeTable's answer, and CreateTable's for the runner and the tests)
+# reaches 60 shapes more than these (indexes, replicas, streams, encryption, archival...), about 0.15 MiB of the
+# deployment zip; the one reader of it in the functions is the lock client's lockTableExists (never called by
+# vpce-pilot), which reads the status.
+KEPT_MEMBERS = {
+    "dynamodb": {
+        "TableDescription": ["TableArn", "TableName", "TableStatus"],
+    },
+}
 
 # Endpoint auth schemes that a generated client cannot have, by service: each endpoint rule that resolves to one
 # becomes an error rule with the same conditions. S3 Express One Zone (directory buckets, names ending in --x-s3)
@@ -271,6 +296,17 @@ def shape_refs(shape):
     return []
 
 
+def keep_members(service, model):
+    """The model with only the KEPT_MEMBERS of the shapes listed there."""
+    shapes = dict(model["shapes"])
+    for name, kept in KEPT_MEMBERS.get(service, {}).items():
+        shape = shapes[name]
+        members = {k: v for k, v in shape["members"].items() if k in kept}
+        shapes[name] = {**shape, "members": members,
+                        **({"required": [r for r in shape["required"] if r in kept]} if "required" in shape else {})}
+    return {**model, "shapes": shapes}
+
+
 def trim(model, operations):
     missing = [o for o in operations if o not in model["operations"]]
     if missing:
@@ -326,20 +362,23 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--botocore-data", type=Path, default=None, help="botocore's data directory")
     parser.add_argument("--out", type=Path, default=repo / "functions" / "src" / "main" / "sdk-models")
+    parser.add_argument("--runner-out", type=Path, default=repo / "runner" / "src" / "main" / "sdk-models")
     parser.add_argument("--test-out", type=Path, default=repo / "tests" / "src" / "test" / "sdk-models")
     args = parser.parse_args()
-    args.out, args.test_out = args.out.resolve(), args.test_out.resolve()
+    args.out, args.runner_out, args.test_out = args.out.resolve(), args.runner_out.resolve(), args.test_out.resolve()
     data = args.botocore_data or default_botocore_data()
 
-    tests = {s: OPERATIONS[s] + TEST_OPERATIONS[s] for s in OPERATIONS if s not in FUNCTIONS_ONLY}
-    targets = [(args.out, OPERATIONS), (args.test_out, tests)]
+    runner = {s: OPERATIONS[s] + RUNNER_OPERATIONS[s] for s in RUNNER_OPERATIONS}
+    tests = {s: OPERATIONS[s] + RUNNER_OPERATIONS.get(s, []) + TEST_OPERATIONS[s] for s in OPERATIONS
+             if s not in FUNCTIONS_ONLY}
+    targets = [(args.out, OPERATIONS), (args.runner_out, runner), (args.test_out, tests)]
     for base, operations_by_service in targets:
         for service, operations in operations_by_service.items():
             src = data / BOTOCORE_MODELS[service]
             out = base / service
             out.mkdir(parents=True, exist_ok=True)
 
-            model = load_service_model(src)
+            model = keep_members(service, load_service_model(src))
             trimmed = trim(model, operations)
             write_json(out / "service-2.json", trimmed)
 
