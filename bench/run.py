@@ -5,13 +5,14 @@ One run, one moto_server on loopback (through aws_faithful_moto_server.py when t
 as ./run-local and the tests start it), a counting proxy (the test kit's fault proxy with no faults) in front of
 it. Prints the figures and writes BENCHMARKS.md. A benchmark, not a test: nothing here fails a build.
 
-    bench/run.py [--rounds N] [--warm-calls N] [--no-write] [--calls-only]
+    bench/run.py [--rounds N] [--warm-calls N] [--no-write] [--calls-only | --startup-only]
 
---calls-only measures only the AWS call budget (and rewrites only that section of BENCHMARKS.md).
+--calls-only measures only the AWS call budget (and rewrites only that section of BENCHMARKS.md); --startup-only only
+the functions' cold starts and the deployment artifact (and rewrites only those two sections).
 """
 import argparse
 import datetime
-import glob
+import http.server
 import json
 import os
 import platform
@@ -21,6 +22,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 import zipfile
@@ -31,14 +33,21 @@ SERVICE = f"com.amazonaws.{REGION}.dynamodb"
 # The flags the Lambda Java runtime starts the JVM with (plus the tiered-compilation setting of template.yaml).
 LAMBDA_JVM_FLAGS = ["-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto"]
 HANDLERS = ["CheckServiceAvailabilityHandler", "ResolveVpcHandler", "CreateEndpointHandler",
-            "GetEndpointStatusHandler", "VerifyEndpointHandler", "CleanupHandler", "ReleaseHandler", "RollbackHandler"]
+            "GetEndpointStatusHandler", "VerifyEndpointHandler", "CleanupHandler", "ReleaseHandler", "RollbackHandler",
+            "CloudFormationHookHandler"]
+# The fleet's functions, in the order of a fleet execution: each one's input is made of the steps before it.
+FLEET_HANDLERS = ["FleetPlanHandler", "FleetSurveyHandler", "FleetApplyHandler", "FleetCommitHandler",
+                  "FleetReportHandler", "DescribeFailureHandler"]
+# moto's account for the fixed keys: the fleet's own account, so no target needs sts:AssumeRole.
+ACCOUNT = "123456789012"
 PATCH = os.path.join(ROOT, "runner/src/main/resources/dev/vpcepilot/local/moto/aws_faithful_moto_server.py")
 # ./run-local creates the template's tables in the emulator as it starts (LocalWorkflow.provision: the local stand-in
 # for the deployment, which creates LockTable once): not a call a run makes on AWS, so not in the budget.
 PROVISIONING = {"dynamodb:CreateTable"}
 # The lock's calls: the scope's lease and claims are one item of LockTable (sharing/LeaseLedger).
 LOCK_ACTIONS = {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}
-EXECUTION = f"arn:aws:states:{REGION}:123456789012:execution:EndpointStateMachine:bench"
+EXECUTION = f"arn:aws:states:{REGION}:{ACCOUNT}:execution:EndpointStateMachine:bench"
+FLEET_EXECUTION = f"arn:aws:states:{REGION}:{ACCOUNT}:execution:FleetStateMachine:bench"
 # The call budget this script measured before the lock (BENCHMARKS.md of 2026-11-27, commit 2483dec).
 BEFORE_THE_LOCK = {"creating run": 8, "reusing run": 5}
 
@@ -98,6 +107,14 @@ def testkit_class_path():
     return os.pathsep.join([os.path.join(ROOT, "testkit/target/classes"), os.path.join(ROOT, "testkit/target/lib/*")])
 
 
+def probe_class_path():
+    """The test kit's class path with the functions' jar first: the handlers run with the SDK clients they are
+    deployed with (generated from trimmed models), not the runner's (its published S3 client, its DynamoDB client with
+    CreateTable), whatever order the JVM gives the jars of lib/*."""
+    return os.pathsep.join([os.path.join(ROOT, "testkit/target/lib/vpce-pilot-functions-1.0.0.jar"),
+                            testkit_class_path()])
+
+
 class Proxy:
     """The fault proxy of the test kit, run with no faults: it only counts calls per AWS action."""
 
@@ -155,38 +172,184 @@ def workflow(endpoint, vpc, **extra):
 
 
 def cold_start(jh, handler, payload, endpoint, warm_calls):
-    out = subprocess.run([os.path.join(jh, "bin/java"), *LAMBDA_JVM_FLAGS, "-cp", testkit_class_path(),
+    out = subprocess.run([os.path.join(jh, "bin/java"), *LAMBDA_JVM_FLAGS, "-cp", probe_class_path(),
                           "dev.vpcepilot.testkit.bench.HandlerColdStart", "dev.vpcepilot.handlers." + handler,
                           json.dumps(payload), endpoint, REGION, str(warm_calls), os.path.join(ROOT, "template.yaml")],
                          capture_output=True, text=True)
     if out.returncode != 0:
         raise RuntimeError(f"cold start of {handler} failed: {out.stderr[-2000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    # the probe's line, the last: a function's own log lines go to stdout too, as in Lambda
+    start = out.stdout.rfind('{"handler":')
+    if start < 0:
+        raise RuntimeError(f"the cold start of {handler} printed no result: {out.stdout[-2000:]}{out.stderr[-2000:]}")
+    result = json.loads(out.stdout[start:])
+    if result.get("firstCallError"):
+        raise RuntimeError(f"the first call of {handler} failed ({result['firstCallError']}): {out.stderr[-2000:]}")
+    return result
+
+
+def single_vpc_cold_starts(jh, moto, warm_calls):
+    """The single-VPC workflow's functions and the hook, with realistic inputs for each step."""
+    vpc = new_vpc(moto)
+    rtb = aws(moto, "ec2", "describe-route-tables", "--filters", f"Name=vpc-id,Values={vpc}")["RouteTables"][0]["RouteTableId"]
+    _, made = workflow(moto, vpc)
+    serving = {"vpcEndpointId": made["vpcEndpointId"], "state": "available", "created": False, "owned": True,
+               "endpoints": [{"vpcEndpointId": made["vpcEndpointId"], "owned": True, "held": True,
+                              "created": False, "state": "available", "routeTableIds": [rtb],
+                              "createdAt": None}],
+               "previousPolicies": {}, "previousTags": {}, "waitAttempts": 0}
+    step = {"serviceName": SERVICE, "vpcId": vpc, "executionId": EXECUTION}
+    with open(os.path.join(ROOT, "events/cfn-delete.json")) as f:
+        hook_event = json.load(f)
+    # the hook's answer goes to a loopback URL that takes every PUT, as CloudFormation's presigned URL does
+    answers = AnswerSink()
+    hook_event["ResponseURL"] = answers.url
+    payloads = {
+        "CheckServiceAvailabilityHandler": {"vpcId": vpc},
+        "ResolveVpcHandler": {"vpcId": vpc, "routeTableIds": None},
+        "CreateEndpointHandler": dict(step, routeTableIds=[rtb], policyDocument=None, tags={}, cleanup=False,
+                                      customResource=None),
+        "GetEndpointStatusHandler": serving,
+        "VerifyEndpointHandler": dict(step, routeTableIds=[rtb], cleanup=False, customResource=None),
+        "CleanupHandler": dict(step, endpoint=serving),
+        # after the steps that use the standing endpoint: its first call releases it
+        "ReleaseHandler": dict(step, routeTableIds=[rtb]),
+        "RollbackHandler": {"execution": EXECUTION, "error": {"Error": "States.Timeout", "Cause": "bench"}},
+        # the deletion of an endpoint that does not exist (the sample event's): looked up, nothing to release, answered
+        "CloudFormationHookHandler": hook_event,
+    }
+    try:
+        return [cold_start(jh, h, payloads[h], moto, warm_calls) for h in HANDLERS]
+    finally:
+        answers.close()
+
+
+class AnswerSink:
+    """A loopback HTTP server that answers 200 to every PUT: where the hook delivers its answers."""
+
+    def __init__(self):
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_PUT(self):
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/bench/hook-answer"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def template_bucket(moto):
+    """The template's bucket (FleetReportBucket) as ./run-local made it in the emulator: the only one."""
+    buckets = [b["Name"] for b in aws(moto, "s3api", "list-buckets").get("Buckets", [])]
+    if len(buckets) != 1:
+        raise RuntimeError(f"expected the template's one bucket in the emulator, found {buckets}")
+    return buckets[0]
+
+
+def fleet_cold_starts(jh, moto, warm_calls):
+    """The fleet's functions, each step's input made of the steps before it, as the fleet state machine makes it. One
+    `./run-local --fleet` apply first leaves a Distributed Map's results (the report's input); a VPC made after it
+    gives the survey something to apply."""
+    fleet_input = {"accounts": [ACCOUNT], "regions": [REGION], "mode": "apply"}
+    out = subprocess.run([os.path.join(ROOT, "run-local"), "--endpoint-url", moto, "--region", REGION, "--fleet",
+                          "--input-json", json.dumps(fleet_input)], capture_output=True, text=True,
+                         env=dict(os.environ, VPCE_PILOT_SKIP_BUILD="1"))
+    if out.returncode != 0:
+        raise RuntimeError(f"run-local --fleet failed ({out.returncode}): {out.stdout}{out.stderr[-2000:]}")
+    bucket = template_bucket(moto)
+    listed = aws(moto, "s3api", "list-objects-v2", "--bucket", bucket).get("Contents", [])
+    manifest = next(o["Key"] for o in listed if o["Key"].endswith("manifest.json"))
+    new_vpc(moto)
+    starts = []
+
+    def run(handler, payload):
+        starts.append(cold_start(jh, handler, payload, moto, warm_calls))
+        return starts[-1]["output"]
+
+    plan = run("FleetPlanHandler", {"input": fleet_input, "executionId": FLEET_EXECUTION})
+    with tempfile.NamedTemporaryFile(suffix=".json") as targets:
+        aws(moto, "s3api", "get-object", "--bucket", plan["targets"]["bucket"], "--key", plan["targets"]["key"],
+            targets.name)
+        target = json.load(open(targets.name))[0]
+    child = {"target": target, "request": plan["request"], "executionId": FLEET_EXECUTION}
+    survey = run("FleetSurveyHandler", child)
+    applied = run("FleetApplyHandler", dict(child, survey=survey))
+    run("FleetCommitHandler", dict(child, applied=applied))
+    run("FleetReportHandler", {"manifestKey": manifest, "reportKey": plan["reportKey"], "request": plan["request"],
+                               "toleratedFailurePercentage": plan["toleratedFailurePercentage"]})
+    run("DescribeFailureHandler", {"error": "States.TaskFailed", "cause": "bench"})
+    return starts
+
+
+def startup_lines(starts, warm_calls, loads):
+    lines = [
+        "## Handler cold start and warm latency", "",
+        f"Measured on {datetime.date.today().isoformat()} on {machine()}; the load average (1 min) was",
+        f"{loads[0]:.1f} when the cold starts began and {loads[1]:.1f} when they ended (the cores are shared with other",
+        "developers' builds and tests).", "",
+        f"Fresh JVM per function with Lambda's flags (`{' '.join(LAMBDA_JVM_FLAGS)}`), SDK clients pointed at",
+        "moto_server, built as the local runner builds them (the template's environment, e.g. LockTable) from the",
+        "functions' jar, with the SDK clients they are deployed with; cold start = JVM start to the first response",
+        "(without SnapStart, which restores from a snapshot taken after priming); warm = median of "
+        f"{warm_calls} further calls",
+        "(the locking steps' include their lock's DynamoDB calls). Every function of the template: the single-VPC",
+        "workflow's, the hook (deleting an endpoint that does not exist: looked up, answered to a loopback URL) and",
+        "the fleet's, each fleet step's input made of the steps before it.", "",
+        "| handler | JVM start to handler ready | cold start (first response) | warm median |", "|---|---|---|---|",
+    ]
+    for s in starts:
+        lines.append(f"| {s['handler']} | {s['initMs']} ms | {s['coldStartMs']} ms | {s['warmMedianMs']:.1f} ms |")
+    return lines + [""]
+
+
+def artifact_lines(jh):
+    classes, jars, jar_count, zipped = artifact_size(jh)
+    mib = 2 ** 20
+    return ["## Deployment artifact", "",
+            f"Measured on {datetime.date.today().isoformat()}. What `sam build` lays out per function "
+            "(`scripts/sam-style-build.sh`: the classes at the root,",
+            "the runtime dependencies under `lib/`), and the zip of it that `sam deploy` uploads (Lambda's own limits",
+            "are on that zip, 50 MB, and on the unzipped size, 250 MB; ours is at most 8 MiB):", "",
+            "| | size |", "|---|---|",
+            f"| classes (incl. the SDK clients generated from trimmed models) | {classes / mib:.2f} MiB |",
+            f"| {jar_count} runtime jars | {jars / mib:.2f} MiB |",
+            f"| unzipped total | {(classes + jars) / mib:.2f} MiB |",
+            f"| **deployment package (zip)** | **{zipped / mib:.2f} MiB** |", ""]
 
 
 def artifact_size(jh):
-    """What `sam build` lays out for a Java/Maven function (its classes plus lib/*.jar) and the zip of it that
-    `sam deploy` uploads."""
-    env = dict(os.environ, JAVA_HOME=jh)
-    classes_dir = os.path.join(ROOT, "functions/target/classes")
-    with tempfile.TemporaryDirectory() as lib:
-        subprocess.run(["mvn", "-B", "-q", "-o", "dependency:copy-dependencies", "-DincludeScope=runtime",
-                        f"-DoutputDirectory={lib}"], cwd=os.path.join(ROOT, "functions"), env=env, check=True,
-                       stdout=subprocess.DEVNULL)
-        jar_paths = glob.glob(os.path.join(lib, "*.jar"))
-        jars = sum(os.path.getsize(p) for p in jar_paths)
-        classes = 0
-        with tempfile.NamedTemporaryFile(suffix=".zip") as archive:
-            with zipfile.ZipFile(archive.name, "w", zipfile.ZIP_DEFLATED) as z:
-                for dirpath, _, files in os.walk(classes_dir):
-                    for f in files:
-                        path = os.path.join(dirpath, f)
+    """The deployment artifact as `sam build` lays it out for a Java/Maven function (scripts/sam-style-build.sh: its
+    classes at the root, the runtime dependencies under lib/; the build the real-runtime tests use, skipped when
+    functions/ did not change) and the zip of it that `sam deploy` uploads."""
+    out = subprocess.run([os.path.join(ROOT, "scripts/sam-style-build.sh"),
+                          os.path.join(ROOT, "target/sam-style-build")],
+                         env=dict(os.environ, JAVA_HOME=jh), check=True, capture_output=True, text=True).stdout.strip()
+    classes = jars = jar_count = 0
+    with tempfile.NamedTemporaryFile(suffix=".zip") as archive:
+        with zipfile.ZipFile(archive.name, "w", zipfile.ZIP_DEFLATED) as z:
+            for dirpath, _, files in os.walk(out):
+                for f in files:
+                    path = os.path.join(dirpath, f)
+                    name = os.path.relpath(path, out)
+                    if name == ".source-digest":  # the build's own bookkeeping, not part of the artifact
+                        continue
+                    if name.startswith("lib" + os.sep):
+                        jars += os.path.getsize(path)
+                        jar_count += 1
+                    else:
                         classes += os.path.getsize(path)
-                        z.write(path, os.path.relpath(path, classes_dir))
-                for path in jar_paths:
-                    z.write(path, "lib/" + os.path.basename(path))
-            zipped = os.path.getsize(archive.name)
-    return classes, jars, len(jar_paths), zipped
+                    z.write(path, name)
+        zipped = os.path.getsize(archive.name)
+    return classes, jars, jar_count, zipped
 
 
 def machine():
@@ -311,7 +474,11 @@ def main():
     parser.add_argument("--no-write", action="store_true", help="print only; do not rewrite BENCHMARKS.md")
     parser.add_argument("--calls-only", action="store_true",
                         help="only the AWS call budget; rewrites only that section of BENCHMARKS.md")
+    parser.add_argument("--startup-only", action="store_true",
+                        help="only the cold starts and the deployment artifact; rewrites only those sections")
     args = parser.parse_args()
+    if args.calls_only and args.startup_only:
+        sys.exit("--calls-only and --startup-only exclude each other")
     for tool in ("moto_server", "aws", "mvn"):
         if not shutil.which(tool):
             sys.exit(f"{tool} not found on PATH")
@@ -333,6 +500,22 @@ def main():
         proxy = Proxy(jh, moto)
         # One untimed run first: like the build, it leaves the class-data-sharing archive that later runs map.
         workflow(moto, new_vpc(moto))
+        if args.startup_only:
+            loads = [os.getloadavg()[0]]
+            starts = single_vpc_cold_starts(jh, moto, args.warm_calls) + fleet_cold_starts(jh, moto, args.warm_calls)
+            loads.append(os.getloadavg()[0])
+            sections = [startup_lines(starts, args.warm_calls, loads), artifact_lines(jh)]
+            print("\n".join(sections[0] + sections[1]))
+            if not args.no_write:
+                path = os.path.join(ROOT, "BENCHMARKS.md")
+                with open(path) as f:
+                    text = f.read()
+                for lines in sections:
+                    text = replace_section(text, lines[0], lines)
+                with open(path, "w") as f:
+                    f.write(text)
+                log("rewrote the cold starts and the deployment artifact in BENCHMARKS.md")
+            return
         create_calls, reuse_calls, cleanup_calls = call_budget(proxy, moto, args.rounds)
         together = 4
         contended = contended_calls(proxy, moto, together)
@@ -365,37 +548,16 @@ def main():
             log(f"round {r + 1}: tutorial {cli_times[-1]:.2f} s, workflow {flow_times[-1]:.2f} s")
 
         # Cold starts, against the emulator directly, with realistic inputs for each step.
-        vpc = new_vpc(moto)
-        rtb = aws(moto, "ec2", "describe-route-tables", "--filters", f"Name=vpc-id,Values={vpc}")["RouteTables"][0]["RouteTableId"]
-        _, made = workflow(moto, vpc)
-        serving = {"vpcEndpointId": made["vpcEndpointId"], "state": "available", "created": False, "owned": True,
-                   "endpoints": [{"vpcEndpointId": made["vpcEndpointId"], "owned": True, "held": True,
-                                  "created": False, "state": "available", "routeTableIds": [rtb],
-                                  "createdAt": None}],
-                   "previousPolicies": {}, "previousTags": {}, "waitAttempts": 0}
-        step = {"serviceName": SERVICE, "vpcId": vpc, "executionId": EXECUTION}
-        payloads = {
-            "CheckServiceAvailabilityHandler": {"vpcId": vpc},
-            "ResolveVpcHandler": {"vpcId": vpc, "routeTableIds": None},
-            "CreateEndpointHandler": dict(step, routeTableIds=[rtb], policyDocument=None, tags={}, cleanup=False,
-                                          customResource=None),
-            "GetEndpointStatusHandler": serving,
-            "VerifyEndpointHandler": dict(step, routeTableIds=[rtb], cleanup=False, customResource=None),
-            "CleanupHandler": dict(step, endpoint=serving),
-            # the last: its first call releases the standing endpoint the others used
-            "ReleaseHandler": dict(step, routeTableIds=[rtb]),
-            "RollbackHandler": {"execution": EXECUTION, "error": {"Error": "States.Timeout", "Cause": "bench"}},
-        }
-        starts = [cold_start(jh, h, payloads[h], moto, args.warm_calls) for h in HANDLERS]
+        loads = [os.getloadavg()[0]]
+        starts = single_vpc_cold_starts(jh, moto, args.warm_calls) + fleet_cold_starts(jh, moto, args.warm_calls)
+        loads.append(os.getloadavg()[0])
     finally:
         if proxy:
             proxy.close()
         moto_proc.terminate()
         moto_proc.wait(10)
 
-    classes, jars, jar_count, zipped = artifact_size(jh)
     cli_median, flow_median = statistics.median(cli_times), statistics.median(flow_times)
-    mib = 2 ** 20
     today = datetime.date.today().isoformat()
 
     lines = [
@@ -412,25 +574,7 @@ def main():
         f"| tutorial CLI path | {cli_median:.2f} s | {', '.join(f'{t:.2f}' for t in cli_times)} |",
         f"| `./run-local` workflow | {flow_median:.2f} s | {', '.join(f'{t:.2f}' for t in flow_times)} |",
         f"| **ratio workflow / tutorial** | **{flow_median / cli_median:.2f}x** | |", "",
-    ] + budget + [
-        "## Handler cold start and warm latency", "",
-        f"Fresh JVM per handler with Lambda's flags (`{' '.join(LAMBDA_JVM_FLAGS)}`), SDK clients pointed at",
-        "moto_server, built as the local runner builds them (the template's environment, e.g. LockTable); cold start =",
-        "JVM start to the first response (without SnapStart, which restores from a snapshot taken after priming);",
-        f"warm = median of {args.warm_calls} further calls (the locking steps' include their lock's DynamoDB calls).", "",
-        "| handler | JVM start to handler ready | cold start (first response) | warm median |", "|---|---|---|---|",
-    ]
-    for s in starts:
-        lines.append(f"| {s['handler']} | {s['initMs']} ms | {s['coldStartMs']} ms | {s['warmMedianMs']:.1f} ms |")
-    lines += ["", "## Deployment artifact", "",
-              "What `sam build` lays out per function (`functions/target/classes` plus `lib/*.jar` of the runtime",
-              "dependencies), and the zip of it that `sam deploy` uploads (Lambda's own limits are on that zip,",
-              "50 MB, and on the unzipped size, 250 MB):", "",
-              "| | size |", "|---|---|",
-              f"| classes (incl. the SDK clients generated from trimmed models) | {classes / mib:.2f} MiB |",
-              f"| {jar_count} runtime jars | {jars / mib:.2f} MiB |",
-              f"| unzipped total | {(classes + jars) / mib:.2f} MiB |",
-              f"| **deployment package (zip)** | **{zipped / mib:.2f} MiB** |", ""]
+    ] + budget + startup_lines(starts, args.warm_calls, loads) + artifact_lines(jh)
     report = "\n".join(lines)
     print(report)
     if not args.no_write:

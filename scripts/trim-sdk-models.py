@@ -1,32 +1,33 @@
 #!/usr/bin/env python3
-"""Writes the trimmed AWS service models from which functions/ generates its EC2, DynamoDB and Step Functions clients.
-
-(S3, which the fleet uses, is the published artifact: this build's SDK generator cannot generate it from the current
-model.)
+"""Writes the trimmed AWS service models from which functions/ generates its SDK clients (EC2, DynamoDB, Step Functions,
+STS, Organizations, S3).
 
 Why: the published SDK artifacts carry every operation of their service (software.amazon.awssdk:ec2 alone is
 26 MB), which made the Lambda deployment artifact ~38 MB. functions/pom.xml instead runs the SDK's own code
 generator (software.amazon.awssdk:codegen-maven-plugin) on the models written here, which keep only the
 operations the functions call and the shapes those operations reach. The generated clients live in the same
-packages with the same class names as the published ones (Ec2Client, DynamoDbClient, SfnClient and their model
-classes), so no calling code or test changes.
+packages with the same class names as the published ones (Ec2Client, DynamoDbClient, SfnClient, S3Client and their
+model classes), so no calling code or test changes.
 
 Output (committed, so that `sam build` needs neither botocore nor this script):
   functions/src/main/sdk-models/<service>/service-2.json        operations below + transitive closure of shapes
   functions/src/main/sdk-models/<service>/paginators-1.json     paginators of those operations
-  functions/src/main/sdk-models/<service>/endpoint-rule-set.json  the service's endpoint rules, unchanged
+  functions/src/main/sdk-models/<service>/endpoint-rule-set.json  the service's endpoint rules (S3's without S3 Express,
+                                                                   see UNSUPPORTED_ENDPOINT_AUTH)
   functions/src/main/sdk-models/<service>/customization.config  the SDK's own customizations that still apply
 
-  tests/src/test/sdk-models/<service>/...                      the same with TEST_OPERATIONS added (tests only)
+  runner/src/main/sdk-models/<service>/...                     the same with RUNNER_OPERATIONS added (the runner only)
+  tests/src/test/sdk-models/<service>/...                      the same with RUNNER_OPERATIONS and TEST_OPERATIONS
+                                                               added (tests only; not S3, see FUNCTIONS_ONLY)
 
 Regenerate (after adding an operation below, or to pick up newer models):
   pip install botocore          # any recent version; the models are read from its data directory
   python3 scripts/trim-sdk-models.py
-  mvn -DskipTests verify        # at the root: regenerates the clients of functions/ and tests/
+  mvn -DskipTests verify        # at the root: regenerates the clients of functions/, runner/ and tests/
 
-To call a new SDK operation from functions/: add it to OPERATIONS; from a test only: to TEST_OPERATIONS. Rerun and
-commit the changed models. A call to an operation that is not listed fails at compile time (the method does not
-exist on the generated client).
+To call a new SDK operation from functions/: add it to OPERATIONS; from the runner only: to RUNNER_OPERATIONS; from a
+test only: to TEST_OPERATIONS. Rerun and commit the changed models. A call to an operation that is not listed fails at
+compile time (the method does not exist on the generated client).
 """
 
 import argparse
@@ -58,14 +59,16 @@ OPERATIONS = {
         "ListTables",
         # The fleet's verify reads the claims of many VPCs at once.
         "BatchGetItem",
-        # The lease lock and the claims (dynamodb-lock-client calls the first six; the claims use Get/Put).
-        "CreateTable",
+        # The lease lock and the claims: what dynamodb-lock-client calls as LeaseLedger uses it (GetItem, PutItem,
+        # UpdateItem; DeleteItem when a lock is released with deleteLock, which SnapStart's priming runs through), the
+        # claims' Get/Put/Update. DescribeTable because the lock client's class initializer links TableStatus, which
+        # only DescribeTable's TableDescription reaches (see KEPT_MEMBERS). Not its CreateTable, Query and Scan: they
+        # serve methods of the lock client that vpce-pilot never calls (the deployment creates LockTable; the
+        # functions' roles allow none of them). The runner creates the template's tables itself: RUNNER_OPERATIONS.
         "DeleteItem",
         "DescribeTable",
         "GetItem",
         "PutItem",
-        "Query",
-        "Scan",
         "UpdateItem",
         # DynamoDB's operations declare endpoint discovery, so the generator needs the discovery operation too.
         "DescribeEndpoints",
@@ -83,12 +86,34 @@ OPERATIONS = {
         "ListAccountsForParent",
         "ListOrganizationalUnitsForParent",
     ],
+    # The fleet's objects in its own bucket: its targets, the Distributed Map's results, the report.
+    "s3": [
+        "GetObject",
+        "PutObject",
+    ],
+}
+
+# Services whose trimmed model is written for functions/ only. The runner (not deployed) has the published S3 artifact
+# on its class path ahead of the functions' jar, for what only it does (buckets, presigned URLs: S3Presigner and
+# S3Configuration are hand-written classes of that artifact, which no model generates), and the tests use that client
+# through the runner; a second generated S3 client in tests/ would mix its classes with the published artifact's.
+FUNCTIONS_ONLY = {"s3"}
+
+# Operations that only the runner calls (./run-local's stand-in for the deployment: LocalTables creates the template's
+# tables in the emulator). runner/ generates its clients of these services from models with OPERATIONS +
+# RUNNER_OPERATIONS into its own classes, which come before the functions' jar on its class path (./run-local puts the
+# runner's jar first, Maven its target/classes); nothing of it is deployed.
+RUNNER_OPERATIONS = {
+    "dynamodb": [
+        "CreateTable",
+    ],
 }
 
 # Operations that only the tests call (to set up or probe moto_server). They are not shipped: the tests module
-# generates its own clients from models with OPERATIONS + TEST_OPERATIONS into tests/target/classes, which come
-# before the functions' jar on the test classpath, so the tests see a superset of the shipped API while the shipped
-# code paths (the same generator on the same shapes) are what they exercise.
+# generates its own clients from models with OPERATIONS + RUNNER_OPERATIONS + TEST_OPERATIONS into
+# tests/target/classes, which come before the runner's and the functions' jars on the test classpath, so the tests see a
+# superset of the shipped API while the shipped code paths (the same generator on the same shapes) are what they
+# exercise.
 TEST_OPERATIONS = {
     "ec2": [
         "CreateVpc",
@@ -118,6 +143,7 @@ BOTOCORE_MODELS = {
     "sfn": "stepfunctions/2016-11-23",
     "sts": "sts/2011-06-15",
     "organizations": "organizations/2016-11-28",
+    "s3": "s3/2006-03-01",
 }
 
 # The customizations that the SDK applies to these services when it builds its published artifacts, less those
@@ -146,6 +172,53 @@ CUSTOMIZATIONS = {
     "sfn": {},
     "sts": {},
     "organizations": {},
+    # S3's own customization.config (services/s3 of the SDK) less what names classes of the published s3 artifact
+    # (S3Configuration, S3Utilities, its interceptors and client composers, the CRT builder): S3's error documents
+    # (<Error> at the root, errors in 200 responses) read by the XML protocol's own S3 factory, S3's response
+    # metadata, required members checked before sending, the SDK's shape names where the trimmed model has them.
+    # How S3 is signed (no double URL encoding, no path normalization, chunked payloads) the generator derives from
+    # the model and the endpoint rules, as for the published client.
+    "s3": {
+        "customProtocolFactoryFqcn": "software.amazon.awssdk.protocols.xml.AwsS3ProtocolFactory",
+        "customResponseMetadata": {
+            "EXTENDED_REQUEST_ID": "x-amz-id-2",
+            "CLOUD_FRONT_ID": "X-Amz-Cf-Id",
+            "REQUEST_ID": "x-amz-request-id",
+        },
+        "requiredTraitValidationEnabled": True,
+        "renameShapes": {"Error": "S3Error", "Object": "S3Object"},
+    },
+}
+
+# The response checksums that the SDK of this build (software.amazon.awssdk:checksums 2.41.30, its
+# DefaultChecksumAlgorithm) and its generator know. Newer models list more for S3's GetObject (SHA512, MD5, XXHASH64,
+# XXHASH3, XXHASH128: S3 added them in 2026, the SDK from 2.42.0); the generator of 2.41.30 refuses the model with
+# "Unsupported algorithm: SHA512", and 2.41.30 is the newest software.amazon.awssdk:codegen on Maven Central. The
+# published s3 2.41.30 client validates these five, so keeping them is what it does.
+SUPPORTED_RESPONSE_CHECKSUMS = ["CRC32C", "CRC32", "CRC64NVME", "SHA1", "SHA256"]
+
+# Members kept of a shape whose other members nothing of vpce-pilot reads, by service: the shapes only they reached
+# leave the model. DynamoDB's TableDescription (DescribeTable's answer, and CreateTable's for the runner and the tests)
+# reaches 60 shapes more than these (indexes, replicas, streams, encryption, archival...), about 0.15 MiB of the
+# deployment zip; the one reader of it in the functions is the lock client's lockTableExists (never called by
+# vpce-pilot), which reads the status.
+KEPT_MEMBERS = {
+    "dynamodb": {
+        "TableDescription": ["TableArn", "TableName", "TableStatus"],
+    },
+}
+
+# Endpoint auth schemes that a generated client cannot have, by service: each endpoint rule that resolves to one
+# becomes an error rule with the same conditions. S3 Express One Zone (directory buckets, names ending in --x-s3)
+# signs with S3 sessions (sigv4-s3express: CreateSession, its identity cache and signer), hand-written classes of the
+# published s3 artifact; the generator refers to that artifact's S3ExpressEndpointAuthScheme for every such rule. The
+# fleet's bucket is a general purpose bucket (template.yaml), so no request of the functions resolves there; one that
+# did fails before it is sent, with this message, instead of being signed the wrong way.
+UNSUPPORTED_ENDPOINT_AUTH = {
+    "s3": {
+        "sigv4-s3express": "S3 Express One Zone (directory buckets) is not supported by this client, generated from a"
+                           " trimmed S3 model (scripts/trim-sdk-models.py): it has no S3 session authentication",
+    },
 }
 
 
@@ -168,6 +241,44 @@ def default_botocore_data():
     return Path(botocore.__file__).parent / "data"
 
 
+def endpoint_rules(service, rule_set):
+    """The service's endpoint rules, each rule that resolves to an auth scheme of UNSUPPORTED_ENDPOINT_AUTH made an
+    error rule with the same conditions."""
+    unsupported = UNSUPPORTED_ENDPOINT_AUTH.get(service, {})
+
+    def rewrite(rule):
+        if rule["type"] == "tree":
+            return {**rule, "rules": [rewrite(r) for r in rule["rules"]]}
+        if rule["type"] == "endpoint":
+            schemes = [a["name"] for a in rule["endpoint"].get("properties", {}).get("authSchemes", [])]
+            errors = [unsupported[name] for name in schemes if name in unsupported]
+            if errors:
+                return {k: v for k, v in rule.items() if k != "endpoint"} | {"type": "error", "error": errors[0]}
+        return rule
+
+    return {**rule_set, "rules": [rewrite(r) for r in rule_set["rules"]]}
+
+
+def load_service_model(directory):
+    """The service model as botocore itself reads it: service-2.json with its service-2.sdk-extras.json merged in
+    (S3's: the Expires header as a timestamp, which the published S3 client has too)."""
+    model = load_json(directory / "service-2.json")
+    extras = directory / "service-2.sdk-extras.json"
+    if extras.exists():
+        for key, additions in json.loads(extras.read_text(encoding="utf-8")).get("merge", {}).items():
+            model[key] = {**model.get(key, {}), **additions}
+    return model
+
+
+def supported_checksums(operation):
+    """The operation with only the response checksums this build's SDK supports (SUPPORTED_RESPONSE_CHECKSUMS)."""
+    checksum = operation.get("httpChecksum", {})
+    if "responseAlgorithms" not in checksum:
+        return operation
+    algorithms = [a for a in checksum["responseAlgorithms"] if a in SUPPORTED_RESPONSE_CHECKSUMS]
+    return {**operation, "httpChecksum": {**checksum, "responseAlgorithms": algorithms}}
+
+
 def load_json(path):
     if path.exists():
         return json.loads(path.read_text(encoding="utf-8"))
@@ -188,11 +299,22 @@ def shape_refs(shape):
     return []
 
 
+def keep_members(service, model):
+    """The model with only the KEPT_MEMBERS of the shapes listed there."""
+    shapes = dict(model["shapes"])
+    for name, kept in KEPT_MEMBERS.get(service, {}).items():
+        shape = shapes[name]
+        members = {k: v for k, v in shape["members"].items() if k in kept}
+        shapes[name] = {**shape, "members": members,
+                        **({"required": [r for r in shape["required"] if r in kept]} if "required" in shape else {})}
+    return {**model, "shapes": shapes}
+
+
 def trim(model, operations):
     missing = [o for o in operations if o not in model["operations"]]
     if missing:
         sys.exit(f"operations not in the model: {missing}")
-    ops = {name: model["operations"][name] for name in sorted(operations)}
+    ops = {name: supported_checksums(model["operations"][name]) for name in sorted(operations)}
     todo = []
     for op in ops.values():
         for key in ("input", "output"):
@@ -226,6 +348,10 @@ def simple_methods(model, blacklisted):
 
 def customization(service, model):
     config = {**COMMON_CUSTOMIZATIONS, **CUSTOMIZATIONS[service]}
+    if "renameShapes" in config:  # the generator refuses to rename a shape the model does not have
+        config["renameShapes"] = {k: v for k, v in config["renameShapes"].items() if k in model["shapes"]}
+        if not config["renameShapes"]:
+            del config["renameShapes"]
     config["verifiedSimpleMethods"] = simple_methods(model, BLACKLISTED_SIMPLE_METHODS.get(service, []))
     return config
 
@@ -239,19 +365,23 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--botocore-data", type=Path, default=None, help="botocore's data directory")
     parser.add_argument("--out", type=Path, default=repo / "functions" / "src" / "main" / "sdk-models")
+    parser.add_argument("--runner-out", type=Path, default=repo / "runner" / "src" / "main" / "sdk-models")
     parser.add_argument("--test-out", type=Path, default=repo / "tests" / "src" / "test" / "sdk-models")
     args = parser.parse_args()
-    args.out, args.test_out = args.out.resolve(), args.test_out.resolve()
+    args.out, args.runner_out, args.test_out = args.out.resolve(), args.runner_out.resolve(), args.test_out.resolve()
     data = args.botocore_data or default_botocore_data()
 
-    targets = [(args.out, OPERATIONS), (args.test_out, {s: OPERATIONS[s] + TEST_OPERATIONS[s] for s in OPERATIONS})]
+    runner = {s: OPERATIONS[s] + RUNNER_OPERATIONS[s] for s in RUNNER_OPERATIONS}
+    tests = {s: OPERATIONS[s] + RUNNER_OPERATIONS.get(s, []) + TEST_OPERATIONS[s] for s in OPERATIONS
+             if s not in FUNCTIONS_ONLY}
+    targets = [(args.out, OPERATIONS), (args.runner_out, runner), (args.test_out, tests)]
     for base, operations_by_service in targets:
         for service, operations in operations_by_service.items():
             src = data / BOTOCORE_MODELS[service]
             out = base / service
             out.mkdir(parents=True, exist_ok=True)
 
-            model = load_json(src / "service-2.json")
+            model = keep_members(service, load_service_model(src))
             trimmed = trim(model, operations)
             write_json(out / "service-2.json", trimmed)
 
@@ -259,7 +389,8 @@ def main():
             write_json(out / "paginators-1.json",
                        {"pagination": {op: pagination[op] for op in sorted(operations) if op in pagination}})
 
-            write_json(out / "endpoint-rule-set.json", load_json(src / "endpoint-rule-set-1.json"))
+            rules = endpoint_rules(service, load_json(src / "endpoint-rule-set-1.json"))
+            write_json(out / "endpoint-rule-set.json", rules)
             write_json(out / "customization.config", customization(service, trimmed))
 
             print(f"{service}: {len(trimmed['operations'])}/{len(model['operations'])} operations, "

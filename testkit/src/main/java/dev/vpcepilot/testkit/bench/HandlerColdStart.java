@@ -3,8 +3,10 @@ package dev.vpcepilot.testkit.bench;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vpcepilot.aws.AwsClients;
 import dev.vpcepilot.handlers.FunctionSettings;
+import dev.vpcepilot.json.Json;
 import dev.vpcepilot.local.lambda.HandlerClasses;
 import dev.vpcepilot.local.template.FunctionDirectory;
 import dev.vpcepilot.local.template.FunctionEnvironments;
@@ -22,7 +24,8 @@ import java.util.Map;
 /**
  * Benchmark probe, run in a fresh JVM per handler: the time from JVM start to the handler's first response
  * (what a Lambda cold start without SnapStart pays for our code), then the median of further warm calls.
- * Prints one JSON line. Used by bench/run.py; not a test. The handler is built as the local runner builds it
+ * Prints one JSON line, with the first response itself ({@code output}: bench/run.py makes the next fleet step's
+ * input of it). Used by bench/run.py; not a test. The handler is built as the local runner builds it
  * ({@link HandlerClasses#instantiate}: the clients pointed at the endpoint, and the function's environment as
  * {@code template.yaml} sets it, e.g. the lock table), so its first response includes what Lambda's first call
  * pays for the same code.
@@ -49,21 +52,28 @@ public final class HandlerColdStart {
         RequestStreamHandler handler = HandlerClasses.instantiate(
                 Class.forName(args[0]).asSubclass(RequestStreamHandler.class), clients, settings);
         long initDone = System.currentTimeMillis();
-        String firstError = invoke(handler, input);
+        ByteArrayOutputStream firstOutput = new ByteArrayOutputStream();
+        String firstError = invoke(handler, input, firstOutput);
         long firstResponse = System.currentTimeMillis();
 
         int warmCalls = Integer.parseInt(args[4]);
         long[] warm = new long[warmCalls];
         for (int i = 0; i < warmCalls; i++) {
             long start = System.nanoTime();
-            invoke(handler, input);
+            invoke(handler, input, new ByteArrayOutputStream());
             warm[i] = System.nanoTime() - start;
         }
         Arrays.sort(warm);
         double warmMedianMs = warmCalls == 0 ? 0 : warm[warmCalls / 2] / 1e6;
-        System.out.printf("{\"handler\":\"%s\",\"initMs\":%d,\"coldStartMs\":%d,\"warmMedianMs\":%.2f,\"firstCallError\":%s}%n",
-                args[0].substring(args[0].lastIndexOf('.') + 1), initDone - jvmStart, firstResponse - jvmStart,
-                warmMedianMs, firstError == null ? "null" : "\"" + firstError + "\"");
+        ObjectNode line = Json.MAPPER.createObjectNode()
+                .put("handler", args[0].substring(args[0].lastIndexOf('.') + 1))
+                .put("initMs", initDone - jvmStart)
+                .put("coldStartMs", firstResponse - jvmStart)
+                .put("warmMedianMs", warmMedianMs)
+                .put("firstCallError", firstError);
+        line.set("output", firstError != null || firstOutput.size() == 0 ? null
+                : Json.MAPPER.readTree(firstOutput.toByteArray()));
+        System.out.println(Json.MAPPER.writeValueAsString(line));
         clients.close();
     }
 
@@ -79,9 +89,9 @@ public final class HandlerColdStart {
     }
 
     /** Invokes once; returns the error class name if the handler threw (an expected error still counts as a response). */
-    private static String invoke(RequestStreamHandler handler, byte[] input) {
+    private static String invoke(RequestStreamHandler handler, byte[] input, ByteArrayOutputStream output) {
         try {
-            handler.handleRequest(new ByteArrayInputStream(input), new ByteArrayOutputStream(), QuietContext.INSTANCE);
+            handler.handleRequest(new ByteArrayInputStream(input), output, QuietContext.INSTANCE);
             return null;
         } catch (Exception e) {
             return e.getClass().getSimpleName();
