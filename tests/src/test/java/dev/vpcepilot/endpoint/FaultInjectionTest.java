@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.vpcepilot.hook.CustomResourceRequest;
 import dev.vpcepilot.hook.EndpointHook;
 import dev.vpcepilot.hook.HookAnswer;
@@ -22,6 +23,8 @@ import dev.vpcepilot.testkit.faults.FaultKind;
 import dev.vpcepilot.testkit.faults.FaultProxy;
 import dev.vpcepilot.testkit.faults.FaultRule;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -190,7 +193,9 @@ class FaultInjectionTest {
         assertSucceededOrFailedCleanly(result);
         assertEquals(ExecutionResult.Status.FAILED, result.status());
         assertEquals("TransientAwsError", result.error(), result.cause());
-        assertEquals(6, result.events(ProgressEvent.TaskRetried.class).size(),
+        List<ProgressEvent.TaskRetried> retried = result.events(ProgressEvent.TaskRetried.class);
+        String failingStep = retried.get(retried.size() - 1).stateName();
+        assertEquals(transientRetries(failingStep), retried.size(),
                 "the failing step was retried MaxAttempts times: " + result.events());
         if (createdFirst) {
             assertTrue(result.cause().contains("Rolled back vpce-"), result.cause());
@@ -309,5 +314,23 @@ class FaultInjectionTest {
         assertEquals(List.of(reported), Emulator.liveEndpoints(vpc).stream().map(VpcEndpoint::vpcEndpointId).toList());
         assertEquals(reported, Emulator.prefixListTargets(vpc).get(Emulator.routeTables(vpc).get(0)));
         return reported;
+    }
+
+    /** MaxAttempts of the state's Retry on TransientAwsError, as the state machine definition sets it. */
+    private static int transientRetries(String state) {
+        try {
+            JsonNode definition = TestProject.json(Files.readString(
+                    TestProject.root().resolve("statemachine/vpc-endpoint.asl.json")));
+            for (JsonNode retry : definition.path("States").path(state).path("Retry")) {
+                for (JsonNode error : retry.path("ErrorEquals")) {
+                    if (error.asText().equals("dev.vpcepilot.errors.TransientAwsError")) {
+                        return retry.path("MaxAttempts").asInt();
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        throw new AssertionError(state + " does not retry TransientAwsError");
     }
 }
