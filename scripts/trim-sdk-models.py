@@ -208,6 +208,41 @@ KEPT_MEMBERS = {
     },
 }
 
+# Members kept, in the functions' model only, of EC2 shapes whose other members no code that runs on that model reads
+# or sets: functions/ (main and its unit tests), runner/ and testkit/ (their getters and builder methods, found in
+# their compiled classes). Of an answer, the elements of the members left out are skipped by the unmarshaller; of a
+# request, a member never set is never sent. The shapes only those members reached leave the model: the data path's
+# Subnet (23 members) and NetworkAcl, Vpc, RouteTable and VpcEndpoint read for a few ids and states, the interface
+# endpoints' options (subnets, security groups, DNS, IP) of CreateVpcEndpoint and ModifyVpcEndpoint. EC2's classes in
+# the deployment artifact: 1.81 -> 1.25 MiB. The tests' model keeps every member: the tests build and probe VPCs,
+# subnets and routes through it (its classes come first on their class path). Code that reads a member left out does
+# not compile (no such method): add the member here and rerun.
+FUNCTIONS_KEPT_MEMBERS = {
+    "ec2": {
+        "CreateVpcEndpointRequest": ["ClientToken", "PolicyDocument", "RouteTableIds", "ServiceName",
+                                     "TagSpecifications", "VpcEndpointType", "VpcId"],
+        "ModifyVpcEndpointRequest": ["AddRouteTableIds", "PolicyDocument", "RemoveRouteTableIds", "ResetPolicy",
+                                     "VpcEndpointId"],
+        "NetworkAcl": ["Associations", "Entries", "IsDefault", "NetworkAclId"],
+        "NetworkAclAssociation": ["SubnetId"],
+        "NetworkAclEntry": ["CidrBlock", "Egress", "Ipv6CidrBlock", "PortRange", "Protocol", "RuleAction",
+                            "RuleNumber"],
+        "PrefixListEntry": ["Cidr"],
+        "Region": ["OptInStatus", "RegionName"],
+        "Route": ["CarrierGatewayId", "CoreNetworkArn", "DestinationCidrBlock", "DestinationIpv6CidrBlock",
+                  "DestinationPrefixListId", "EgressOnlyInternetGatewayId", "GatewayId", "InstanceId",
+                  "LocalGatewayId", "NatGatewayId", "NetworkInterfaceId", "Origin", "State", "TransitGatewayId",
+                  "VpcPeeringConnectionId"],
+        "RouteTable": ["Associations", "RouteTableId", "Routes", "VpcId"],
+        "RouteTableAssociation": ["Main", "SubnetId"],
+        "ServiceDetail": ["ServiceName", "ServiceType"],
+        "Subnet": ["SubnetId"],
+        "Vpc": ["IsDefault", "Tags", "VpcId"],
+        "VpcEndpoint": ["CreationTimestamp", "PolicyDocument", "RouteTableIds", "ServiceName", "State", "Tags",
+                        "VpcEndpointId", "VpcEndpointType", "VpcId"],
+    },
+}
+
 # Endpoint auth schemes that a generated client cannot have, by service: each endpoint rule that resolves to one
 # becomes an error rule with the same conditions. S3 Express One Zone (directory buckets, names ending in --x-s3)
 # signs with S3 sessions (sigv4-s3express: CreateSession, its identity cache and signer), hand-written classes of the
@@ -299,11 +334,14 @@ def shape_refs(shape):
     return []
 
 
-def keep_members(service, model):
-    """The model with only the KEPT_MEMBERS of the shapes listed there."""
+def keep_members(service, model, kept_members):
+    """The model with only the kept members (KEPT_MEMBERS, FUNCTIONS_KEPT_MEMBERS) of the shapes listed there."""
     shapes = dict(model["shapes"])
-    for name, kept in KEPT_MEMBERS.get(service, {}).items():
+    for name, kept in kept_members.get(service, {}).items():
         shape = shapes[name]
+        missing = [k for k in kept if k not in shape["members"]]
+        if missing:  # a member renamed by a newer model: keep what the code reads under its new name
+            sys.exit(f"{service}: {name} has no members {missing}")
         members = {k: v for k, v in shape["members"].items() if k in kept}
         shapes[name] = {**shape, "members": members,
                         **({"required": [r for r in shape["required"] if r in kept]} if "required" in shape else {})}
@@ -374,14 +412,17 @@ def main():
     runner = {s: OPERATIONS[s] + RUNNER_OPERATIONS[s] for s in RUNNER_OPERATIONS}
     tests = {s: OPERATIONS[s] + RUNNER_OPERATIONS.get(s, []) + TEST_OPERATIONS[s] for s in OPERATIONS
              if s not in FUNCTIONS_ONLY}
-    targets = [(args.out, OPERATIONS), (args.runner_out, runner), (args.test_out, tests)]
-    for base, operations_by_service in targets:
+    functions_kept = {s: {**KEPT_MEMBERS.get(s, {}), **FUNCTIONS_KEPT_MEMBERS.get(s, {})}
+                      for s in KEPT_MEMBERS.keys() | FUNCTIONS_KEPT_MEMBERS.keys()}
+    targets = [(args.out, OPERATIONS, functions_kept), (args.runner_out, runner, KEPT_MEMBERS),
+               (args.test_out, tests, KEPT_MEMBERS)]
+    for base, operations_by_service, kept_members in targets:
         for service, operations in operations_by_service.items():
             src = data / BOTOCORE_MODELS[service]
             out = base / service
             out.mkdir(parents=True, exist_ok=True)
 
-            model = keep_members(service, load_service_model(src))
+            model = keep_members(service, load_service_model(src), kept_members)
             trimmed = trim(model, operations)
             write_json(out / "service-2.json", trimmed)
 
