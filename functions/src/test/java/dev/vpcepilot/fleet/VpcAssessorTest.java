@@ -59,7 +59,7 @@ class VpcAssessorTest {
 
     private static RegionView servedView(List<NetworkFacts.NetworkAcl> acls) {
         RouteTable table = RouteTable.builder().vpcId(VPC).routeTableId(TABLE)
-                .associations(RouteTableAssociation.builder().main(true).routeTableId(TABLE).build())
+                .associations(RouteTableAssociation.builder().main(true).build())
                 .routes(Route.builder().destinationPrefixListId(PREFIX_LIST).gatewayId(ENDPOINT).state("active")
                         .build()).build();
         VpcEndpoint endpoint = VpcEndpoint.builder().vpcEndpointId(ENDPOINT).vpcId(VPC)
