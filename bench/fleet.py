@@ -409,9 +409,11 @@ def render(args, budgets, timing, java_version):
     for b in budgets:
         run_calls = {k: v for k, v in b["verify"].items() if k not in DEPLOYMENT}
         lines.append(f"- {b['vpcs']} VPCs per account-region: " + per_action(run_calls, b["targets"]))
-    lines += ["", "Per account-region: one paginated DescribeVpcs, DescribeRouteTables and DescribeVpcEndpoints (up",
-              "to 200 VPC ids per filter); one BatchGetItem of the claims in the fleet account's lock table (up to",
-              "100 keys); one AssumeRole per child in another account (4 of the 6). The writes to S3 are the fleet's",
+    lines += ["", "Per account-region: one paginated DescribeVpcs, DescribeRouteTables, DescribeVpcEndpoints,",
+              "DescribeSubnets and DescribeNetworkAcls (up to 200 VPC ids per filter) and GetManagedPrefixListEntries",
+              "(the service's prefix list, for the subnets' data path); one BatchGetItem of the claims in the fleet",
+              "account's lock table (up to 100 keys); one AssumeRole per child in another account (4 of the 6). The",
+              "writes to S3 are the fleet's",
               "own bucket (its targets, the Map's results, the report), none in a target account. Not counted as",
               "the run's: `./run-local` makes the template's lock table and bucket before it (" +
               ", ".join(DEPLOYMENT) + ", as the deployment would).", ""]

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.NetworkAcl;
 import software.amazon.awssdk.services.ec2.model.NetworkAclAssociation;
 import software.amazon.awssdk.services.ec2.model.NetworkAclEntry;
 import software.amazon.awssdk.services.ec2.model.RouteOrigin;
@@ -38,11 +39,7 @@ public final class DataPathReader {
         });
         List<NetworkFacts.NetworkAcl> acls = AwsCalls.call("EC2 DescribeNetworkAcls", () -> {
             List<NetworkFacts.NetworkAcl> all = new ArrayList<>();
-            ec2.describeNetworkAclsPaginator(r -> r.filters(vpc)).networkAcls().forEach(a -> all.add(
-                    new NetworkFacts.NetworkAcl(a.networkAclId(), Boolean.TRUE.equals(a.isDefault()),
-                            a.associations().stream().map(NetworkAclAssociation::subnetId)
-                                    .filter(Objects::nonNull).toList(),
-                            a.entries().stream().map(DataPathReader::entry).toList())));
+            ec2.describeNetworkAclsPaginator(r -> r.filters(vpc)).networkAcls().forEach(a -> all.add(acl(a)));
             return all;
         });
         List<String> cidrs = AwsCalls.call("EC2 GetManagedPrefixListEntries", () -> {
@@ -51,8 +48,24 @@ public final class DataPathReader {
                     .forEach(e -> all.add(e.cidr()));
             return all;
         });
-        return new NetworkFacts(subnets, observed.routeTables().stream().map(DataPathReader::table).toList(), acls,
+        return facts(observed, subnets, acls, prefixListId, cidrs);
+    }
+
+    /**
+     * A VPC's facts from what was read elsewhere (the fleet reads a whole account-region at once): the observed
+     * route tables and endpoints, the VPC's subnets and network ACLs, the prefix list's CIDRs.
+     */
+    public static NetworkFacts facts(VpcObservation observed, List<String> subnetIds,
+                                     List<NetworkFacts.NetworkAcl> acls, String prefixListId, List<String> cidrs) {
+        return new NetworkFacts(subnetIds, observed.routeTables().stream().map(DataPathReader::table).toList(), acls,
                 prefixListId, cidrs, observed.endpoints().stream().map(DataPathReader::endpoint).toList());
+    }
+
+    /** A network ACL as EC2 describes it, as the rules read it. */
+    public static NetworkFacts.NetworkAcl acl(NetworkAcl acl) {
+        return new NetworkFacts.NetworkAcl(acl.networkAclId(), Boolean.TRUE.equals(acl.isDefault()),
+                acl.associations().stream().map(NetworkAclAssociation::subnetId).filter(Objects::nonNull).toList(),
+                acl.entries().stream().map(DataPathReader::entry).toList());
     }
 
     static NetworkFacts.RouteTable table(software.amazon.awssdk.services.ec2.model.RouteTable table) {

@@ -52,7 +52,7 @@ public final class FleetReporter {
             for (String id : ids.ids()) {
                 if (!seen.contains(id)) {
                     lines.add(new ReportLine(null, null, id, ReportLine.Status.FAILED.wireName(), List.of(),
-                            ReportLine.RouteTables.NONE, List.of(), new FleetError("VpcNotFound", id + " is in none "
+                            ReportLine.RouteTables.NONE, ReportLine.Subnets.NONE, List.of(), new FleetError("VpcNotFound", id + " is in none "
                             + "of the " + (someUnreachable ? "reachable " : "") + "targets (accounts x regions) of "
                             + "this run.")));
                 }

@@ -3,8 +3,8 @@ package dev.vpcepilot.fleet;
 import java.util.List;
 
 /** The counts of a fleet report, by status; {@code targets} counts its lines. */
-public record FleetSummary(int targets, int compliant, int created, int repaired, int drifted, int failed,
-                           int skipped) {
+public record FleetSummary(int targets, int compliant, int created, int repaired, int drifted, int blocked,
+                           int failed, int skipped) {
 
     public static FleetSummary of(List<ReportLine> lines) {
         int[] counts = new int[ReportLine.Status.values().length];
@@ -13,7 +13,8 @@ public record FleetSummary(int targets, int compliant, int created, int repaired
         }
         return new FleetSummary(lines.size(), counts[ReportLine.Status.COMPLIANT.ordinal()],
                 counts[ReportLine.Status.CREATED.ordinal()], counts[ReportLine.Status.REPAIRED.ordinal()],
-                counts[ReportLine.Status.DRIFTED.ordinal()], counts[ReportLine.Status.FAILED.ordinal()],
+                counts[ReportLine.Status.DRIFTED.ordinal()], counts[ReportLine.Status.BLOCKED.ordinal()],
+                counts[ReportLine.Status.FAILED.ordinal()],
                 counts[ReportLine.Status.SKIPPED.ordinal()]);
     }
 
@@ -23,6 +24,7 @@ public record FleetSummary(int targets, int compliant, int created, int repaired
             case CREATED -> created;
             case REPAIRED -> repaired;
             case DRIFTED -> drifted;
+            case BLOCKED -> blocked;
             case FAILED -> failed;
             case SKIPPED -> skipped;
         };

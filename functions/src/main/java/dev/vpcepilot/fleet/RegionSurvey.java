@@ -1,12 +1,16 @@
 package dev.vpcepilot.fleet;
 
 import dev.vpcepilot.aws.AwsCalls;
+import dev.vpcepilot.datapath.DataPathReader;
+import dev.vpcepilot.datapath.NetworkFacts;
 import dev.vpcepilot.errors.TargetUnreachable;
+import dev.vpcepilot.sharing.VpcObserver;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
@@ -15,10 +19,13 @@ import software.amazon.awssdk.services.ec2.model.Vpc;
 import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
 
 /**
- * Reads one account-region for the fleet in three paginated calls, whatever the number of VPCs: the selected VPCs
- * (DescribeVpcs with the selection as filters), their route tables and the service's endpoints in them
- * (DescribeRouteTables and DescribeVpcEndpoints filtered by up to {@value #FILTER_VALUES} VPC ids per call). EC2's
- * rate limits are per account and region, so a fleet's reads grow with account-regions, not with VPCs.
+ * Reads one account-region for the fleet in six paginated calls, whatever the number of VPCs and subnets: the
+ * selected VPCs (DescribeVpcs with the selection as filters); their route tables, the service's endpoints in them,
+ * their subnets and network ACLs (DescribeRouteTables, DescribeVpcEndpoints, DescribeSubnets and DescribeNetworkAcls
+ * filtered by up to {@value #FILTER_VALUES} VPC ids per call); and the entries of the service's prefix list
+ * (GetManagedPrefixListEntries, once for the region: its id is the one the routes to the service's endpoints name,
+ * so the call is not made when no route names one). EC2's rate limits are per account and region, so a fleet's
+ * reads grow with account-regions, not with VPCs.
  */
 public final class RegionSurvey {
 
@@ -54,6 +61,8 @@ public final class RegionSurvey {
         List<String> ids = selected.stream().filter(v -> !v.excluded()).map(RegionView.SelectedVpc::vpcId).toList();
         Map<String, List<RouteTable>> tables = new TreeMap<>();
         Map<String, List<VpcEndpoint>> endpoints = new TreeMap<>();
+        Map<String, List<String>> subnets = new TreeMap<>();
+        Map<String, List<NetworkFacts.NetworkAcl>> acls = new TreeMap<>();
         for (int from = 0; from < ids.size(); from += FILTER_VALUES) {
             Filter inVpcs = Filter.builder().name("vpc-id").values(ids.subList(from,
                     Math.min(ids.size(), from + FILTER_VALUES))).build();
@@ -68,8 +77,35 @@ public final class RegionSurvey {
                         endpoints.computeIfAbsent(e.vpcId(), k -> new ArrayList<>()).add(e));
                 return null;
             });
+            reach("DescribeSubnets", () -> {
+                ec2.describeSubnetsPaginator(r -> r.filters(inVpcs)).subnets().forEach(n ->
+                        subnets.computeIfAbsent(n.vpcId(), k -> new ArrayList<>()).add(n.subnetId()));
+                return null;
+            });
+            reach("DescribeNetworkAcls", () -> {
+                ec2.describeNetworkAclsPaginator(r -> r.filters(inVpcs)).networkAcls().forEach(a ->
+                        acls.computeIfAbsent(a.vpcId(), k -> new ArrayList<>()).add(DataPathReader.acl(a)));
+                return null;
+            });
         }
-        return new RegionView(selected, tables, endpoints);
+        Map<String, List<String>> prefixLists = new TreeMap<>();
+        for (String prefixListId : prefixListIds(tables, endpoints)) {
+            prefixLists.put(prefixListId, reach("GetManagedPrefixListEntries", () -> {
+                List<String> cidrs = new ArrayList<>();
+                ec2.getManagedPrefixListEntriesPaginator(r -> r.prefixListId(prefixListId)).entries()
+                        .forEach(e -> cidrs.add(e.cidr()));
+                return cidrs;
+            }));
+        }
+        return new RegionView(selected, tables, endpoints, subnets, acls, prefixLists);
+    }
+
+    /** The prefix lists that the routes to the service's endpoints name: one per region and service in EC2. */
+    static Set<String> prefixListIds(Map<String, List<RouteTable>> tables, Map<String, List<VpcEndpoint>> endpoints) {
+        Set<String> ids = new TreeSet<>();
+        tables.forEach((vpcId, vpcTables) -> VpcObserver.observation(endpoints.getOrDefault(vpcId, List.of()),
+                vpcTables).routeTargets().values().forEach(route -> ids.add(route.prefixListId())));
+        return ids;
     }
 
     private static List<Filter> filters(VpcSelection selection) {

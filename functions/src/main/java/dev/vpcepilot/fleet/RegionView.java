@@ -1,5 +1,6 @@
 package dev.vpcepilot.fleet;
 
+import dev.vpcepilot.datapath.NetworkFacts;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.ec2.model.RouteTable;
@@ -11,9 +12,15 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
  * @param vpcs        the selected VPCs, sorted by id
  * @param routeTables VPC id -> its route tables
  * @param endpoints   VPC id -> the service's endpoints in it (every state)
+ * @param subnets     VPC id -> its subnets' ids
+ * @param networkAcls VPC id -> its network ACLs
+ * @param prefixLists the service's prefix list (as the routes to its endpoints name it) -> its CIDRs; empty when
+ *                    no route in the region names one
  */
 public record RegionView(List<SelectedVpc> vpcs, Map<String, List<RouteTable>> routeTables,
-                         Map<String, List<VpcEndpoint>> endpoints) {
+                         Map<String, List<VpcEndpoint>> endpoints, Map<String, List<String>> subnets,
+                         Map<String, List<NetworkFacts.NetworkAcl>> networkAcls,
+                         Map<String, List<String>> prefixLists) {
 
     /** @param excluded tagged {@code vpce-pilot:exclude=true} */
     public record SelectedVpc(String vpcId, boolean excluded) {
@@ -25,5 +32,13 @@ public record RegionView(List<SelectedVpc> vpcs, Map<String, List<RouteTable>> r
 
     public List<VpcEndpoint> endpointsOf(String vpcId) {
         return endpoints.getOrDefault(vpcId, List.of());
+    }
+
+    public List<String> subnetsOf(String vpcId) {
+        return subnets.getOrDefault(vpcId, List.of());
+    }
+
+    public List<NetworkFacts.NetworkAcl> networkAclsOf(String vpcId) {
+        return networkAcls.getOrDefault(vpcId, List.of());
     }
 }

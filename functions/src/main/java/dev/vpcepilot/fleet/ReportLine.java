@@ -1,6 +1,8 @@
 package dev.vpcepilot.fleet;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.vpcepilot.datapath.DataPathEvaluator;
+import dev.vpcepilot.datapath.SubnetVerdict;
 import java.util.List;
 
 /**
@@ -8,17 +10,19 @@ import java.util.List;
  * {@code vpcId} null). The fields and statuses are the contract of README "Fleet".
  *
  * @param status  {@link Status#wireName()}
+ * @param subnets whether each subnet's traffic to the service can use the endpoint, as the survey read the VPC
  * @param actions what was done (apply) or what apply would do (verify), for a person
  * @param error   why the target failed, or null
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record ReportLine(String account, String region, String vpcId, String status, List<EndpointLine> endpoints,
-                         RouteTables routeTables, List<String> actions, FleetError error) {
+                         RouteTables routeTables, Subnets subnets, List<String> actions, FleetError error) {
 
     public ReportLine {
         endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
         actions = actions == null ? List.of() : List.copyOf(actions);
         routeTables = routeTables == null ? RouteTables.NONE : routeTables;
+        subnets = subnets == null ? Subnets.NONE : subnets;
     }
 
     public enum Status {
@@ -30,6 +34,11 @@ public record ReportLine(String account, String region, String vpcId, String sta
         REPAIRED,
         /** Verify: not as asked; the actions say what apply would change. */
         DRIFTED,
+        /**
+         * Served as asked, yet some subnet's traffic cannot use the endpoint (a more specific route, a network ACL):
+         * not the product's to change, so apply leaves it as it is and reports it blocked again.
+         */
+        BLOCKED,
         FAILED,
         /** Tagged {@code vpce-pilot:exclude=true}: left alone. */
         SKIPPED;
@@ -63,18 +72,46 @@ public record ReportLine(String account, String region, String vpcId, String sta
         }
     }
 
+    /**
+     * The data path of the VPC's subnets ({@link DataPathEvaluator}).
+     *
+     * @param reachable   how many subnets reach the service through the endpoint
+     * @param unreachable the others, by subnet id
+     */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record Subnets(int reachable, List<Unreachable> unreachable) {
+        public static final Subnets NONE = new Subnets(0, List.of());
+
+        public Subnets {
+            unreachable = unreachable == null ? List.of() : List.copyOf(unreachable);
+        }
+
+        public static Subnets of(List<SubnetVerdict> verdicts) {
+            return new Subnets((int) verdicts.stream().filter(SubnetVerdict::reachable).count(), verdicts.stream()
+                    .filter(v -> !v.reachable())
+                    .map(v -> new Unreachable(v.subnetId(), DataPathEvaluator.wire(v.verdict()), v.detail()))
+                    .toList());
+        }
+    }
+
+    /** A subnet whose traffic cannot use the endpoint: its verdict (as the output writes it) and what decided it. */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record Unreachable(String subnetId, String verdict, String detail) {
+    }
+
     public boolean failed() {
         return Status.FAILED.wireName().equals(status);
     }
 
     /** The line of an account-region that could not be worked on at all. */
     public static ReportLine unreachable(String account, String region, FleetError error) {
-        return new ReportLine(account, region, null, Status.FAILED.wireName(), List.of(), RouteTables.NONE, List.of(),
-                error);
+        return new ReportLine(account, region, null, Status.FAILED.wireName(), List.of(), RouteTables.NONE,
+                Subnets.NONE, List.of(), error);
     }
 
     public ReportLine withStatus(Status newStatus, List<EndpointLine> newEndpoints, RouteTables newTables,
                                  FleetError newError) {
-        return new ReportLine(account, region, vpcId, newStatus.wireName(), newEndpoints, newTables, actions, newError);
+        return new ReportLine(account, region, vpcId, newStatus.wireName(), newEndpoints, newTables, subnets, actions,
+                newError);
     }
 }

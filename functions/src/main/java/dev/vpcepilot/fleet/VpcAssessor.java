@@ -1,5 +1,8 @@
 package dev.vpcepilot.fleet;
 
+import dev.vpcepilot.datapath.DataPathEvaluator;
+import dev.vpcepilot.datapath.DataPathReader;
+import dev.vpcepilot.datapath.SubnetVerdict;
 import dev.vpcepilot.errors.WorkflowError;
 import dev.vpcepilot.sharing.Claimant;
 import dev.vpcepilot.sharing.ClaimsDocument;
@@ -18,8 +21,11 @@ import software.amazon.awssdk.services.ec2.model.RouteTable;
 
 /**
  * One VPC of a fleet target, judged without a write: the same reuse-or-create plan a single-VPC run without
- * cleanup would make ({@link SharingRules#planEnsure}, as the standing use), on what the batched reads showed. Its
- * report line says what is served and what apply does (or would do); its work is what apply does.
+ * cleanup would make ({@link SharingRules#planEnsure}, as the standing use), on what the batched reads showed, and
+ * a data-path verdict per subnet ({@link DataPathEvaluator}). Its report line says what is served and what apply
+ * does (or would do); its work is what apply does. A VPC served as asked whose subnets cannot all use the endpoint
+ * is {@code blocked}: what blocks it (a route, a network ACL) is not the product's to change, so apply has no work
+ * for it.
  */
 public final class VpcAssessor {
 
@@ -49,7 +55,7 @@ public final class VpcAssessor {
     public Assessment assess(RegionView.SelectedVpc vpc, RegionView view, ClaimsDocument claims, Instant now) {
         if (vpc.excluded()) {
             return new Assessment(new ReportLine(account, region, vpc.vpcId(), ReportLine.Status.SKIPPED.wireName(),
-                    List.of(), ReportLine.RouteTables.NONE, List.of(), null), null);
+                    List.of(), ReportLine.RouteTables.NONE, ReportLine.Subnets.NONE, List.of(), null), null);
         }
         VpcObservation world = VpcObserver.observation(view.endpointsOf(vpc.vpcId()), view.routeTablesOf(vpc.vpcId()));
         List<String> requested = view.routeTablesOf(vpc.vpcId()).stream().map(RouteTable::routeTableId).sorted()
@@ -57,6 +63,8 @@ public final class VpcAssessor {
         List<ReportLine.EndpointLine> endpoints = endpointLines(world);
         SharingRules.Coverage coverage = SharingRules.coverage(world, requested);
         ReportLine.RouteTables tables = routeTables(requested, coverage);
+        List<SubnetVerdict> verdicts = verdicts(vpc.vpcId(), world, view, coverage);
+        ReportLine.Subnets subnets = ReportLine.Subnets.of(verdicts);
         SharingRules.EnsurePlan plan;
         try {
             plan = SharingRules.planEnsure(world, claims, new SharingRules.Request(scope(vpc.vpcId()),
@@ -64,7 +72,7 @@ public final class VpcAssessor {
                     request.tags()), now);
         } catch (WorkflowError e) {
             return new Assessment(new ReportLine(account, region, vpc.vpcId(), ReportLine.Status.FAILED.wireName(),
-                    endpoints, tables, List.of(), FleetError.of(e)), null);
+                    endpoints, tables, subnets, List.of(), FleetError.of(e)), null);
         }
         List<String> actions = actions(plan);
         ClaimsDocument.Claim standing = claims.liveClaims(now).get(Claimant.STANDING.id());
@@ -79,10 +87,32 @@ public final class VpcAssessor {
                     + " to become available");
         }
         boolean compliant = actions.isEmpty();
+        if (compliant && !DataPathEvaluator.dataPathOk(verdicts, requested)) {
+            return new Assessment(new ReportLine(account, region, vpc.vpcId(), ReportLine.Status.BLOCKED.wireName(),
+                    endpoints, tables, subnets, actions, null), null);
+        }
         ReportLine line = new ReportLine(account, region, vpc.vpcId(), (compliant ? ReportLine.Status.COMPLIANT
-                : ReportLine.Status.DRIFTED).wireName(), endpoints, tables, actions, null);
+                : ReportLine.Status.DRIFTED).wireName(), endpoints, tables, subnets, actions, null);
         VpcWork work = compliant && claimed ? null : new VpcWork(vpc.vpcId(), requested, ensure);
         return new Assessment(line, work);
+    }
+
+    /**
+     * The verdict of each subnet of the VPC, on the region's prefix list: the one its served tables route, else the
+     * one the region's other VPCs route (a region has one per service). When no route of the region names one, no
+     * table can route the service's traffic to an endpoint: every subnet is {@code unserved}.
+     */
+    static List<SubnetVerdict> verdicts(String vpcId, VpcObservation world, RegionView view,
+                                        SharingRules.Coverage coverage) {
+        String prefixListId = new TreeSet<>(coverage.prefixLists().values()).stream().findFirst()
+                .orElse(view.prefixLists().keySet().stream().findFirst().orElse(null));
+        if (prefixListId == null) {
+            return view.subnetsOf(vpcId).stream().sorted().map(subnet -> new SubnetVerdict(subnet, null,
+                    SubnetVerdict.Verdict.UNSERVED, "no route table in the region routes the service's prefix list "
+                    + "to an endpoint of it")).toList();
+        }
+        return DataPathEvaluator.evaluate(DataPathReader.facts(world, view.subnetsOf(vpcId),
+                view.networkAclsOf(vpcId), prefixListId, view.prefixLists().getOrDefault(prefixListId, List.of())));
     }
 
     static List<ReportLine.EndpointLine> endpointLines(VpcObservation world) {

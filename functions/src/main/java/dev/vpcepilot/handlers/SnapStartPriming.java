@@ -136,7 +136,9 @@ final class SnapStartPriming implements Resource {
         dev.vpcepilot.fleet.ReportLine line = new dev.vpcepilot.fleet.ReportLine("000000000000", "us-east-1",
                 "vpc-00000000", "compliant", List.of(new dev.vpcepilot.fleet.ReportLine.EndpointLine("vpce-00000000",
                 true, List.of("rtb-00000000"))), new dev.vpcepilot.fleet.ReportLine.RouteTables(List.of("rtb-00000000"),
-                List.of("rtb-00000000"), List.of()), List.of(), null);
+                List.of("rtb-00000000"), List.of()), new dev.vpcepilot.fleet.ReportLine.Subnets(1, List.of(
+                new dev.vpcepilot.fleet.ReportLine.Unreachable("subnet-00000000", "nacl-egress", "d"))), List.of(),
+                null);
         dev.vpcepilot.fleet.SurveyResult survey = new dev.vpcepilot.fleet.SurveyResult("000000000000", "us-east-1",
                 List.of(line), List.of(new dev.vpcepilot.fleet.VpcWork("vpc-00000000", List.of("rtb-00000000"), true)));
         dev.vpcepilot.fleet.Target where = new dev.vpcepilot.fleet.Target("000000000000", "us-east-1", null);

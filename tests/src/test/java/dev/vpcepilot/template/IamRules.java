@@ -99,10 +99,12 @@ final class IamRules {
 
     /**
      * The prefix lists AWS owns (the service's, read by GetManagedPrefixListEntries, whose resource type is
-     * prefix-list*): their ARNs name the owner {@code aws} in place of an account, in the stack's region.
+     * prefix-list*): their ARNs name the owner {@code aws} in place of an account, in the stack's region or (the
+     * group {@code anyRegion}, {@link #CROSS_REGION_ROLES} only) in every region.
      */
     private static final ResourceRule AWS_MANAGED_PREFIX_LISTS = new ResourceRule("prefix-list (AWS-managed)",
-            Pattern.compile("arn:\\$\\{AWS::Partition}:ec2:\\$\\{AWS::Region}:aws:prefix-list/\\*"), null);
+            Pattern.compile("arn:\\$\\{AWS::Partition}:ec2:(\\$\\{AWS::Region}|(?<anyRegion>\\*))"
+                    + ":aws:prefix-list/\\*"), null);
 
     /** SAM's LambdaInvokePolicy: the function, its versions and aliases. */
     static final ResourceRule FUNCTION = new ResourceRule("function",

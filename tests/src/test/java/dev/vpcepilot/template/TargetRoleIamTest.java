@@ -129,8 +129,10 @@ class TargetRoleIamTest {
                 Arguments.of("endpoints of every account", "ec2:*:${AWS::AccountId}:vpc-endpoint/*",
                         "ec2:*:*:vpc-endpoint/*", "which is none of its resources"),
                 Arguments.of("a read the fleet never makes", "                  - ec2:DescribeVpcs\n",
-                        "                  - ec2:DescribeVpcs\n                  - ec2:DescribeSubnets\n",
-                        "TargetRole: granted ec2:DescribeSubnets, which TargetRole never calls"),
+                        "                  - ec2:DescribeVpcs\n                  - ec2:DescribeSecurityGroups\n",
+                        "TargetRole: granted ec2:DescribeSecurityGroups, which TargetRole never calls"),
+                Arguments.of("prefix lists of every owner", "ec2:*:aws:prefix-list/*",
+                        "ec2:*:*:prefix-list/*", "which is none of its resources"),
                 Arguments.of("a managed policy", "      Policies:\n",
                         "      ManagedPolicyArns:\n        - arn:aws:iam::aws:policy/AmazonEC2ReadOnlyAccess\n"
                                 + "      Policies:\n", "TargetRole: attaches the managed policies"));

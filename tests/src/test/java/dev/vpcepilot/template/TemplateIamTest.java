@@ -47,9 +47,13 @@ class TemplateIamTest {
 
     /** The fleet's reach into a target: its role in another account, this account's own clients otherwise. */
     private static final Set<String> ASSUME = Set.of("sts:AssumeRole");
-    /** The fleet's reads of one account-region: VPCs, route tables and endpoints in a few batched calls. */
+    /**
+     * The fleet's reads of one account-region in a few batched calls: VPCs, route tables and endpoints, and for the
+     * subnets' data path their subnets, network ACLs and the service's prefix-list entries.
+     */
     private static final Set<String> SURVEY = Set.of("ec2:DescribeVpcs", "ec2:DescribeRouteTables",
-            "ec2:DescribeVpcEndpoints");
+            "ec2:DescribeVpcEndpoints", "ec2:DescribeSubnets", "ec2:DescribeNetworkAcls",
+            "ec2:GetManagedPrefixListEntries");
 
     /** The fleet's handlers: FleetRole serves the first four (IamRules.SHARED_ROLES). */
     static final Map<String, Set<String>> FLEET = Map.of(
