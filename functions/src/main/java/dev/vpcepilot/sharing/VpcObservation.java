@@ -1,5 +1,8 @@
 package dev.vpcepilot.sharing;
 
+import dev.vpcepilot.datapath.DataPathReader;
+import dev.vpcepilot.datapath.NetworkFacts;
+import dev.vpcepilot.datapath.RoutingView;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,6 +42,12 @@ public record VpcObservation(List<ObservedEndpoint> endpoints, Map<String, Route
 
     public Optional<ObservedEndpoint> endpoint(String vpcEndpointId) {
         return endpoints.stream().filter(e -> e.vpcEndpointId().equals(vpcEndpointId)).findFirst();
+    }
+
+    /** The route tables and endpoints as the data path reads them. */
+    public RoutingView routing() {
+        return new RoutingView(routeTables.stream().map(DataPathReader::table).toList(), endpoints.stream()
+                .map(e -> new NetworkFacts.Endpoint(e.vpcEndpointId(), e.state(), e.routeTableIds())).toList());
     }
 
     /** The endpoint the table's prefix-list route targets, if it has such a route. */

@@ -269,6 +269,74 @@ class SharedEndpointsTest {
         }
     }
 
+    /** Rule 16: the lock only to write. */
+    @Nested
+    class FoundAsAsked {
+
+        @Test
+        void aRunThatFindsItsStandingTablesServedTakesNoLockAndWritesNothing() {
+            // What an earlier scheduled run created and recorded.
+            String id = "vpce-o";
+            vpc.ours(id, OTHER_EXEC, RTB_A);
+            store.change(c -> c.withEndpoint(id, record(STANDING, OTHER_EXEC)).withClaim(STANDING, claim(RTB_A)));
+            ClaimsDocument before = claims();
+            int holds = lock.holds();
+            int writes = store.writes();
+            int reads = vpc.readsWithoutTheLock();
+
+            ServingState served = endpoints.ensure(request(STANDING, RTB_A));
+
+            assertEquals(holds, lock.holds(), "no lock taken");
+            assertEquals(writes, store.writes(), "no claims written");
+            assertEquals(before, claims());
+            assertEquals(List.of(), vpc.writes(), "nothing written to EC2");
+            assertEquals(reads + 2, vpc.readsWithoutTheLock(), "the endpoints and route tables, read once");
+            assertEquals(List.of(new ServingState.Endpoint(id, true, true, false, "available", List.of(RTB_A), null)),
+                    served.endpoints());
+            assertEquals("available", served.state());
+            assertEquals(Map.of(RTB_A, id), served.foundAsAsked().coverage().servedBy());
+            assertEquals(List.of(STANDING.id()), served.foundAsAsked().claimants());
+            assertEquals(List.of(new SharedEndpoints.EndpointReport(id, true, true, List.of(RTB_A))),
+                    served.foundAsAsked().endpoints());
+            assertEquals(List.of(id), served.foundAsAsked().routing().endpoints().stream()
+                    .map(dev.vpcepilot.datapath.NetworkFacts.Endpoint::vpcEndpointId).toList());
+            assertTrue(log.stream().anyMatch(l -> l.startsWith("Found as asked, without the lock")), log.toString());
+        }
+
+        @Test
+        void aVpcWhoseRouteTablesWouldNotFitInTheStateTakesTheLock() {
+            vpc.ours("vpce-o", OTHER_EXEC, RTB_A);
+            vpc.moreTables(1000);
+            store.change(c -> c.withEndpoint("vpce-o", record(STANDING, OTHER_EXEC)).withClaim(STANDING, claim(RTB_A)));
+            int holds = lock.holds();
+
+            ServingState served = endpoints.ensure(request(STANDING, RTB_A));
+
+            assertEquals(holds + 1, lock.holds(), "over " + SharedEndpoints.STATE_BUDGET_BYTES + " bytes: the lock");
+            assertNull(served.foundAsAsked());
+            assertEquals(List.of(), vpc.writes(), "and nothing to change in EC2");
+        }
+
+        @Test
+        void aRunThatMustRecordAClaimStillLocks() {
+            vpc.ours("vpce-o", OTHER_EXEC, RTB_A, RTB_B);
+            store.change(c -> c.withEndpoint("vpce-o", record(STANDING, OTHER_EXEC))
+                    .withClaim(STANDING, claim(RTB_A)));
+            int holds = lock.holds();
+
+            ServingState withCleanup = endpoints.ensure(request(RUN, RTB_A));
+
+            assertEquals(holds + 1, lock.holds());
+            assertNull(withCleanup.foundAsAsked());
+            assertEquals(List.of(RTB_A), claimOf(RUN).routeTableIds(), "the run claim its cleanup releases");
+
+            ServingState another = endpoints.ensure(request(STANDING, RTB_A, RTB_B));
+
+            assertEquals(holds + 2, lock.holds(), RTB_B + " is not in the standing claim yet");
+            assertNull(another.foundAsAsked());
+        }
+    }
+
     @Nested
     class Commit {
 
