@@ -1,9 +1,9 @@
 package dev.vpcepilot.sharing;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.vpcepilot.datapath.NetworkFacts;
 import dev.vpcepilot.datapath.RoutingView;
 import dev.vpcepilot.errors.VerificationFailed;
-import dev.vpcepilot.json.Json;
+import dev.vpcepilot.json.StateBudget;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -55,7 +55,15 @@ public final class SharedEndpoints {
      * writes nothing and takes no lock (rule 16): the state it returns carries what the verification reports.
      */
     public ServingState ensure(SharingRules.Request request) {
-        return foundAsAsked(request).orElseGet(() -> ensureHolding(request));
+        return ensure(request, null);
+    }
+
+    /**
+     * The same, with the VPC's route tables as an earlier step of the execution read them (ResolveVpc), or null:
+     * the read without the lock then describes only the endpoints (rule 16). Under the lock everything is read again.
+     */
+    public ServingState ensure(SharingRules.Request request, List<NetworkFacts.RouteTable> routeTablesRead) {
+        return foundAsAsked(request, routeTablesRead).orElseGet(() -> ensureHolding(request));
     }
 
     /**
@@ -63,11 +71,13 @@ public final class SharedEndpoints {
      * it shows the request served as asked, the claims (one consistent read); the decision is {@link
      * ClaimRules#foundAsAsked}'s. Anything else goes to the lock, where everything is read again and decided anew.
      */
-    private Optional<ServingState> foundAsAsked(SharingRules.Request request) {
+    private Optional<ServingState> foundAsAsked(SharingRules.Request request,
+                                                List<NetworkFacts.RouteTable> routeTablesRead) {
         if (!ClaimRules.mayBeFoundAsAsked(request)) {
             return Optional.empty();
         }
-        VpcObservation world = observer.observe(request.scope());
+        VpcObservation world = routeTablesRead == null ? observer.observe(request.scope())
+                : observer.observe(request.scope(), routeTablesRead);
         if (!SharingRules.servedAsAsked(world, request)) {
             return Optional.empty();
         }
@@ -82,19 +92,11 @@ public final class SharedEndpoints {
     }
 
     /**
-     * What a found-as-asked run carries to the verification travels in the state's JSON, and Step Functions refuses
-     * a state input or output larger than 262,144 bytes (UTF-8). The execution's state also carries the request,
-     * the VPC and the verification, so what is found as asked may take a quarter of it; a VPC whose route tables
-     * say more than that (hundreds of tables, or tables with hundreds of routes) takes the lock as before.
+     * What a found-as-asked run carries to the verification travels in the state's JSON ({@link StateBudget}): a VPC
+     * whose route tables say more than that (hundreds of tables, or tables with hundreds of routes) takes the lock.
      */
-    static final int STATE_BUDGET_BYTES = 64 * 1024;
-
     static boolean fitsInState(Committed found) {
-        try {
-            return Json.MAPPER.writeValueAsBytes(found).length <= STATE_BUDGET_BYTES;
-        } catch (JsonProcessingException e) {
-            return false;
-        }
+        return StateBudget.fits(found);
     }
 
     private ServingState ensureHolding(SharingRules.Request request) {

@@ -1,6 +1,5 @@
 package dev.vpcepilot.sharing;
 
-import dev.vpcepilot.datapath.DataPathReader;
 import dev.vpcepilot.datapath.NetworkFacts;
 import dev.vpcepilot.datapath.RoutingView;
 import java.util.List;
@@ -21,7 +20,7 @@ import java.util.Set;
  */
 public record VpcObservation(List<ObservedEndpoint> endpoints, Map<String, Route> routeTargets,
                              Set<String> routeTableIds,
-                             List<software.amazon.awssdk.services.ec2.model.RouteTable> routeTables) {
+                             List<NetworkFacts.RouteTable> routeTables) {
 
     /** A prefix-list route of a table to an endpoint of the service. */
     public record Route(String prefixListId, String vpcEndpointId) {
@@ -46,7 +45,7 @@ public record VpcObservation(List<ObservedEndpoint> endpoints, Map<String, Route
 
     /** The route tables and endpoints as the data path reads them. */
     public RoutingView routing() {
-        return new RoutingView(routeTables.stream().map(DataPathReader::table).toList(), endpoints.stream()
+        return new RoutingView(routeTables, endpoints.stream()
                 .map(e -> new NetworkFacts.Endpoint(e.vpcEndpointId(), e.state(), e.routeTableIds())).toList());
     }
 

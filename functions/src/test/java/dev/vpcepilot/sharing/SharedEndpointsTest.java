@@ -6,6 +6,7 @@ import static dev.vpcepilot.sharing.SharingFixtures.EXEC;
 import static dev.vpcepilot.sharing.SharingFixtures.LONG_AGO;
 import static dev.vpcepilot.sharing.SharingFixtures.NOW;
 import static dev.vpcepilot.sharing.SharingFixtures.OTHER_EXEC;
+import static dev.vpcepilot.sharing.SharingFixtures.PL;
 import static dev.vpcepilot.sharing.SharingFixtures.POLICY_P1;
 import static dev.vpcepilot.sharing.SharingFixtures.POLICY_P2;
 import static dev.vpcepilot.sharing.SharingFixtures.RTB_A;
@@ -26,12 +27,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.doThrow;
 
+import dev.vpcepilot.datapath.NetworkFacts;
 import dev.vpcepilot.errors.AwsRequestFailed;
 import dev.vpcepilot.errors.EndpointBusy;
 import dev.vpcepilot.errors.ExecutionCancelled;
 import dev.vpcepilot.errors.PolicyConflict;
 import dev.vpcepilot.errors.TransientAwsError;
 import dev.vpcepilot.errors.VerificationFailed;
+import dev.vpcepilot.json.StateBudget;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -304,6 +307,38 @@ class SharedEndpointsTest {
         }
 
         @Test
+        void theRouteTablesAnEarlierStepReadAreReusedSoOnlyTheEndpointsAreDescribed() {
+            vpc.ours("vpce-o", OTHER_EXEC, RTB_A);
+            store.change(c -> c.withEndpoint("vpce-o", record(STANDING, OTHER_EXEC)).withClaim(STANDING, claim(RTB_A)));
+            int holds = lock.holds();
+            int reads = vpc.readsWithoutTheLock();
+            List<NetworkFacts.RouteTable> resolved = List.of(new NetworkFacts.RouteTable(RTB_A, true, List.of(),
+                    List.of(new NetworkFacts.Route(null, PL, "vpce-o", "active", false))));
+
+            ServingState served = endpoints.ensure(request(STANDING, RTB_A), resolved);
+
+            assertEquals(holds, lock.holds(), "no lock taken");
+            assertEquals(reads + 1, vpc.readsWithoutTheLock(), "DescribeVpcEndpoints alone");
+            assertEquals(Map.of(RTB_A, "vpce-o"), served.foundAsAsked().coverage().servedBy());
+            assertEquals(resolved, served.foundAsAsked().routing().routeTables());
+        }
+
+        @Test
+        void routeTablesReadEarlierThatNoLongerShowTheRouteSendTheRunToTheLock() {
+            vpc.ours("vpce-o", OTHER_EXEC, RTB_A);
+            store.change(c -> c.withEndpoint("vpce-o", record(STANDING, OTHER_EXEC)).withClaim(STANDING, claim(RTB_A)));
+            int holds = lock.holds();
+            List<NetworkFacts.RouteTable> withoutTheRoute = List.of(new NetworkFacts.RouteTable(RTB_A, true,
+                    List.of(), List.of()));
+
+            ServingState served = endpoints.ensure(request(STANDING, RTB_A), withoutTheRoute);
+
+            assertEquals(holds + 1, lock.holds(), "the lock, where EC2 is read again and shows the route");
+            assertNull(served.foundAsAsked());
+            assertEquals(List.of(), vpc.writes(), "nothing to repair once read under the lock");
+        }
+
+        @Test
         void aVpcWhoseRouteTablesWouldNotFitInTheStateTakesTheLock() {
             vpc.ours("vpce-o", OTHER_EXEC, RTB_A);
             vpc.moreTables(1000);
@@ -312,7 +347,7 @@ class SharedEndpointsTest {
 
             ServingState served = endpoints.ensure(request(STANDING, RTB_A));
 
-            assertEquals(holds + 1, lock.holds(), "over " + SharedEndpoints.STATE_BUDGET_BYTES + " bytes: the lock");
+            assertEquals(holds + 1, lock.holds(), "over " + StateBudget.PART_BYTES + " bytes: the lock");
             assertNull(served.foundAsAsked());
             assertEquals(List.of(), vpc.writes(), "and nothing to change in EC2");
         }

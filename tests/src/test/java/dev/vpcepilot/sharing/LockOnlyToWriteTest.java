@@ -61,6 +61,15 @@ class LockOnlyToWriteTest {
                 .filter(a -> !a.startsWith("ec2:Describe") && !a.startsWith("ec2:Get")).toList();
         assertEquals(List.of(), ec2Writes, "no EC2 write: " + calls);
         assertEquals(1, lane.count("ec2:DescribeVpcEndpoints"), "the endpoints, read once: " + calls);
+        assertEquals(1, lane.count("ec2:DescribeRouteTables"), "ResolveVpc's read, reused: " + calls);
+        // the run's own calls (./run-local's deployment makes the lock table and the fleet's bucket first): the
+        // tutorial's reads, one read of the claims, ListTables, and the data path's three reads
+        Map<String, Integer> runs = new java.util.TreeMap<>(calls);
+        runs.keySet().removeIf(a -> a.equals("dynamodb:CreateTable") || a.startsWith("other:"));
+        assertEquals(Map.of("ec2:DescribeVpcEndpointServices", 1, "ec2:DescribeVpcs", 1,
+                "ec2:DescribeRouteTables", 1, "ec2:DescribeVpcEndpoints", 1, "dynamodb:GetItem", 1,
+                "dynamodb:ListTables", 1, "ec2:DescribeSubnets", 1, "ec2:DescribeNetworkAcls", 1,
+                "ec2:GetManagedPrefixListEntries", 1), runs);
         assertTrue(claimants(second).contains("standing"), second.toString());
         assertTrue(second.doc().path("verification").path("dataPathOk").isBoolean(), second.toString());
         SharingInvariant.assertHolds(SharingWorld.ec2(), vpc.id(), List.of(SharingInvariant.ofRun(first),
