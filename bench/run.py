@@ -49,7 +49,7 @@ LOCK_ACTIONS = {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}
 EXECUTION = f"arn:aws:states:{REGION}:{ACCOUNT}:execution:EndpointStateMachine:bench"
 FLEET_EXECUTION = f"arn:aws:states:{REGION}:{ACCOUNT}:execution:FleetStateMachine:bench"
 # The call budget this script measured before the lock (BENCHMARKS.md of 2026-11-27, commit 2483dec).
-BEFORE_THE_LOCK = {"creating run": 8, "reusing run": 5}
+BEFORE_THE_LOCK = {"creating run": 8, "nothing-to-change run": 5}
 
 
 def log(msg):
@@ -371,8 +371,8 @@ def locked_calls(calls):
 
 
 def call_budget(proxy, moto, rounds):
-    """Per round, the calls of a creating run, a reusing run (the same VPC again) and a creating run with cleanup
-    (a fresh VPC), each alone against the emulator."""
+    """Per round, the calls of a creating run, a run with nothing to change (the same VPC again: the schedule's
+    steady state) and a creating run with cleanup (a fresh VPC), each alone against the emulator."""
     create_calls, reuse_calls, cleanup_calls = [], [], []
     for r in range(rounds):
         vpc = new_vpc(moto)
@@ -388,7 +388,7 @@ def call_budget(proxy, moto, rounds):
         _, tried = workflow(proxy.endpoint, new_vpc(moto), cleanup=True)
         assert tried["created"] is True and tried["cleanedUp"] is True, tried
         cleanup_calls.append(aws_calls(proxy.counts()))
-        log(f"calls, round {r + 1}: creating {sum(create_calls[-1].values())}, reusing "
+        log(f"calls, round {r + 1}: creating {sum(create_calls[-1].values())}, nothing to change "
             f"{sum(reuse_calls[-1].values())}, with cleanup {sum(cleanup_calls[-1].values())}")
     return create_calls, reuse_calls, cleanup_calls
 
@@ -415,8 +415,9 @@ DATA_PATH_READS = {"ec2:DescribeSubnets", "ec2:DescribeNetworkAcls", "ec2:GetMan
 
 
 def call_budget_lines(create_calls, reuse_calls, cleanup_calls, contended, together, emulator):
-    runs = {"creating run": create_calls, "reusing run": reuse_calls, "creating run with cleanup": cleanup_calls}
-    steps = {"creating run": 2, "reusing run": 2, "creating run with cleanup": 3}
+    runs = {"creating run": create_calls, "nothing-to-change run": reuse_calls,
+            "creating run with cleanup": cleanup_calls}
+    steps = {"creating run": 2, "nothing-to-change run": 0, "creating run with cleanup": 3}
 
     def line(name):
         most = max(sum(c.values()) for c in runs[name])
@@ -427,7 +428,8 @@ def call_budget_lines(create_calls, reuse_calls, cleanup_calls, contended, toget
                 + (f"; {before} before the lock" if before else "") + "): "
                 + ", ".join(f"{k} {v}" for k, v in sorted(runs[name][-1].items())))
 
-    per_step = sorted({sum(locked_calls(runs[name][-1]).values()) / steps[name] for name in runs})
+    per_step = sorted({sum(locked_calls(runs[name][-1]).values()) / steps[name] for name in runs if steps[name]})
+    steady = reuse_calls[-1]
     return [
         "## AWS calls per run (counted by the proxy)", "",
         f"Each run alone, {len(create_calls)} rounds, {emulator}; the most calls any round made. Not counted:",
@@ -437,18 +439,28 @@ def call_budget_lines(create_calls, reuse_calls, cleanup_calls, contended, toget
         "**What the data path costs.** VerifyEndpoint's verdict per subnet (after the lock, read only) adds "
         + f"{sum(v for k, v in create_calls[-1].items() if k in DATA_PATH_READS)} calls to a run: "
         + ", ".join(sorted(DATA_PATH_READS)) + " (one page each here); the route tables and endpoints it needs are",
-        "those the commit read under the lock, not read again.", "",
+        "those the commit read under the lock (or, with nothing to change, read without it), not read again.", "",
+        "**The lock only to write** (rule 16 of docs/design.md). A run that finds every route table served as asked",
+        "and the standing claim already recording them (the schedule's steady state) takes no lock and writes",
+        f"nothing: {sum(steady.values())} calls, "
+        + f"{sum(v for k, v in steady.items() if k in LOCK_ACTIONS)} of them to LockTable "
+        + "(" + ", ".join(f"{k} {v}" for k, v in sorted(locked_calls(steady).items())) + ", the claims read once), "
+        + f"{sum(v for k, v in steady.items() if k.startswith('ec2:') and not k.startswith('ec2:Describe') and not k.startswith('ec2:Get'))}"
+        + " EC2 writes. Its route tables are",
+        "those ResolveVpc read; CreateEndpoint describes the endpoints. Without the data path's three reads: "
+        + f"{sum(v for k, v in steady.items() if k not in DATA_PATH_READS)} (the issue's goal: 6).", "",
         "**What the lock costs.** Every read-decide-write on a VPC's endpoints holds the VPC's lease in LockTable",
         "(`sharing/LeaseLedger`, AWS Labs' dynamodb-lock-client): acquiring it is a consistent `GetItem` and a",
         "conditional `PutItem` (conditioned on the version read), writing the claims one `UpdateItem` (a renewal",
         "of the lease that carries them, conditioned on the holder and its version: rule 15 of docs/design.md),",
         "releasing it one more `UpdateItem`: " + "/".join(f"{v:g}" for v in per_step) + " DynamoDB",
-        "calls per locked step when nobody else holds it. A run has 2 locked steps (CreateEndpoint's reuse-or-create,",
-        "VerifyEndpoint's commit), 3 with cleanup (Cleanup's release), so "
+        "calls per locked step when nobody else holds it. A run that writes has 2 locked steps (CreateEndpoint's",
+        "reuse-or-create, VerifyEndpoint's commit), 3 with cleanup (Cleanup's release), so "
         + f"{sum(locked_calls(create_calls[-1]).values())} DynamoDB calls per run,",
         f"{sum(locked_calls(cleanup_calls[-1]).values())} with cleanup. Each locked step also reads what it decides on "
         "under the lock (`DescribeVpcEndpoints`,",
-        "`DescribeRouteTables`): that is the rest of the difference to the budget before the lock (the commit's",
+        "`DescribeRouteTables`), after the read without the lock that found something to write (one",
+        "`DescribeVpcEndpoints`): that is the rest of the difference to the budget before the lock (the commit's",
         "re-read is what makes a reported success true when reported). A writer that finds the lease held reads it",
         "again every 250 ms (one `GetItem` each) until it is released, for at most 30 s (the 20 s lease and 10 s",
         "more), then its step is retried as `EndpointBusy`; a step that holds the lease longer than 5 s renews it",

@@ -1,7 +1,7 @@
 package dev.vpcepilot.contract;
 
+import dev.vpcepilot.datapath.NetworkFacts;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The VPC the endpoint goes into and the route tables it must serve. Travels as {@code $.vpc}.
@@ -9,13 +9,13 @@ import java.util.Map;
  * @param vpcId            the VPC
  * @param isDefault        whether it is the region's default VPC
  * @param routeTableIds    the route tables to associate: the requested ones, or all of the VPC's, sorted
- * @param prefixListRoutes for each of those route tables, its prefix-list routes as read by this execution
- *                         (destination prefix list id -> target gateway id); lets VerifyEndpoint check a
- *                         reused, unchanged endpoint without describing the route tables a second time
+ * @param routeTables      every route table of the VPC as this step read it (routes and associations), which
+ *                         CreateEndpoint's read without the lock reuses instead of describing them again (rule 16);
+ *                         null when they would weigh more than a part of the state may ({@code StateBudget})
  */
 public record ResolvedVpc(
         String vpcId,
         boolean isDefault,
         List<String> routeTableIds,
-        Map<String, Map<String, String>> prefixListRoutes) {
+        List<NetworkFacts.RouteTable> routeTables) {
 }

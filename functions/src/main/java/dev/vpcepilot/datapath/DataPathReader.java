@@ -1,8 +1,6 @@
 package dev.vpcepilot.datapath;
 
 import dev.vpcepilot.aws.AwsCalls;
-import dev.vpcepilot.sharing.ObservedEndpoint;
-import dev.vpcepilot.sharing.VpcObservation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -18,8 +16,8 @@ import software.amazon.awssdk.services.ec2.model.RuleAction;
 /**
  * The facts of a VPC's data path that the verification does not already hold: three read calls (each paginated),
  * DescribeSubnets and DescribeNetworkAcls filtered by the VPC, and GetManagedPrefixListEntries of the service's
- * prefix list. The route tables and the service's endpoints are those the verification observed under the lock
- * ({@link VpcObservation}), so they are not read again.
+ * prefix list. The route tables and the service's endpoints are those the sharing steps observed
+ * ({@link RoutingView}), so they are not read again.
  */
 public final class DataPathReader {
 
@@ -29,8 +27,8 @@ public final class DataPathReader {
         this.ec2 = ec2;
     }
 
-    /** The VPC's facts, from the observation plus the three reads. */
-    public NetworkFacts read(String vpcId, String prefixListId, VpcObservation observed) {
+    /** The VPC's facts, from the route tables and endpoints already read plus the three reads. */
+    public NetworkFacts read(String vpcId, String prefixListId, RoutingView observed) {
         Filter vpc = Filter.builder().name("vpc-id").values(vpcId).build();
         List<String> subnets = AwsCalls.call("EC2 DescribeSubnets", () -> {
             List<String> all = new ArrayList<>();
@@ -55,10 +53,9 @@ public final class DataPathReader {
      * A VPC's facts from what was read elsewhere (the fleet reads a whole account-region at once): the observed
      * route tables and endpoints, the VPC's subnets and network ACLs, the prefix list's CIDRs.
      */
-    public static NetworkFacts facts(VpcObservation observed, List<String> subnetIds,
+    public static NetworkFacts facts(RoutingView observed, List<String> subnetIds,
                                      List<NetworkFacts.NetworkAcl> acls, String prefixListId, List<String> cidrs) {
-        return new NetworkFacts(subnetIds, observed.routeTables().stream().map(DataPathReader::table).toList(), acls,
-                prefixListId, cidrs, observed.endpoints().stream().map(DataPathReader::endpoint).toList());
+        return new NetworkFacts(subnetIds, observed.routeTables(), acls, prefixListId, cidrs, observed.endpoints());
     }
 
     /** A network ACL as EC2 describes it, as the rules read it. */
@@ -68,7 +65,8 @@ public final class DataPathReader {
                 acl.entries().stream().map(DataPathReader::entry).toList());
     }
 
-    static NetworkFacts.RouteTable table(software.amazon.awssdk.services.ec2.model.RouteTable table) {
+    /** A route table as EC2 describes it, as the rules read it. */
+    public static NetworkFacts.RouteTable table(software.amazon.awssdk.services.ec2.model.RouteTable table) {
         return new NetworkFacts.RouteTable(table.routeTableId(),
                 table.associations().stream().anyMatch(a -> Boolean.TRUE.equals(a.main())),
                 table.associations().stream().map(RouteTableAssociation::subnetId).filter(Objects::nonNull).toList(),
@@ -92,9 +90,5 @@ public final class DataPathReader {
                 entry.portRange() == null ? null : entry.portRange().to(),
                 entry.cidrBlock() != null ? entry.cidrBlock() : entry.ipv6CidrBlock(),
                 entry.ruleAction() == RuleAction.ALLOW);
-    }
-
-    private static NetworkFacts.Endpoint endpoint(ObservedEndpoint endpoint) {
-        return new NetworkFacts.Endpoint(endpoint.vpcEndpointId(), endpoint.state(), endpoint.routeTableIds());
     }
 }

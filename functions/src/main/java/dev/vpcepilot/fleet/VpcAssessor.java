@@ -111,7 +111,7 @@ public final class VpcAssessor {
                     SubnetVerdict.Verdict.UNSERVED, "no route table in the region routes the service's prefix list "
                     + "to an endpoint of it")).toList();
         }
-        return DataPathEvaluator.evaluate(DataPathReader.facts(world, view.subnetsOf(vpcId),
+        return DataPathEvaluator.evaluate(DataPathReader.facts(world.routing(), view.subnetsOf(vpcId),
                 view.networkAclsOf(vpcId), prefixListId, view.prefixLists().getOrDefault(prefixListId, List.of())));
     }
 

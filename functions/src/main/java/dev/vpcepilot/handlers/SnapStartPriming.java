@@ -8,6 +8,7 @@ import dev.vpcepilot.contract.ValidatedRequest;
 import dev.vpcepilot.contract.Verification;
 import dev.vpcepilot.datapath.DataPathEvaluator;
 import dev.vpcepilot.datapath.NetworkFacts;
+import dev.vpcepilot.datapath.RoutingView;
 import dev.vpcepilot.datapath.SubnetVerdict;
 import dev.vpcepilot.hook.AnswerDelivery;
 import dev.vpcepilot.hook.CustomResourceRequest;
@@ -72,8 +73,10 @@ final class SnapStartPriming implements Resource {
             roundTrip(new ValidatedRequest("us-east-1", "com.amazonaws.us-east-1.dynamodb", "Gateway", null, null,
                     null, Map.of(), false, false, new InputValidator.CustomResource("s", "l"), false),
                     ValidatedRequest.class);
-            roundTrip(new ResolvedVpc("vpc-00000000", true, List.of("rtb-00000000"),
-                    Map.of("rtb-00000000", Map.of("pl-00000000", "vpce-00000000"))), ResolvedVpc.class);
+            List<NetworkFacts.RouteTable> tables = List.of(new NetworkFacts.RouteTable("rtb-00000000", true,
+                    List.of("subnet-00000000"), List.of(new NetworkFacts.Route(null, "pl-00000000", "vpce-00000000",
+                    "active", false))));
+            roundTrip(new ResolvedVpc("vpc-00000000", true, List.of("rtb-00000000"), tables), ResolvedVpc.class);
             ServingState serving = ServingState.of(List.of(new ServingState.Endpoint("vpce-00000000", true, true,
                     true, "available", List.of("rtb-00000000"), "2026-01-01T00:00:00Z")), Map.of());
             roundTrip(serving, ServingState.class);
@@ -89,8 +92,17 @@ final class SnapStartPriming implements Resource {
                     "available", List.of("rtb-00000000")))));
             roundTrip(new FailureReport("InvalidInput", "cause", List.of()), FailureReport.class);
             roundTrip(new CreateEndpointHandler.Input("s", "vpc-00000000", List.of(), null, Map.of(), false, null,
-                    "e"), CreateEndpointHandler.Input.class);
-            roundTrip(new VerifyEndpointHandler.Input("s", "vpc-00000000", List.of(), false, null, "e", false),
+                    "e", tables), CreateEndpointHandler.Input.class);
+            // Rule 16: the schedule's steady state carries what it found from the create step to the verification.
+            SharedEndpoints.Committed found = new SharedEndpoints.Committed(new SharingRules.Coverage(
+                    Map.of("rtb-00000000", "vpce-00000000"), Map.of("rtb-00000000", "pl-00000000"), List.of()),
+                    List.of("standing"), List.of(new SharedEndpoints.EndpointReport("vpce-00000000", true, true,
+                    List.of("rtb-00000000"))), new RoutingView(List.of(new NetworkFacts.RouteTable("rtb-00000000",
+                    true, List.of(), List.of(new NetworkFacts.Route(null, "pl-00000000", "vpce-00000000", "active",
+                    false)))), List.of(new NetworkFacts.Endpoint("vpce-00000000", "available",
+                    List.of("rtb-00000000")))));
+            roundTrip(ServingState.foundAsAsked(serving.endpoints(), found), ServingState.class);
+            roundTrip(new VerifyEndpointHandler.Input("s", "vpc-00000000", List.of(), false, null, "e", false, found),
                     VerifyEndpointHandler.Input.class);
             roundTrip(new ResolveVpcHandler.Input(null, null), ResolveVpcHandler.Input.class);
             roundTrip(new CleanupHandler.Input("s", "vpc-00000000", "e", serving), CleanupHandler.Input.class);

@@ -16,14 +16,18 @@ import java.util.TreeSet;
 
 /**
  * Step 4: DynamoDB answers (ListTables), then, under the VPC's lock, every requested route table routes to an
- * available endpoint, and the requester's claim is recorded: what the run reports is true when reported. Then,
- * read only and after the lock, a verdict for every subnet of the VPC (the data path); with {@code requireDataPath},
- * a subnet on a served table that cannot reach the service is {@link DataPathBlocked}, which keeps the endpoint.
+ * available endpoint, and the requester's claim is recorded: what the run reports is true when reported. A run that
+ * found everything as asked, its claim already recorded, has nothing to record: it reports what the create step
+ * read, without the lock (rule 16). Then, read only and after the lock, a verdict for every subnet of the VPC (the
+ * data path); with {@code requireDataPath}, a subnet on a served table that cannot reach the service is
+ * {@link DataPathBlocked}, which keeps the endpoint.
  */
 public final class VerifyEndpointHandler extends JsonStepHandler<VerifyEndpointHandler.Input, Verification> {
 
+    /** @param foundAsAsked the create step's {@code foundAsAsked} (rule 16), or null */
     public record Input(String serviceName, String vpcId, List<String> routeTableIds, boolean cleanup,
-                        InputValidator.CustomResource customResource, String executionId, boolean requireDataPath) {
+                        InputValidator.CustomResource customResource, String executionId, boolean requireDataPath,
+                        SharedEndpoints.Committed foundAsAsked) {
     }
 
     private final AwsClients clients;
@@ -42,19 +46,19 @@ public final class VerifyEndpointHandler extends JsonStepHandler<VerifyEndpointH
     @Override
     protected Verification handle(Input input, Context context) {
         int tables = new ListTablesProbe(clients.dynamoDb()).countTables();
-        SharedEndpoints endpoints = SharedEndpoints.forTable(clients.ec2(), clients.dynamoDb(), lockTable,
-                input.executionId(), log(context).infoLines());
-        SharedEndpoints.Committed committed = endpoints.commit(
-                Scope.of(input.executionId(), input.vpcId(), input.serviceName()),
-                Requesters.of(input.cleanup(), input.customResource(), input.executionId()), input.executionId(),
-                input.routeTableIds());
+        SharedEndpoints.Committed committed = input.foundAsAsked() != null ? input.foundAsAsked()
+                : SharedEndpoints.forTable(clients.ec2(), clients.dynamoDb(), lockTable, input.executionId(),
+                        log(context).infoLines()).commit(
+                        Scope.of(input.executionId(), input.vpcId(), input.serviceName()),
+                        Requesters.of(input.cleanup(), input.customResource(), input.executionId()),
+                        input.executionId(), input.routeTableIds());
         List<SharedEndpoints.EndpointReport> serving = committed.endpoints();
         TreeSet<String> prefixLists = new TreeSet<>(committed.coverage().prefixLists().values());
         log(context).info("Verified " + committed.coverage().servedBy() + ", prefix list " + prefixLists
                 + ", ListTables saw " + tables + " tables; claims " + committed.claimants());
         String prefixListId = prefixLists.isEmpty() ? null : prefixLists.first();
         List<SubnetVerdict> subnets = prefixListId == null ? List.of() : DataPathEvaluator.evaluate(
-                new DataPathReader(clients.ec2()).read(input.vpcId(), prefixListId, committed.observed()));
+                new DataPathReader(clients.ec2()).read(input.vpcId(), prefixListId, committed.routing()));
         boolean dataPathOk = DataPathEvaluator.dataPathOk(subnets, input.routeTableIds());
         subnets.forEach(s -> log(context).info("Data path: " + s.subnetId() + " on " + s.routeTableId() + ": "
                 + DataPathEvaluator.wire(s.verdict()) + ", " + s.detail()));

@@ -3,17 +3,18 @@ package dev.vpcepilot.service;
 import dev.vpcepilot.contract.ResolvedVpc;
 import java.util.Set;
 import dev.vpcepilot.aws.AwsCalls;
+import dev.vpcepilot.datapath.DataPathReader;
+import dev.vpcepilot.datapath.NetworkFacts;
 import dev.vpcepilot.errors.NoDefaultVpc;
 import dev.vpcepilot.errors.RouteTableNotFound;
 import dev.vpcepilot.errors.VpcNotFound;
+import dev.vpcepilot.json.StateBudget;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
-import software.amazon.awssdk.services.ec2.model.Route;
 import software.amazon.awssdk.services.ec2.model.RouteTable;
 import software.amazon.awssdk.services.ec2.model.Vpc;
 
@@ -47,23 +48,9 @@ public final class VpcResolver {
             }
             selected = requestedRouteTableIds.stream().sorted().toList();
         }
-        Map<String, Map<String, String>> prefixListRoutes = new LinkedHashMap<>();
-        for (String id : selected) {
-            prefixListRoutes.put(id, prefixListRoutes(byId.get(id)));
-        }
-        return new ResolvedVpc(vpc.vpcId(), Boolean.TRUE.equals(vpc.isDefault()), selected, prefixListRoutes);
-    }
-
-    /** Destination prefix list id -> target gateway id, for the prefix-list routes of a table. */
-    public static Map<String, String> prefixListRoutes(RouteTable table) {
-        Map<String, String> routes = new TreeMap<>();
-        for (Route route : table.routes()) {
-            if (route.destinationPrefixListId() != null && route.gatewayId() != null
-                    && !"blackhole".equals(route.stateAsString())) {
-                routes.put(route.destinationPrefixListId(), route.gatewayId());
-            }
-        }
-        return routes;
+        List<NetworkFacts.RouteTable> read = tables.stream().map(DataPathReader::table).toList();
+        return new ResolvedVpc(vpc.vpcId(), Boolean.TRUE.equals(vpc.isDefault()), selected,
+                StateBudget.fits(read) ? read : null);
     }
 
     /** The region's default VPC, if it has one. */

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -108,6 +109,51 @@ final class ClaimRules {
                     createdByThisRun, isNew ? created.state() : seen.state(), tablesOf(servedBy, id), createdAt));
         }
         return endpoints;
+    }
+
+    /**
+     * Rule 16: only the standing use can find everything as asked with nothing to record. A run with cleanup
+     * needs its own run claim (rule 3: its cleanup releases exactly that), and a stack's every execution records
+     * the endpoints it answers with and the route tables it had before (rule 13: what its undo puts back).
+     */
+    static boolean mayBeFoundAsAsked(SharingRules.Request request) {
+        return request.requester() instanceof Claimant.Standing;
+    }
+
+    /**
+     * Rule 16, a run with nothing to write: read without the lock, EC2 shows every requested route table served
+     * by an available endpoint whose policy and user tags are as asked ({@link SharingRules#planEnsure} plans no
+     * write at all), the standing claim already records every requested route table (so a commit would record
+     * nothing new, and what serves them is protected from every release but the standing use's own, rule 3), this
+     * execution has no run claim (an earlier attempt of its step recorded one: its commit must take it out) and
+     * created nothing. Then the run reports what it read, which was true when read, as a commit under the lock
+     * would have; the lock protects decisions that write, and this one writes nothing. Empty otherwise: the
+     * run takes the lock, reads again and decides as before.
+     *
+     * @param claims the claims as one consistent read showed them, after EC2 was read
+     */
+    static Optional<SharedEndpoints.Committed> foundAsAsked(VpcObservation world, ClaimsDocument claims,
+                                                           SharingRules.Request request, Instant now) {
+        if (!mayBeFoundAsAsked(request) || !SharingRules.servedAsAsked(world, request)) {
+            return Optional.empty();
+        }
+        ClaimsDocument current = pruned(claims, world, now);
+        SharingRules.EnsurePlan plan = SharingRules.planEnsure(world, current, request, now);
+        if (!plan.toServe().isEmpty() || !plan.repairs().isEmpty() || !plan.policyChanges().isEmpty()
+                || !plan.tagChanges().isEmpty()) {
+            return Optional.empty();
+        }
+        SharingRules.Coverage coverage = SharingRules.coverage(world, request.routeTableIds());
+        ClaimsDocument.Claim claim = current.claims().get(request.requester().id());
+        boolean recorded = claim != null && claim.routeTableIds().containsAll(request.routeTableIds());
+        boolean runClaimed = current.claims().containsKey(Claimant.run(request.executionArn()).id());
+        boolean createdHere = world.endpoints().stream()
+                .anyMatch(e -> request.executionArn().equals(e.createdBy()));
+        if (!coverage.complete() || !recorded || runClaimed || createdHere) {
+            return Optional.empty();
+        }
+        return Optional.of(new SharedEndpoints.Committed(coverage, current.claimantsOf(request.routeTableIds(), now),
+                reports(world, coverage, current, request.requester()), world.routing()));
     }
 
     /** What a commit records, and the route tables the requester's claim gave up. */

@@ -21,11 +21,14 @@ import java.util.Set;
  * @param previousPolicies endpoint id -> its policy before this execution changed it (restored on rollback)
  * @param previousTags     endpoint id -> its user tags before this execution changed them (restored on rollback)
  * @param waitAttempts     how many times the wait loop has checked so far
+ * @param foundAsAsked     for a run that found everything as asked and wrote nothing (rule 16), what the
+ *                         verification reports (the coverage, the claims, the route tables it read); else null
  */
 @JsonIgnoreProperties(value = "summary", allowGetters = true)
 public record ServingState(String vpcEndpointId, String state, boolean created, boolean owned,
                            List<Endpoint> endpoints, Map<String, String> previousPolicies,
-                           Map<String, Map<String, String>> previousTags, int waitAttempts) {
+                           Map<String, Map<String, String>> previousTags, int waitAttempts,
+                           SharedEndpoints.Committed foundAsAsked) {
 
     public static final String AVAILABLE = "available";
     public static final String PENDING = "pending";
@@ -62,7 +65,14 @@ public record ServingState(String vpcEndpointId, String state, boolean created, 
                                   Map<String, Map<String, String>> previousTags) {
         return new ServingState(endpoints.size() == 1 ? endpoints.get(0).vpcEndpointId() : null,
                 aggregate(endpoints), endpoints.stream().anyMatch(Endpoint::created),
-                endpoints.stream().allMatch(Endpoint::owned), endpoints, previousPolicies, previousTags, 0);
+                endpoints.stream().allMatch(Endpoint::owned), endpoints, previousPolicies, previousTags, 0, null);
+    }
+
+    /** Rule 16: the endpoints a run found as asked, and what its verification reports without the lock. */
+    public static ServingState foundAsAsked(List<Endpoint> endpoints, SharedEndpoints.Committed found) {
+        ServingState state = of(endpoints, Map.of(), Map.of());
+        return new ServingState(state.vpcEndpointId, state.state, state.created, state.owned, state.endpoints,
+                state.previousPolicies, state.previousTags, 0, found);
     }
 
     /** The same endpoints with their states as read now, one more check counted. */
@@ -71,7 +81,7 @@ public record ServingState(String vpcEndpointId, String state, boolean created, 
                 .map(e -> e.withState(states.getOrDefault(e.vpcEndpointId(), e.state())))
                 .toList();
         return new ServingState(vpcEndpointId, aggregate(refreshed), created, owned, refreshed, previousPolicies,
-                previousTags, waitAttempts + 1);
+                previousTags, waitAttempts + 1, null);
     }
 
     /** For a person (and the state machine's failure causes): "vpce-1 (available), vpce-2 (failed)". */

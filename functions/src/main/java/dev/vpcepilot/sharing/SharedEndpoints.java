@@ -1,11 +1,15 @@
 package dev.vpcepilot.sharing;
 
+import dev.vpcepilot.datapath.NetworkFacts;
+import dev.vpcepilot.datapath.RoutingView;
 import dev.vpcepilot.errors.VerificationFailed;
+import dev.vpcepilot.json.StateBudget;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
@@ -47,9 +51,55 @@ public final class SharedEndpoints {
 
     /**
      * Reuse-or-create for the request's route tables, recording the run's claim on them: from here until the run
-     * ends, nobody deletes what serves them.
+     * ends, nobody deletes what serves them. A run that finds everything as asked, its claim already recorded,
+     * writes nothing and takes no lock (rule 16): the state it returns carries what the verification reports.
      */
     public ServingState ensure(SharingRules.Request request) {
+        return ensure(request, null);
+    }
+
+    /**
+     * The same, with the VPC's route tables as an earlier step of the execution read them (ResolveVpc), or null:
+     * the read without the lock then describes only the endpoints (rule 16). Under the lock everything is read again.
+     */
+    public ServingState ensure(SharingRules.Request request, List<NetworkFacts.RouteTable> routeTablesRead) {
+        return foundAsAsked(request, routeTablesRead).orElseGet(() -> ensureHolding(request));
+    }
+
+    /**
+     * Rule 16: the optimistic read. EC2 first (the endpoints and route tables every run reads anyway); only when
+     * it shows the request served as asked, the claims (one consistent read); the decision is {@link
+     * ClaimRules#foundAsAsked}'s. Anything else goes to the lock, where everything is read again and decided anew.
+     */
+    private Optional<ServingState> foundAsAsked(SharingRules.Request request,
+                                                List<NetworkFacts.RouteTable> routeTablesRead) {
+        if (!ClaimRules.mayBeFoundAsAsked(request)) {
+            return Optional.empty();
+        }
+        VpcObservation world = routeTablesRead == null ? observer.observe(request.scope())
+                : observer.observe(request.scope(), routeTablesRead);
+        if (!SharingRules.servedAsAsked(world, request)) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        ClaimsDocument read = claims.read(request.scope()).claims();
+        return ClaimRules.foundAsAsked(world, read, request, now).filter(SharedEndpoints::fitsInState).map(found -> {
+            log.accept("Found as asked, without the lock: " + found.coverage().servedBy() + " for "
+                    + request.requester().describe() + ", claims " + found.claimants() + "; nothing to write");
+            return ServingState.foundAsAsked(ClaimRules.serving(world, ClaimRules.pruned(read, world, now), request,
+                    found.coverage().servedBy(), null, now), found);
+        });
+    }
+
+    /**
+     * What a found-as-asked run carries to the verification travels in the state's JSON ({@link StateBudget}): a VPC
+     * whose route tables say more than that (hundreds of tables, or tables with hundreds of routes) takes the lock.
+     */
+    static boolean fitsInState(Committed found) {
+        return StateBudget.fits(found);
+    }
+
+    private ServingState ensureHolding(SharingRules.Request request) {
         return lock.holding(request.scope(), () -> {
             Instant now = clock.instant();
             ClaimsStore.Versioned read = claims.read(request.scope());
@@ -100,12 +150,13 @@ public final class SharedEndpoints {
     }
 
     /**
-     * What the verification proved and recorded.
+     * What the verification proved and recorded: by {@link #commit} under the lock, or, for a run that found
+     * everything as asked, by {@link #ensure} without it (rule 16; then it travels in the state's JSON).
      *
-     * @param observed what EC2 showed under the lock when it was proved (the data path reuses its route tables)
+     * @param routing the route tables and endpoints EC2 showed when it was proved (the data path reuses them)
      */
     public record Committed(SharingRules.Coverage coverage, List<String> claimants,
-                            List<EndpointReport> endpoints, VpcObservation observed) {
+                            List<EndpointReport> endpoints, RoutingView routing) {
     }
 
     /**
@@ -173,7 +224,7 @@ public final class SharedEndpoints {
             claims.write(scope, next, read.version());
             log.accept("Verified and recorded: " + coverage.servedBy() + " for " + requester.describe());
             return new Committed(coverage, next.claimantsOf(routeTableIds, now),
-                    ClaimRules.reports(world, coverage, next, requester), world);
+                    ClaimRules.reports(world, coverage, next, requester), world.routing());
         });
     }
 

@@ -317,6 +317,17 @@ public final class SharingRules {
         }
     }
 
+    /**
+     * Rule 16, the part EC2 alone decides: every requested route table is served (rule 2, as {@link #coverage}
+     * reads it) by an endpoint whose policy the request accepts. Then the claims decide whether the run has
+     * anything to write ({@code ClaimRules.foundAsAsked}).
+     */
+    public static boolean servedAsAsked(VpcObservation world, Request request) {
+        Coverage coverage = coverage(world, request.routeTableIds());
+        return coverage.complete() && new LinkedHashSet<>(coverage.servedBy().values()).stream()
+                .allMatch(id -> request.policy().satisfiedBy(world.endpoint(id).orElseThrow().policyDocument()));
+    }
+
     public static Coverage coverage(VpcObservation world, List<String> routeTableIds) {
         Map<String, String> servedBy = new LinkedHashMap<>();
         Map<String, String> prefixLists = new LinkedHashMap<>();

@@ -1,5 +1,7 @@
 package dev.vpcepilot.sharing;
 
+import dev.vpcepilot.datapath.NetworkFacts;
+import dev.vpcepilot.datapath.RoutingView;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,7 +20,7 @@ import java.util.Set;
  */
 public record VpcObservation(List<ObservedEndpoint> endpoints, Map<String, Route> routeTargets,
                              Set<String> routeTableIds,
-                             List<software.amazon.awssdk.services.ec2.model.RouteTable> routeTables) {
+                             List<NetworkFacts.RouteTable> routeTables) {
 
     /** A prefix-list route of a table to an endpoint of the service. */
     public record Route(String prefixListId, String vpcEndpointId) {
@@ -39,6 +41,12 @@ public record VpcObservation(List<ObservedEndpoint> endpoints, Map<String, Route
 
     public Optional<ObservedEndpoint> endpoint(String vpcEndpointId) {
         return endpoints.stream().filter(e -> e.vpcEndpointId().equals(vpcEndpointId)).findFirst();
+    }
+
+    /** The route tables and endpoints as the data path reads them. */
+    public RoutingView routing() {
+        return new RoutingView(routeTables, endpoints.stream()
+                .map(e -> new NetworkFacts.Endpoint(e.vpcEndpointId(), e.state(), e.routeTableIds())).toList());
     }
 
     /** The endpoint the table's prefix-list route targets, if it has such a route. */

@@ -1,6 +1,8 @@
 package dev.vpcepilot.sharing;
 
 import dev.vpcepilot.aws.AwsCalls;
+import dev.vpcepilot.datapath.DataPathReader;
+import dev.vpcepilot.datapath.NetworkFacts;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -12,7 +14,6 @@ import java.util.Objects;
 import java.util.Set;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
-import software.amazon.awssdk.services.ec2.model.Route;
 import software.amazon.awssdk.services.ec2.model.RouteTable;
 import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
@@ -31,14 +32,7 @@ public final class VpcObserver {
     }
 
     public VpcObservation observe(Scope scope) {
-        List<VpcEndpoint> endpoints = AwsCalls.call("EC2 DescribeVpcEndpoints", () -> {
-            List<VpcEndpoint> all = new ArrayList<>();
-            ec2.describeVpcEndpointsPaginator(r -> r.filters(
-                    Filter.builder().name("vpc-id").values(scope.vpcId()).build(),
-                    Filter.builder().name("service-name").values(scope.serviceName()).build()))
-                    .vpcEndpoints().forEach(all::add);
-            return all;
-        });
+        List<VpcEndpoint> endpoints = endpoints(scope);
         List<RouteTable> tables = AwsCalls.call("EC2 DescribeRouteTables", () -> {
             List<RouteTable> all = new ArrayList<>();
             ec2.describeRouteTablesPaginator(r -> r.filters(
@@ -48,8 +42,32 @@ public final class VpcObserver {
         return observation(endpoints, tables);
     }
 
+    /**
+     * The scope with its route tables as an earlier step read them (rule 16's read without the lock, after
+     * ResolveVpc): one paginated call, the endpoints. Never under the lock, where every decision reads both again.
+     */
+    public VpcObservation observe(Scope scope, List<NetworkFacts.RouteTable> routeTablesRead) {
+        return ofFacts(endpoints(scope), routeTablesRead);
+    }
+
+    private List<VpcEndpoint> endpoints(Scope scope) {
+        return AwsCalls.call("EC2 DescribeVpcEndpoints", () -> {
+            List<VpcEndpoint> all = new ArrayList<>();
+            ec2.describeVpcEndpointsPaginator(r -> r.filters(
+                    Filter.builder().name("vpc-id").values(scope.vpcId()).build(),
+                    Filter.builder().name("service-name").values(scope.serviceName()).build()))
+                    .vpcEndpoints().forEach(all::add);
+            return all;
+        });
+    }
+
     /** The observation of the given endpoints (of one VPC and service) and route tables (of that VPC). */
     public static VpcObservation observation(List<VpcEndpoint> endpoints, List<RouteTable> tables) {
+        return ofFacts(endpoints, tables.stream().map(DataPathReader::table).toList());
+    }
+
+    /** The same, of route tables as the data path reads them (an endpoint is only ever a route's gateway). */
+    public static VpcObservation ofFacts(List<VpcEndpoint> endpoints, List<NetworkFacts.RouteTable> tables) {
         List<ObservedEndpoint> observed = endpoints.stream()
                 .filter(e -> e.vpcEndpointType() == null || e.vpcEndpointType() == VpcEndpointType.GATEWAY)
                 .map(VpcObserver::observed)
@@ -60,13 +78,13 @@ public final class VpcObserver {
         observed.forEach(e -> ids.add(e.vpcEndpointId()));
         Map<String, VpcObservation.Route> targets = new HashMap<>();
         Set<String> tableIds = new HashSet<>();
-        for (RouteTable table : tables) {
+        for (NetworkFacts.RouteTable table : tables) {
             tableIds.add(table.routeTableId());
-            for (Route route : table.routes()) {
-                if (route.destinationPrefixListId() != null && route.gatewayId() != null
-                        && ids.contains(route.gatewayId()) && !"blackhole".equals(route.stateAsString())) {
+            for (NetworkFacts.Route route : table.routes()) {
+                if (route.destinationPrefixListId() != null && route.target() != null
+                        && ids.contains(route.target()) && !"blackhole".equals(route.state())) {
                     targets.put(table.routeTableId(),
-                            new VpcObservation.Route(route.destinationPrefixListId(), route.gatewayId()));
+                            new VpcObservation.Route(route.destinationPrefixListId(), route.target()));
                 }
             }
         }

@@ -66,7 +66,7 @@ class DataPathReaderTest {
                 .vpcEndpointType(VpcEndpointType.GATEWAY).routeTableIds("rtb-main").build();
 
         NetworkFacts facts = new DataPathReader(ec2).read("vpc-1", "pl-1",
-                VpcObserver.observation(List.of(endpoint), List.of(main, explicit)));
+                VpcObserver.observation(List.of(endpoint), List.of(main, explicit)).routing());
 
         assertEquals(List.of("subnet-1", "subnet-2"), facts.subnetIds());
         assertEquals(List.of(

@@ -53,12 +53,15 @@ class ResolveVpcHandlerTest {
         // exactly what the ResolveVpc state's Parameters send for an input without vpcId and routeTableIds
         JsonNode out = invoke(handler, "{\"vpcId\":null,\"routeTableIds\":null}", context());
 
-        assertEquals(List.of("vpcId", "isDefault", "routeTableIds", "prefixListRoutes"), fieldNames(out));
+        assertEquals(List.of("vpcId", "isDefault", "routeTableIds", "routeTables"), fieldNames(out));
         assertEquals(VPC, out.get("vpcId").asText());
         assertTrue(out.get("isDefault").asBoolean());
         assertEquals("[\"" + RTB_A + "\",\"" + RTB_B + "\"]", out.get("routeTableIds").toString());
-        assertEquals("vpce-0aaa", out.at("/prefixListRoutes/" + RTB_A + "/" + PL).asText());
-        assertEquals("{}", out.at("/prefixListRoutes/" + RTB_B).toString());
+        // every table as EC2 answered, for CreateEndpoint's read without the lock (rule 16)
+        assertEquals(RTB_B, out.at("/routeTables/0/routeTableId").asText());
+        assertEquals("[]", out.at("/routeTables/0/routes").toString());
+        assertEquals(PL, out.at("/routeTables/1/routes/0/destinationPrefixListId").asText());
+        assertEquals("vpce-0aaa", out.at("/routeTables/1/routes/0/target").asText());
     }
 
     @Test

@@ -12,6 +12,7 @@ import static dev.vpcepilot.fixtures.Fixtures.prefixRoute;
 import static dev.vpcepilot.fixtures.Fixtures.table;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
@@ -23,12 +24,14 @@ import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 
 import dev.vpcepilot.contract.ResolvedVpc;
+import dev.vpcepilot.datapath.NetworkFacts;
 import dev.vpcepilot.errors.AwsRequestFailed;
 import dev.vpcepilot.errors.NoDefaultVpc;
 import dev.vpcepilot.errors.RouteTableNotFound;
 import dev.vpcepilot.errors.TransientAwsError;
 import dev.vpcepilot.errors.VpcNotFound;
 import dev.vpcepilot.fixtures.Fixtures;
+import dev.vpcepilot.json.StateBudget;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -77,7 +80,8 @@ class VpcResolverTest {
         assertEquals(VPC, resolved.vpcId());
         assertTrue(resolved.isDefault());
         assertEquals(List.of(RTB_A, RTB_B, RTB_C), resolved.routeTableIds());
-        assertEquals(Map.of(RTB_A, Map.of(), RTB_B, Map.of(), RTB_C, Map.of()), resolved.prefixListRoutes());
+        assertEquals(List.of(RTB_C, RTB_A, RTB_B), resolved.routeTables().stream()
+                .map(NetworkFacts.RouteTable::routeTableId).toList(), "every table, as EC2 answered");
 
         DescribeVpcsRequest vpcRequest = sentVpcsRequest();
         assertEquals(Map.of("isDefault", List.of("true")), filters(vpcRequest.filters()));
@@ -129,7 +133,7 @@ class VpcResolverTest {
     }
 
     @Test
-    void requestedRouteTablesAreASortedSubsetWithOnlyTheirRoutes() {
+    void requestedRouteTablesAreASortedSubsetAndEveryTableOfTheVpcIsCarried() {
         vpcs(vpc(VPC, false));
         routeTables(table(RTB_A, prefixRoute(PL, "vpce-1")), table(RTB_B, prefixRoute(PL, "vpce-2")),
                 table(RTB_C, prefixRoute(PL, "vpce-3")));
@@ -137,7 +141,10 @@ class VpcResolverTest {
         ResolvedVpc resolved = resolver.resolve(VPC, List.of(RTB_C, RTB_A));
 
         assertEquals(List.of(RTB_A, RTB_C), resolved.routeTableIds());
-        assertEquals(Map.of(RTB_A, Map.of(PL, "vpce-1"), RTB_C, Map.of(PL, "vpce-3")), resolved.prefixListRoutes());
+        assertEquals(List.of(RTB_A, RTB_B, RTB_C), resolved.routeTables().stream()
+                .map(NetworkFacts.RouteTable::routeTableId).toList(), "the others too: the data path reads them");
+        assertEquals(new NetworkFacts.Route(null, PL, "vpce-3", "active", false),
+                resolved.routeTables().get(2).routes().get(0));
     }
 
     @Test
@@ -153,7 +160,7 @@ class VpcResolverTest {
     }
 
     @Test
-    void onlyActivePrefixListRoutesWithAGatewayAreExtracted() {
+    void everyRouteIsCarriedWithItsTargetAndState() {
         vpcs(vpc(VPC, true));
         routeTables(table(RTB_A,
                 localRoute(),
@@ -164,7 +171,28 @@ class VpcResolverTest {
 
         ResolvedVpc resolved = resolver.resolve(null, null);
 
-        assertEquals(Map.of(RTB_A, Map.of(PL, "vpce-0aaa")), resolved.prefixListRoutes());
+        assertEquals(List.of(new NetworkFacts.Route("172.31.0.0/16", null, "local", "active", false),
+                new NetworkFacts.Route(null, PL, "vpce-0aaa", "active", false),
+                new NetworkFacts.Route(null, "pl-blackholed", "vpce-0old", "blackhole", false),
+                new NetworkFacts.Route(null, "pl-tgw", "tgw-1", "active", false),
+                new NetworkFacts.Route("0.0.0.0/0", null, "igw-1", "active", false)),
+                resolved.routeTables().get(0).routes());
+    }
+
+    @Test
+    void routeTablesTooLargeForTheStateAreLeftOutForTheNextStepToReadAgain() {
+        vpcs(vpc(VPC, true));
+        Route[] routes = new Route[600];
+        for (int i = 0; i < routes.length; i++) {
+            routes[i] = Route.builder().destinationCidrBlock("10." + (i / 256) + "." + (i % 256) + ".0/24")
+                    .transitGatewayId("tgw-0123456789abcdef0").state("active").build();
+        }
+        routeTables(table(RTB_A, routes));
+
+        ResolvedVpc resolved = resolver.resolve(null, null);
+
+        assertEquals(List.of(RTB_A), resolved.routeTableIds());
+        assertNull(resolved.routeTables(), "over " + StateBudget.PART_BYTES + " bytes of JSON");
     }
 
     @Test

@@ -399,4 +399,91 @@ class ClaimRulesTest {
             assertEquals(Map.of(), pruned.claims(), "an expired run claim goes");
         }
     }
+
+    /** Rule 16: a run with nothing to write, decided on what a read without the lock showed. */
+    @Nested
+    class FoundAsAsked {
+
+        private final ClaimsDocument standingOnA = noClaims().withClaim(STANDING, claim(RTB_A, RTB_B));
+
+        private java.util.Optional<SharedEndpoints.Committed> found(VpcObservation vpc, ClaimsDocument claims,
+                                                                    SharingRules.Request request) {
+            return ClaimRules.foundAsAsked(vpc, claims, request, NOW);
+        }
+
+        @Test
+        void theStandingUseFindsItsRecordedTablesServedAndWritesNothing() {
+            VpcObservation vpc = world().routed(ours("vpce-o", RTB_A)).routed(foreign("vpce-f", RTB_B)).build();
+            ClaimsDocument claims = standingOnA.withEndpoint("vpce-o", record(STANDING, OTHER_EXEC))
+                    .withClaim(STACK_X, claim(RTB_B));
+
+            SharedEndpoints.Committed found = found(vpc, claims, request(STANDING, RTB_B, RTB_A)).orElseThrow();
+
+            assertEquals(Map.of(RTB_A, "vpce-o", RTB_B, "vpce-f"), found.coverage().servedBy());
+            assertTrue(found.coverage().complete());
+            assertEquals(List.of(STACK_X.id(), STANDING.id()).stream().sorted().toList(),
+                    found.claimants().stream().sorted().toList());
+            assertEquals(List.of(new SharedEndpoints.EndpointReport("vpce-f", false, false, List.of(RTB_B)),
+                    new SharedEndpoints.EndpointReport("vpce-o", true, true, List.of(RTB_A))), found.endpoints());
+        }
+
+        @Test
+        void aTableTheStandingClaimDoesNotRecordYetNeedsTheLock() {
+            VpcObservation vpc = world().routed(ours("vpce-o", RTB_A, RTB_C)).build();
+
+            assertTrue(found(vpc, standingOnA, request(STANDING, RTB_A, RTB_C)).isEmpty(),
+                    "the commit must add " + RTB_C + " to the standing claim");
+            assertTrue(found(vpc, noClaims(), request(STANDING, RTB_A)).isEmpty(), "no standing claim yet");
+        }
+
+        @Test
+        void aRunWithCleanupAndAStackAlwaysRecordTheirClaim() {
+            VpcObservation vpc = world().routed(ours("vpce-o", RTB_A)).build();
+            ClaimsDocument claims = standingOnA.withClaim(STACK_X, claim(RTB_A)).withClaim(RUN, claim(RTB_A));
+
+            assertTrue(found(vpc, claims, request(RUN, RTB_A)).isEmpty(), "its cleanup releases its run claim");
+            assertTrue(found(vpc, claims, request(STACK_X, RTB_A)).isEmpty(), "a stack records each execution");
+        }
+
+        @Test
+        void anEarlierAttemptsRunClaimOrEndpointOfThisExecutionNeedsTheLock() {
+            VpcObservation vpc = world().routed(ours("vpce-o", RTB_A)).build();
+            assertTrue(found(vpc, standingOnA.withClaim(RUN, runClaim(EXEC, DAY_LATER, RTB_A)),
+                    request(STANDING, RTB_A)).isEmpty(), "the commit takes the run claim out");
+
+            VpcObservation createdHere = world().routed(ours("vpce-n", RTB_A).by(EXEC)).build();
+            assertTrue(found(createdHere, standingOnA, request(STANDING, RTB_A)).isEmpty(),
+                    "an endpoint this execution created gets its record under the lock");
+        }
+
+        @Test
+        void anythingToWriteOrNotYetServedNeedsTheLock() {
+            ClaimsDocument held = standingOnA.withEndpoint("vpce-o", record(STANDING, OTHER_EXEC));
+            VpcObservation tagged = world().routed(ours("vpce-o", RTB_A).tags(Map.of("app", "x"))).build();
+            assertTrue(found(tagged, held, request(STANDING, PolicyWish.NONE, Map.of("app", "y"), RTB_A)).isEmpty(),
+                    "the holder's tag wish is a write");
+            assertTrue(found(tagged, standingOnA, request(STANDING, PolicyWish.NONE, Map.of("app", "y"), RTB_A))
+                    .isPresent(), "a tag wish on an endpoint the requester does not hold changes nothing");
+
+            VpcObservation otherPolicy = world().routed(ours("vpce-o", RTB_A).policy(SharingFixtures.POLICY_P1))
+                    .build();
+            assertTrue(found(otherPolicy, held, request(STANDING, PolicyWish.of(SharingFixtures.POLICY_P2), null,
+                    RTB_A)).isEmpty(), "a policy to change, or to refuse, is decided under the lock");
+
+            VpcObservation pending = world().routed(ours("vpce-o", RTB_A).state("pending")).build();
+            assertTrue(found(pending, standingOnA, request(STANDING, RTB_A)).isEmpty(), "not available yet");
+
+            VpcObservation lostRoute = world().routed(ours("vpce-o", RTB_A, RTB_B)).noRoute(RTB_B).build();
+            assertTrue(found(lostRoute, standingOnA, request(STANDING, RTB_A, RTB_B)).isEmpty(), "a repair");
+        }
+
+        @Test
+        void aCancelledExecutionIsRefusedAsUnderTheLock() {
+            VpcObservation vpc = world().routed(ours("vpce-o", RTB_A)).build();
+            ClaimsDocument cancelled = standingOnA.withCancelled(EXEC, DAY_LATER);
+
+            org.junit.jupiter.api.Assertions.assertThrows(dev.vpcepilot.errors.ExecutionCancelled.class,
+                    () -> found(vpc, cancelled, request(STANDING, RTB_A)));
+        }
+    }
 }

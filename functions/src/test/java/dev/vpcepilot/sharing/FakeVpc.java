@@ -50,9 +50,13 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpointType;
  * gateway behaviour of AWS: a create or an added route table gets the prefix-list route, a table that already
  * routes the service elsewhere is {@code RouteAlreadyExists}, a removal or delete takes only the endpoint's own
  * routes, a repeated {@code ClientToken} answers the endpoint it made. Every write is checked to happen inside the
- * scope's lock and is logged in {@link #writes()}.
+ * scope's lock, after that hold read EC2, and is logged in {@link #writes()}; reads without the lock are counted.
  */
 final class FakeVpc {
+
+    /** The hold (counted by the lock) in which EC2 was last read, or -1. */
+    private int observedInHold = -1;
+    private int readsWithoutTheLock;
 
     /** One endpoint as EC2 holds it. */
     static final class Endpoint {
@@ -134,6 +138,13 @@ final class FakeVpc {
         return endpoint;
     }
 
+    /** {@code count} more route tables in the VPC, each with only its local route (a VPC with many subnets). */
+    void moreTables(int count) {
+        for (int i = 0; i < count; i++) {
+            tables.add(String.format("rtb-%017d", i));
+        }
+    }
+
     /** The table stays associated with its endpoint but loses its route (someone deleted it by hand). */
     void loseRoute(String routeTableId) {
         routes.remove(routeTableId);
@@ -144,7 +155,10 @@ final class FakeVpc {
         createdState = state;
     }
 
-    /** Runs each time the VPC is observed (between the claims read and the claims write of a step). */
+    /**
+     * Runs each time the VPC is observed under the lock (between the claims read and the claims write of a step);
+     * not on a read without it.
+     */
     void onObserve(Runnable action) {
         onObserve = action;
     }
@@ -166,24 +180,46 @@ final class FakeVpc {
         return List.copyOf(writes);
     }
 
+    /** Reads of the endpoints or route tables made without the lock (rule 16's optimistic read). */
+    int readsWithoutTheLock() {
+        return readsWithoutTheLock;
+    }
+
+    /**
+     * Rules 4 and 16: a write happens inside a hold of the lock, after the hold read EC2 itself (what a write is
+     * decided on is read under the lock, never carried over from a read without it).
+     */
     private void write(String what) {
         lock.assertHeld("EC2 write " + what);
+        if (observedInHold != lock.holds()) {
+            throw new AssertionError("EC2 write " + what + " in a hold that did not read EC2 first");
+        }
         writes.add(what);
     }
 
+    private void read() {
+        if (lock.held()) {
+            observedInHold = lock.holds();
+        } else {
+            readsWithoutTheLock++;
+        }
+    }
+
     private DescribeVpcEndpointsResponse describeEndpoints(DescribeVpcEndpointsRequest request) {
-        lock.assertHeld("EC2 DescribeVpcEndpoints");
+        read();
         Map<String, List<String>> filters = filters(request.filters());
         if (!filters.equals(Map.of("vpc-id", List.of(VPC), "service-name", List.of(SERVICE)))) {
             throw new AssertionError("unexpected filters " + filters);
         }
-        onObserve.run();
+        if (lock.held()) {
+            onObserve.run();
+        }
         return DescribeVpcEndpointsResponse.builder().vpcEndpoints(endpoints.values().stream()
                 .map(FakeVpc::described).toList()).build();
     }
 
     private DescribeRouteTablesResponse describeTables(DescribeRouteTablesRequest request) {
-        lock.assertHeld("EC2 DescribeRouteTables");
+        read();
         if (!filters(request.filters()).equals(Map.of("vpc-id", List.of(VPC)))) {
             throw new AssertionError("unexpected filters " + request.filters());
         }

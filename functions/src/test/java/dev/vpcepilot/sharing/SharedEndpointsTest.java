@@ -6,6 +6,7 @@ import static dev.vpcepilot.sharing.SharingFixtures.EXEC;
 import static dev.vpcepilot.sharing.SharingFixtures.LONG_AGO;
 import static dev.vpcepilot.sharing.SharingFixtures.NOW;
 import static dev.vpcepilot.sharing.SharingFixtures.OTHER_EXEC;
+import static dev.vpcepilot.sharing.SharingFixtures.PL;
 import static dev.vpcepilot.sharing.SharingFixtures.POLICY_P1;
 import static dev.vpcepilot.sharing.SharingFixtures.POLICY_P2;
 import static dev.vpcepilot.sharing.SharingFixtures.RTB_A;
@@ -26,12 +27,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.doThrow;
 
+import dev.vpcepilot.datapath.NetworkFacts;
 import dev.vpcepilot.errors.AwsRequestFailed;
 import dev.vpcepilot.errors.EndpointBusy;
 import dev.vpcepilot.errors.ExecutionCancelled;
 import dev.vpcepilot.errors.PolicyConflict;
 import dev.vpcepilot.errors.TransientAwsError;
 import dev.vpcepilot.errors.VerificationFailed;
+import dev.vpcepilot.json.StateBudget;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -266,6 +269,106 @@ class SharedEndpointsTest {
             assertEquals(NOW, run.since());
             assertEquals(NOW.plusSeconds(60), run.updated());
             assertEquals(Map.of("vpce-o", List.of(RTB_B)), run.added());
+        }
+    }
+
+    /** Rule 16: the lock only to write. */
+    @Nested
+    class FoundAsAsked {
+
+        @Test
+        void aRunThatFindsItsStandingTablesServedTakesNoLockAndWritesNothing() {
+            // What an earlier scheduled run created and recorded.
+            String id = "vpce-o";
+            vpc.ours(id, OTHER_EXEC, RTB_A);
+            store.change(c -> c.withEndpoint(id, record(STANDING, OTHER_EXEC)).withClaim(STANDING, claim(RTB_A)));
+            ClaimsDocument before = claims();
+            int holds = lock.holds();
+            int writes = store.writes();
+            int reads = vpc.readsWithoutTheLock();
+
+            ServingState served = endpoints.ensure(request(STANDING, RTB_A));
+
+            assertEquals(holds, lock.holds(), "no lock taken");
+            assertEquals(writes, store.writes(), "no claims written");
+            assertEquals(before, claims());
+            assertEquals(List.of(), vpc.writes(), "nothing written to EC2");
+            assertEquals(reads + 2, vpc.readsWithoutTheLock(), "the endpoints and route tables, read once");
+            assertEquals(List.of(new ServingState.Endpoint(id, true, true, false, "available", List.of(RTB_A), null)),
+                    served.endpoints());
+            assertEquals("available", served.state());
+            assertEquals(Map.of(RTB_A, id), served.foundAsAsked().coverage().servedBy());
+            assertEquals(List.of(STANDING.id()), served.foundAsAsked().claimants());
+            assertEquals(List.of(new SharedEndpoints.EndpointReport(id, true, true, List.of(RTB_A))),
+                    served.foundAsAsked().endpoints());
+            assertEquals(List.of(id), served.foundAsAsked().routing().endpoints().stream()
+                    .map(dev.vpcepilot.datapath.NetworkFacts.Endpoint::vpcEndpointId).toList());
+            assertTrue(log.stream().anyMatch(l -> l.startsWith("Found as asked, without the lock")), log.toString());
+        }
+
+        @Test
+        void theRouteTablesAnEarlierStepReadAreReusedSoOnlyTheEndpointsAreDescribed() {
+            vpc.ours("vpce-o", OTHER_EXEC, RTB_A);
+            store.change(c -> c.withEndpoint("vpce-o", record(STANDING, OTHER_EXEC)).withClaim(STANDING, claim(RTB_A)));
+            int holds = lock.holds();
+            int reads = vpc.readsWithoutTheLock();
+            List<NetworkFacts.RouteTable> resolved = List.of(new NetworkFacts.RouteTable(RTB_A, true, List.of(),
+                    List.of(new NetworkFacts.Route(null, PL, "vpce-o", "active", false))));
+
+            ServingState served = endpoints.ensure(request(STANDING, RTB_A), resolved);
+
+            assertEquals(holds, lock.holds(), "no lock taken");
+            assertEquals(reads + 1, vpc.readsWithoutTheLock(), "DescribeVpcEndpoints alone");
+            assertEquals(Map.of(RTB_A, "vpce-o"), served.foundAsAsked().coverage().servedBy());
+            assertEquals(resolved, served.foundAsAsked().routing().routeTables());
+        }
+
+        @Test
+        void routeTablesReadEarlierThatNoLongerShowTheRouteSendTheRunToTheLock() {
+            vpc.ours("vpce-o", OTHER_EXEC, RTB_A);
+            store.change(c -> c.withEndpoint("vpce-o", record(STANDING, OTHER_EXEC)).withClaim(STANDING, claim(RTB_A)));
+            int holds = lock.holds();
+            List<NetworkFacts.RouteTable> withoutTheRoute = List.of(new NetworkFacts.RouteTable(RTB_A, true,
+                    List.of(), List.of()));
+
+            ServingState served = endpoints.ensure(request(STANDING, RTB_A), withoutTheRoute);
+
+            assertEquals(holds + 1, lock.holds(), "the lock, where EC2 is read again and shows the route");
+            assertNull(served.foundAsAsked());
+            assertEquals(List.of(), vpc.writes(), "nothing to repair once read under the lock");
+        }
+
+        @Test
+        void aVpcWhoseRouteTablesWouldNotFitInTheStateTakesTheLock() {
+            vpc.ours("vpce-o", OTHER_EXEC, RTB_A);
+            vpc.moreTables(1000);
+            store.change(c -> c.withEndpoint("vpce-o", record(STANDING, OTHER_EXEC)).withClaim(STANDING, claim(RTB_A)));
+            int holds = lock.holds();
+
+            ServingState served = endpoints.ensure(request(STANDING, RTB_A));
+
+            assertEquals(holds + 1, lock.holds(), "over " + StateBudget.PART_BYTES + " bytes: the lock");
+            assertNull(served.foundAsAsked());
+            assertEquals(List.of(), vpc.writes(), "and nothing to change in EC2");
+        }
+
+        @Test
+        void aRunThatMustRecordAClaimStillLocks() {
+            vpc.ours("vpce-o", OTHER_EXEC, RTB_A, RTB_B);
+            store.change(c -> c.withEndpoint("vpce-o", record(STANDING, OTHER_EXEC))
+                    .withClaim(STANDING, claim(RTB_A)));
+            int holds = lock.holds();
+
+            ServingState withCleanup = endpoints.ensure(request(RUN, RTB_A));
+
+            assertEquals(holds + 1, lock.holds());
+            assertNull(withCleanup.foundAsAsked());
+            assertEquals(List.of(RTB_A), claimOf(RUN).routeTableIds(), "the run claim its cleanup releases");
+
+            ServingState another = endpoints.ensure(request(STANDING, RTB_A, RTB_B));
+
+            assertEquals(holds + 2, lock.holds(), RTB_B + " is not in the standing claim yet");
+            assertNull(another.foundAsAsked());
         }
     }
 

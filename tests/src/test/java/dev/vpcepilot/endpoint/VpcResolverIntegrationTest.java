@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vpcepilot.contract.ResolvedVpc;
+import dev.vpcepilot.datapath.NetworkFacts;
 import dev.vpcepilot.errors.NoDefaultVpc;
 import dev.vpcepilot.errors.RouteTableNotFound;
 import dev.vpcepilot.errors.VpcNotFound;
@@ -15,7 +16,6 @@ import dev.vpcepilot.kit.level.Integration;
 import dev.vpcepilot.local.moto.MotoServer;
 import dev.vpcepilot.service.VpcResolver;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,7 +57,9 @@ class VpcResolverIntegrationTest {
         assertEquals(defaultVpc, vpc.vpcId());
         assertTrue(vpc.isDefault());
         assertEquals(List.of(aws.mainRouteTableId(defaultVpc)), vpc.routeTableIds());
-        assertEquals(Map.of(aws.mainRouteTableId(defaultVpc), Map.of()), vpc.prefixListRoutes());
+        assertEquals(List.of(aws.mainRouteTableId(defaultVpc)), vpc.routeTables().stream()
+                .map(NetworkFacts.RouteTable::routeTableId).toList());
+        assertTrue(vpc.routeTables().get(0).main());
     }
 
     @Test
@@ -84,7 +86,8 @@ class VpcResolverIntegrationTest {
         assertEquals(vpcId, vpc.vpcId());
         assertFalse(vpc.isDefault());
         assertEquals(Stream.of(main, associated).sorted().toList(), vpc.routeTableIds());
-        assertEquals(vpc.routeTableIds(), List.copyOf(vpc.prefixListRoutes().keySet()));
+        assertEquals(vpc.routeTableIds(), vpc.routeTables().stream().map(NetworkFacts.RouteTable::routeTableId)
+                .sorted().toList());
         // none of the default VPC's tables
         assertFalse(vpc.routeTableIds().contains(aws.mainRouteTableId(aws.defaultVpcId())));
     }
@@ -110,10 +113,11 @@ class VpcResolverIntegrationTest {
 
         ResolvedVpc vpc = resolver.resolve(vpcId, null);
 
-        Map<String, String> routes = vpc.prefixListRoutes().get(main);
+        List<NetworkFacts.Route> routes = vpc.routeTables().get(0).routes().stream()
+                .filter(r -> r.destinationPrefixListId() != null).toList();
         assertEquals(1, routes.size(), routes::toString);
-        assertEquals(vpce, routes.values().iterator().next());
-        assertTrue(routes.keySet().iterator().next().startsWith("pl-"), routes::toString);
+        assertEquals(vpce, routes.get(0).target());
+        assertTrue(routes.get(0).destinationPrefixListId().startsWith("pl-"), routes::toString);
     }
 
     @Test

@@ -100,7 +100,7 @@ class StateMachineContractTest {
         return switch (type.getSimpleName()) {
             case "ValidatedRequest" -> new ValidatedRequest("us-east-1", "s", "Gateway", null, null, null, Map.of(), false,
                     false, null, false);
-            case "ResolvedVpc" -> new ResolvedVpc("vpc-1", true, List.of(), Map.of());
+            case "ResolvedVpc" -> new ResolvedVpc("vpc-1", true, List.of(), List.of());
             case "ServingState" -> ServingState.of(List.of(new ServingState.Endpoint("vpce-1", true, true, true,
                     "available", List.of(), null)), Map.of());
             case "Verification" -> new Verification(true, true, "pl-1", "vpce-1", true,
