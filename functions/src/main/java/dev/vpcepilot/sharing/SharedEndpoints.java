@@ -73,7 +73,8 @@ public final class SharedEndpoints {
      */
     private Optional<ServingState> foundAsAsked(SharingRules.Request request,
                                                 List<NetworkFacts.RouteTable> routeTablesRead) {
-        if (!ClaimRules.mayBeFoundAsAsked(request)) {
+        if (!ClaimRules.mayBeFoundAsAsked(request) || routeTablesRead != null
+                && !SharingRules.mayBeServedAsAsked(routeTablesRead, request.routeTableIds())) {
             return Optional.empty();
         }
         VpcObservation world = routeTablesRead == null ? observer.observe(request.scope())

@@ -1,5 +1,6 @@
 package dev.vpcepilot.sharing;
 
+import dev.vpcepilot.datapath.NetworkFacts;
 import dev.vpcepilot.errors.EndpointBusy;
 import dev.vpcepilot.errors.EndpointNotAvailable;
 import dev.vpcepilot.errors.ExecutionCancelled;
@@ -326,6 +327,19 @@ public final class SharingRules {
         Coverage coverage = coverage(world, request.routeTableIds());
         return coverage.complete() && new LinkedHashSet<>(coverage.servedBy().values()).stream()
                 .allMatch(id -> request.policy().satisfiedBy(world.endpoint(id).orElseThrow().policyDocument()));
+    }
+
+    /**
+     * Rule 16, before any read: route tables an earlier step read, in which some requested table has no active
+     * prefix-list route to a gateway endpoint, cannot be served as asked, so the run goes straight to the lock (a
+     * creating run: no endpoint to describe without it). True when every requested table has such a route; then the
+     * endpoints decide.
+     */
+    public static boolean mayBeServedAsAsked(List<NetworkFacts.RouteTable> tablesRead, List<String> routeTableIds) {
+        return routeTableIds.stream().allMatch(id -> tablesRead.stream()
+                .filter(t -> t.routeTableId().equals(id))
+                .anyMatch(t -> t.routes().stream().anyMatch(r -> r.destinationPrefixListId() != null
+                        && r.target() != null && r.target().startsWith("vpce-") && !r.blackhole())));
     }
 
     public static Coverage coverage(VpcObservation world, List<String> routeTableIds) {

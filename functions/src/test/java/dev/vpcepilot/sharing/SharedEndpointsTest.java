@@ -328,11 +328,13 @@ class SharedEndpointsTest {
             vpc.ours("vpce-o", OTHER_EXEC, RTB_A);
             store.change(c -> c.withEndpoint("vpce-o", record(STANDING, OTHER_EXEC)).withClaim(STANDING, claim(RTB_A)));
             int holds = lock.holds();
+            int reads = vpc.readsWithoutTheLock();
             List<NetworkFacts.RouteTable> withoutTheRoute = List.of(new NetworkFacts.RouteTable(RTB_A, true,
                     List.of(), List.of()));
 
             ServingState served = endpoints.ensure(request(STANDING, RTB_A), withoutTheRoute);
 
+            assertEquals(reads, vpc.readsWithoutTheLock(), "no route to an endpoint: nothing to describe unlocked");
             assertEquals(holds + 1, lock.holds(), "the lock, where EC2 is read again and shows the route");
             assertNull(served.foundAsAsked());
             assertEquals(List.of(), vpc.writes(), "nothing to repair once read under the lock");

@@ -28,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vpcepilot.datapath.NetworkFacts;
 import dev.vpcepilot.errors.EndpointBusy;
 import dev.vpcepilot.errors.EndpointNotAvailable;
 import dev.vpcepilot.errors.ExecutionCancelled;
@@ -507,6 +508,37 @@ class SharingRulesTest {
                     .withCancelled(EXEC, NOW.minusSeconds(1));
 
             assertTrue(plan(world().build(), claims, request(STANDING, RTB_A)).createsEndpoint());
+        }
+    }
+
+    /** Rule 16: route tables an earlier step read, before anything is described without the lock. */
+    @Nested
+    class MayBeServedAsAsked {
+
+        private NetworkFacts.RouteTable table(String id, NetworkFacts.Route... routes) {
+            return new NetworkFacts.RouteTable(id, false, List.of(), List.of(routes));
+        }
+
+        private NetworkFacts.Route prefixListTo(String target, String state) {
+            return new NetworkFacts.Route(null, PL, target, state, false);
+        }
+
+        @Test
+        void everyRequestedTableWithAnActivePrefixListRouteToAnEndpointMayBe() {
+            List<NetworkFacts.RouteTable> read = List.of(table(RTB_A, prefixListTo("vpce-o", "active")),
+                    table(RTB_B, new NetworkFacts.Route("10.0.0.0/16", null, "local", "active", false)));
+
+            assertTrue(SharingRules.mayBeServedAsAsked(read, List.of(RTB_A)), "the endpoints decide");
+            assertFalse(SharingRules.mayBeServedAsAsked(read, List.of(RTB_A, RTB_B)), RTB_B + " has no such route");
+        }
+
+        @Test
+        void aBlackholeARouteToAnythingButAnEndpointOrAnUnknownTableMayNot() {
+            assertFalse(SharingRules.mayBeServedAsAsked(List.of(table(RTB_A, prefixListTo("vpce-gone", "blackhole"))),
+                    List.of(RTB_A)));
+            assertFalse(SharingRules.mayBeServedAsAsked(List.of(table(RTB_A, prefixListTo("tgw-1", "active"))),
+                    List.of(RTB_A)), "a prefix list routed to a transit gateway");
+            assertFalse(SharingRules.mayBeServedAsAsked(List.of(), List.of(RTB_A)));
         }
     }
 
