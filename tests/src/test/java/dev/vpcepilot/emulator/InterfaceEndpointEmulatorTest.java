@@ -129,7 +129,8 @@ class InterfaceEndpointEmulatorTest {
         List<DnsEntry> entries = endpoint.dnsEntries();
         assertEquals(3, entries.size(), entries.toString());
         Matcher regional = Pattern.compile(Pattern.quote(endpoint.vpcEndpointId())
-                + "-([a-z0-9]{8})\\.dynamodb\\." + REGION + "\\.vpce\\.amazonaws\\.com").matcher(entries.get(0).dnsName());
+                + "-([a-z0-9]{8})\\.dynamodb\\." + REGION + "\\.vpce\\.amazonaws\\.com")
+                .matcher(entries.get(0).dnsName());
         assertTrue(regional.matches(), "the Regional name first: " + entries.get(0).dnsName());
         String prefix = endpoint.vpcEndpointId() + "-" + regional.group(1);
         assertEquals(List.of(prefix + "-us-east-1a.dynamodb.us-east-1.vpce.amazonaws.com",
@@ -282,7 +283,8 @@ class InterfaceEndpointEmulatorTest {
                 Filter.builder().name("vpc-endpoint-type").values("Interface").build()));
         assertEquals(Set.of(gateway), ids(Filter.builder().name("vpc-id").values(vpcId).build(),
                 Filter.builder().name("vpc-endpoint-type").values("Gateway").build()));
-        assertEquals(Set.of(gateway, iface), ids(Filter.builder().name("vpc-endpoint-state").values("available").build(),
+        assertEquals(Set.of(gateway, iface), ids(
+                Filter.builder().name("vpc-endpoint-state").values("available").build(),
                 Filter.builder().name("vpc-id").values(vpcId).build()));
     }
 
@@ -328,7 +330,7 @@ class InterfaceEndpointEmulatorTest {
                 .map(m -> m.group(1)).collect(Collectors.toSet());
     }
 
-    /** In use, requester-managed, of type vpc_endpoint, in its subnet ({@code network}/24) at a non-reserved address. */
+    /** In use, requester-managed, of type vpc_endpoint, in its subnet ({@code network}/24), not a reserved address. */
     private static void assertInterfaceOf(VpcEndpoint endpoint, NetworkInterface eni, String network)
             throws UnknownHostException {
         assertEquals(NetworkInterfaceStatus.IN_USE, eni.status());

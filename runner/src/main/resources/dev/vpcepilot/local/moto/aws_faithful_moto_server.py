@@ -296,7 +296,8 @@ def _interface_service(backend, service_name):
 # unsupported or cannot be used). The first two messages are EC2's as users have reported them; the third follows
 # their pattern.
 _ROUTE_TABLES_ARE_FOR_GATEWAYS = "Route table IDs are only supported for Gateway type VPC Endpoint."
-_SUBNETS_ARE_NOT_FOR_GATEWAYS = "Subnet IDs are only supported for Interface and GatewayLoadBalancer type VPC Endpoints."
+_SUBNETS_ARE_NOT_FOR_GATEWAYS = ("Subnet IDs are only supported for Interface and GatewayLoadBalancer type VPC "
+                                 "Endpoints.")
 _SECURITY_GROUPS_ARE_NOT_FOR_GATEWAYS = "Security group IDs are only supported for Interface type VPC Endpoints."
 
 
@@ -342,8 +343,9 @@ def _existing_groups(backend, group_ids):
 # name the endpoint's own DNS name. "CreateVpcEndpoint" (above): PrivateDnsEnabled associates a private hosted zone
 # holding the service's default name, which a service without a private DNS name cannot have: asked for explicitly,
 # EC2 refuses with InvalidParameter "Private DNS can't be enabled because the service <name> does not provide a private
-# DNS name." (the message users of CloudFormation and Terraform report for DynamoDB); not asked for, the endpoint is
-# made with private DNS off, as the page's create-vpc-endpoint example (no private DNS option) shows.
+# DNS name." (the message users report, word for word, when they asked for private DNS on an interface endpoint of a
+# service that had no private DNS name: S3's, before S3 got one); not asked for, the endpoint is made with private DNS
+# off, as the page's create-vpc-endpoint example (no private DNS option) shows.
 
 
 def _checked_create_response(self):
