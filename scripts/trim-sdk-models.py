@@ -117,6 +117,13 @@ RUNNER_OPERATIONS = {
 TEST_OPERATIONS = {
     "ec2": [
         "CreateVpc",
+        # The emulator's interface endpoints (InterfaceEndpointEmulatorTest): subnets in chosen zones, security
+        # groups, the endpoints' network interfaces.
+        "CreateSecurityGroup",
+        "CreateSubnet",
+        "DeleteSecurityGroup",
+        "DescribeNetworkInterfaces",
+        "DescribeSecurityGroups",
     ],
     "dynamodb": [
         "DescribeLimits",

@@ -33,14 +33,13 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpointType;
  * Sets up and inspects moto_server's EC2 and DynamoDB for the integration and workflow tests, in one region.
  *
  * <p>Most calls use the real SDK clients (the tests' generated superset of the shipped ones). The few EC2 operations
- * that neither the functions nor the tests' SDK models have (CreateRouteTable, CreateSubnet, AssociateRouteTable,
- * DeleteRoute, DeleteSubnet, DeleteVpc) are sent as plain EC2 Query requests: moto_server does not check signatures,
- * it only reads the region from the credential scope of the {@code Authorization} header.
+ * that neither the functions nor the tests' SDK models have (CreateRouteTable, AssociateRouteTable, DeleteRoute,
+ * DeleteSubnet, DeleteVpc) are sent as plain EC2 Query requests: moto_server does not check signatures, it only reads
+ * the region from the credential scope of the {@code Authorization} header.
  */
 public final class MotoEc2 implements AutoCloseable {
 
     private static final Pattern ROUTE_TABLE_ID = Pattern.compile("<routeTableId>(rtb-[0-9a-f]+)</routeTableId>");
-    private static final Pattern SUBNET_ID = Pattern.compile("<subnetId>(subnet-[0-9a-f]+)</subnetId>");
     /** The second octet of the next {@link #freshVpc}'s CIDR, one counter for the test JVM. */
     private static final AtomicInteger NEXT_CIDR = new AtomicInteger((int) (System.nanoTime() & 0x7f));
 
@@ -181,7 +180,12 @@ public final class MotoEc2 implements AutoCloseable {
     }
 
     public String createSubnet(String vpcId, String cidr) {
-        return first(SUBNET_ID, query("CreateSubnet", Map.of("VpcId", vpcId, "CidrBlock", cidr)));
+        return ec2().createSubnet(r -> r.vpcId(vpcId).cidrBlock(cidr)).subnet().subnetId();
+    }
+
+    /** A new subnet of the VPC in the Availability Zone {@code zone} (e.g. {@code us-east-1a}). */
+    public String createSubnet(String vpcId, String cidr, String zone) {
+        return ec2().createSubnet(r -> r.vpcId(vpcId).cidrBlock(cidr).availabilityZone(zone)).subnet().subnetId();
     }
 
     /** A new route table explicitly associated with a new subnet {@code subnetCidr} of the VPC. */

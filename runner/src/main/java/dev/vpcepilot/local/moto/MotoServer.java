@@ -26,8 +26,9 @@ import java.util.concurrent.TimeUnit;
  * <p>When the {@code python3} on the PATH can import moto (it can wherever {@code pip install "moto[server]"}
  * went into it), the server runs through {@code aws_faithful_moto_server.py}: moto with gateway VPC endpoints
  * that refuse a route table already routing the service ({@code RouteAlreadyExists}), delete only their own
- * routes, and add or remove routes on ModifyVpcEndpoint; with CreateVpcEndpoint's {@code ClientToken} honoured;
- * and with DynamoDB's conditional writes atomic, as AWS does. Otherwise plain {@code moto_server}
+ * routes, and add or remove routes on ModifyVpcEndpoint; with DynamoDB's interface endpoints (AWS PrivateLink)
+ * offered and shaped as EC2's (network interfaces, DNS names, security groups, one subnet per zone); with
+ * CreateVpcEndpoint's {@code ClientToken} honoured; and with DynamoDB's conditional writes atomic, as AWS does. Otherwise plain {@code moto_server}
  * ({@link #awsFaithful()} tells which).
  *
  * <p>{@link #start(Map, Map)} sets variables in the emulator's environment, such as {@value #DELETING_SECONDS}

@@ -17,6 +17,12 @@ moto 5.2 serves requests on threads and evaluates a DynamoDB ConditionExpression
 between to stop another request: two conditional PutItem attribute_not_exists(pk) can both succeed. DynamoDB
 writes one item atomically ("Best practices for handling concurrent updates in DynamoDB"), so here DynamoDB
 requests are handled one at a time.
+moto 5.2 lists DynamoDB as a Gateway service only and shapes interface endpoints (AWS PrivateLink) unlike EC2. Here
+DynamoDB is offered as both types, and an interface endpoint has a network interface in use in each of its subnets
+(one per Availability Zone), the VPC's default security group when none is given, private DNS off, a Regional and a
+Zonal DNS name per zone shaped like EC2's; the parameters of one endpoint type given for the other are refused, and a
+security group still used by an endpoint's interface cannot be deleted. The section "interface endpoints" below cites
+the AWS page each rule follows.
 
 Two settings, read from this process's environment when it starts (unset or 0: off):
   * VPCE_PILOT_MOTO_DELETING_SECONDS=N (0 to 3600, fractions allowed): DeleteVpcEndpoints leaves an endpoint
@@ -33,17 +39,26 @@ vpce-pilot's local runner and tests start the emulator through this file so that
 behaviour; everything else is moto unchanged. Usage is moto_server's: python3 aws_faithful_moto_server.py -H
 127.0.0.1 -p PORT.
 """
+import base64
 import functools
+import hashlib
+import ipaddress
 import os
 import json
+import random
+import string
 import sys
 import threading
 import time
 
+from moto.core.base_backend import BaseBackend
 from moto.core.responses import ActionResult
+from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.table import Table
 from moto.dynamodb.responses import DynamoHandler
-from moto.ec2.exceptions import EC2ClientError, RouteAlreadyExistsError
+from moto.ec2.exceptions import (DependencyViolationError, EC2ClientError, InvalidParameter,
+                                 InvalidSecurityGroupNotFoundError, RouteAlreadyExistsError)
+from moto.ec2.models.security_groups import SecurityGroupBackend
 from moto.ec2.models.vpcs import VPCBackend, VPCEndPoint
 from moto.ec2.responses.vpcs import VPCs
 from moto.server import main
@@ -68,6 +83,10 @@ def _setting(name, maximum):
 
 def _is_gateway(endpoint_type):
     return not endpoint_type or endpoint_type.lower() == "gateway"
+
+
+def _is_interface(endpoint_type):
+    return bool(endpoint_type) and endpoint_type.lower() == "interface"
 
 
 def _prefix_list_id(backend, service_name):
@@ -105,6 +124,9 @@ _create = VPCBackend.create_vpc_endpoint
 def create_vpc_endpoint(self, vpc_id, service_name, endpoint_type, policy_document, route_table_ids,
                         *args, **kwargs):
     with _ENDPOINTS:
+        if _is_interface(endpoint_type):
+            return _create_interface(self, vpc_id, service_name, endpoint_type, policy_document, route_table_ids,
+                                     *args, **kwargs)
         if _is_gateway(endpoint_type):
             prefix_list_id = _prefix_list_id(self, service_name)
             if prefix_list_id:
@@ -119,6 +141,12 @@ _modify = VPCEndPoint.modify
 def modify(self, policy_doc, add_subnets, remove_subnets, add_route_tables, remove_route_tables,
            add_security_groups, remove_security_groups):
     with _ENDPOINTS:
+        _refuse_options_of_the_other_type(self.vpc_endpoint_type, add_route_tables or remove_route_tables,
+                                          add_subnets or remove_subnets, add_security_groups or remove_security_groups)
+        if _is_interface(self.vpc_endpoint_type):
+            _modify_interface(self, policy_doc, add_subnets, remove_subnets, add_security_groups,
+                              remove_security_groups)
+            return
         _modify_routes(self, policy_doc, add_subnets, remove_subnets, add_route_tables, remove_route_tables,
                        add_security_groups, remove_security_groups)
 
@@ -210,7 +238,7 @@ _create_response = VPCs.create_vpc_endpoint
 def create_vpc_endpoint_response(self):
     token = self._get_param("ClientToken")
     if not token:
-        return _create_response(self)
+        return _checked_create_response(self)
     parameters = _parameters(self.querystring)
     with _ENDPOINTS:
         tokens = _client_tokens(self.ec2_backend)
@@ -220,10 +248,247 @@ def create_vpc_endpoint_response(self):
             if made_with != parameters:
                 raise IdempotentParameterMismatch()
             return ActionResult({"VpcEndpoint": self.ec2_backend.vpc_end_points[endpoint_id], "ClientToken": token})
-        result = _create_response(self)
+        result = _checked_create_response(self)
         endpoint = result.result["VpcEndpoint"]
         tokens[token] = (parameters, endpoint.id)
         return ActionResult({"VpcEndpoint": endpoint, "ClientToken": token})
+
+
+# ---- interface endpoints (AWS PrivateLink) ----------------------------------------------------------------------
+#
+# moto 5.2 lists DynamoDB as a Gateway service only and shapes interface endpoints unlike EC2: one DnsEntry named
+# after the service name, network interfaces with a random 10.x address outside their subnet, status "available",
+# no security group when none is given, any number of subnets in one zone, route tables accepted, subnets and security
+# groups ignored on a ModifyVpcEndpoint. Each rule below follows the AWS page named beside it.
+
+# "AWS PrivateLink for DynamoDB" (DynamoDB developer guide,
+# https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/privatelink-interface-endpoints.html): DynamoDB can
+# be reached through both endpoint types, a gateway endpoint and an interface endpoint, and both may serve one VPC.
+# DescribeVpcEndpointServices lists a service offered both ways as one ServiceDetail per type, each with its own
+# ServiceId and base DNS name (the shape moto already gives S3, which AWS offers both ways too: two entries, one
+# ServiceType each, and ServiceNames naming the service once per entry). The interface entry's base name is
+# dynamodb.<region>.vpce.amazonaws.com; it has no PrivateDnsName, since the page says PrivateLink for DynamoDB does not
+# support private DNS. The gateway entry is moto's, unchanged.
+_dynamodb_endpoint_services = DynamoDBBackend.default_vpc_endpoint_service
+
+
+def dynamodb_endpoint_services(service_region, zones):
+    return _dynamodb_endpoint_services(service_region, zones) + BaseBackend.default_vpc_endpoint_service_factory(
+        service_region, zones, "dynamodb", "Interface", private_dns_names=False)
+
+
+def _interface_service(backend, service_name):
+    """The Interface ServiceDetail of the service in the backend's region, or None."""
+    services = backend._collect_default_endpoint_services(backend.account_id, backend.region_name) + [
+        configuration.to_dict() for configuration in backend.configurations.values()]
+    for service in services:
+        if service["ServiceName"] == service_name and any(
+                t["ServiceType"] == "Interface" for t in service["ServiceType"]):
+            return service
+    return None
+
+
+# The parameters of one endpoint type given for the other. "CreateVpcEndpoint" (EC2 API Reference,
+# https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVpcEndpoint.html) marks RouteTableIds as for gateway
+# endpoints, SubnetIds for interface (and Gateway Load Balancer) endpoints, SecurityGroupIds for interface endpoints.
+# EC2 refuses the others with InvalidParameter ("Error codes for the Amazon EC2 API",
+# https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html: a parameter that is not valid, is
+# unsupported or cannot be used). The first two messages are EC2's as users have reported them; the third follows
+# their pattern.
+_ROUTE_TABLES_ARE_FOR_GATEWAYS = "Route table IDs are only supported for Gateway type VPC Endpoint."
+_SUBNETS_ARE_NOT_FOR_GATEWAYS = ("Subnet IDs are only supported for Interface and GatewayLoadBalancer type VPC "
+                                 "Endpoints.")
+_SECURITY_GROUPS_ARE_NOT_FOR_GATEWAYS = "Security group IDs are only supported for Interface type VPC Endpoints."
+
+
+def _refuse_options_of_the_other_type(endpoint_type, route_tables, subnets, security_groups):
+    if _is_interface(endpoint_type) and route_tables:
+        raise InvalidParameter(_ROUTE_TABLES_ARE_FOR_GATEWAYS)
+    if _is_gateway(endpoint_type) and subnets:
+        raise InvalidParameter(_SUBNETS_ARE_NOT_FOR_GATEWAYS)
+    if _is_gateway(endpoint_type) and security_groups:
+        raise InvalidParameter(_SECURITY_GROUPS_ARE_NOT_FOR_GATEWAYS)
+
+
+# At most one subnet per Availability Zone: EC2 refuses a second subnet in a zone an interface endpoint already serves
+# with DuplicateSubnetsInSameZone, one of the codes of "Error codes for the Amazon EC2 API" (above). Its message, as
+# users of CloudFormation and Terraform report it word for word, names a subnet whose zone already has another of the
+# endpoint's subnets (here the later of the two: the one found to clash) and says that the subnets should be in
+# different zones. On a ModifyVpcEndpoint the rule applies to the subnets the endpoint has once the call's removals
+# and additions are made, the additions last.
+class DuplicateSubnetsInSameZone(EC2ClientError):
+    def __init__(self, subnet_id):
+        super().__init__("DuplicateSubnetsInSameZone",
+                         f"Found another VPC endpoint subnet in the availability zone of {subnet_id}. VPC endpoint "
+                         f"subnets should be in different availability zones supported by the VPC endpoint service.")
+
+
+def _refuse_two_in_a_zone(backend, subnet_ids):
+    zones = set()
+    for subnet_id in subnet_ids:
+        zone = backend.get_subnet(subnet_id).availability_zone
+        if zone in zones:
+            raise DuplicateSubnetsInSameZone(subnet_id)
+        zones.add(zone)
+
+
+def _existing_groups(backend, group_ids):
+    for group_id in group_ids:
+        if backend.get_security_group_from_id(group_id) is None:
+            raise InvalidSecurityGroupNotFoundError(group_id)
+    return list(group_ids)
+
+
+# Private DNS. "AWS PrivateLink for DynamoDB" (above): PrivateLink for DynamoDB does not support private DNS; clients
+# name the endpoint's own DNS name. "CreateVpcEndpoint" (above): PrivateDnsEnabled associates a private hosted zone
+# holding the service's default name, which a service without a private DNS name cannot have: asked for explicitly,
+# EC2 refuses with InvalidParameter "Private DNS can't be enabled because the service <name> does not provide a private
+# DNS name." (the message users report, word for word, when they asked for private DNS on an interface endpoint of a
+# service that had no private DNS name: S3's, before S3 got one); not asked for, the endpoint is made with private DNS
+# off, as the page's create-vpc-endpoint example (no private DNS option) shows.
+
+
+def _checked_create_response(self):
+    endpoint_type = self._get_param("VpcEndpointType")
+    _refuse_options_of_the_other_type(endpoint_type, self._get_param("RouteTableIds", []),
+                                      self._get_param("SubnetIds", []), self._get_param("SecurityGroupIds", []))
+    if not _is_interface(endpoint_type):
+        return _create_response(self)
+    service_name = self._get_param("ServiceName")
+    service = _interface_service(self.ec2_backend, service_name)
+    offers_private_dns = service is None or "PrivateDnsName" in service
+    private_dns = self._get_bool_param("PrivateDnsEnabled")
+    if private_dns and not offers_private_dns:
+        raise InvalidParameter(f"Private DNS can't be enabled because the service {service_name} does not provide a "
+                               f"private DNS name.")
+    result = _create_response(self)
+    result.result["VpcEndpoint"].private_dns_enabled = offers_private_dns if private_dns is None else private_dns
+    return result
+
+
+# The network interfaces. "AWS PrivateLink for DynamoDB" (above): an interface endpoint is one or more network
+# interfaces with private IP addresses from subnets of the VPC, one in each subnet chosen. "CreateVpcEndpoint" (above):
+# without SecurityGroupIds, EC2 uses the VPC's default security group. Each interface is requester-managed, of type
+# vpc_endpoint, in-use, described as "VPC Endpoint Interface <endpoint id>" and holds an address of its subnet that is
+# not one of the five AWS reserves in every subnet ("Subnet CIDR blocks", Amazon VPC User Guide,
+# https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html: the first four and the last).
+def _create_interface(backend, vpc_id, service_name, endpoint_type, policy_document, route_table_ids, *args,
+                      **kwargs):
+    subnet_ids = list(kwargs.pop("subnet_ids", None) or [])
+    for subnet_id in subnet_ids:
+        backend.get_subnet(subnet_id)
+    _refuse_two_in_a_zone(backend, subnet_ids)
+    backend.get_vpc(vpc_id)
+    groups = _existing_groups(backend, kwargs.pop("security_group_ids", None) or [])
+    if not groups:
+        groups = [backend.get_default_security_group(vpc_id).id]
+    endpoint = _create(backend, vpc_id, service_name, endpoint_type, policy_document, route_table_ids, *args,
+                       subnet_ids=[], security_group_ids=groups, **kwargs)
+    for subnet_id in subnet_ids:
+        _add_network_interface(backend, endpoint, subnet_id)
+    _update_dns_entries(backend, endpoint)
+    return endpoint
+
+
+def _add_network_interface(backend, endpoint, subnet_id):
+    subnet = backend.get_subnet(subnet_id)
+    eni = backend.create_network_interface(subnet, _free_address(backend, subnet),
+                                           group_ids=list(endpoint.security_group_ids),
+                                           description=f"VPC Endpoint Interface {endpoint.id}")
+    eni.status = "in-use"
+    eni.interface_type = "vpc_endpoint"
+    eni.requester_managed = True
+    endpoint.subnet_ids.append(subnet_id)
+    endpoint.network_interface_ids.append(eni.id)
+
+
+def _free_address(backend, subnet):
+    network = ipaddress.ip_network(subnet.cidr_block)
+    taken = {address["PrivateIpAddress"] for eni in backend.enis.values() if eni.subnet.id == subnet.id
+             for address in eni.private_ip_addresses}
+    usable = range(4, network.num_addresses - 1)
+    for offset in random.sample(usable, len(usable)):
+        address = str(network.network_address + offset)
+        if address not in taken:
+            return address
+    raise EC2ClientError("InsufficientFreeAddressesInSubnet",
+                         f"The specified subnet {subnet.id} does not have enough free addresses.")
+
+
+def _remove_network_interface(backend, endpoint, subnet_id):
+    for eni_id in list(endpoint.network_interface_ids):
+        eni = backend.enis.get(eni_id)
+        if eni is None or eni.subnet.id == subnet_id:
+            backend.enis.pop(eni_id, None)
+            endpoint.network_interface_ids.remove(eni_id)
+    endpoint.subnet_ids.remove(subnet_id)
+
+
+# The DNS names. "AWS PrivateLink for DynamoDB" (above): an interface endpoint has a Regional name
+# (vpce-<id>-<suffix>.dynamodb.<region>.vpce.amazonaws.com) and a Zonal name per Availability Zone
+# (vpce-<id>-<suffix>-<zone>.dynamodb.<region>.vpce.amazonaws.com). "DnsEntry" (EC2 API Reference,
+# https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DnsEntry.html): each entry is a DnsName and the
+# HostedZoneId of its hosted zone. As the AWS CLI's describe-vpc-endpoints example shows, the Regional entry comes
+# first, all entries share the endpoint's 8-character suffix (lowercase letters and digits) and one hosted zone of the
+# region. The names follow the endpoint's subnets as they are added and removed.
+def _update_dns_entries(backend, endpoint):
+    service = _interface_service(backend, endpoint.service_name)
+    if service is None:
+        return  # an endpoint service moto does not list: moto's own entry
+    base = service["BaseEndpointDnsNames"][0]
+    suffix = endpoint.__dict__.setdefault("_vpce_pilot_dns_suffix", "".join(
+        random.choices(string.ascii_lowercase + string.digits, k=8)))
+    zone_id = _hosted_zone_id(backend.region_name)
+    names = [f"{endpoint.id}-{suffix}.{base}"] + [
+        f"{endpoint.id}-{suffix}-{backend.get_subnet(subnet_id).availability_zone}.{base}"
+        for subnet_id in endpoint.subnet_ids]
+    endpoint.dns_entries = [{"dns_name": name, "hosted_zone_id": zone_id} for name in names]
+
+
+def _hosted_zone_id(region):
+    """One hosted zone id per region, the same on every call: Z and 12 capitals and digits."""
+    digest = base64.b32encode(hashlib.sha256(region.encode()).digest()).decode()
+    return "Z" + digest[:12]
+
+
+# ModifyVpcEndpoint on an interface endpoint. "ModifyVpcEndpoint" (EC2 API Reference,
+# https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyVpcEndpoint.html): AddSubnetIds and RemoveSubnetIds
+# add and remove the endpoint's network interfaces (one subnet per zone still), AddSecurityGroupIds and
+# RemoveSecurityGroupIds change the security groups of its network interfaces.
+def _modify_interface(endpoint, policy_doc, add_subnets, remove_subnets, add_security_groups, remove_security_groups):
+    backend = endpoint.ec2_backend
+    added = [s for s in dict.fromkeys(add_subnets or []) if s not in endpoint.subnet_ids]
+    removed = [s for s in dict.fromkeys(remove_subnets or []) if s in endpoint.subnet_ids]
+    for subnet_id in added:
+        backend.get_subnet(subnet_id)
+    _refuse_two_in_a_zone(backend, [s for s in endpoint.subnet_ids if s not in removed] + added)
+    _existing_groups(backend, add_security_groups or [])
+    _modify(endpoint, policy_doc, None, None, None, None, add_security_groups, remove_security_groups)
+    for subnet_id in removed:
+        _remove_network_interface(backend, endpoint, subnet_id)
+    for subnet_id in added:
+        _add_network_interface(backend, endpoint, subnet_id)
+    groups = [backend.get_security_group_from_id(g) for g in endpoint.security_group_ids]
+    for eni_id in endpoint.network_interface_ids:
+        backend.enis[eni_id]._group_set = [g for g in groups if g is not None]
+    _update_dns_entries(backend, endpoint)
+
+
+# DeleteSecurityGroup of a group that a network interface still uses. moto 5.2 deletes it; EC2 answers
+# DependencyViolation ("Error codes for the Amazon EC2 API", above: the object has dependent resources), with the
+# message "resource <group id> has a dependent object", until the interface is gone (for an interface endpoint's
+# group, until the endpoint's deletion has removed its network interfaces).
+_delete_security_group = SecurityGroupBackend.delete_security_group
+
+
+@functools.wraps(_delete_security_group)
+def delete_security_group(self, name=None, group_id=None):
+    with _ENDPOINTS:
+        group = self.get_security_group_from_id(group_id) if group_id else (
+            self.get_security_group_by_name_or_id(name) if name else None)
+        if group is not None and any(group in eni.group_set for eni in self.enis.values()):
+            raise DependencyViolationError(f"resource {group.id} has a dependent object")
+        return _delete_security_group(self, name=name, group_id=group_id)
 
 
 # ---- DynamoDB: one request at a time ----------------------------------------------------------------------------
@@ -273,6 +538,8 @@ VPCBackend.delete_vpc_endpoints = delete_vpc_endpoints
 VPCEndPoint.modify = modify
 VPCs.create_vpc_endpoint = create_vpc_endpoint_response
 VPCs.modify_vpc_endpoint = modify_vpc_endpoint_response
+DynamoDBBackend.default_vpc_endpoint_service = staticmethod(dynamodb_endpoint_services)
+SecurityGroupBackend.delete_security_group = delete_security_group
 DynamoHandler.call_action = dynamodb_call_action
 if _DYNAMODB_READ_DELAY > 0:
     Table.get_item = slow_get_item
