@@ -450,6 +450,14 @@ def call_budget_lines(create_calls, reuse_calls, cleanup_calls, contended, toget
         + " EC2 writes. Its route tables are",
         "those ResolveVpc read; CreateEndpoint describes the endpoints. Without the data path's three reads: "
         + f"{sum(v for k, v in steady.items() if k not in DATA_PATH_READS)} (the goal: at most 6).", "",
+        "**A creating run stays above its goal** (at most 12 calls, 15 with the data path): "
+        + f"{max(sum(c.values()) for c in create_calls)}. It writes, so it takes the lock in",
+        "CreateEndpoint (to create) and again in VerifyEndpoint (to read the new endpoint and its routes again and",
+        "record the claim: rule 5), 4 DynamoDB calls each with AWS Labs' lock client (its acquire always reads",
+        "before its conditional put; the claims are written by a renewal of the lease, which gives the item a new",
+        "version, and the release is one more write: rule 15 needs the new version), and each hold reads the",
+        "endpoints and route tables it decides on. Fewer calls would mean one hold for both steps or a",
+        "release that writes the claims with a new version, which the lock client does not offer.", "",
         "**What the lock costs.** Every read-decide-write on a VPC's endpoints holds the VPC's lease in LockTable",
         "(`sharing/LeaseLedger`, AWS Labs' dynamodb-lock-client): acquiring it is a consistent `GetItem` and a",
         "conditional `PutItem` (conditioned on the version read), writing the claims one `UpdateItem` (a renewal",
