@@ -276,12 +276,17 @@ class SharedEndpointsTest {
     @Nested
     class FoundAsAsked {
 
+        /** What an earlier scheduled run created and recorded: the endpoint, and the standing claim on the table. */
+        private void standingServedBy(String id, String routeTableId) {
+            vpc.ours(id, OTHER_EXEC, routeTableId);
+            store.change(c -> c.withEndpoint(id, record(STANDING, OTHER_EXEC))
+                    .withClaim(STANDING, claim(routeTableId)));
+        }
+
         @Test
         void aRunThatFindsItsStandingTablesServedTakesNoLockAndWritesNothing() {
-            // What an earlier scheduled run created and recorded.
             String id = "vpce-o";
-            vpc.ours(id, OTHER_EXEC, RTB_A);
-            store.change(c -> c.withEndpoint(id, record(STANDING, OTHER_EXEC)).withClaim(STANDING, claim(RTB_A)));
+            standingServedBy(id, RTB_A);
             ClaimsDocument before = claims();
             int holds = lock.holds();
             int writes = store.writes();
@@ -308,8 +313,7 @@ class SharedEndpointsTest {
 
         @Test
         void theRouteTablesAnEarlierStepReadAreReusedSoOnlyTheEndpointsAreDescribed() {
-            vpc.ours("vpce-o", OTHER_EXEC, RTB_A);
-            store.change(c -> c.withEndpoint("vpce-o", record(STANDING, OTHER_EXEC)).withClaim(STANDING, claim(RTB_A)));
+            standingServedBy("vpce-o", RTB_A);
             int holds = lock.holds();
             int reads = vpc.readsWithoutTheLock();
             List<NetworkFacts.RouteTable> resolved = List.of(new NetworkFacts.RouteTable(RTB_A, true, List.of(),
@@ -325,8 +329,7 @@ class SharedEndpointsTest {
 
         @Test
         void routeTablesReadEarlierThatNoLongerShowTheRouteSendTheRunToTheLock() {
-            vpc.ours("vpce-o", OTHER_EXEC, RTB_A);
-            store.change(c -> c.withEndpoint("vpce-o", record(STANDING, OTHER_EXEC)).withClaim(STANDING, claim(RTB_A)));
+            standingServedBy("vpce-o", RTB_A);
             int holds = lock.holds();
             int reads = vpc.readsWithoutTheLock();
             List<NetworkFacts.RouteTable> withoutTheRoute = List.of(new NetworkFacts.RouteTable(RTB_A, true,
@@ -342,9 +345,8 @@ class SharedEndpointsTest {
 
         @Test
         void aVpcWhoseRouteTablesWouldNotFitInTheStateTakesTheLock() {
-            vpc.ours("vpce-o", OTHER_EXEC, RTB_A);
+            standingServedBy("vpce-o", RTB_A);
             vpc.moreTables(1000);
-            store.change(c -> c.withEndpoint("vpce-o", record(STANDING, OTHER_EXEC)).withClaim(STANDING, claim(RTB_A)));
             int holds = lock.holds();
 
             ServingState served = endpoints.ensure(request(STANDING, RTB_A));

@@ -10,15 +10,13 @@ import dev.vpcepilot.kit.RunLocal.Run;
 import dev.vpcepilot.kit.level.Reliability;
 import dev.vpcepilot.testkit.faults.FaultProxy;
 import dev.vpcepilot.testkit.faults.Gate;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 10, concurrent runs on one VPC, each a {@code ./run-local} process of its own against the AWS-faithful
@@ -31,12 +29,8 @@ import org.junit.jupiter.api.Test;
 class ConcurrentRunsTest {
 
     private static final Duration ARRIVAL = Duration.ofSeconds(90);
-    private final List<FaultProxy> lanes = new ArrayList<>();
-
-    @AfterEach
-    void closeLanes() {
-        lanes.forEach(FaultProxy::close);
-    }
+    @RegisterExtension
+    final ProxyLanes lanes = new ProxyLanes();
 
     /** Bullet "three identical concurrent runs all report created: true", with eight. */
     @Test
@@ -90,7 +84,7 @@ class ConcurrentRunsTest {
     @Test
     void aCleanupThatEndsAfterAnotherRunReportedItsEndpointLeavesIt() {
         Vpc vpc = SharingWorld.freshVpc(0);
-        FaultProxy cleanupLane = lane();
+        FaultProxy cleanupLane = lanes.open();
         Gate beforeVerify = cleanupLane.hold("dynamodb:ListTables");
         RunLocal.Started cleanup = SharingWorld.startRun(cleanupLane.endpoint(),
                 "{\"vpcId\":\"" + vpc.id() + "\",\"cleanup\":true}");
@@ -118,7 +112,7 @@ class ConcurrentRunsTest {
     @Test
     void aCleanupRunThatReusedAnEndpointLeavesItForTheRunThatCreatedIt() {
         Vpc vpc = SharingWorld.freshVpc(0);
-        FaultProxy keepLane = lane();
+        FaultProxy keepLane = lanes.open();
         Gate beforeVerify = keepLane.hold("dynamodb:ListTables");
         RunLocal.Started keep = SharingWorld.startRun(keepLane.endpoint(), "{\"vpcId\":\"" + vpc.id() + "\"}");
         Run cleanup;
@@ -145,7 +139,7 @@ class ConcurrentRunsTest {
         List<Gate> gates = new ArrayList<>();
         List<RunLocal.Started> processes = new ArrayList<>();
         for (String input : inputs) {
-            FaultProxy lane = lane();
+            FaultProxy lane = lanes.open();
             gates.add(lane.hold("ec2:DescribeRouteTables"));
             processes.add(SharingWorld.startRun(lane.endpoint(), input));
         }
@@ -153,13 +147,4 @@ class ConcurrentRunsTest {
         return processes.stream().map(RunLocal.Started::await).toList();
     }
 
-    private FaultProxy lane() {
-        try {
-            FaultProxy lane = FaultProxy.start(SharingWorld.moto());
-            lanes.add(lane);
-            return lane;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -11,15 +11,12 @@ import dev.vpcepilot.kit.RunLocal.Run;
 import dev.vpcepilot.kit.level.Reliability;
 import dev.vpcepilot.testkit.faults.FaultProxy;
 import dev.vpcepilot.testkit.faults.Gate;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Rule 16, the lock only to write, through {@code ./run-local} against the AWS-faithful emulator, each run through
@@ -31,22 +28,16 @@ import org.junit.jupiter.api.Test;
 class LockOnlyToWriteTest {
 
     private static final Duration ARRIVAL = Duration.ofSeconds(90);
-    private final List<FaultProxy> lanes = new ArrayList<>();
-
-    @AfterEach
-    void closeLanes() {
-        lanes.forEach(FaultProxy::close);
-    }
+    @RegisterExtension
+    final ProxyLanes lanes = new ProxyLanes();
 
     @Test
     void aSecondScheduledRunThatFindsEverythingAsAskedTakesNoLockAndWritesNothing() {
         Vpc vpc = SharingWorld.freshVpc(1);
         String input = "{\"vpcId\":\"" + vpc.id() + "\"}";
-        Run first = SharingWorld.run(input);
-        assertTrue(first.succeeded(), first.toString());
-        assertTrue(first.doc().path("created").asBoolean(), first.toString());
+        Run first = created(input);
 
-        FaultProxy lane = lane();
+        FaultProxy lane = lanes.open();
         Run second = SharingWorld.run(lane.endpoint(), input);
 
         assertTrue(second.succeeded(), second.toString());
@@ -80,12 +71,11 @@ class LockOnlyToWriteTest {
     void aReleaseBetweenTheUnlockedReadsSendsTheRunToTheLockWhereItServesTheVpcAnew() {
         Vpc vpc = SharingWorld.freshVpc(0);
         String input = "{\"vpcId\":\"" + vpc.id() + "\"}";
-        Run first = SharingWorld.run(input);
-        assertTrue(first.succeeded(), first.toString());
+        Run first = created(input);
         String released = first.doc().path("vpcEndpointId").asText();
 
         // the second run has read EC2 (served as asked) and is held before it reads the claims
-        FaultProxy lane = lane();
+        FaultProxy lane = lanes.open();
         Gate claimsRead = lane.hold("dynamodb:GetItem");
         RunLocal.Started second = SharingWorld.startRun(lane.endpoint(), input);
         Run release;
@@ -109,18 +99,17 @@ class LockOnlyToWriteTest {
         SharingInvariant.assertHolds(SharingWorld.ec2(), vpc.id(), List.of(SharingInvariant.ofRun(served)));
     }
 
+    /** The first scheduled run of a VPC: it creates the endpoint and records the standing claim. */
+    private static Run created(String input) {
+        Run first = SharingWorld.run(input);
+        assertTrue(first.succeeded(), first.toString());
+        assertTrue(first.doc().path("created").asBoolean(), first.toString());
+        return first;
+    }
+
     private static List<String> claimants(Run run) {
         return StreamSupport.stream(run.doc().path("claims").spliterator(), false)
                 .map(c -> c.asText()).toList();
     }
 
-    private FaultProxy lane() {
-        try {
-            FaultProxy lane = FaultProxy.start(SharingWorld.moto());
-            lanes.add(lane);
-            return lane;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -19,8 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
 
 /**
@@ -32,12 +32,8 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
 class StacksShareTest {
 
     private final MotoEc2 ec2 = SharingWorld.ec2();
-    private final List<FaultProxy> lanes = new ArrayList<>();
-
-    @AfterEach
-    void closeLanes() {
-        lanes.forEach(FaultProxy::close);
-    }
+    @RegisterExtension
+    final ProxyLanes lanes = new ProxyLanes();
 
     /** Bullet "a console run with cleanup: true deletes the endpoint a CloudFormation stack created". */
     @Test
@@ -104,8 +100,7 @@ class StacksShareTest {
         List<Gate> gates = new ArrayList<>();
         List<RunLocal.Started> creates = new ArrayList<>();
         for (var event : List.of(x.create(xProperties), y.create(yProperties))) {
-            FaultProxy lane = FaultProxy.start(SharingWorld.moto());
-            lanes.add(lane);
+            FaultProxy lane = lanes.open();
             gates.add(lane.hold("ec2:DescribeRouteTables"));
             creates.add(SharingWorld.startHook(lane.endpoint(), event));
         }
