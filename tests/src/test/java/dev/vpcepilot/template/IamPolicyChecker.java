@@ -411,6 +411,9 @@ final class IamPolicyChecker {
                     if ("Active".equals(user.path("TracingConfig").path("Mode").asText())) {
                         managed.add(IamRules.XRAY_WRITE);
                     }
+                    if (user.has("VpcConfig")) {
+                        managed.add(IamRules.VPC_ACCESS);
+                    }
                 }
                 managed.add(IamRules.BASIC_EXECUTION);
             }

@@ -100,6 +100,8 @@ class TemplateIamTest {
                     "ec2:DeleteTags")),
             // StepFunctionsWorkflowRunner; EndpointHook: the default VPC (VpcResolver), EndpointLookup, and
             // SharedEndpoints.releaseStack / cancel
+            // InVpcProbe: one ListTables, which its role allows only under aws:SourceVpc
+            "dev.vpcepilot.handlers.DataPathProbeHandler", Set.of("dynamodb:ListTables"),
             "dev.vpcepilot.handlers.CloudFormationHookHandler", union(LOCK, OBSERVE, RELEASE, Set.of(
                     "states:StartExecution", "states:DescribeExecution", "states:StopExecution",
                     "ec2:DescribeVpcs"))));
