@@ -16,6 +16,8 @@ import dev.vpcepilot.testkit.faults.FaultRule;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -90,6 +92,35 @@ class DataPathProbeWorkflowTest {
         assertFalse(run.stderr().contains("--probe"), run::toString);
         assertTrue(run.stderr().contains("[vpce-pilot] -> ProbeHere (Choice)"), run::toString);
         assertFalse(run.stderr().contains("ProbeDataPath"), "the probe's Task is never reached: " + run);
+    }
+
+    /**
+     * A probe that cannot answer (DynamoDB's 500 on its every ListTables, past the SDK's and the Task's retries) is
+     * reported as not run, with why; the run itself succeeds.
+     */
+    @Test
+    void aProbeThatCannotAnswerIsReportedAsNotRunAndTheRunSucceeds() throws IOException {
+        try (FaultProxy proxy = FaultProxy.start(Emulator.moto())) {
+            proxy.addRule(FaultRule.errorEvery(1).only("dynamodb:ListTables").whenBodyContains(PROBES_LIST_TABLES));
+
+            RunLocal.Run run = runLocal(proxy.endpoint(), "--probe");
+
+            JsonNode probe = verification(run).path("probe");
+            assertEquals(false, probe.path("ran").asBoolean(true), run::toString);
+            assertEquals(List.of("ran", "why"), fieldNames(probe), run::toString);
+            assertTrue(probe.path("why").asText().contains("TransientAwsError")
+                    && probe.path("why").asText().contains("DynamoDB ListTables from the probe in " + vpcId),
+                    probe::toString);
+            assertTrue(run.stderr().contains("[vpce-pilot] -> ProbeDidNotRun (Pass)"), run::toString);
+            assertEquals(7 * 3, proxy.faultsInjected(FaultKind.ERROR), "the first try and 6 retries of the Task, "
+                    + "each the SDK's 3 attempts: " + proxy.countsJson());
+        }
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     @Test
