@@ -114,7 +114,8 @@ def parameter_values(template, overrides):
 
 
 def evaluate(expression, values, conditions, definitions):
-    """A condition or rule expression: Fn::Equals, Fn::Not, Fn::And, Fn::Or, Condition, Ref and literals."""
+    """A condition or rule expression: Fn::Equals, Fn::Not, Fn::And, Fn::Or, Fn::Join, Fn::EachMemberEquals,
+    Condition, Ref and literals (a CommaDelimitedList parameter's value is its comma-separated text)."""
     if isinstance(expression, dict) and len(expression) == 1:
         (function, argument), = expression.items()
         if function == "Ref":
@@ -132,6 +133,16 @@ def evaluate(expression, values, conditions, definitions):
             return all(evaluate(a, values, conditions, definitions) for a in argument)
         if function == "Fn::Or":
             return any(evaluate(a, values, conditions, definitions) for a in argument)
+        if function == "Fn::Join":
+            delimiter, items = argument
+            joined = evaluate(items, values, conditions, definitions)
+            if isinstance(joined, str):
+                joined = joined.split(",")
+            return delimiter.join(str(evaluate(i, values, conditions, definitions)) for i in joined)
+        if function == "Fn::EachMemberEquals":
+            members, expected = argument
+            listed = evaluate(members, values, conditions, definitions)
+            return all(m == str(expected) for m in (listed.split(",") if isinstance(listed, str) else listed))
         raise NotDeployable(f"{function} in a condition or rule is not evaluated by this script")
     return expression
 
@@ -157,6 +168,8 @@ def chosen(value, conditions, values):
         if value == {"Ref": "AWS::NoValue"}:
             return NO_VALUE
         if len(value) == 1 and value.get("Ref") in values:
+            if value["Ref"] in LISTS:
+                return values[value["Ref"]].split(",")
             return values[value["Ref"]]
         kept = {k: chosen(v, conditions, values) for k, v in value.items()}
         return {k: v for k, v in kept.items() if v is not NO_VALUE}
@@ -165,9 +178,14 @@ def chosen(value, conditions, values):
     return value
 
 
+LISTS = set()  # the CommaDelimitedList parameters of the template being deployed
+
+
 def deployed(template, overrides):
     """What a stack made from the (transformed) template with these parameter values holds."""
     values = parameter_values(template, overrides)
+    LISTS.clear()
+    LISTS.update(n for n, spec in template.get("Parameters", {}).items() if spec.get("Type") == "CommaDelimitedList")
     definitions = template.get("Conditions", {})
     for rule_name, rule in template.get("Rules", {}).items():
         applies = rule.get("RuleCondition")

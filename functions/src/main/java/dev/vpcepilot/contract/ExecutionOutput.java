@@ -1,5 +1,6 @@
 package dev.vpcepilot.contract;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vpcepilot.datapath.SubnetVerdict;
@@ -9,7 +10,7 @@ import java.util.List;
 
 /**
  * What a successful execution of the endpoint state machine answers: the document its {@code BuildOutput} state
- * writes (statemachine/vpc-endpoint.asl.json), field for field (ExecutionOutputContractTest keeps the two in step).
+ * writes (statemachine/vpc-endpoint.asl.json; BuildProbedOutput adds verification.probe), field for field (ExecutionOutputContractTest keeps the two in step).
  * The custom-resource hook reads it with the strict mapper: a field the definition writes and this record lacks is an
  * error, not a silent loss.
  *
@@ -35,9 +36,11 @@ public record ExecutionOutput(String region, String serviceName, String vpcId, S
 
     /**
      * What VerifyEndpoint checked: every route table routes to the endpoint; DynamoDB answered; every subnet on a
-     * served table can reach the service through it; and the verdict of every subnet of the VPC.
+     * served table can reach the service through it; the verdict of every subnet of the VPC; and, in the VPC the
+     * probe is deployed in, what the probe inside it found (absent elsewhere: BuildOutput, not BuildProbedOutput).
      */
-    public record Checks(boolean routesOk, boolean listTablesOk, boolean dataPathOk, List<SubnetVerdict> subnets) {
+    public record Checks(boolean routesOk, boolean listTablesOk, boolean dataPathOk, List<SubnetVerdict> subnets,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) ProbeResult probe) {
         public Checks {
             subnets = subnets == null ? List.of() : List.copyOf(subnets);
         }

@@ -30,6 +30,9 @@ public record FunctionSettings(Map<String, String> environment) {
     /** How long the hook waits for its execution, in seconds (the template's {@code HookTimeoutSeconds}). */
     public static final String HOOK_TIMEOUT_SECONDS = "HOOK_TIMEOUT_SECONDS";
 
+    /** Where the probe runs: {@code vpc} (the template's DataPathProbeFunction) or {@code local} (./run-local --probe). */
+    public static final String PROBE_PLACEMENT = "PROBE_PLACEMENT";
+
     /** {@value #HOOK_TIMEOUT_SECONDS} when it is not set, as the template's default. */
     static final String DEFAULT_HOOK_TIMEOUT_SECONDS = "600";
 
@@ -72,6 +75,15 @@ public record FunctionSettings(Map<String, String> environment) {
 
     public Optional<String> stateMachineLogGroup() {
         return Optional.ofNullable(orDefault(STATE_MACHINE_LOG_GROUP, null));
+    }
+
+    /** {@value #PROBE_PLACEMENT}: {@code vpc} or {@code local}, nothing else. */
+    public String probePlacement() {
+        String where = required(PROBE_PLACEMENT);
+        if (!where.equals(dev.vpcepilot.contract.ProbeResult.IN_VPC) && !where.equals(dev.vpcepilot.contract.ProbeResult.LOCAL)) {
+            throw new IllegalStateException(PROBE_PLACEMENT + " is '" + where + "', neither vpc nor local");
+        }
+        return where;
     }
 
     public Duration hookTimeout() {

@@ -89,7 +89,8 @@ public final class LocalWorkflow implements AutoCloseable {
         this.clients = AwsClients.forEndpoint(builder.region, builder.endpoint);
         this.objects = new S3ObjectStore(builder.endpoint, builder.region);
         this.template = SamTemplate.load(builder.templateFile);
-        this.environments = FunctionEnvironments.of(template, builder.region, builder.parameters);
+        this.environments = withVariables(FunctionEnvironments.of(template, builder.region, builder.parameters),
+                builder.variables);
         this.resources = builder.resources == null ? builder.endpoint : builder.resources;
         provision();
     }
@@ -120,7 +121,18 @@ public final class LocalWorkflow implements AutoCloseable {
         }
     }
 
-    /** A function's environment variables as the template sets them, resolved locally. */
+    private static Map<String, Map<String, String>> withVariables(Map<String, Map<String, String>> template,
+                                                                  Map<String, Map<String, String>> overrides) {
+        Map<String, Map<String, String>> merged = new LinkedHashMap<>();
+        template.forEach((function, variables) -> {
+            Map<String, String> values = new LinkedHashMap<>(variables);
+            values.putAll(overrides.getOrDefault(function, Map.of()));
+            merged.put(function, Map.copyOf(values));
+        });
+        return Map.copyOf(merged);
+    }
+
+    /** A function's environment variables as the template sets them (and {@link Builder#variable}), resolved locally. */
     public Map<String, String> environment(String functionLogicalId) {
         return environments.getOrDefault(functionLogicalId, Map.of());
     }
@@ -206,6 +218,7 @@ public final class LocalWorkflow implements AutoCloseable {
         private URI endpoint;
         private URI resources;
         private final Map<String, String> parameters = new LinkedHashMap<>();
+        private final Map<String, Map<String, String>> variables = new LinkedHashMap<>();
         private InterpreterSettings settings = InterpreterSettings.defaults()
                 .withTimeScale(TimeScale.fromEnvironment(System.getenv()));
         private ExecutionListener listener = ExecutionListener.NONE;
@@ -262,6 +275,15 @@ public final class LocalWorkflow implements AutoCloseable {
 
         public Builder parameters(Map<String, String> values) {
             parameters.putAll(values);
+            return this;
+        }
+
+        /**
+         * Sets an environment variable of one function over the template's value, as {@code sam local invoke
+         * --env-vars} does (in-process runs; under the real runtime, {@link LocalLambda.Builder#variables}).
+         */
+        public Builder variable(String functionLogicalId, String name, String value) {
+            variables.computeIfAbsent(functionLogicalId, id -> new LinkedHashMap<>()).put(name, value);
             return this;
         }
 
@@ -342,7 +364,7 @@ public final class LocalWorkflow implements AutoCloseable {
             }
             LocalStateMachine stateMachine = StateMachineLoader.load(samTemplate, id, region, parameters);
             List<String> problems = new ArrayList<>(AslSupport.unsupportedFeatures(stateMachine.definition(),
-                    resource -> stateMachine.functions().resolve(resource).isPresent()));
+                    stateMachine.functions()::names));
             if (lambda != null && !lambda.region().equals(region)) {
                 problems.add("The local Lambda runs in " + lambda.region() + ", the workflow in " + region);
             }

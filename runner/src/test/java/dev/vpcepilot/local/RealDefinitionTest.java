@@ -27,24 +27,33 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class RealDefinitionTest {
 
+    /** The template's parameters that deploy the probe inside the VPC, its optional function. */
+    private static final Map<String, String> WITH_PROBE = Map.of("ProbeVpcId", "vpc-0123456789abcdef0",
+            "ProbeSubnetIds", "subnet-0123456789abcdef0");
+
     private static LocalStateMachine stateMachine(String logicalId) {
+        return stateMachine(logicalId, Map.of());
+    }
+
+    private static LocalStateMachine stateMachine(String logicalId, Map<String, String> parameters) {
         return StateMachineLoader.load(SamTemplate.load(TestProject.root().resolve("template.yaml")), logicalId,
-                "us-east-1", Map.of());
+                "us-east-1", parameters);
     }
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"EndpointStateMachine", "FleetStateMachine"})
     void theDefinitionUsesOnlySupportedFeatures(String logicalId) {
         LocalStateMachine machine = stateMachine(logicalId);
-        List<String> problems = AslSupport.unsupportedFeatures(machine.definition(),
-                resource -> machine.functions().resolve(resource).isPresent());
-        assertEquals(List.of(), problems);
+        assertEquals(List.of(), AslSupport.unsupportedFeatures(machine.definition(), machine.functions()::names));
+        LocalStateMachine probed = stateMachine(logicalId, WITH_PROBE);
+        assertEquals(List.of(), AslSupport.unsupportedFeatures(probed.definition(),
+                resource -> probed.functions().resolve(resource).isPresent()));
     }
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"EndpointStateMachine", "FleetStateMachine"})
     void everyTaskAndFunctionSubstitutionResolvesToAHandlerClassWithHandleRequest(String logicalId) throws Exception {
-        LocalStateMachine machine = stateMachine(logicalId);
+        LocalStateMachine machine = stateMachine(logicalId, WITH_PROBE);
         List<String> resources = new ArrayList<>();
         machine.definition().path("States").forEach(state -> {
             if ("Task".equals(state.path("Type").asText())) {

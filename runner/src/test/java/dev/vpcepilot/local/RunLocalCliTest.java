@@ -69,7 +69,12 @@ class RunLocalCliTest {
             "--cfn-event e.json --input-json {}        | --cfn-event takes its input from the event",
             "--lambda-runtime --lambda-runtime         | --lambda-runtime is given more than once",
             "--lambda-runtime=yes                      | --lambda-runtime takes no value",
-            "--input --lambda-runtime                  | --input needs a value"})
+            "--input --lambda-runtime                  | --input needs a value",
+            "--probe --probe                           | --probe is given more than once",
+            "--probe=yes                               | --probe takes no value",
+            "--input --probe                           | --input needs a value",
+            "--probe --fleet                           | --probe runs the probe inside the VPC in an execution of the single-VPC state machine started with --input or --input-json; it cannot be combined with --fleet",
+            "--probe --cfn-event e.json                | --probe runs the probe inside the VPC in an execution of the single-VPC state machine started with --input or --input-json; it cannot be combined with --cfn-event"})
     void usageErrorsExitTwoWithOneJsonDocumentAndAUsageLine(String args, String cause) {
         Run run = run(args.split(" "));
         assertEquals(2, run.exitCode());

@@ -223,8 +223,8 @@ class TemplateTest {
     @Test
     void unsupportedIntrinsicsInSubstitutionsAreNamed() {
         TemplateException error = assertThrows(TemplateException.class, () -> load(
-                TEMPLATE.replace("Literal: 42", "Literal: !If [C, a, b]"), DEFINITION, Map.of()));
-        assertTrue(error.getMessage().contains("DefinitionSubstitutions.Literal: Fn::If is not supported"),
+                TEMPLATE.replace("Literal: 42", "Literal: {\"Fn::GetAZs\": \"\"}"), DEFINITION, Map.of()));
+        assertTrue(error.getMessage().contains("DefinitionSubstitutions.Literal: Fn::GetAZs is not supported"),
                 error.getMessage());
     }
 

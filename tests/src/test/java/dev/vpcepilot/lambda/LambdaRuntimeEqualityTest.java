@@ -108,6 +108,25 @@ class LambdaRuntimeEqualityTest {
         assertEquals(withIdsNumbered(local.document()), withIdsNumbered(real.document()));
     }
 
+    /** {@code --probe}: the probe inside the VPC runs in its own JVM too, and says it ran locally. */
+    @Test
+    void theProbeRunsTheSameUnderTheRealRuntimeUpToMotosIds() {
+        String endpoint = runtime.moto.endpoint().toString();
+        runtime.reset();
+        Run local = runLocal("--endpoint-url", endpoint, "--region", "us-east-1", "--probe");
+        runtime.reset();
+        Run real = runLocal("--endpoint-url", endpoint, "--region", "us-east-1", "--probe", "--lambda-runtime");
+
+        assertEquals(0, local.exitCode(), local.stderr());
+        assertEquals(0, real.exitCode(), real.stderr());
+        assertTrue(real.stderr().contains("[vpce-pilot-probe-"), "the probe's own log lines, from its JVM: "
+                + real.stderr());
+        assertTrue(real.stderr().contains("proves nothing about the VPC's path to DynamoDB"), real.stderr());
+        assertEquals(TestProject.json("{\"ran\":true,\"listTablesOk\":true,\"where\":\"local\"}"),
+                real.document().path("verification").path("probe"), real.stdout());
+        assertEquals(withIdsNumbered(local.document()), withIdsNumbered(real.document()));
+    }
+
     @Test
     void theCliAnswersCloudFormationTheSameUnderTheRealRuntimeUpToMotosIds() {
         String endpoint = runtime.moto.endpoint().toString();

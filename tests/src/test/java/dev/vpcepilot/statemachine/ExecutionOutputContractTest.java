@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vpcepilot.contract.ExecutionOutput;
+import dev.vpcepilot.contract.ProbeResult;
 import dev.vpcepilot.json.Json;
 import dev.vpcepilot.kit.level.Static;
 import dev.vpcepilot.local.asl.PayloadTemplate;
@@ -35,11 +36,15 @@ class ExecutionOutputContractTest {
     private static final Pattern RESULT_FIELD = Pattern.compile("\\$\\.([A-Za-z]+)\\.([A-Za-z]+)");
 
     private static JsonNode buildOutput;
+    private static JsonNode buildProbedOutput;
 
     @BeforeAll
     static void load() throws IOException {
         buildOutput = StateMachineContractTest.definition().path("States").path("BuildOutput").path("Parameters");
         assertTrue(buildOutput.isObject(), "BuildOutput has no Parameters");
+        buildProbedOutput = StateMachineContractTest.definition().path("States").path("BuildProbedOutput")
+                .path("Parameters");
+        assertTrue(buildProbedOutput.isObject(), "BuildProbedOutput has no Parameters");
     }
 
     /** The Parameters' keys, a path's without its {@code .$}. */
@@ -62,7 +67,40 @@ class ExecutionOutputContractTest {
     @Test
     void theRecordHasExactlyTheFieldsBuildOutputWrites() {
         assertEquals(keys(buildOutput), fields(ExecutionOutput.class));
-        assertEquals(keys(buildOutput.path("verification")), fields(ExecutionOutput.Checks.class));
+        Set<String> withoutProbe = fields(ExecutionOutput.Checks.class);
+        withoutProbe.remove("probe");
+        assertEquals(keys(buildOutput.path("verification")), withoutProbe);
+        assertEquals(keys(buildProbedOutput.path("verification")), fields(ExecutionOutput.Checks.class));
+    }
+
+    /** The output of a run in the probe's VPC is BuildOutput's, verification.probe added, and nothing else. */
+    @Test
+    void buildProbedOutputIsBuildOutputWithTheProbe() {
+        ObjectNode expected = buildOutput.deepCopy();
+        ((ObjectNode) expected.path("verification")).put("probe.$", "$.probe");
+
+        assertEquals(expected, buildProbedOutput);
+    }
+
+    @Test
+    void theProbesResultReadsBackInTheRecordAndIsAbsentWhenItDidNotRun() {
+        ObjectNode state = Json.MAPPER.createObjectNode();
+        for (Map.Entry<String, Class<? extends Record>> result : StateMachineContractTest.RESULTS.entrySet()) {
+            state.set(result.getKey(), Json.MAPPER.valueToTree(StateMachineContractTest.sample(result.getValue())));
+        }
+        for (JsonNode probe : java.util.List.of(Json.MAPPER.valueToTree(ProbeResult.answered(ProbeResult.IN_VPC)),
+                Json.MAPPER.createObjectNode().put("ran", false).put("why", "ENI not ready"))) {
+            state.set("probe", probe);
+            JsonNode output = PayloadTemplate.evaluate(buildProbedOutput, state, Json.MAPPER.createObjectNode());
+
+            ExecutionOutput read = ExecutionOutput.read(output);
+
+            assertEquals(output, Json.MAPPER.valueToTree(read), "nothing lost or added on the way");
+            assertEquals(probe, output.path("verification").path("probe"));
+        }
+        JsonNode unprobed = PayloadTemplate.evaluate(buildOutput, state, Json.MAPPER.createObjectNode());
+        assertFalse(Json.MAPPER.valueToTree(ExecutionOutput.read(unprobed)).path("verification").has("probe"),
+                "no probe, no key: the output of a run elsewhere is unchanged");
     }
 
     @Test

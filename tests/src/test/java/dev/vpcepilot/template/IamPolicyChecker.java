@@ -170,8 +170,8 @@ final class IamPolicyChecker {
             String id = resource.getKey();
             JsonNode properties = resource.getValue().path("Properties");
             List<Statement> statements = new ArrayList<>();
-            properties.path("Policies").forEach(policy -> read(id, policy.path("PolicyName").asText("?"),
-                    policy.path("PolicyDocument"), statements));
+            properties.path("Policies").forEach(entry -> conditional(entry).forEach(policy -> read(id,
+                    policy.path("PolicyName").asText("?"), policy.path("PolicyDocument"), statements)));
             for (Map.Entry<String, JsonNode> other : fields(resources)) {
                 String type = other.getValue().path("Type").asText();
                 JsonNode attached = other.getValue().path("Properties");
@@ -214,6 +214,24 @@ final class IamPolicyChecker {
         }
         uses.put(id, use);
         users.computeIfAbsent(id, k -> new ArrayList<>()).add(user);
+    }
+
+    /**
+     * The policies an entry of a role's {@code Policies} may be: itself, or for {@code Fn::If [Condition, A, B]}
+     * each branch that is not {@code AWS::NoValue} (what a stack may grant, whichever way its condition goes).
+     */
+    private static List<JsonNode> conditional(JsonNode entry) {
+        JsonNode branches = entry.path("Fn::If");
+        if (entry.size() != 1 || !branches.isArray() || branches.size() != 3) {
+            return List.of(entry);
+        }
+        List<JsonNode> policies = new ArrayList<>();
+        for (JsonNode branch : List.of(branches.get(1), branches.get(2))) {
+            if (!"AWS::NoValue".equals(branch.path("Ref").asText())) {
+                policies.addAll(conditional(branch));
+            }
+        }
+        return policies;
     }
 
     private static void read(String role, String policy, JsonNode document, List<Statement> out) {
@@ -410,6 +428,9 @@ final class IamPolicyChecker {
                     expected.addAll(code);
                     if ("Active".equals(user.path("TracingConfig").path("Mode").asText())) {
                         managed.add(IamRules.XRAY_WRITE);
+                    }
+                    if (user.has("VpcConfig")) {
+                        managed.add(IamRules.VPC_ACCESS);
                     }
                 }
                 managed.add(IamRules.BASIC_EXECUTION);
@@ -626,13 +647,36 @@ final class IamPolicyChecker {
                 case "AWS::Lambda::Function" -> ref;
                 case "AWS::Lambda::Alias", "AWS::Lambda::Version" -> Intrinsics.render(
                         target.path("Properties").path("FunctionName")).replaceAll("^\\$\\{(\\w+)}$", "$1");
-                default -> null;
+                default -> namedByArn(ref);
             };
             if (function != null && definition.contains("${" + substitution.getKey() + "}")) {
                 functions.add(function);
             }
         }
         return functions;
+    }
+
+    /**
+     * The function whose {@code FunctionName} an ARN written out names ({@code arn:...:function:NAME} or with a
+     * qualifier, {@code NAME:live}), the name compared as rendered: the same intrinsics render the same; else null.
+     */
+    private String namedByArn(String arn) {
+        String prefix = "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:";
+        if (!arn.startsWith(prefix)) {
+            return null;
+        }
+        String named = arn.substring(prefix.length());
+        for (Map.Entry<String, JsonNode> resource : fields(resources)) {
+            JsonNode name = resource.getValue().path("Properties").path("FunctionName");
+            if ("AWS::Lambda::Function".equals(resource.getValue().path("Type").asText()) && !name.isMissingNode()) {
+                String rendered = Intrinsics.render(name);
+                if (named.equals(rendered) || named.startsWith(rendered + ":")
+                        && !named.substring(rendered.length() + 1).contains(":")) {
+                    return resource.getKey();
+                }
+            }
+        }
+        return null;
     }
 
     private static List<Map.Entry<String, JsonNode>> fields(JsonNode node) {

@@ -196,11 +196,17 @@ final class IamRules {
     /**
      * The AWS managed policies SAM attaches, with what they grant (AWS Managed Policy Reference): a function always
      * gets AWSLambdaBasicExecutionRole (logs), and AWSXrayWriteOnlyAccess with {@code Tracing: Active}; a state
-     * machine AWSXrayWriteOnlyAccess with {@code Tracing: Enabled}. No other managed policy is allowed.
+     * machine AWSXrayWriteOnlyAccess with {@code Tracing: Enabled}; a function with {@code VpcConfig} (the probe)
+     * AWSLambdaVPCAccessExecutionRole, its network interfaces (Lambda Developer Guide, VPC access, required
+     * permissions). No other managed policy is allowed.
      */
     static final String BASIC_EXECUTION = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole";
     static final String XRAY_WRITE = "arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess";
+    static final String VPC_ACCESS = "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole";
     static final Map<String, Set<String>> MANAGED_POLICIES = Map.of(
+            VPC_ACCESS, Set.of("logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents",
+                    "ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets",
+                    "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"),
             BASIC_EXECUTION, Set.of("logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"),
             XRAY_WRITE, Set.of("xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules",
                     "xray:GetSamplingTargets", "xray:GetSamplingStatisticSummaries"));

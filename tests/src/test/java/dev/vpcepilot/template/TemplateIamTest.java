@@ -98,6 +98,8 @@ class TemplateIamTest {
             // DeleteTags), EndpointLookup.createdBy
             "dev.vpcepilot.handlers.RollbackHandler", union(LOCK, OBSERVE, RELEASE, Set.of("ec2:CreateTags",
                     "ec2:DeleteTags")),
+            // InVpcProbe: one ListTables, which its role allows only under aws:SourceVpc
+            "dev.vpcepilot.handlers.DataPathProbeHandler", Set.of("dynamodb:ListTables"),
             // StepFunctionsWorkflowRunner; EndpointHook: the default VPC (VpcResolver), EndpointLookup, and
             // SharedEndpoints.releaseStack / cancel
             "dev.vpcepilot.handlers.CloudFormationHookHandler", union(LOCK, OBSERVE, RELEASE, Set.of(
@@ -279,6 +281,37 @@ class TemplateIamTest {
                 .contains("ec2:DeleteVpcEndpoints"));
     }
 
+    /**
+     * The probe inside the VPC: its role allows ListTables only under aws:SourceVpc = ProbeVpcId (IAM sets the key
+     * only on requests that came through a VPC endpoint), nothing else but what SAM attaches to a function with
+     * VpcConfig; the state machine may invoke it, under the same condition that deploys it.
+     */
+    @Test
+    void theProbeListsTablesOnlyThroughAnEndpointOfItsVpcAndTheStateMachineMayInvokeIt() {
+        Map<String, IamPolicyChecker.Role> roles = IamPolicyChecker.roles(transformed);
+        IamPolicyChecker.Role probe = roles.get("DataPathProbeFunctionRole");
+        assertEquals(List.of("DataPathProbeFunction"), probe.users());
+        assertEquals(1, probe.statements().size(), probe.statements()::toString);
+        IamPolicyChecker.Statement listTables = probe.statements().get(0);
+        assertEquals(List.of("dynamodb:ListTables"), listTables.actions());
+        assertEquals(CfnYaml.parse("StringEquals:\n  aws:SourceVpc: !Ref ProbeVpcId\n"), listTables.condition());
+        assertEquals(Set.of(IamRules.BASIC_EXECUTION, IamRules.XRAY_WRITE, IamRules.VPC_ACCESS),
+                Set.copyOf(probe.managed()));
+        assertEquals("ProbeDeployed", transformed.path("Resources").path("DataPathProbeFunctionRole")
+                .path("Condition").asText());
+
+        JsonNode invokeProbe = null;
+        for (JsonNode policy : transformed.path("Resources").path("EndpointStateMachineRole").path("Properties")
+                .path("Policies")) {
+            if (policy.toString().contains("\"DataPathProbeFunction\"")) {
+                invokeProbe = policy;
+            }
+        }
+        assertTrue(invokeProbe != null && invokeProbe.path("Fn::If").path(0).asText().equals("ProbeDeployed")
+                && invokeProbe.path("Fn::If").path(2).equals(CfnYaml.parse("Ref: AWS::NoValue")),
+                "the invoke permission exists only with the probe: " + invokeProbe);
+    }
+
     @Test
     void withoutSamtranslatorTheCheckFailsAndSaysWhatToInstall() {
         // python3 -S: no site-packages, so neither samtranslator nor cfn-lint can be imported
@@ -412,6 +445,16 @@ class TemplateIamTest {
                 broken("a permission the code needs is missing", "  VerifyEndpointFunction:",
                         "Action: dynamodb:ListTables", "Action: dynamodb:DescribeTable",
                         "VerifyEndpointFunctionRole: missing dynamodb:ListTables"),
+                // the probe inside the VPC: the state machine invokes it by the name the template gives it
+                broken("the probe's invoke permission is missing", "  EndpointStateMachine:",
+                        "FunctionName: !Ref DataPathProbeFunction", "FunctionName: !Ref ResolveVpcFunction",
+                        "EndpointStateMachineRole: may invoke [CheckServiceAvailabilityFunction, CleanupFunction, "
+                                + "CreateEndpointFunction, DescribeFailureFunction, GetEndpointStatusFunction, "
+                                + "ReleaseFunction, ResolveVpcFunction, RollbackFunction, VerifyEndpointFunction], its "
+                                + "definition runs [CheckServiceAvailabilityFunction, CleanupFunction, "
+                                + "CreateEndpointFunction, DataPathProbeFunction, DescribeFailureFunction, "
+                                + "GetEndpointStatusFunction, ReleaseFunction, ResolveVpcFunction, RollbackFunction, "
+                                + "VerifyEndpointFunction]"),
                 broken("a SAM policy template, expanded by the transform", "  GetEndpointStatusFunction:",
                         at(6, "Policies:"), at(6, "Policies:") + at(8, "- DynamoDBCrudPolicy:")
                                 + at(12, "TableName: !Ref LockTable"),

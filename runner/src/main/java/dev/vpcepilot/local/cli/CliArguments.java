@@ -35,10 +35,12 @@ import java.util.regex.Pattern;
  *                      SAM-style artifact) instead of in-process
  * @param fleet       {@code --fleet}: run the fleet state machine instead of the single-VPC one
  * @param report      {@code --report FILE} (with {@code --fleet}): where the fleet report is copied, or null
+ * @param probe       {@code --probe}: the probe inside the VPC runs as if deployed in the execution's VPC
+ *                    ({@link LocalProbe})
  * @param help        {@code -h} / {@code --help}
  */
 public record CliArguments(URI endpointUrl, String region, Path inputFile, String inputJson, Path cfnEvent,
-                           boolean lambdaRuntime, boolean fleet, Path report, boolean help) {
+                           boolean lambdaRuntime, boolean fleet, Path report, boolean probe, boolean help) {
 
     /** The runner's mapper, refusing a key given twice in one object. */
     private static final ObjectReader STRICT = JsonText.MAPPER.reader()
@@ -47,11 +49,12 @@ public record CliArguments(URI endpointUrl, String region, Path inputFile, Strin
     private static final Pattern DUPLICATE_FIELD = Pattern.compile("Duplicate field '(.*)'", Pattern.DOTALL);
 
     public static final String USAGE = "./run-local [--endpoint-url URL] [--region REGION] "
-            + "[--input FILE | --input-json JSON] [--cfn-event FILE] [--lambda-runtime] [--fleet [--report FILE]]";
+            + "[--input FILE | --input-json JSON] [--cfn-event FILE] [--lambda-runtime] [--fleet [--report FILE]] [--probe]";
     private static final List<String> FLAGS = List.of("--endpoint-url", "--region", "--input", "--input-json",
             "--cfn-event", "--report");
     private static final String LAMBDA_RUNTIME = "--lambda-runtime";
     private static final String FLEET = "--fleet";
+    private static final String PROBE = "--probe";
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d+");
 
     public static CliArguments parse(String[] args, Map<String, String> environment) throws UsageException {
@@ -59,6 +62,7 @@ public record CliArguments(URI endpointUrl, String region, Path inputFile, Strin
         boolean help = false;
         boolean lambdaRuntime = false;
         boolean fleet = false;
+        boolean probe = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("-h") || arg.equals("--help")) {
@@ -85,6 +89,16 @@ public record CliArguments(URI endpointUrl, String region, Path inputFile, Strin
             if (arg.startsWith(FLEET + "=")) {
                 throw new UsageException(FLEET + " takes no value");
             }
+            if (arg.equals(PROBE)) {
+                if (probe) {
+                    throw new UsageException(PROBE + " is given more than once");
+                }
+                probe = true;
+                continue;
+            }
+            if (arg.startsWith(PROBE + "=")) {
+                throw new UsageException(PROBE + " takes no value");
+            }
             String flag = arg;
             String value = null;
             int equals = arg.indexOf('=');
@@ -98,7 +112,7 @@ public record CliArguments(URI endpointUrl, String region, Path inputFile, Strin
             }
             if (value == null) {
                 if (i + 1 >= args.length || FLAGS.contains(args[i + 1]) || args[i + 1].equals(LAMBDA_RUNTIME)
-                        || args[i + 1].equals(FLEET)) {
+                        || args[i + 1].equals(FLEET) || args[i + 1].equals(PROBE)) {
                     throw new UsageException(flag + " needs a value");
                 }
                 value = args[++i];
@@ -119,6 +133,11 @@ public record CliArguments(URI endpointUrl, String region, Path inputFile, Strin
             throw new UsageException("--cfn-event runs the custom resource of the single-VPC state machine; it cannot "
                     + "be combined with --fleet");
         }
+        if (probe && (fleet || values.containsKey("--cfn-event"))) {
+            throw new UsageException("--probe runs the probe inside the VPC in an execution of the single-VPC state "
+                    + "machine started with --input or --input-json; it cannot be combined with "
+                    + (fleet ? "--fleet" : "--cfn-event"));
+        }
         if (values.containsKey("--report") && !fleet) {
             throw new UsageException("--report FILE copies the fleet report: it needs --fleet");
         }
@@ -136,7 +155,7 @@ public record CliArguments(URI endpointUrl, String region, Path inputFile, Strin
         }
         return new CliArguments(endpoint(values.get("--endpoint-url")), region, path(values.get("--input")),
                 values.get("--input-json"), path(values.get("--cfn-event")), lambdaRuntime, fleet,
-                path(values.get("--report")), help);
+                path(values.get("--report")), probe, help);
     }
 
     /** The execution input: the file's or the flag's JSON, or {@code {}} when neither is given. */

@@ -1,5 +1,6 @@
 package dev.vpcepilot.local.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.vpcepilot.local.LocalWorkflow;
 import dev.vpcepilot.local.asl.TimeScale;
 import dev.vpcepilot.local.asl.UnsupportedDefinitionException;
@@ -52,6 +53,11 @@ final class LocalSession implements AutoCloseable {
      * @throws SetupException when the real runtime cannot be set up (its artifact does not build, say)
      */
     static LocalSession open(CommandContext context, CliArguments arguments) throws UsageException {
+        return open(context, arguments, null);
+    }
+
+    /** {@link #open(CommandContext, CliArguments)}; with {@code --probe}, the probe in the VPC {@code input} names. */
+    static LocalSession open(CommandContext context, CliArguments arguments, JsonNode input) throws UsageException {
         Path projectRoot = context.projectRoot();
         Map<String, String> environment = context.environment();
         PrintStream progress = context.progress();
@@ -78,11 +84,20 @@ final class LocalSession implements AutoCloseable {
             progress.println(RunLocal.PREFIX + "moto_server on " + moto.endpoint() + " (stopped at the end)");
             endpoint = moto.endpoint();
         }
+        Optional<LocalProbe> probe = Optional.empty();
+        if (arguments.probe()) {
+            probe = probe(input, endpoint, arguments.region(), moto, progress);
+            probe.ifPresent(deployed -> builder.parameters(deployed.parameters()));
+            probe.ifPresent(deployed -> deployed.variables().forEach((name, value) ->
+                    builder.variable(LocalProbe.FUNCTION, name, value)));
+            check(builder);
+        }
         AtomicReference<URI> stepFunctions = new AtomicReference<>();
         LocalLambda lambda = null;
         if (arguments.lambdaRuntime()) {
             try {
-                lambda = lambda(projectRoot, arguments.region(), endpoint, hookTimeout, stepFunctions, progress);
+                lambda = lambda(projectRoot, arguments.region(), endpoint, hookTimeout, stepFunctions, probe,
+                        progress);
             } catch (RuntimeException e) {
                 if (moto != null) {
                     moto.close();
@@ -111,16 +126,36 @@ final class LocalSession implements AutoCloseable {
         }
     }
 
+    /** The probe in the execution's VPC, and the line on stderr that says what it proves locally. */
+    private static Optional<LocalProbe> probe(JsonNode input, URI endpoint, String region, MotoServer moto,
+                                              PrintStream progress) {
+        try {
+            Optional<LocalProbe> probe = LocalProbe.forExecution(input, endpoint, region);
+            progress.println(RunLocal.PREFIX + probe.map(LocalProbe::notice).orElseGet(() -> LocalProbe.noVpc(input)));
+            return probe;
+        } catch (RuntimeException e) {
+            if (moto != null) {
+                moto.close();
+            }
+            throw new SetupException("--probe could not find the execution's VPC: " + e.getMessage());
+        }
+    }
+
     /**
      * The functions under the real runtime, their AWS calls to the emulator; the hook's Step Functions calls to the
      * endpoint the cfn-event command serves once it has the workflow, and its time bound as overridden.
      */
     private static LocalLambda lambda(Path projectRoot, String region, URI endpoint, Integer hookTimeout,
-                                      AtomicReference<URI> stepFunctions, PrintStream progress) {
+                                      AtomicReference<URI> stepFunctions, Optional<LocalProbe> probe,
+                                      PrintStream progress) {
         progress.println(RunLocal.PREFIX + "every function runs under the Lambda Java runtime interface client, "
                 + "from the SAM-style artifact");
         return LocalLambda.builder(projectRoot).region(region).endpoint(endpoint).log(progress::println)
+                .parameters(probe.map(LocalProbe::parameters).orElse(Map.of()))
                 .variables(function -> {
+                    if (probe.isPresent() && LocalProbe.FUNCTION.equals(function.logicalId())) {
+                        return probe.get().variables();
+                    }
                     if (!LocalCustomResource.HOOK_HANDLER.equals(function.handlerClass())) {
                         return Map.of();
                     }

@@ -55,13 +55,13 @@ public final class LambdaTaskInvoker implements TaskInvoker {
 
     @Override
     public boolean canInvoke(String resource) {
-        return functions.resolve(resource).isPresent();
+        return functions.names(resource);
     }
 
     @Override
     public JsonNode invoke(TaskInvocation invocation) {
-        LocalFunction function = functions.resolve(invocation.resource()).orElseThrow(() -> StatesError.runtime(
-                "The Resource " + invocation.resource() + " is not a function of the template"));
+        LocalFunction function = functions.resolve(invocation.resource()).orElseThrow(() -> LambdaErrors.notFound(
+                functions, invocation.resource()));
         byte[] request = JsonText.compact(invocation.input()).getBytes(StandardCharsets.UTF_8);
         ByteArrayOutputStream response = new ByteArrayOutputStream();
         LocalLambdaContext context = new LocalLambdaContext(function, invocation.resource(),

@@ -67,7 +67,7 @@ public final class LocalLambda implements AutoCloseable {
         this.template = SamTemplate.load(builder.projectRoot.resolve("template.yaml"));
         this.region = builder.region;
         this.parameters = Map.copyOf(builder.parameters);
-        this.functions = FunctionDirectory.of(template, region);
+        this.functions = FunctionDirectory.of(template, region, builder.parameters);
         this.artifact = artifact;
         this.runtime = runtime;
         this.endpoints = Map.copyOf(builder.endpoints);

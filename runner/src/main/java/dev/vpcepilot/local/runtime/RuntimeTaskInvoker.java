@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vpcepilot.local.asl.JsonText;
 import dev.vpcepilot.local.asl.StatesError;
 import dev.vpcepilot.local.asl.TaskInvoker;
+import dev.vpcepilot.local.lambda.LambdaErrors;
 import dev.vpcepilot.local.lambda.LambdaPayloads;
 import dev.vpcepilot.local.template.LocalFunction;
 import java.nio.charset.StandardCharsets;
@@ -24,13 +25,13 @@ public final class RuntimeTaskInvoker implements TaskInvoker {
 
     @Override
     public boolean canInvoke(String resource) {
-        return lambda.functions().resolve(resource).isPresent();
+        return lambda.functions().names(resource);
     }
 
     @Override
     public JsonNode invoke(TaskInvocation invocation) {
         LocalFunction function = lambda.functions().resolve(invocation.resource()).orElseThrow(() ->
-                StatesError.runtime("The Resource " + invocation.resource() + " is not a function of the template"));
+                LambdaErrors.notFound(lambda.functions(), invocation.resource()));
         InvocationResult result = lambda.invoke(function, invocation.resource(),
                 JsonText.compact(invocation.input()).getBytes(StandardCharsets.UTF_8));
         if (!result.succeeded()) {

@@ -11,7 +11,9 @@ import java.util.regex.Pattern;
 /**
  * The template's Lambda functions, and which of them a Task {@code Resource} names: a Lambda function ARN in the
  * local account and region, unqualified, {@code $LATEST}, or qualified with the function's
- * {@code AutoPublishAlias}.
+ * {@code AutoPublishAlias}. A function whose {@code Condition} is false for the parameter values is not deployed:
+ * it is absent from {@link #functions()} and {@link #resolve}, and {@link #absence} says why a Resource naming it
+ * cannot be invoked (as Lambda would answer a Task that invoked it: no such function).
  */
 public final class FunctionDirectory {
 
@@ -20,21 +22,43 @@ public final class FunctionDirectory {
 
     private final String region;
     private final Map<String, LocalFunction> byName;
+    private final Map<String, String> absentByName;
 
-    private FunctionDirectory(String region, Map<String, LocalFunction> byName) {
+    private FunctionDirectory(String region, Map<String, LocalFunction> byName, Map<String, String> absentByName) {
         this.region = region;
         this.byName = byName;
+        this.absentByName = absentByName;
     }
 
+    /** The functions deployed with every parameter at its {@code Default}. */
     public static FunctionDirectory of(SamTemplate template, String region) {
+        return of(template, region, Map.of());
+    }
+
+    /** The functions deployed with these parameter values (the rest at their {@code Default}). */
+    public static FunctionDirectory of(SamTemplate template, String region, Map<String, String> parameterOverrides) {
+        return of(template, region, ParameterValues.resolve(template, parameterOverrides));
+    }
+
+    static FunctionDirectory of(SamTemplate template, String region, ParameterValues parameters) {
+        TemplateConditions conditions = new TemplateConditions(template, parameters);
+        SubstitutionResolver names = new SubstitutionResolver(template, parameters,
+                new FunctionDirectory(region, Map.of(), Map.of()), region);
         Map<String, LocalFunction> byName = new LinkedHashMap<>();
+        Map<String, String> absentByName = new LinkedHashMap<>();
         for (String type : new String[] {SamTemplate.SERVERLESS_FUNCTION, SamTemplate.LAMBDA_FUNCTION}) {
             for (String id : template.resourcesOfType(type)) {
-                LocalFunction function = describe(template, id);
-                byName.put(function.functionName(), function);
+                LocalFunction function = describe(template, id, names);
+                JsonNode condition = template.root().path("Resources").path(id).path("Condition");
+                if (condition.isTextual() && !conditions.holds(condition.asText())) {
+                    absentByName.put(function.functionName(), "the template's " + id + " is not deployed: its "
+                            + "Condition " + condition.asText() + " is false for these parameter values");
+                } else {
+                    byName.put(function.functionName(), function);
+                }
             }
         }
-        return new FunctionDirectory(region, byName);
+        return new FunctionDirectory(region, byName, absentByName);
     }
 
     public String region() {
@@ -49,18 +73,14 @@ public final class FunctionDirectory {
         return byName.values().stream().filter(f -> f.logicalId().equals(logicalId)).findFirst();
     }
 
-    /** The function a Task {@code Resource} invokes, if it is one of the template's functions. */
+    /** The function a Task {@code Resource} invokes, if it is one of the template's deployed functions. */
     public Optional<LocalFunction> resolve(String resource) {
-        if (resource == null) {
+        Optional<Matcher> arn = localArn(resource);
+        if (arn.isEmpty()) {
             return Optional.empty();
         }
-        Matcher arn = LAMBDA_ARN.matcher(resource);
-        if (!arn.matches() || !arn.group(1).equals(LocalAccount.partition(region)) || !arn.group(2).equals(region)
-                || !arn.group(3).equals(LocalAccount.ACCOUNT_ID)) {
-            return Optional.empty();
-        }
-        LocalFunction function = byName.get(arn.group(4));
-        String qualifier = arn.group(5);
+        LocalFunction function = byName.get(arn.get().group(4));
+        String qualifier = arn.get().group(5);
         if (function == null) {
             return Optional.empty();
         }
@@ -70,7 +90,33 @@ public final class FunctionDirectory {
         return Optional.empty();
     }
 
-    static LocalFunction describe(SamTemplate template, String logicalId) {
+    /**
+     * Why a Task {@code Resource} that names a function of the template whose {@code Condition} is false cannot be
+     * invoked; empty for any other Resource.
+     */
+    public Optional<String> absence(String resource) {
+        return localArn(resource).map(arn -> absentByName.get(arn.group(4)))
+                .map(why -> "Function not found: " + resource + " (" + why + ")");
+    }
+
+    /** The Resource names a function of the template, deployed ({@link #resolve}) or not ({@link #absence}). */
+    public boolean names(String resource) {
+        return resolve(resource).isPresent() || absence(resource).isPresent();
+    }
+
+    private Optional<Matcher> localArn(String resource) {
+        if (resource == null) {
+            return Optional.empty();
+        }
+        Matcher arn = LAMBDA_ARN.matcher(resource);
+        if (!arn.matches() || !arn.group(1).equals(LocalAccount.partition(region)) || !arn.group(2).equals(region)
+                || !arn.group(3).equals(LocalAccount.ACCOUNT_ID)) {
+            return Optional.empty();
+        }
+        return Optional.of(arn);
+    }
+
+    static LocalFunction describe(SamTemplate template, String logicalId, SubstitutionResolver names) {
         String handler = text(template.functionProperty(logicalId, "Handler"));
         if (handler == null || handler.isBlank()) {
             throw new TemplateException("Function " + logicalId + " has no Handler (neither in its Properties nor in "
@@ -83,7 +129,9 @@ public final class FunctionDirectory {
             handlerClass = handler.substring(0, separator);
             handlerMethod = handler.substring(separator + 2);
         }
-        String functionName = text(template.resourceProperties(logicalId).path("FunctionName"));
+        JsonNode name = template.resourceProperties(logicalId).path("FunctionName");
+        String functionName = name.isMissingNode() || name.isNull() ? null
+                : names.resolveProperty(logicalId + ".FunctionName", name);
         return new LocalFunction(logicalId, functionName == null ? logicalId : functionName, handlerClass.trim(),
                 handlerMethod == null ? null : handlerMethod.trim(),
                 text(template.functionProperty(logicalId, "Runtime")),

@@ -15,11 +15,11 @@ public final class FunctionEnvironments {
     private FunctionEnvironments() {
     }
 
-    /** Logical id -> variables, for every function of the template. */
+    /** Logical id -> variables, for every function of the template deployed with these parameter values. */
     public static Map<String, Map<String, String>> of(SamTemplate template, String region,
                                                       Map<String, String> parameterOverrides) {
         ParameterValues parameters = ParameterValues.resolve(template, parameterOverrides);
-        FunctionDirectory functions = FunctionDirectory.of(template, region);
+        FunctionDirectory functions = FunctionDirectory.of(template, region, parameters);
         SubstitutionResolver resolver = new SubstitutionResolver(template, parameters, functions, region);
         Map<String, Map<String, String>> environments = new LinkedHashMap<>();
         for (LocalFunction function : functions.functions()) {
@@ -40,7 +40,8 @@ public final class FunctionEnvironments {
                                                 Map<String, String> parameterOverrides) {
         Map<String, String> variables = of(template, region, parameterOverrides).get(functionLogicalId);
         if (variables == null) {
-            throw new TemplateException(functionLogicalId + " is not a function of the template");
+            throw new TemplateException(functionLogicalId + " is not a function of the template deployed with these "
+                    + "parameter values");
         }
         return variables;
     }

@@ -36,7 +36,7 @@ public final class StateMachineLoader {
         String id = chooseStateMachine(template, stateMachineId);
         JsonNode properties = template.resourceProperties(id);
         ParameterValues parameters = ParameterValues.resolve(template, parameterOverrides);
-        FunctionDirectory functions = FunctionDirectory.of(template, region);
+        FunctionDirectory functions = FunctionDirectory.of(template, region, parameters);
 
         Path definitionFile = null;
         String rawDefinition;

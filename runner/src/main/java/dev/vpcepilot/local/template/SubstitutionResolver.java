@@ -14,7 +14,9 @@ import java.util.regex.Pattern;
  * parameters, references to Lambda functions ({@code !Ref Fn.Alias}, {@code !Ref FnAlias<alias>},
  * {@code !GetAtt Fn.Arn}, {@code !Ref Fn}), to the other resources of the local pseudo stack (DynamoDB tables,
  * S3 buckets, log groups, state machines: their names, ARNs and {@code Name}), and {@code Fn::Sub} /
- * {@code Fn::Join} over those. Functions become ARNs in the local pseudo account ({@link LocalAccount}) that
+ * {@code Fn::Join} / {@code Fn::Select} (of a list or of {@code Fn::Split}) over those, and {@code Fn::If} on the
+ * template's conditions ({@link TemplateConditions}).
+ * Functions become ARNs in the local pseudo account ({@link LocalAccount}) that
  * {@link FunctionDirectory} maps back to their handlers; other resources get the names of {@link LocalResources}.
  *
  * <p>One deliberate difference: a substitution that is exactly {@code !Ref Function} gives the function's ARN,
@@ -30,12 +32,14 @@ final class SubstitutionResolver {
     private final ParameterValues parameters;
     private final FunctionDirectory functions;
     private final String region;
+    private final TemplateConditions conditions;
 
     SubstitutionResolver(SamTemplate template, ParameterValues parameters, FunctionDirectory functions, String region) {
         this.template = template;
         this.parameters = parameters;
         this.functions = functions;
         this.region = region;
+        this.conditions = new TemplateConditions(template, parameters);
     }
 
     String resolve(String key, JsonNode value) {
@@ -67,12 +71,49 @@ final class SubstitutionResolver {
                 case "Fn::GetAtt" -> getAtt(argument);
                 case "Fn::Sub" -> sub(argument);
                 case "Fn::Join" -> join(argument);
+                case "Fn::Select" -> select(argument);
+                case "Fn::If" -> resolveValue(chosen(argument), wholeSubstitution);
                 default -> throw new TemplateException(function + " is not supported in a substitution by the local "
-                        + "runner (supported: literals, Ref, Fn::GetAtt, Fn::Sub, Fn::Join)");
+                        + "runner (supported: literals, Ref, Fn::GetAtt, Fn::Sub, Fn::Join, Fn::Select, Fn::Split, "
+                        + "Fn::If)");
             };
         }
         throw new TemplateException("a substitution value must be a string, a number, a boolean, Ref, Fn::GetAtt, "
-                + "Fn::Sub or Fn::Join; found " + value);
+                + "Fn::Sub, Fn::Join, Fn::Select or Fn::If; found " + value);
+    }
+
+    /** {@code Fn::Select [index, list]}, the list literal or {@code Fn::Split [delimiter, text]}. */
+    private String select(JsonNode argument) {
+        if (!argument.isArray() || argument.size() != 2 || !argument.get(0).asText().matches("\\d+")) {
+            throw new TemplateException("Fn::Select needs [index, list]; found " + argument);
+        }
+        List<String> items = list(argument.get(1));
+        int index = argument.get(0).asInt();
+        if (index >= items.size()) {
+            throw new TemplateException("Fn::Select index " + index + " is beyond the list " + items);
+        }
+        return items.get(index);
+    }
+
+    private List<String> list(JsonNode value) {
+        if (value.isArray()) {
+            List<String> items = new ArrayList<>();
+            value.forEach(item -> items.add(resolveValue(item, false)));
+            return items;
+        }
+        JsonNode split = value.path("Fn::Split");
+        if (value.size() != 1 || !split.isArray() || split.size() != 2 || !split.get(0).isTextual()) {
+            throw new TemplateException("a list must be literal or Fn::Split [delimiter, text]; found " + value);
+        }
+        return List.of(resolveValue(split.get(1), false).split(Pattern.quote(split.get(0).asText()), -1));
+    }
+
+    /** The branch of {@code Fn::If [condition, whenTrue, whenFalse]} the template's condition chooses. */
+    private JsonNode chosen(JsonNode argument) {
+        if (!argument.isArray() || argument.size() != 3 || !argument.get(0).isTextual()) {
+            throw new TemplateException("Fn::If needs [condition, value if true, value if false]; found " + argument);
+        }
+        return argument.get(conditions.holds(argument.get(0).asText()) ? 1 : 2);
     }
 
     private String ref(String name, boolean wholeSubstitution) {

@@ -1,0 +1,61 @@
+package dev.vpcepilot.handlers;
+
+import static dev.vpcepilot.fixtures.Fixtures.context;
+import static dev.vpcepilot.fixtures.Fixtures.dynamoError;
+import static dev.vpcepilot.fixtures.Fixtures.invoke;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.doReturn;
+import static org.mockito.Mockito.doThrow;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vpcepilot.errors.DataPathBlocked;
+import dev.vpcepilot.fixtures.Fixtures;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.ListTablesRequest;
+import software.amazon.awssdk.services.dynamodb.model.ListTablesResponse;
+
+class DataPathProbeHandlerTest {
+
+    private static final String INPUT = "{\"vpcId\":\"vpc-0123456789abcdef0\"}";
+
+    private final DynamoDbClient dynamoDb = Fixtures.dynamoDb();
+
+    private DataPathProbeHandler handler(String where) {
+        return new DataPathProbeHandler(Fixtures.clients(Fixtures.ec2(), dynamoDb),
+                new FunctionSettings(Map.of(FunctionSettings.PROBE_PLACEMENT, where)));
+    }
+
+    @Test
+    void anAnswerIsTheProbesResultWithWhereItRan() throws Exception {
+        doReturn(ListTablesResponse.builder().build()).when(dynamoDb).listTables(any(ListTablesRequest.class));
+        List<String> log = new ArrayList<>();
+
+        JsonNode vpc = invoke(handler("vpc"), INPUT, context(log));
+        JsonNode local = invoke(handler("local"), INPUT, context());
+
+        assertEquals(Fixtures.json("{\"ran\":true,\"listTablesOk\":true,\"where\":\"vpc\"}"), vpc);
+        assertEquals(Fixtures.json("{\"ran\":true,\"listTablesOk\":true,\"where\":\"local\"}"), local);
+        assertTrue(log.stream().anyMatch(l -> l.contains("vpc-0123456789abcdef0")), log.toString());
+    }
+
+    @Test
+    void aRefusalFailsAsDataPathBlocked() {
+        doThrow(dynamoError(400, "AccessDeniedException")).when(dynamoDb).listTables(any(ListTablesRequest.class));
+
+        assertThrows(DataPathBlocked.class, () -> invoke(handler("vpc"), INPUT, context()));
+    }
+
+    @Test
+    void aPlacementOtherThanVpcOrLocalIsRefusedAtStart() {
+        assertThrows(IllegalStateException.class, () -> handler("somewhere"));
+        assertThrows(IllegalStateException.class, () -> new DataPathProbeHandler(Fixtures.clients(Fixtures.ec2(),
+                dynamoDb), new FunctionSettings(Map.of())));
+    }
+}
