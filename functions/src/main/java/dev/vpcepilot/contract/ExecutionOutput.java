@@ -1,6 +1,5 @@
 package dev.vpcepilot.contract;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vpcepilot.datapath.SubnetVerdict;
@@ -36,11 +35,11 @@ public record ExecutionOutput(String region, String serviceName, String vpcId, S
 
     /**
      * What VerifyEndpoint checked: every route table routes to the endpoint; DynamoDB answered; every subnet on a
-     * served table can reach the service through it; the verdict of every subnet of the VPC; and, in the VPC the
-     * probe is deployed in, what the probe inside it found (absent elsewhere: BuildOutput, not BuildProbedOutput).
+     * served table can reach the service through it; the verdict of every subnet of the VPC; and what the probe
+     * inside the VPC found, or why it did not run (in every VPC but the one it is deployed in: not there).
      */
     public record Checks(boolean routesOk, boolean listTablesOk, boolean dataPathOk, List<SubnetVerdict> subnets,
-                         @JsonInclude(JsonInclude.Include.NON_NULL) ProbeResult probe) {
+                         ProbeResult probe) {
         public Checks {
             subnets = subnets == null ? List.of() : List.copyOf(subnets);
         }

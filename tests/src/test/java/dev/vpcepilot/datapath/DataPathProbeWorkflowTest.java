@@ -83,12 +83,15 @@ class DataPathProbeWorkflowTest {
     }
 
     @Test
-    void withoutProbeNothingIsDeployedAndTheOutputHasNoProbe() {
+    void withoutProbeNothingIsDeployedAndTheOutputSaysNoProbeRan() {
         RunLocal.Run run = runLocal(Emulator.moto());
 
         JsonNode verification = verification(run);
         assertTrue(verification.path("routesOk").asBoolean(), run::toString);
-        assertFalse(verification.has("probe"), run::toString);
+        assertEquals(TestProject.json("{\"ran\":false,\"why\":\"No probe ran: the data-path probe runs only in the "
+                + "VPC named by the template parameter ProbeVpcId ([]; empty when the stack has no probe), and this "
+                + "run is in " + vpcId + ".\"}"), verification.path("probe"), run::toString);
+        assertTrue(run.stderr().contains("[vpce-pilot] -> ProbeNotHere (Pass)"), run::toString);
         assertFalse(run.stderr().contains("--probe"), run::toString);
         assertTrue(run.stderr().contains("[vpce-pilot] -> ProbeHere (Choice)"), run::toString);
         assertFalse(run.stderr().contains("ProbeDataPath"), "the probe's Task is never reached: " + run);

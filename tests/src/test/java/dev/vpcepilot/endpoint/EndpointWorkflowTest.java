@@ -39,11 +39,11 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
 class EndpointWorkflowTest {
 
     private static final List<String> HAPPY_PATH = List.of("Prepare", "CheckServiceAvailability", "ResolveVpc",
-            "IsRelease", "CreateEndpoint", "IsEndpointAvailable", "VerifyEndpoint", "WantsCleanup", "SkipCleanup", "BuildOutput",
-            "Succeeded");
+            "IsRelease", "CreateEndpoint", "IsEndpointAvailable", "VerifyEndpoint", "ProbeHere", "ProbeNotHere",
+            "WantsCleanup", "SkipCleanup", "BuildOutput", "Succeeded");
     private static final List<String> HAPPY_PATH_WITH_CLEANUP = List.of("Prepare", "CheckServiceAvailability",
-            "ResolveVpc", "IsRelease", "CreateEndpoint", "IsEndpointAvailable", "VerifyEndpoint", "WantsCleanup", "Cleanup",
-            "BuildOutput", "Succeeded");
+            "ResolveVpc", "IsRelease", "CreateEndpoint", "IsEndpointAvailable", "VerifyEndpoint", "ProbeHere",
+            "ProbeNotHere", "WantsCleanup", "Cleanup", "BuildOutput", "Succeeded");
 
     private static MotoServer moto;
     private static LocalWorkflow workflow;

@@ -75,7 +75,8 @@ class WaitLoopWorkflowTest {
                 "IsEndpointAvailable", "WaitForEndpoint", "GetEndpointStatus",
                 "IsEndpointAvailable", "WaitForEndpoint", "GetEndpointStatus",
                 "IsEndpointAvailable", "WaitForEndpoint", "GetEndpointStatus",
-                "IsEndpointAvailable", "VerifyEndpoint", "WantsCleanup", "SkipCleanup", "BuildOutput", "Succeeded"),
+                "IsEndpointAvailable", "VerifyEndpoint", "ProbeHere", "ProbeNotHere", "WantsCleanup", "SkipCleanup",
+                "BuildOutput", "Succeeded"),
                 result.statesEntered());
         List<ProgressEvent.Waited> waits = result.events(ProgressEvent.Waited.class);
         assertEquals(3, waits.size());

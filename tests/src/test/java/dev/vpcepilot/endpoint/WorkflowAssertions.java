@@ -19,7 +19,7 @@ final class WorkflowAssertions {
     static final List<String> OUTPUT_KEYS = List.of("region", "serviceName", "vpcId", "vpcEndpointId", "created",
             "owned", "routeTableIds", "prefixListId", "endpoints", "claims", "verification", "cleanedUp",
             "cleanupDetail");
-    static final List<String> VERIFICATION_KEYS = List.of("routesOk", "listTablesOk", "dataPathOk", "subnets");
+    static final List<String> VERIFICATION_KEYS = List.of("routesOk", "listTablesOk", "dataPathOk", "subnets", "probe");
 
     private WorkflowAssertions() {
     }
