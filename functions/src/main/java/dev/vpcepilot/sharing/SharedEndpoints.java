@@ -67,9 +67,11 @@ public final class SharedEndpoints {
     }
 
     /**
-     * Rule 16: the optimistic read. EC2 first (the endpoints and route tables every run reads anyway); only when
-     * it shows the request served as asked, the claims (one consistent read); the decision is {@link
-     * ClaimRules#foundAsAsked}'s. Anything else goes to the lock, where everything is read again and decided anew.
+     * Rule 16: the optimistic read. EC2 first (the endpoints; the route tables ResolveVpc read, or, without them,
+     * described here too); only when it shows the request served as asked, the claims (one consistent read); the
+     * decision is {@link ClaimRules#foundAsAsked}'s, and what it reports must fit in the state ({@link StateBudget}:
+     * hundreds of route tables, or tables with hundreds of routes, take the lock). Anything else goes to the lock,
+     * where everything is read again and decided anew.
      */
     private Optional<ServingState> foundAsAsked(SharingRules.Request request,
                                                 List<NetworkFacts.RouteTable> routeTablesRead) {
@@ -84,20 +86,12 @@ public final class SharedEndpoints {
         }
         Instant now = clock.instant();
         ClaimsDocument read = claims.read(request.scope()).claims();
-        return ClaimRules.foundAsAsked(world, read, request, now).filter(SharedEndpoints::fitsInState).map(found -> {
+        return ClaimRules.foundAsAsked(world, read, request, now).filter(StateBudget::fits).map(found -> {
             log.accept("Found as asked, without the lock: " + found.coverage().servedBy() + " for "
                     + request.requester().describe() + ", claims " + found.claimants() + "; nothing to write");
             return ServingState.foundAsAsked(ClaimRules.serving(world, ClaimRules.pruned(read, world, now), request,
                     found.coverage().servedBy(), null, now), found);
         });
-    }
-
-    /**
-     * What a found-as-asked run carries to the verification travels in the state's JSON ({@link StateBudget}): a VPC
-     * whose route tables say more than that (hundreds of tables, or tables with hundreds of routes) takes the lock.
-     */
-    static boolean fitsInState(Committed found) {
-        return StateBudget.fits(found);
     }
 
     private ServingState ensureHolding(SharingRules.Request request) {
