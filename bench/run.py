@@ -49,9 +49,6 @@ LOCK_ACTIONS = {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}
 EXECUTION = f"arn:aws:states:{REGION}:{ACCOUNT}:execution:EndpointStateMachine:bench"
 FLEET_EXECUTION = f"arn:aws:states:{REGION}:{ACCOUNT}:execution:FleetStateMachine:bench"
 # The call budget this script measured before the lock (BENCHMARKS.md of 2026-11-27, commit 2483dec).
-BEFORE_THE_LOCK = {"creating run": 8, "nothing-to-change run": 5}
-
-
 def log(msg):
     print(msg, file=sys.stderr, flush=True)
 
@@ -418,15 +415,13 @@ DATA_PATH_READS = {"ec2:DescribeSubnets", "ec2:DescribeNetworkAcls", "ec2:GetMan
 def call_budget_lines(create_calls, reuse_calls, cleanup_calls, contended, together, emulator):
     runs = {"creating run": create_calls, "nothing-to-change run": reuse_calls,
             "creating run with cleanup": cleanup_calls}
-    steps = {"creating run": 2, "nothing-to-change run": 0, "creating run with cleanup": 3}
+    steps = {"creating run": 1, "nothing-to-change run": 0, "creating run with cleanup": 2}
 
     def line(name):
         most = max(sum(c.values()) for c in runs[name])
         lock = sum(locked_calls(runs[name][-1]).values())
         ec2 = sum(v for k, v in runs[name][-1].items() if k.startswith("ec2:"))
-        before = BEFORE_THE_LOCK.get(name)
-        return (f"- {name}: **{most}** calls ({lock} for the lock, {ec2} EC2"
-                + (f"; {before} before the lock" if before else "") + "): "
+        return (f"- {name}: **{most}** calls ({lock} for the lock, {ec2} EC2): "
                 + ", ".join(f"{k} {v}" for k, v in sorted(runs[name][-1].items())))
 
     per_step = sorted({sum(locked_calls(runs[name][-1]).values()) / steps[name] for name in runs if steps[name]})
@@ -450,27 +445,26 @@ def call_budget_lines(create_calls, reuse_calls, cleanup_calls, contended, toget
         + " EC2 writes. Its route tables are",
         "those ResolveVpc read; CreateEndpoint describes the endpoints. Without the data path's three reads: "
         + f"{sum(v for k, v in steady.items() if k not in DATA_PATH_READS)} (the goal: at most 6).", "",
-        "**A creating run stays above its goal** (at most 12 calls, 15 with the data path): "
-        + f"{max(sum(c.values()) for c in create_calls)}. It writes, so it takes the lock in",
-        "CreateEndpoint (to create) and again in VerifyEndpoint (to read the new endpoint and its routes again and",
-        "record the claim: rule 5), 4 DynamoDB calls each with AWS Labs' lock client (its acquire always reads",
-        "before its conditional put; the claims are written by a renewal of the lease, which gives the item a new",
-        "version, and the release is one more write: rule 15 needs the new version), and each hold reads the",
-        "endpoints and route tables it decides on. Fewer calls would mean one hold for both steps or a",
-        "release that writes the claims with a new version, which the lock client does not offer.", "",
+        "**A creating run in one hold** (rule 17 of docs/design.md; the goal: at most 12 calls, 15 with the data",
+        f"path): {max(sum(c.values()) for c in create_calls)}, "
+        + f"{max(sum(v for k, v in c.items() if k not in DATA_PATH_READS) for c in create_calls)} without the "
+        + "data path's three. Under the lock it reads the claims (the acquire's `GetItem`) and the endpoints; none",
+        "lists the VPC's route table and ResolveVpc saw no prefix-list route in it, so the endpoints alone decide;",
+        "it asks `ListTables` before writing, creates the endpoint (EC2 answers `available`), reads the route",
+        "tables once to prove the routes, and records the standing claim in the same hold: VerifyEndpoint has",
+        "nothing to lock for. An endpoint EC2 creates `pending` waits and is verified in a second hold, as before.", "",
         "**What the lock costs.** Every read-decide-write on a VPC's endpoints holds the VPC's lease in LockTable",
         "(`sharing/LeaseLedger`, AWS Labs' dynamodb-lock-client): acquiring it is a consistent `GetItem` and a",
         "conditional `PutItem` (conditioned on the version read), writing the claims one `UpdateItem` (a renewal",
         "of the lease that carries them, conditioned on the holder and its version: rule 15 of docs/design.md),",
         "releasing it one more `UpdateItem`: " + "/".join(f"{v:g}" for v in per_step) + " DynamoDB",
-        "calls per locked step when nobody else holds it. A run that writes has 2 locked steps (CreateEndpoint's",
-        "reuse-or-create, VerifyEndpoint's commit), 3 with cleanup (Cleanup's release), so "
+        "calls per locked step when nobody else holds it. A run that writes has 1 locked step when its result",
+        "shows at once (CreateEndpoint's reuse-or-create and commit), 2 with cleanup (Cleanup's release), so "
         + f"{sum(locked_calls(create_calls[-1]).values())} DynamoDB calls per run,",
         f"{sum(locked_calls(cleanup_calls[-1]).values())} with cleanup. Each locked step also reads what it decides on "
         "under the lock (`DescribeVpcEndpoints`,",
-        "`DescribeRouteTables`), after the read without the lock that found something to write (one",
-        "`DescribeVpcEndpoints`): that is the rest of the difference to the budget before the lock (the commit's",
-        "re-read is what makes a reported success true when reported). A writer that finds the lease held reads it",
+        "and `DescribeRouteTables` unless the endpoints alone decide), and a step that wrote reads the route tables",
+        "once more to prove its writes (what makes a reported success true when reported). A writer that finds the lease held reads it",
         "again every 250 ms (one `GetItem` each) until it is released, for at most 30 s (the 20 s lease and 10 s",
         "more), then its step is retried as `EndpointBusy`; a step that holds the lease longer than 5 s renews it",
         "(one `UpdateItem` per 5 s). "

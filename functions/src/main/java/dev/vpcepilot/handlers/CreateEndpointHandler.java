@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import dev.vpcepilot.aws.AwsClients;
 import dev.vpcepilot.contract.InputValidator;
 import dev.vpcepilot.datapath.NetworkFacts;
+import dev.vpcepilot.service.ListTablesProbe;
 import dev.vpcepilot.sharing.PolicyWish;
 import dev.vpcepilot.sharing.Scope;
 import dev.vpcepilot.sharing.ServingState;
@@ -15,7 +16,8 @@ import java.util.Map;
 /**
  * Step 3: reuse-or-create under the VPC's lock (SharedEndpoints.ensure), recording the run's claim; or, for a
  * standing-use run that finds everything as asked, nothing to write and no lock (rule 16), its read without the lock
- * reusing the route tables ResolveVpc read.
+ * reusing the route tables ResolveVpc read. When what serves the route tables shows at once, the verification's
+ * ListTables is asked and the requester's claim recorded in the same hold (rule 17).
  *
  * @see dev.vpcepilot.contract.ResolvedVpc#routeTables()
  */
@@ -46,7 +48,8 @@ public final class CreateEndpointHandler extends JsonStepHandler<CreateEndpointH
         ServingState served = endpoints.ensure(new SharingRules.Request(
                 Scope.of(input.executionId(), input.vpcId(), input.serviceName()),
                 Requesters.of(input.cleanup(), input.customResource(), input.executionId()), input.executionId(),
-                input.routeTableIds(), PolicyWish.of(input.policyDocument()), input.tags()), input.routeTablesRead());
+                input.routeTableIds(), PolicyWish.of(input.policyDocument()), input.tags()), input.routeTablesRead(),
+                new ListTablesProbe(clients.dynamoDb())::countTables);
         log(context).info("Serving " + input.routeTableIds() + " with " + served.endpoints().stream()
                 .map(e -> e.vpcEndpointId() + (e.created() ? " (created)" : e.owned() ? " (reused)" : " (foreign)"))
                 .toList());

@@ -93,7 +93,7 @@ final class SnapStartPriming implements Resource {
             roundTrip(new FailureReport("InvalidInput", "cause", List.of()), FailureReport.class);
             roundTrip(new CreateEndpointHandler.Input("s", "vpc-00000000", List.of(), null, Map.of(), false, null,
                     "e", tables), CreateEndpointHandler.Input.class);
-            // Rule 16: the schedule's steady state carries what it found from the create step to the verification.
+            // Rules 16 and 17: what the create step proved travels to the verification.
             SharedEndpoints.Committed found = new SharedEndpoints.Committed(new SharingRules.Coverage(
                     Map.of("rtb-00000000", "vpce-00000000"), Map.of("rtb-00000000", "pl-00000000"), List.of()),
                     List.of("standing"), List.of(new SharedEndpoints.EndpointReport("vpce-00000000", true, true,
@@ -101,8 +101,9 @@ final class SnapStartPriming implements Resource {
                     true, List.of(), List.of(new NetworkFacts.Route(null, "pl-00000000", "vpce-00000000", "active",
                     false)))), List.of(new NetworkFacts.Endpoint("vpce-00000000", "available",
                     List.of("rtb-00000000")))));
-            roundTrip(ServingState.foundAsAsked(serving.endpoints(), found), ServingState.class);
-            roundTrip(new VerifyEndpointHandler.Input("s", "vpc-00000000", List.of(), false, null, "e", false, found),
+            roundTrip(ServingState.verified(serving.endpoints(), Map.of(), Map.of(), found, 0), ServingState.class);
+            roundTrip(new VerifyEndpointHandler.Input("s", "vpc-00000000", List.of(), false, null, "e", false, found,
+                    0),
                     VerifyEndpointHandler.Input.class);
             roundTrip(new ResolveVpcHandler.Input(null, null), ResolveVpcHandler.Input.class);
             roundTrip(new CleanupHandler.Input("s", "vpc-00000000", "e", serving), CleanupHandler.Input.class);

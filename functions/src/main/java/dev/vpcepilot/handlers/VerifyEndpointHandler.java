@@ -15,19 +15,23 @@ import java.util.List;
 import java.util.TreeSet;
 
 /**
- * Step 4: DynamoDB answers (ListTables), then, under the VPC's lock, every requested route table routes to an
- * available endpoint, and the requester's claim is recorded: what the run reports is true when reported. A run that
- * found everything as asked, its claim already recorded, has nothing to record: it reports what the create step
- * read, without the lock (rule 16). Then, read only and after the lock, a verdict for every subnet of the VPC (the
+ * Step 4: DynamoDB answers (ListTables, which the create step asked before it wrote anything), then, under the VPC's
+ * lock, every requested route table routes to an available endpoint, and the requester's claim is recorded: what
+ * the run reports is true when reported. A run whose create step already proved and recorded that (found
+ * everything as asked, rule 16; or committed in the hold that wrote, rule 17) reports what that step read, without
+ * the lock. Then, read only and after the lock, a verdict for every subnet of the VPC (the
  * data path); with {@code requireDataPath}, a subnet on a served table that cannot reach the service is
  * {@link DataPathBlocked}, which keeps the endpoint.
  */
 public final class VerifyEndpointHandler extends JsonStepHandler<VerifyEndpointHandler.Input, Verification> {
 
-    /** @param foundAsAsked the create step's {@code foundAsAsked} (rule 16), or null */
+    /**
+     * @param verified the create step's {@code verified} (rules 16 and 17), or null
+     * @param tables   what ListTables answered when the create step asked it (before it wrote anything), or null
+     */
     public record Input(String serviceName, String vpcId, List<String> routeTableIds, boolean cleanup,
                         InputValidator.CustomResource customResource, String executionId, boolean requireDataPath,
-                        SharedEndpoints.Committed foundAsAsked) {
+                        SharedEndpoints.Committed verified, Integer tables) {
     }
 
     private final AwsClients clients;
@@ -45,8 +49,8 @@ public final class VerifyEndpointHandler extends JsonStepHandler<VerifyEndpointH
 
     @Override
     protected Verification handle(Input input, Context context) {
-        int tables = new ListTablesProbe(clients.dynamoDb()).countTables();
-        SharedEndpoints.Committed committed = input.foundAsAsked() != null ? input.foundAsAsked()
+        int tables = input.tables() != null ? input.tables() : new ListTablesProbe(clients.dynamoDb()).countTables();
+        SharedEndpoints.Committed committed = input.verified() != null ? input.verified()
                 : SharedEndpoints.forTable(clients.ec2(), clients.dynamoDb(), lockTable, input.executionId(),
                         log(context).infoLines()).commit(
                         Scope.of(input.executionId(), input.vpcId(), input.serviceName()),

@@ -156,6 +156,38 @@ final class ClaimRules {
                 reports(world, coverage, current, request.requester()), world.routing()));
     }
 
+    /** A commit made in the hold that wrote (rule 17): the claims to write, and what the verification reports. */
+    record CommittedInHold(ClaimsDocument claims, SharedEndpoints.Committed report) {
+    }
+
+    /**
+     * Rule 17, the commit of rule 5 in the hold of reuse-or-create: when the route tables read in this hold after its
+     * writes (or, with no write, its read before them) show every requested route table routing to an available
+     * endpoint, the requester's claim is recorded at once, as {@link #commit} records it on the claims
+     * {@link #afterEnsure} made. Empty when something does not show yet (an endpoint EC2 created {@code pending}, a
+     * route not in place) or when the commit would release route tables (a stack's claim that shrank): the run
+     * then waits and commits in a hold of its own, as before.
+     *
+     * @param proof the scope as read in this hold after its writes
+     * @param next  the claims {@link #afterEnsure} returned in this hold
+     */
+    static Optional<CommittedInHold> commitInHold(VpcObservation proof, ClaimsDocument next,
+                                                  SharingRules.Request request, Instant now) {
+        SharingRules.Coverage coverage = SharingRules.coverage(proof, request.routeTableIds());
+        if (!coverage.complete()) {
+            return Optional.empty();
+        }
+        Commitment commitment = commit(next, request.requester(), request.executionArn(), request.routeTableIds(),
+                coverage, now);
+        if (!commitment.released().isEmpty()) {
+            return Optional.empty();
+        }
+        ClaimsDocument claims = commitment.claims();
+        return Optional.of(new CommittedInHold(claims, new SharedEndpoints.Committed(coverage,
+                claims.claimantsOf(request.routeTableIds(), now), reports(proof, coverage, claims, request.requester()),
+                proof.routing())));
+    }
+
     /** What a commit records, and the route tables the requester's claim gave up. */
     record Commitment(ClaimsDocument claims, Set<String> released) {
     }

@@ -21,14 +21,18 @@ import java.util.Set;
  * @param previousPolicies endpoint id -> its policy before this execution changed it (restored on rollback)
  * @param previousTags     endpoint id -> its user tags before this execution changed them (restored on rollback)
  * @param waitAttempts     how many times the wait loop has checked so far
- * @param foundAsAsked     for a run that found everything as asked and wrote nothing (rule 16), what the
- *                         verification reports (the coverage, the claims, the route tables it read); else null
+ * @param verified         what the verification reports when the create step already proved and recorded it: a run
+ *                         that found everything as asked and wrote nothing (rule 16), or one whose writes showed at
+ *                         once and whose claim was recorded in the same hold (rule 17); else null (the verification
+ *                         commits under the lock)
+ * @param tables           what DynamoDB's ListTables answered when the create step asked it (the number of tables),
+ *                         or null when it was not asked (the fleet's reuse-or-create)
  */
 @JsonIgnoreProperties(value = "summary", allowGetters = true)
 public record ServingState(String vpcEndpointId, String state, boolean created, boolean owned,
                            List<Endpoint> endpoints, Map<String, String> previousPolicies,
                            Map<String, Map<String, String>> previousTags, int waitAttempts,
-                           SharedEndpoints.Committed foundAsAsked) {
+                           SharedEndpoints.Committed verified, Integer tables) {
 
     public static final String AVAILABLE = "available";
     public static final String PENDING = "pending";
@@ -65,14 +69,26 @@ public record ServingState(String vpcEndpointId, String state, boolean created, 
                                   Map<String, Map<String, String>> previousTags) {
         return new ServingState(endpoints.size() == 1 ? endpoints.get(0).vpcEndpointId() : null,
                 aggregate(endpoints), endpoints.stream().anyMatch(Endpoint::created),
-                endpoints.stream().allMatch(Endpoint::owned), endpoints, previousPolicies, previousTags, 0, null);
+                endpoints.stream().allMatch(Endpoint::owned), endpoints, previousPolicies, previousTags, 0, null,
+                null);
     }
 
-    /** Rule 16: the endpoints a run found as asked, and what its verification reports without the lock. */
-    public static ServingState foundAsAsked(List<Endpoint> endpoints, SharedEndpoints.Committed found) {
-        ServingState state = of(endpoints, Map.of(), Map.of());
+    /**
+     * The endpoints a run found as asked (rule 16) or committed in the hold that wrote (rule 17), and what its
+     * verification reports.
+     */
+    public static ServingState verified(List<Endpoint> endpoints, Map<String, String> previousPolicies,
+                                        Map<String, Map<String, String>> previousTags,
+                                        SharedEndpoints.Committed verified, Integer tables) {
+        ServingState state = of(endpoints, previousPolicies, previousTags);
         return new ServingState(state.vpcEndpointId, state.state, state.created, state.owned, state.endpoints,
-                state.previousPolicies, state.previousTags, 0, found);
+                state.previousPolicies, state.previousTags, 0, verified, tables);
+    }
+
+    /** The same, with what ListTables answered. */
+    public ServingState withTables(Integer answered) {
+        return new ServingState(vpcEndpointId, state, created, owned, endpoints, previousPolicies, previousTags,
+                waitAttempts, verified, answered);
     }
 
     /** The same endpoints with their states as read now, one more check counted. */
@@ -81,7 +97,7 @@ public record ServingState(String vpcEndpointId, String state, boolean created, 
                 .map(e -> e.withState(states.getOrDefault(e.vpcEndpointId(), e.state())))
                 .toList();
         return new ServingState(vpcEndpointId, aggregate(refreshed), created, owned, refreshed, previousPolicies,
-                previousTags, waitAttempts + 1, null);
+                previousTags, waitAttempts + 1, null, tables);
     }
 
     /** For a person (and the state machine's failure causes): "vpce-1 (available), vpce-2 (failed)". */

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.IntSupplier;
 import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
 
 /**
@@ -52,18 +53,26 @@ public final class SharedEndpoints {
     /**
      * Reuse-or-create for the request's route tables, recording the run's claim on them: from here until the run
      * ends, nobody deletes what serves them. A run that finds everything as asked, its claim already recorded,
-     * writes nothing and takes no lock (rule 16): the state it returns carries what the verification reports.
+     * writes nothing and takes no lock (rule 16): the state it returns carries what the verification reports. The
+     * fleet's apply commits in a step of its own ({@link #commitStanding}).
      */
     public ServingState ensure(SharingRules.Request request) {
-        return ensure(request, null);
+        return foundAsAsked(request, null, null).orElseGet(() -> ensureHolding(request, null, null));
     }
 
     /**
-     * The same, with the VPC's route tables as an earlier step of the execution read them (ResolveVpc), or null:
-     * the read without the lock then describes only the endpoints (rule 16). Under the lock everything is read again.
+     * Reuse-or-create and, when what serves the request shows at once, its verification: the run's step of
+     * reuse-or-create. {@code routeTablesRead} are the VPC's route tables as an earlier step of the execution read
+     * them (ResolveVpc), or null: the read without the lock then describes only the endpoints (rule 16), and
+     * a write the endpoints alone decide reads the route tables after it (rule 17). {@code dynamoDbAnswers} is
+     * the verification's question to DynamoDB (ListTables, the number of tables), asked once: after the read
+     * without the lock (rule 16), or in the hold before anything is written, so that a refusal changes nothing
+     * (rule 17); its answer travels in the state ({@link ServingState#tables()}).
      */
-    public ServingState ensure(SharingRules.Request request, List<NetworkFacts.RouteTable> routeTablesRead) {
-        return foundAsAsked(request, routeTablesRead).orElseGet(() -> ensureHolding(request));
+    public ServingState ensure(SharingRules.Request request, List<NetworkFacts.RouteTable> routeTablesRead,
+                               IntSupplier dynamoDbAnswers) {
+        return foundAsAsked(request, routeTablesRead, dynamoDbAnswers)
+                .orElseGet(() -> ensureHolding(request, routeTablesRead, dynamoDbAnswers));
     }
 
     /**
@@ -74,7 +83,8 @@ public final class SharedEndpoints {
      * where everything is read again and decided anew.
      */
     private Optional<ServingState> foundAsAsked(SharingRules.Request request,
-                                                List<NetworkFacts.RouteTable> routeTablesRead) {
+                                                List<NetworkFacts.RouteTable> routeTablesRead,
+                                                IntSupplier dynamoDbAnswers) {
         if (!ClaimRules.mayBeFoundAsAsked(request) || routeTablesRead != null
                 && !SharingRules.mayBeServedAsAsked(routeTablesRead, request.routeTableIds())) {
             return Optional.empty();
@@ -89,22 +99,38 @@ public final class SharedEndpoints {
         return ClaimRules.foundAsAsked(world, read, request, now).filter(StateBudget::fits).map(found -> {
             log.accept("Found as asked, without the lock: " + found.coverage().servedBy() + " for "
                     + request.requester().describe() + ", claims " + found.claimants() + "; nothing to write");
-            return ServingState.foundAsAsked(ClaimRules.serving(world, ClaimRules.pruned(read, world, now), request,
-                    found.coverage().servedBy(), null, now), found);
+            return ServingState.verified(ClaimRules.serving(world, ClaimRules.pruned(read, world, now), request,
+                    found.coverage().servedBy(), null, now), Map.of(), Map.of(), found, asked(dynamoDbAnswers));
         });
     }
 
-    private ServingState ensureHolding(SharingRules.Request request) {
+    private static Integer asked(IntSupplier dynamoDbAnswers) {
+        return dynamoDbAnswers == null ? null : dynamoDbAnswers.getAsInt();
+    }
+
+    private ServingState ensureHolding(SharingRules.Request request, List<NetworkFacts.RouteTable> routeTablesRead,
+                                       IntSupplier dynamoDbAnswers) {
         return lock.holding(request.scope(), () -> {
             Instant now = clock.instant();
             ClaimsStore.Versioned read = claims.read(request.scope());
-            VpcObservation world = observer.observe(request.scope());
+            List<ObservedEndpoint> endpointsNow = observer.endpointsNow(request.scope());
+            // Rule 17: a write the endpoints alone decide reads the route tables once, after it
+            boolean routesAfter = routeTablesRead != null && dynamoDbAnswers != null
+                    && SharingRules.decidedByEndpoints(endpointsNow, routeTablesRead, request.routeTableIds());
+            VpcObservation world = routesAfter ? VpcObserver.ofObserved(endpointsNow, routeTablesRead)
+                    : observer.observeRoutes(request.scope(), endpointsNow);
             SharingRules.EnsurePlan plan = SharingRules.planEnsure(world, read.claims(), request, now);
+            // Rule 17: DynamoDB is asked before anything is written, so that a refusal changes nothing
+            Integer tables = asked(dynamoDbAnswers);
 
             Map<String, String> previousPolicies = new LinkedHashMap<>();
             Map<String, Map<String, String>> previousTags = new LinkedHashMap<>();
             ClaimRules.Created created = null;
-            // Rule 7: a write that fails puts back the writes before it, so that the step changed nothing
+            ObservedEndpoint made = null;
+            VpcObservation proof = world;
+            // Rule 7: a write that fails puts back the writes before it, so that the step changed nothing (and so
+            // does the read that proves them, rule 17; an endpoint created before either fails is adopted by the
+            // step's retry, or released by the run's rollback, as one whose step died after creating it)
             StepUndo undo = new StepUndo(writer, log);
             try {
                 for (SharingRules.Repair repair : plan.repairs()) {
@@ -126,10 +152,14 @@ public final class SharedEndpoints {
                     writer.addRouteTables(plan.extend(), plan.toServe());
                     undo.routeTablesAdded(plan.extend(), plan.toServe());
                 } else if (plan.createsEndpoint()) {
-                    VpcEndpoint made = writer.create(request.scope(), plan.toServe(), request.policy(), request.tags(),
-                            request.executionArn());
-                    created = new ClaimRules.Created(made.vpcEndpointId(), made.stateAsString(),
-                            made.creationTimestamp());
+                    VpcEndpoint answer = writer.create(request.scope(), plan.toServe(), request.policy(),
+                            request.tags(), request.executionArn());
+                    created = new ClaimRules.Created(answer.vpcEndpointId(), answer.stateAsString(),
+                            answer.creationTimestamp());
+                    made = VpcObserver.observed(answer);
+                }
+                if (dynamoDbAnswers != null && (plan.writes() || routesAfter)) {
+                    proof = observer.observeRoutes(request.scope(), SharingRules.afterWrites(world, plan, made));
                 }
             } catch (RuntimeException e) {
                 undo.undoAfter(e);
@@ -138,9 +168,21 @@ public final class SharedEndpoints {
 
             ClaimsDocument next = ClaimRules.afterEnsure(ClaimRules.pruned(read.claims(), world, now), world, request,
                     plan, created, now);
+            List<ServingState.Endpoint> serving = ClaimRules.serving(world, next, request,
+                    ClaimRules.servedBy(plan, created), created, now);
+            if (dynamoDbAnswers != null) {
+                Optional<ClaimRules.CommittedInHold> committed = ClaimRules.commitInHold(proof, next, request, now)
+                        .filter(c -> StateBudget.fits(c.report()));
+                if (committed.isPresent()) {
+                    claims.write(request.scope(), committed.get().claims(), read.version());
+                    log.accept("Verified and recorded in the same hold: "
+                            + committed.get().report().coverage().servedBy() + " for " + request.requester().describe());
+                    return ServingState.verified(serving, previousPolicies, previousTags, committed.get().report(),
+                            tables);
+                }
+            }
             claims.write(request.scope(), next, read.version());
-            return ServingState.of(ClaimRules.serving(world, next, request, ClaimRules.servedBy(plan, created),
-                    created, now), previousPolicies, previousTags);
+            return ServingState.of(serving, previousPolicies, previousTags).withTables(tables);
         });
     }
 

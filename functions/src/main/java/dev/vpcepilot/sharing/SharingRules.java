@@ -126,6 +126,34 @@ public final class SharingRules {
         public boolean createsEndpoint() {
             return !toServe.isEmpty() && extend == null;
         }
+
+        /** The plan writes to EC2 (anything at all: a table to serve, a repair, a policy, tags). */
+        public boolean writes() {
+            return !toServe.isEmpty() || !repairs.isEmpty() || !policyChanges.isEmpty() || !tagChanges.isEmpty();
+        }
+    }
+
+    /**
+     * The endpoints as a plan's writes leave them, for the one-hold commit of rule 17 (whose route tables are read
+     * again): the extended endpoint lists the tables it was given, the created one is there as EC2 answered its
+     * creation. Policies and tags do not route, so they are not followed here.
+     */
+    static List<ObservedEndpoint> afterWrites(VpcObservation world, EnsurePlan plan, ObservedEndpoint created) {
+        List<ObservedEndpoint> after = new ArrayList<>();
+        for (ObservedEndpoint endpoint : world.endpoints()) {
+            if (endpoint.vpcEndpointId().equals(plan.extend())) {
+                List<String> tables = new ArrayList<>(endpoint.routeTableIds());
+                plan.toServe().stream().filter(t -> !tables.contains(t)).forEach(tables::add);
+                after.add(new ObservedEndpoint(endpoint.vpcEndpointId(), endpoint.state(), endpoint.owned(), tables,
+                        endpoint.policyDocument(), endpoint.userTags(), endpoint.createdBy(), endpoint.created()));
+            } else {
+                after.add(endpoint);
+            }
+        }
+        if (created != null) {
+            after.add(created);
+        }
+        return after;
     }
 
     /**
@@ -340,6 +368,25 @@ public final class SharingRules {
                 .filter(t -> t.routeTableId().equals(id))
                 .anyMatch(t -> t.routes().stream().anyMatch(r -> r.destinationPrefixListId() != null
                         && r.target() != null && r.target().startsWith("vpce-") && !r.blackhole())));
+    }
+
+    /**
+     * Rule 17, the write a run may decide on the endpoints alone: under the lock, the endpoints just read (every
+     * state) list none of the requested route tables, and the route tables an earlier step of the execution read
+     * show each of them with no prefix-list route at all. Whatever happened to those tables since, no endpoint of the
+     * service routes them now (a gateway endpoint's routes are those of the tables EC2 lists for it), so the plan can
+     * only serve them with a new or extended endpoint of ours, which is what it decides from this; the route tables
+     * are then read once, after the write, in the same hold, and prove it (EC2 also refuses to add a table that
+     * already routes the prefix list). False (read the route tables under the lock before deciding) for a table the
+     * earlier read did not show, or shows with any prefix-list route, or that an endpoint lists.
+     */
+    public static boolean decidedByEndpoints(List<ObservedEndpoint> endpointsNow,
+                                             List<NetworkFacts.RouteTable> tablesRead, List<String> routeTableIds) {
+        boolean listed = endpointsNow.stream().anyMatch(e -> e.routeTableIds().stream().anyMatch(routeTableIds::contains));
+        return !listed && routeTableIds.stream().allMatch(id -> tablesRead.stream()
+                .filter(t -> t.routeTableId().equals(id)).findFirst()
+                .map(t -> t.routes().stream().noneMatch(r -> r.destinationPrefixListId() != null))
+                .orElse(false));
     }
 
     public static Coverage coverage(VpcObservation world, List<String> routeTableIds) {

@@ -33,13 +33,25 @@ public final class VpcObserver {
 
     public VpcObservation observe(Scope scope) {
         List<VpcEndpoint> endpoints = endpoints(scope);
-        List<RouteTable> tables = AwsCalls.call("EC2 DescribeRouteTables", () -> {
+        return observation(endpoints, routeTables(scope));
+    }
+
+    /**
+     * The scope's route tables as EC2 shows them now, with endpoints known without reading them again: those the
+     * same lock hold read, as its own writes left them (the one-hold commit of rule 5 reads the routes its writes
+     * made, and nothing else can have changed the endpoints while the hold lasts).
+     */
+    public VpcObservation observeRoutes(Scope scope, List<ObservedEndpoint> endpoints) {
+        return ofObserved(endpoints, routeTables(scope).stream().map(DataPathReader::table).toList());
+    }
+
+    private List<RouteTable> routeTables(Scope scope) {
+        return AwsCalls.call("EC2 DescribeRouteTables", () -> {
             List<RouteTable> all = new ArrayList<>();
             ec2.describeRouteTablesPaginator(r -> r.filters(
                     Filter.builder().name("vpc-id").values(scope.vpcId()).build())).routeTables().forEach(all::add);
             return all;
         });
-        return observation(endpoints, tables);
     }
 
     /**
@@ -48,6 +60,11 @@ public final class VpcObserver {
      */
     public VpcObservation observe(Scope scope, List<NetworkFacts.RouteTable> routeTablesRead) {
         return ofFacts(endpoints(scope), routeTablesRead);
+    }
+
+    /** The service's gateway endpoints in the VPC, every state, as EC2 describes them now. */
+    public List<ObservedEndpoint> endpointsNow(Scope scope) {
+        return gateways(endpoints(scope));
     }
 
     private List<VpcEndpoint> endpoints(Scope scope) {
@@ -68,9 +85,19 @@ public final class VpcObserver {
 
     /** The same, of route tables as the data path reads them (an endpoint is only ever a route's gateway). */
     public static VpcObservation ofFacts(List<VpcEndpoint> endpoints, List<NetworkFacts.RouteTable> tables) {
-        List<ObservedEndpoint> observed = endpoints.stream()
+        return ofObserved(gateways(endpoints), tables);
+    }
+
+    private static List<ObservedEndpoint> gateways(List<VpcEndpoint> endpoints) {
+        return endpoints.stream()
                 .filter(e -> e.vpcEndpointType() == null || e.vpcEndpointType() == VpcEndpointType.GATEWAY)
                 .map(VpcObserver::observed)
+                .toList();
+    }
+
+    /** The observation of endpoints already observed (any order: oldest first here) and route tables. */
+    public static VpcObservation ofObserved(List<ObservedEndpoint> endpoints, List<NetworkFacts.RouteTable> tables) {
+        List<ObservedEndpoint> observed = endpoints.stream()
                 .sorted(Comparator.comparing((ObservedEndpoint e) -> Objects.requireNonNullElse(e.created(),
                         java.time.Instant.MAX)).thenComparing(ObservedEndpoint::vpcEndpointId))
                 .toList();

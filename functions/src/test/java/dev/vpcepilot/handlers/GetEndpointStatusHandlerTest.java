@@ -48,7 +48,7 @@ class GetEndpointStatusHandlerTest {
         JsonNode out = invoke(handler, PENDING, context(log));
 
         assertEquals(List.of("vpcEndpointId", "state", "created", "owned", "endpoints", "previousPolicies",
-                "previousTags", "waitAttempts", "foundAsAsked", "summary"), fieldNames(out));
+                "previousTags", "waitAttempts", "verified", "tables", "summary"), fieldNames(out));
         assertEquals("available", out.get("state").asText());
         assertEquals(5, out.get("waitAttempts").asInt());
         assertEquals("available", out.at("/endpoints/0/state").asText());

@@ -36,7 +36,7 @@ class EndpointStatusReaderTest {
 
     private static ServingState pending(boolean createdByThisRun, String createdAt) {
         return new ServingState("vpce-0aaa", "pending", createdByThisRun, true, List.of(new ServingState.Endpoint(
-                "vpce-0aaa", true, true, createdByThisRun, "pending", List.of(RTB_A), createdAt)), Map.of(), Map.of(), 2, null);
+                "vpce-0aaa", true, true, createdByThisRun, "pending", List.of(RTB_A), createdAt)), Map.of(), Map.of(), 2, null, null);
     }
 
     private final Ec2Client ec2 = Fixtures.ec2();

@@ -179,6 +179,50 @@ class ClaimRulesTest {
         }
     }
 
+    /** Rule 17: the commit in the hold that wrote. */
+    @Nested
+    class CommitInHold {
+
+        private final ClaimsDocument.Claim runClaim = new ClaimsDocument.Claim(List.of(RTB_A), EXEC, NOW,
+                NOW, DAY_LATER, null, null);
+
+        @Test
+        void routesShownAtOnceRecordTheRequestersClaimAsACommitWould() {
+            VpcObservation proof = world().routed(ours("vpce-n", RTB_A).by(EXEC)).build();
+            ClaimsDocument next = noClaims().withClaim(RUN, runClaim)
+                    .withEndpoint("vpce-n", record(STANDING, EXEC));
+
+            ClaimRules.CommittedInHold committed = ClaimRules.commitInHold(proof, next,
+                    request(STANDING, RTB_A), NOW).orElseThrow();
+
+            assertEquals(ClaimRules.commit(next, STANDING, EXEC, List.of(RTB_A),
+                    SharingRules.coverage(proof, List.of(RTB_A)), NOW).claims(), committed.claims());
+            assertEquals(Map.of(RTB_A, "vpce-n"), committed.report().coverage().servedBy());
+            assertEquals(List.of(STANDING.id()), committed.report().claimants());
+            assertEquals(List.of(new SharedEndpoints.EndpointReport("vpce-n", true, true, List.of(RTB_A))),
+                    committed.report().endpoints());
+        }
+
+        @Test
+        void aPendingEndpointOrAMissingRouteIsCommittedLater() {
+            ClaimsDocument next = noClaims().withClaim(RUN, runClaim);
+
+            assertTrue(ClaimRules.commitInHold(world().routed(ours("vpce-n", RTB_A).state("pending")).build(), next,
+                    request(STANDING, RTB_A), NOW).isEmpty());
+            assertTrue(ClaimRules.commitInHold(world().unrouted(ours("vpce-n", RTB_A)).build(), next,
+                    request(STANDING, RTB_A), NOW).isEmpty());
+        }
+
+        @Test
+        void aStackClaimThatShrinksIsCommittedInAHoldOfItsOwn() {
+            VpcObservation proof = world().routed(ours("vpce-o", RTB_A, RTB_B)).build();
+            ClaimsDocument next = noClaims().withClaim(STACK_X, claim(RTB_A, RTB_B)).withClaim(RUN, runClaim);
+
+            assertTrue(ClaimRules.commitInHold(proof, next, request(STACK_X, RTB_A), NOW).isEmpty());
+            assertTrue(ClaimRules.commitInHold(proof, next, request(STACK_X, RTB_A, RTB_B), NOW).isPresent());
+        }
+    }
+
     @Nested
     class Commit {
 

@@ -57,6 +57,7 @@ final class FakeVpc {
     /** The hold (counted by the lock) in which EC2 was last read, or -1. */
     private int observedInHold = -1;
     private int readsWithoutTheLock;
+    private final List<String> readsUnderTheLock = new ArrayList<>();
 
     /** One endpoint as EC2 holds it. */
     static final class Endpoint {
@@ -185,6 +186,11 @@ final class FakeVpc {
         return readsWithoutTheLock;
     }
 
+    /** The reads made under the lock, in order ("endpoints", "route tables"). */
+    List<String> readsUnderTheLock() {
+        return List.copyOf(readsUnderTheLock);
+    }
+
     /**
      * Rules 4 and 16: a write happens inside a hold of the lock, after the hold read EC2 itself (what a write is
      * decided on is read under the lock, never carried over from a read without it).
@@ -207,6 +213,9 @@ final class FakeVpc {
 
     private DescribeVpcEndpointsResponse describeEndpoints(DescribeVpcEndpointsRequest request) {
         read();
+        if (lock.held()) {
+            readsUnderTheLock.add("endpoints");
+        }
         Map<String, List<String>> filters = filters(request.filters());
         if (!filters.equals(Map.of("vpc-id", List.of(VPC), "service-name", List.of(SERVICE)))) {
             throw new AssertionError("unexpected filters " + filters);
@@ -220,6 +229,9 @@ final class FakeVpc {
 
     private DescribeRouteTablesResponse describeTables(DescribeRouteTablesRequest request) {
         read();
+        if (lock.held()) {
+            readsUnderTheLock.add("route tables");
+        }
         if (!filters(request.filters()).equals(Map.of("vpc-id", List.of(VPC)))) {
             throw new AssertionError("unexpected filters " + request.filters());
         }

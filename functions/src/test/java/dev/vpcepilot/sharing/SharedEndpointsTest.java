@@ -302,11 +302,11 @@ class SharedEndpointsTest {
             assertEquals(List.of(new ServingState.Endpoint(id, true, true, false, "available", List.of(RTB_A), null)),
                     served.endpoints());
             assertEquals("available", served.state());
-            assertEquals(Map.of(RTB_A, id), served.foundAsAsked().coverage().servedBy());
-            assertEquals(List.of(STANDING.id()), served.foundAsAsked().claimants());
+            assertEquals(Map.of(RTB_A, id), served.verified().coverage().servedBy());
+            assertEquals(List.of(STANDING.id()), served.verified().claimants());
             assertEquals(List.of(new SharedEndpoints.EndpointReport(id, true, true, List.of(RTB_A))),
-                    served.foundAsAsked().endpoints());
-            assertEquals(List.of(id), served.foundAsAsked().routing().endpoints().stream()
+                    served.verified().endpoints());
+            assertEquals(List.of(id), served.verified().routing().endpoints().stream()
                     .map(dev.vpcepilot.datapath.NetworkFacts.Endpoint::vpcEndpointId).toList());
             assertTrue(log.stream().anyMatch(l -> l.startsWith("Found as asked, without the lock")), log.toString());
         }
@@ -319,12 +319,12 @@ class SharedEndpointsTest {
             List<NetworkFacts.RouteTable> resolved = List.of(new NetworkFacts.RouteTable(RTB_A, true, List.of(),
                     List.of(new NetworkFacts.Route(null, PL, "vpce-o", "active", false))));
 
-            ServingState served = endpoints.ensure(request(STANDING, RTB_A), resolved);
+            ServingState served = endpoints.ensure(request(STANDING, RTB_A), resolved, () -> 7);
 
             assertEquals(holds, lock.holds(), "no lock taken");
             assertEquals(reads + 1, vpc.readsWithoutTheLock(), "DescribeVpcEndpoints alone");
-            assertEquals(Map.of(RTB_A, "vpce-o"), served.foundAsAsked().coverage().servedBy());
-            assertEquals(resolved, served.foundAsAsked().routing().routeTables());
+            assertEquals(Map.of(RTB_A, "vpce-o"), served.verified().coverage().servedBy());
+            assertEquals(resolved, served.verified().routing().routeTables());
         }
 
         @Test
@@ -335,11 +335,14 @@ class SharedEndpointsTest {
             List<NetworkFacts.RouteTable> withoutTheRoute = List.of(new NetworkFacts.RouteTable(RTB_A, true,
                     List.of(), List.of()));
 
-            ServingState served = endpoints.ensure(request(STANDING, RTB_A), withoutTheRoute);
+            ServingState served = endpoints.ensure(request(STANDING, RTB_A), withoutTheRoute, () -> 7);
 
             assertEquals(reads, vpc.readsWithoutTheLock(), "no route to an endpoint: nothing to describe unlocked");
             assertEquals(holds + 1, lock.holds(), "the lock, where EC2 is read again and shows the route");
-            assertNull(served.foundAsAsked());
+            assertEquals(List.of("endpoints", "route tables"), vpc.readsUnderTheLock(),
+                    "an endpoint lists the table: its route tables are read before deciding (rule 17)");
+            assertEquals(Map.of(RTB_A, "vpce-o"), served.verified().coverage().servedBy(),
+                    "shown served in that hold, so verified there (rule 17)");
             assertEquals(List.of(), vpc.writes(), "nothing to repair once read under the lock");
         }
 
@@ -352,7 +355,7 @@ class SharedEndpointsTest {
             ServingState served = endpoints.ensure(request(STANDING, RTB_A));
 
             assertEquals(holds + 1, lock.holds(), "over " + StateBudget.PART_BYTES + " bytes: the lock");
-            assertNull(served.foundAsAsked());
+            assertNull(served.verified());
             assertEquals(List.of(), vpc.writes(), "and nothing to change in EC2");
         }
 
@@ -366,13 +369,117 @@ class SharedEndpointsTest {
             ServingState withCleanup = endpoints.ensure(request(RUN, RTB_A));
 
             assertEquals(holds + 1, lock.holds());
-            assertNull(withCleanup.foundAsAsked());
+            assertNull(withCleanup.verified());
             assertEquals(List.of(RTB_A), claimOf(RUN).routeTableIds(), "the run claim its cleanup releases");
 
             ServingState another = endpoints.ensure(request(STANDING, RTB_A, RTB_B));
 
             assertEquals(holds + 2, lock.holds(), RTB_B + " is not in the standing claim yet");
-            assertNull(another.foundAsAsked());
+            assertNull(another.verified());
+        }
+    }
+
+    /** Rule 17: one hold when what serves the request shows at once. */
+    @Nested
+    class OneHold {
+
+        /** The VPC's route tables as ResolveVpc read them: each with its local route only. */
+        private List<NetworkFacts.RouteTable> unrouted(String... routeTableIds) {
+            return java.util.Arrays.stream(routeTableIds).map(id -> new NetworkFacts.RouteTable(id, false, List.of(),
+                    List.of(new NetworkFacts.Route("172.31.0.0/16", null, "local", "active", false)))).toList();
+        }
+
+        @Test
+        void aCreatingRunIsVerifiedAndRecordedInTheHoldThatCreated() {
+            ServingState served = endpoints.ensure(request(STANDING, RTB_A), unrouted(RTB_A, RTB_B), () -> 3);
+
+            String id = createdId();
+            assertEquals(1, lock.holds(), "one hold");
+            assertEquals(1, store.writes(), "one claims write");
+            assertEquals(List.of("endpoints", "route tables"), vpc.readsUnderTheLock(),
+                    "the endpoints decide, the route tables (read after the create) prove");
+            assertEquals(List.of(RTB_A), claimOf(STANDING).routeTableIds(), "the requester's claim, recorded");
+            assertNull(claimOf(RUN), "the run claim gave way to it, as a commit does");
+            assertEquals(new ClaimsDocument.EndpointRecord(STANDING.id(), EXEC, vpc.endpoint(id).created),
+                    claims().endpoints().get(id));
+            assertEquals(Map.of(RTB_A, id), served.verified().coverage().servedBy());
+            assertEquals(Map.of(RTB_A, PL), served.verified().coverage().prefixLists());
+            assertEquals(List.of(STANDING.id()), served.verified().claimants());
+            assertEquals(3, served.tables());
+            assertEquals("available", served.state());
+            assertTrue(served.created());
+        }
+
+        @Test
+        void withoutTheProofOfTheRoutesItRecordsOnlyTheRunsClaim() {
+            vpc.createIn("pending");
+
+            ServingState served = endpoints.ensure(request(STANDING, RTB_A), unrouted(RTB_A), () -> 3);
+
+            assertNull(served.verified(), "a pending endpoint is verified by the wait and the commit");
+            assertEquals(3, served.tables(), "what ListTables answered travels to the verification");
+            assertEquals(List.of(RTB_A), claimOf(RUN).routeTableIds());
+            assertNull(claimOf(STANDING));
+            assertEquals("pending", served.state());
+        }
+
+        @Test
+        void aRefusedListTablesChangesNothing() {
+            VerificationFailed refused = new VerificationFailed("ListTables failed: AccessDeniedException");
+
+            VerificationFailed thrown = assertThrows(VerificationFailed.class,
+                    () -> endpoints.ensure(request(STANDING, RTB_A), unrouted(RTB_A), () -> {
+                        throw refused;
+                    }));
+
+            assertEquals(refused, thrown);
+            assertEquals(List.of(), vpc.writes(), "asked before anything is written");
+            assertEquals(0, store.writes());
+            assertEquals(1, lock.holds());
+        }
+
+        @Test
+        void aTableAnEndpointListsIsReadUnderTheLockBeforeDeciding() {
+            vpc.foreign("vpce-f", RTB_A);
+            vpc.loseRoute(RTB_A);
+
+            assertThrows(VerificationFailed.class,
+                    () -> endpoints.ensure(request(STANDING, RTB_A), unrouted(RTB_A), () -> 3));
+
+            assertEquals(List.of("endpoints", "route tables"), vpc.readsUnderTheLock());
+            assertEquals(List.of(), vpc.writes(), "a foreign endpoint without its route is not ours to repair");
+        }
+
+        @Test
+        void aTableTheEarlierReadShowsWithAPrefixListRouteIsReadUnderTheLockBeforeDeciding() {
+            List<NetworkFacts.RouteTable> routed = List.of(new NetworkFacts.RouteTable(RTB_A, false, List.of(),
+                    List.of(new NetworkFacts.Route(null, PL, "vpce-gone", "blackhole", true))));
+
+            endpoints.ensure(request(STANDING, RTB_A), routed, () -> 3);
+
+            assertEquals(List.of("endpoints", "route tables", "route tables"), vpc.readsUnderTheLock(),
+                    "read before deciding, and again after the create to prove it");
+        }
+
+        @Test
+        void aStackWhoseClaimShrinksCommitsInAHoldOfItsOwn() {
+            vpc.ours("vpce-o", OTHER_EXEC, RTB_A, RTB_B);
+            store.change(c -> c.withEndpoint("vpce-o", record(STACK_X, OTHER_EXEC))
+                    .withClaim(STACK_X, claim(RTB_A, RTB_B)));
+
+            ServingState served = endpoints.ensure(request(STACK_X, RTB_A), null, () -> 3);
+
+            assertNull(served.verified(), "the release of " + RTB_B + " is the commit's, in its own hold");
+            assertEquals(List.of(RTB_A, RTB_B), claimOf(STACK_X).routeTableIds());
+        }
+
+        @Test
+        void theFleetsReuseOrCreateLeavesTheCommitToItsOwnStep() {
+            ServingState served = endpoints.ensure(request(STANDING, RTB_A));
+
+            assertNull(served.verified());
+            assertEquals(List.of(RTB_A), claimOf(RUN).routeTableIds());
+            assertNull(claimOf(STANDING));
         }
     }
 

@@ -542,6 +542,60 @@ class SharingRulesTest {
         }
     }
 
+    /** Rule 17: what the endpoints alone decide, and the endpoints as the writes leave them. */
+    @Nested
+    class DecidedByEndpoints {
+
+        private NetworkFacts.RouteTable table(String id, NetworkFacts.Route... routes) {
+            return new NetworkFacts.RouteTable(id, false, List.of(), List.of(routes));
+        }
+
+        private final NetworkFacts.Route local = new NetworkFacts.Route("10.0.0.0/16", null, "local", "active", false);
+
+        @Test
+        void tablesNoEndpointListsAndTheEarlierReadShowsWithoutAPrefixListRouteAreDecidedByTheEndpoints() {
+            List<ObservedEndpoint> endpoints = List.of(ours("vpce-o", RTB_C).build());
+
+            assertTrue(SharingRules.decidedByEndpoints(endpoints, List.of(table(RTB_A, local), table(RTB_B)),
+                    List.of(RTB_A, RTB_B)));
+        }
+
+        @Test
+        void aTableAnEndpointListsInAnyStateIsNot() {
+            List<NetworkFacts.RouteTable> read = List.of(table(RTB_A, local));
+
+            assertFalse(SharingRules.decidedByEndpoints(List.of(ours("vpce-o", RTB_A).build()), read, List.of(RTB_A)));
+            assertFalse(SharingRules.decidedByEndpoints(List.of(foreign("vpce-f", RTB_A).state("deleting").build()),
+                    read, List.of(RTB_A)), "its routes may still be there");
+        }
+
+        @Test
+        void aTableWithAnyPrefixListRouteOrOneTheEarlierReadDidNotShowIsNot() {
+            NetworkFacts.Route blackhole = new NetworkFacts.Route(null, PL, "vpce-gone", "blackhole", false);
+            NetworkFacts.Route elsewhere = new NetworkFacts.Route(null, PL, "tgw-1", "active", false);
+
+            assertFalse(SharingRules.decidedByEndpoints(List.of(), List.of(table(RTB_A, blackhole)), List.of(RTB_A)));
+            assertFalse(SharingRules.decidedByEndpoints(List.of(), List.of(table(RTB_A, elsewhere)), List.of(RTB_A)));
+            assertFalse(SharingRules.decidedByEndpoints(List.of(), List.of(table(RTB_A)), List.of(RTB_A, RTB_B)),
+                    RTB_B + " was not read");
+        }
+
+        @Test
+        void afterTheWritesTheExtendedEndpointListsItsNewTablesAndTheCreatedOneIsThere() {
+            VpcObservation world = world().routed(ours("vpce-o", RTB_A)).routed(foreign("vpce-f", RTB_C)).build();
+            SharingRules.EnsurePlan extend = new SharingRules.EnsurePlan(Map.of(RTB_A, "vpce-o"), List.of(RTB_B),
+                    "vpce-o", List.of(), List.of(), List.of(), Map.of());
+            ObservedEndpoint made = ours("vpce-new", RTB_D).by(EXEC).build();
+
+            List<ObservedEndpoint> after = SharingRules.afterWrites(world, extend, made);
+
+            assertEquals(List.of(RTB_A, RTB_B), after.get(0).routeTableIds());
+            assertEquals(world.endpoint("vpce-f").orElseThrow(), after.get(1), "untouched");
+            assertEquals(made, after.get(2));
+            assertEquals(2, SharingRules.afterWrites(world, extend, null).size());
+        }
+    }
+
     @Nested
     class Coverage {
 

@@ -43,7 +43,7 @@ class EndpointStatusReaderIntegrationTest {
     /** An endpoint the run reused (so "not found" is not excused as "not visible yet"). */
     private static ServingState pending(String vpcEndpointId, int checks) {
         return new ServingState(vpcEndpointId, "pending", false, true, List.of(new ServingState.Endpoint(
-                vpcEndpointId, true, true, false, "pending", List.of(), null)), Map.of(), Map.of(), checks, null);
+                vpcEndpointId, true, true, false, "pending", List.of(), null)), Map.of(), Map.of(), checks, null, null);
     }
 
     private static EndpointStatusReader reader() {

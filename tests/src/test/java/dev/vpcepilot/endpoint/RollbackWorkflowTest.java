@@ -26,9 +26,10 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
 
 /**
  * A failure after CreateEndpoint made the endpoint rolls that endpoint back (HandleFailure), and never one the
- * execution reused. The failure is provoked in VerifyEndpoint: DynamoDB refusing ListTables (through a proxy in
- * front of moto_server, as an endpoint policy or IAM would), or a route deleted by hand. The test's own checks talk
- * to moto_server directly.
+ * execution reused. The failure is provoked in VerifyEndpoint (an endpoint created pending, so verified after the
+ * wait, with a route deleted by hand meanwhile), or in CreateEndpoint before it writes: DynamoDB refusing ListTables
+ * (through a proxy in front of moto_server, as an endpoint policy or IAM would). The test's own checks talk to
+ * moto_server directly.
  */
 @Workflow
 class RollbackWorkflowTest {
@@ -50,38 +51,29 @@ class RollbackWorkflowTest {
         aws = SETUP.aws();
     }
 
+    /**
+     * Rule 17: the create step asks DynamoDB (ListTables) under the lock before it writes anything; a refusal fails
+     * the run there, and nothing was created, changed or claimed.
+     */
     @Test
-    void aVerificationFailureAfterCreateRollsTheCreatedEndpointBack() {
-        String vpcId = aws.createVpc("10.70.0.0/16");
+    void aRefusedListTablesFailsTheRunBeforeAnythingIsWritten() {
+        String vpcId = aws.createVpc("10.71.0.0/16");
         String main = aws.mainRouteTableId(vpcId);
-        String associated = aws.createAssociatedRouteTable(vpcId, "10.70.1.0/24");
-        String[] created = new String[1];
+        proxy.refuseListTables(true);
 
-        ExecutionResult result = workflow.run(json("{\"vpcId\": \"" + vpcId + "\", \"routeTableIds\": [\"" + main
-                + "\", \"" + associated + "\"]}"), "verify-fails", event -> {
-                    if (event instanceof ProgressEvent.StateEntered entered
-                            && entered.stateName().equals("VerifyEndpoint")) {
-                        // the endpoint exists now; then DynamoDB refuses this execution's ListTables
-                        created[0] = aws.liveEndpoints(vpcId).get(0).vpcEndpointId();
-                        proxy.refuseListTables(true);
-                    }
-                });
+        ExecutionResult result = workflow.run(json("{\"vpcId\": \"" + vpcId + "\"}"), "refused-first");
 
         String cause = failed(result, "VerificationFailed");
         assertTrue(cause.contains("ListTables failed: AccessDeniedException (HTTP 400)"), cause);
-        assertTrue(cause.endsWith(" Rolled back " + created[0] + ", created by this execution."), cause);
-        assertFalse(aws.isLive(created[0]), "the created endpoint is gone: "
-                + aws.endpoint(created[0]).map(VpcEndpoint::stateAsString));
+        assertFalse(cause.contains("Rolled back"), "nothing to roll back: " + cause);
+        assertEquals(0, proxy.count("ec2:CreateVpcEndpoint"), "nothing created");
         assertEquals(List.of(), aws.liveEndpoints(vpcId));
-        for (String table : List.of(main, associated)) {
-            assertEquals(Map.of(), aws.prefixListRoutes(table), "no route left in " + table);
-        }
+        assertEquals(Map.of(), aws.prefixListRoutes(main));
         assertEquals(List.of("Prepare", "CheckServiceAvailability", "ResolveVpc", "IsRelease", "CreateEndpoint",
-                "IsEndpointAvailable", "VerifyEndpoint", "HandleFailure", "Failed"), result.statesEntered());
+                "HandleFailure", "Failed"), result.statesEntered());
         ProgressEvent.ErrorCaught caught = result.events(ProgressEvent.ErrorCaught.class).get(0);
-        assertEquals("VerifyEndpoint", caught.stateName());
+        assertEquals("CreateEndpoint", caught.stateName());
         assertEquals("dev.vpcepilot.errors.VerificationFailed", caught.error());
-        assertEquals("HandleFailure", caught.next());
         assertEquals(List.of(), result.events(ProgressEvent.TaskRetried.class), "VerificationFailed is not retried");
     }
 
@@ -91,6 +83,7 @@ class RollbackWorkflowTest {
         String main = aws.mainRouteTableId(vpcId);
         String associated = aws.createAssociatedRouteTable(vpcId, "10.72.1.0/24");
         String[] created = new String[1];
+        proxy.reportEndpointsAs("pending"); // created pending: verified after the wait, in a hold of its own
 
         ExecutionResult result = workflow.run(json("{\"vpcId\": \"" + vpcId + "\", \"routeTableIds\": [\"" + main
                 + "\", \"" + associated + "\"]}"), "route-deleted", event -> {

@@ -21,8 +21,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Issue 10, concurrent runs on one VPC, each a {@code ./run-local} process of its own against the AWS-faithful
  * emulator. Each process talks to moto through a proxy of its own, so that the test can place the runs exactly:
- * all of them released together into CreateEndpoint (a barrier on ResolveVpc's DescribeRouteTables), or one held
- * before VerifyEndpoint's ListTables while the other runs to its end. After every scenario the sharing invariant
+ * all of them released together into CreateEndpoint (a barrier on ResolveVpc's DescribeRouteTables), or one kept
+ * in its wait loop (its endpoint shown pending, so that its verification is a step of its own, after the wait:
+ * rule 17) while the other runs to its end. After every scenario the sharing invariant
  * is checked against moto ({@link SharingInvariant}).
  */
 @Reliability
@@ -85,15 +86,15 @@ class ConcurrentRunsTest {
     void aCleanupThatEndsAfterAnotherRunReportedItsEndpointLeavesIt() {
         Vpc vpc = SharingWorld.freshVpc(0);
         FaultProxy cleanupLane = lanes.open();
-        Gate beforeVerify = cleanupLane.hold("dynamodb:ListTables");
+        cleanupLane.reportEndpointsAs(PENDING, WAITS); // created pending: it waits, its verification comes after
         RunLocal.Started cleanup = SharingWorld.startRun(cleanupLane.endpoint(),
                 "{\"vpcId\":\"" + vpc.id() + "\",\"cleanup\":true}");
         Run keep;
         try {
-            beforeVerify.awaitArrival(ARRIVAL);
+            awaitWaiting(cleanupLane);
             keep = SharingWorld.run("{\"vpcId\":\"" + vpc.id() + "\"}");
         } finally {
-            beforeVerify.open();
+            cleanupLane.clear();
         }
         Run cleaned = cleanup.await();
 
@@ -113,14 +114,14 @@ class ConcurrentRunsTest {
     void aCleanupRunThatReusedAnEndpointLeavesItForTheRunThatCreatedIt() {
         Vpc vpc = SharingWorld.freshVpc(0);
         FaultProxy keepLane = lanes.open();
-        Gate beforeVerify = keepLane.hold("dynamodb:ListTables");
+        keepLane.reportEndpointsAs(PENDING, WAITS); // created pending: it waits, its verification comes after
         RunLocal.Started keep = SharingWorld.startRun(keepLane.endpoint(), "{\"vpcId\":\"" + vpc.id() + "\"}");
         Run cleanup;
         try {
-            beforeVerify.awaitArrival(ARRIVAL);
+            awaitWaiting(keepLane);
             cleanup = SharingWorld.run("{\"vpcId\":\"" + vpc.id() + "\",\"cleanup\":true}");
         } finally {
-            beforeVerify.open();
+            keepLane.clear();
         }
         Run kept = keep.await();
 
@@ -129,6 +130,31 @@ class ConcurrentRunsTest {
         assertTrue(kept.succeeded(), kept.toString());
         assertTrue(kept.doc().path("created").asBoolean(), kept.toString());
         SharingInvariant.assertHolds(SharingWorld.ec2(), vpc.id(), List.of(SharingInvariant.ofRun(kept)));
+    }
+
+    private static final String PENDING = "pending";
+    /** More checks than the wait loop makes while the other run goes through (one each EndpointWaitSeconds). */
+    private static final int WAITS = 1000;
+
+    /**
+     * Until the lane's run is held in its wait loop: its create step is over (its endpoint made, its run claim
+     * recorded, the lock released), EC2 showed the endpoint pending to its first check, and its next check waits
+     * at the lane (the local time scale makes the loop's own waits short) until {@link FaultProxy#clear()}.
+     */
+    private static void awaitWaiting(FaultProxy lane) {
+        long deadline = System.nanoTime() + ARRIVAL.toNanos();
+        while (lane.rewritten() == 0) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the run never reached its wait loop: " + lane.counts());
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+        lane.hold("ec2:DescribeVpcEndpoints").awaitArrival(ARRIVAL);
     }
 
     /**

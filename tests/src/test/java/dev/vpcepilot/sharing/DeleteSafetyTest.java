@@ -133,7 +133,7 @@ class DeleteSafetyTest {
 
     @Test
     void theRollbackOfAFailedExecutionLeavesIt() {
-        proxy.addRule(FaultRule.errorShare(1.0).only("dynamodb:ListTables")); // VerifyEndpoint cannot finish
+        proxy.addRule(FaultRule.errorShare(1.0).only("dynamodb:ListTables")); // the run cannot finish
 
         ExecutionResult result = workflow.run(TestProject.json("{\"vpcId\":\"" + vpc + "\",\"cleanup\":true}"));
 

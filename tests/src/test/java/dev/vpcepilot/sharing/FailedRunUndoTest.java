@@ -9,6 +9,7 @@ import dev.vpcepilot.kit.RunLocal.Run;
 import dev.vpcepilot.kit.level.Reliability;
 import dev.vpcepilot.local.TestProject;
 import dev.vpcepilot.testkit.faults.FaultProxy;
+import dev.vpcepilot.testkit.faults.FaultRule;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +19,10 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
 /**
  * Issue 10, bullet "a failed run leaves the route table it added on a reused foreign endpoint", and docs/design.md
  * rules 1 and 7: an endpoint someone else made is never modified (the route tables it does not cover get an endpoint of
- * ours), and a failed run undoes exactly what it did, on endpoints of ours it only extended too. The run fails in its
- * verification (DynamoDB refuses ListTables), after it has changed the VPC.
+ * ours), and a failed run undoes exactly what it did, on endpoints of ours it only extended too. The run fails after
+ * it has changed the VPC and before it records its success: EC2 refuses the read of the route tables that proves the
+ * writes in the same hold (rule 17; each run here reads the route tables in ResolveVpc, then under the lock before it
+ * decides, because an endpoint lists a requested table, and the third time after its writes).
  */
 @Reliability
 class FailedRunUndoTest {
@@ -113,11 +116,15 @@ class FailedRunUndoTest {
     private static final String POLICY = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
             + "\"Principal\":\"*\",\"Action\":\"dynamodb:GetItem\",\"Resource\":\"*\"}]}";
 
-    /** A run whose verification is refused by DynamoDB (AccessDeniedException on ListTables). */
+    /** A run whose proof of its writes is refused by EC2 (its third DescribeRouteTables). */
     private static Run failing(String input) throws IOException {
         try (FaultProxy refusing = FaultProxy.start(SharingWorld.moto())) {
-            refusing.refuseListTables(true);
-            return SharingWorld.run(refusing.endpoint(), input);
+            refusing.addRule(FaultRule.accessDeniedOnce(3).only("ec2:DescribeRouteTables"));
+            Run failed = SharingWorld.run(refusing.endpoint(), input);
+            assertTrue(refusing.count("ec2:DescribeRouteTables") >= 3, "refused after the writes: " + failed);
+            assertTrue(refusing.count("ec2:CreateVpcEndpoint") + refusing.count("ec2:ModifyVpcEndpoint") > 0,
+                    "the run changed the VPC before it failed: " + failed);
+            return failed;
         }
     }
 }

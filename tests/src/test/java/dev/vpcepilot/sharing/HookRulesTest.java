@@ -73,8 +73,9 @@ class HookRulesTest {
         try (FaultProxy refusing = FaultProxy.start(SharingWorld.moto());
              FaultProxy noDeletes = FaultProxy.start(refusing.endpoint());
              InProcessHook hook = new InProcessHook(noDeletes.endpoint())) {
-            // the verification is refused and the rollback cannot delete: the Create fails and leaves its endpoint
-            refusing.refuseListTables(true);
+            // the read that proves the new endpoint's routes is refused (ResolveVpc's is the first) and the rollback
+            // cannot delete: the Create fails and leaves its endpoint
+            refusing.addRule(FaultRule.accessDeniedOnce(2).only("ec2:DescribeRouteTables"));
             noDeletes.addRule(FaultRule.errorEvery(1).only("ec2:DeleteVpcEndpoints"));
             Run failed = hook.send(stack.create(properties));
             refusing.clear();

@@ -13,6 +13,7 @@ import dev.vpcepilot.kit.RunLocal.Run;
 import dev.vpcepilot.kit.level.Reliability;
 import dev.vpcepilot.local.moto.MotoServer;
 import dev.vpcepilot.testkit.faults.FaultProxy;
+import dev.vpcepilot.testkit.faults.FaultRule;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +52,8 @@ class RerunTest {
         String input = "{\"vpcId\":\"" + vpc.id() + "\"}";
         Run failed;
         try (FaultProxy refusing = FaultProxy.start(SharingWorld.moto())) {
-            refusing.refuseListTables(true);
+            // the read that proves the new endpoint's routes (ResolveVpc's is the first) is refused
+            refusing.addRule(FaultRule.accessDeniedOnce(2).only("ec2:DescribeRouteTables"));
             failed = SharingWorld.run(refusing.endpoint(), input);
         }
         assertEquals(1, failed.exitCode(), failed.toString());

@@ -35,7 +35,7 @@ public final class FaultRule {
     /** Upper bound of an injected delay. */
     public static final long MAX_LATENCY_MILLIS = 600_000;
 
-    private enum Trigger { EVERY, FIRST_PER_ACTION, SHARE, FIRST_PER_NEW_ENDPOINT, ROLE_OF_ACCOUNT }
+    private enum Trigger { EVERY, NTH, FIRST_PER_ACTION, SHARE, FIRST_PER_NEW_ENDPOINT, ROLE_OF_ACCOUNT }
 
     private final FaultKind kind;
     private final Trigger trigger;
@@ -133,6 +133,15 @@ public final class FaultRule {
      */
     public static FaultRule accessDenied() {
         return new FaultRule(FaultKind.ACCESS_DENIED, Trigger.EVERY, 1, 0, 0, null);
+    }
+
+    /**
+     * The protocol's access-denied error on the {@code n}th call in scope only (the calls before and after it go
+     * through): a policy that refuses one call of a kind the run makes several times, for instance the read that
+     * proves a step's writes after the reads before them. Limit it with {@link #only(String)}.
+     */
+    public static FaultRule accessDeniedOnce(int n) {
+        return new FaultRule(FaultKind.ACCESS_DENIED, Trigger.NTH, requirePositive(n, "n"), 0, 0, null);
     }
 
     /** Whether this is a {@link #denyAssumeRole} rule, which fires on the role a call names. */
@@ -301,6 +310,7 @@ public final class FaultRule {
     boolean advance(String action) {
         return switch (trigger) {
             case EVERY -> seen.incrementAndGet() % n == 0;
+            case NTH -> seen.incrementAndGet() == n;
             case SHARE -> {
                 long i = seen.incrementAndGet();
                 yield Math.floor(i * share) > Math.floor((i - 1) * share);
@@ -364,6 +374,7 @@ public final class FaultRule {
         };
         String when = switch (trigger) {
             case EVERY -> n == 1 ? "on every call" : "on every " + ordinal(n) + " call";
+            case NTH -> "on the " + ordinal(n) + " call only";
             case FIRST_PER_ACTION -> "on the first " + n + " calls of each action";
             case SHARE -> "on a share of " + share + " of the calls";
             case FIRST_PER_NEW_ENDPOINT -> "on the first " + n + " calls naming each endpoint id CreateVpcEndpoint "

@@ -39,6 +39,15 @@ class FaultRuleTest {
     }
 
     @Test
+    void accessDeniedOnceRefusesTheNthCallOnly() {
+        FaultRule rule = FaultRule.accessDeniedOnce(3).only("ec2:DescribeRouteTables");
+
+        assertEquals(List.of(3), firing(rule, "ec2:DescribeRouteTables", 6));
+        assertEquals(FaultKind.ACCESS_DENIED, rule.kind());
+        assertEquals("AccessDenied on the 3rd call only of ec2:DescribeRouteTables", rule.toString());
+    }
+
+    @Test
     void firstKIsPerAction() {
         FaultRule rule = FaultRule.throttleFirst(2);
         assertEquals(List.of(1, 2), firing(rule, "ec2:DescribeVpcs", 5));
