@@ -113,12 +113,17 @@ public final class SharedEndpoints {
         return lock.holding(request.scope(), () -> {
             Instant now = clock.instant();
             ClaimsStore.Versioned read = claims.read(request.scope());
-            List<ObservedEndpoint> endpointsNow = observer.endpointsNow(request.scope());
-            // Rule 17: a write the endpoints alone decide reads the route tables once, after it
-            boolean routesAfter = routeTablesRead != null && dynamoDbAnswers != null
-                    && SharingRules.decidedByEndpoints(endpointsNow, routeTablesRead, request.routeTableIds());
-            VpcObservation world = routesAfter ? VpcObserver.ofObserved(endpointsNow, routeTablesRead)
-                    : observer.observeRoutes(request.scope(), endpointsNow);
+            boolean routesAfter = false;
+            VpcObservation world;
+            if (routeTablesRead != null && dynamoDbAnswers != null) {
+                List<ObservedEndpoint> endpointsNow = observer.endpointsNow(request.scope());
+                // Rule 17: a write the endpoints alone decide reads the route tables once, after it
+                routesAfter = SharingRules.decidedByEndpoints(endpointsNow, routeTablesRead, request.routeTableIds());
+                world = routesAfter ? VpcObserver.ofObserved(endpointsNow, routeTablesRead)
+                        : observer.observeRoutes(request.scope(), endpointsNow);
+            } else {
+                world = observer.observe(request.scope());
+            }
             SharingRules.EnsurePlan plan = SharingRules.planEnsure(world, read.claims(), request, now);
             // Rule 17: DynamoDB is asked before anything is written, so that a refusal changes nothing
             Integer tables = asked(dynamoDbAnswers);

@@ -245,7 +245,10 @@ class RealRuntimeStepFunctionsTest {
                 for (JsonNode table : verify.path("routeTableIds")) {
                     aws.deletePrefixListRoutes(table.asText());
                 }
-                return JsonText.compact(verify);
+                // as after a wait: nothing proved by the create step (rule 17), so the verification commits itself
+                ObjectNode afterAWait = verify.deepCopy();
+                afterAWait.putNull("verified");
+                return JsonText.compact(afterAWait);
             }
             case "release" -> {
                 return firstSuccessful("ReleaseFunction").payload();

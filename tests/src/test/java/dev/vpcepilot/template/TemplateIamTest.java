@@ -81,13 +81,14 @@ class TemplateIamTest {
             "dev.vpcepilot.handlers.CheckServiceAvailabilityHandler", Set.of("ec2:DescribeVpcEndpointServices"),
             // VpcResolver
             "dev.vpcepilot.handlers.ResolveVpcHandler", Set.of("ec2:DescribeVpcs", "ec2:DescribeRouteTables"),
-            // SharedEndpoints.ensure: EndpointWriter creates (tagged at creation: ec2:CreateTags), extends, repairs,
-            // sets policies and the holder's tags; it never deletes
+            // ListTablesProbe (rule 17: before any write), then SharedEndpoints.ensure: EndpointWriter creates (tagged
+            // at creation: ec2:CreateTags), extends, repairs, sets policies and the holder's tags; it never deletes
             "dev.vpcepilot.handlers.CreateEndpointHandler", union(LOCK, OBSERVE, Set.of("ec2:CreateVpcEndpoint",
-                    "ec2:CreateTags", "ec2:DeleteTags", "ec2:ModifyVpcEndpoint")),
+                    "ec2:CreateTags", "ec2:DeleteTags", "ec2:ModifyVpcEndpoint", "dynamodb:ListTables")),
             // EndpointStatusReader
             "dev.vpcepilot.handlers.GetEndpointStatusHandler", Set.of("ec2:DescribeVpcEndpoints"),
-            // ListTablesProbe, then SharedEndpoints.commit (a stack's claim that shrinks releases route tables),
+            // ListTablesProbe (when the create step did not ask), then SharedEndpoints.commit (a stack's claim that
+            // shrinks releases route tables),
             // then DataPathReader: the VPC's subnets and network ACLs, the service's prefix-list entries
             "dev.vpcepilot.handlers.VerifyEndpointHandler", union(LOCK, OBSERVE, RELEASE,
                     Set.of("dynamodb:ListTables", "ec2:DescribeSubnets", "ec2:DescribeNetworkAcls",
