@@ -208,7 +208,7 @@ def single_vpc_cold_starts(jh, moto, warm_calls):
                                       customResource=None, routeTablesRead=None),
         "GetEndpointStatusHandler": serving,
         "VerifyEndpointHandler": dict(step, routeTableIds=[rtb], cleanup=False, customResource=None,
-                                      requireDataPath=False, foundAsAsked=None),
+                                      requireDataPath=False, verified=None, tables=None),
         "CleanupHandler": dict(step, endpoint=serving),
         # after the steps that use the standing endpoint: its first call releases it
         "ReleaseHandler": dict(step, routeTableIds=[rtb]),
