@@ -117,6 +117,11 @@ public final class InputValidator {
                     + "Allowed: \"requireDataPath\": true on a run that keeps its endpoint (the verdicts are reported "
                     + "in verification.subnets either way).");
         }
+        if (input.release() && input.endpoint().isInterface()) {
+            throw new InvalidInput("release applies to Gateway endpoints: an interface endpoint's standing use is not "
+                    + "released by a run. Allowed with \"endpointType\": \"Interface\": a run with \"cleanup\": true "
+                    + "(it leaves nothing it created), or a custom resource's Delete.");
+        }
         if (input.requireDataPath() && input.endpoint().isInterface()) {
             throw new InvalidInput("requireDataPath applies to Gateway endpoints, whose route tables decide each "
                     + "subnet's path; an Interface endpoint's verification checks its network interfaces and security "

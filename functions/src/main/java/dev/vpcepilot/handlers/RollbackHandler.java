@@ -7,6 +7,8 @@ import dev.vpcepilot.contract.FailureReport;
 import dev.vpcepilot.errors.TransientAwsError;
 import dev.vpcepilot.service.FailureDescriber;
 import dev.vpcepilot.sharing.EndpointLookup;
+import dev.vpcepilot.sharing.EndpointType;
+import dev.vpcepilot.sharing.InterfaceEndpoints;
 import dev.vpcepilot.sharing.Scope;
 import dev.vpcepilot.sharing.SharedEndpoints;
 import java.util.LinkedHashMap;
@@ -57,11 +59,18 @@ public final class RollbackHandler extends JsonStepHandler<JsonNode, FailureRepo
                 e.getValue().fields().forEachRemaining(t -> tags.put(t.getKey(), t.getValue().asText()));
                 previousTags.put(e.getKey(), tags);
             });
-            SharedEndpoints endpoints = SharedEndpoints.forTable(clients.ec2(), clients.dynamoDb(), lockTable,
-                    executionId, log(context).infoLines());
+            Scope scope = Scope.of(executionId, vpcId, serviceName);
+            SharedEndpoints endpoints;
+            if (EndpointType.INTERFACE.awsName().equals(state.path("request").path("serviceType").asText(null))) {
+                endpoints = InterfaceEndpoints.forTable(clients.ec2(), clients.dynamoDb(), lockTable, executionId,
+                        log(context).infoLines()).endpoints();
+                scope = scope.withType(EndpointType.INTERFACE);
+            } else {
+                endpoints = SharedEndpoints.forTable(clients.ec2(), clients.dynamoDb(), lockTable, executionId,
+                        log(context).infoLines());
+            }
             try {
-                rolledBack = endpoints.rollback(Scope.of(executionId, vpcId, serviceName), executionId,
-                        previousPolicies, previousTags).deleted();
+                rolledBack = endpoints.rollback(scope, executionId, previousPolicies, previousTags).deleted();
             } catch (TransientAwsError e) {
                 // Undoing needs the lock; without it, only a run that created nothing has nothing to undo (a claim
                 // it may have recorded lapses by itself). Otherwise the state machine retries, then RollbackFailed.
