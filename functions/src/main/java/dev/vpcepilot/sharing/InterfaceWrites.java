@@ -28,10 +28,11 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpointType;
  * with security groups (the run's own group first when the request names none), and the deletion of the groups the
  * run made once their endpoints are gone. Every write asks the hold's {@link WriteFence} first (rule 15).
  *
- * <p>The run's own group (rule 1: tagged as owned at creation, as the endpoint is) admits TCP 443 from the VPC's IPv4
- * CIDR blocks and the request's {@code allowedCidrs}, nothing else inbound; it is deleted only when it carries the
- * ownership tag, and a group EC2 still finds in use after {@link #GROUP_WAITS} is left behind, tagged, and reported
- * ({@link #leftBehind}), never failing the step that deleted the endpoint.
+ * <p>The run's own group (rule 1 of docs/design.md: tagged as owned at creation, as the endpoint is) admits TCP 443
+ * from the VPC's IPv4 CIDR blocks and the request's {@code allowedCidrs}, nothing else inbound; it is deleted only
+ * after its endpoint and only when it carries the ownership tag (rules 1 and 3), and a group EC2 still finds in use
+ * after {@link #GROUP_WAITS} is left behind, tagged, and reported ({@link #leftBehind}), never failing the step that
+ * deleted the endpoint. Every write asks the fence first (rule 15).
  */
 public final class InterfaceWrites implements EndpointPlaces {
 

@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param vpcId       the VPC
  * @param serviceName the endpoint service ({@code com.amazonaws.<region>.dynamodb})
  * @param type        the kind of endpoint: a gateway scope and an interface scope of one VPC and service have a lock
- *                    and claims each, so neither kind's runs wait for or touch the other's
+ *                    and claims each, so neither kind's runs wait for or touch the other's (rule 4 of docs/design.md)
  */
 public record Scope(String account, String region, String vpcId, String serviceName, EndpointType type) {
 

@@ -258,7 +258,8 @@ public final class SharingRules {
     }
 
     /**
-     * Whether an interface endpoint can take the subnets: EC2 gives an endpoint at most one subnet per zone, so none
+     * Rule 2 for an interface scope: whether an interface endpoint can take the subnets. EC2 gives an endpoint at most
+     * one subnet per zone, so none
      * of its subnets may share a zone with one of them (a subnet of unknown zone, made after the VPC was read, counts
      * as sharing: the subnets then get an endpoint of their own).
      */

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vpcepilot.kit.Moto;
 import dev.vpcepilot.kit.MotoEc2;
+import dev.vpcepilot.kit.RunLocal;
 import dev.vpcepilot.kit.level.Workflow;
 import dev.vpcepilot.local.LocalWorkflow;
 import dev.vpcepilot.local.TestProject;
@@ -265,6 +266,22 @@ class InterfaceEndpointWorkflowTest {
         assertFalse(gatewayTried.get("created").asBoolean(), "the gateway run reuses the gateway endpoint");
         assertTrue(aws.isLive(kept.get("vpcEndpointId").asText()), "the gateway run leaves the interface endpoint");
         assertEquals(gatewayId, gatewayTried.get("vpcEndpointId").asText());
+    }
+
+    @Test
+    void throughRunLocalTheOutputIsTheInterfaceContractAndTheCleanupLeavesNothing() {
+        Place place = place("us-east-1a", "us-east-1b");
+
+        RunLocal.Run run = RunLocal.script().endpoint(moto.endpoint()).inputJson("{\"endpointType\":\"Interface\","
+                + "\"vpcId\":\"" + place.vpcId() + "\",\"cleanup\":true}").run();
+
+        assertEquals(0, run.exitCode(), run::toString);
+        assertEquals(OUTPUT_KEYS, fieldNames(run.doc()), run::toString);
+        assertEquals(place.subnets().stream().sorted().toList(), strings(run.doc().get("subnetIds")));
+        assertTrue(run.doc().get("cleanedUp").asBoolean(), run::toString);
+        assertTrue(run.stderr().contains("-> CreateInterfaceEndpoint (Task)"), run::toString);
+        assertEquals(List.of(), liveInterfaceEndpoints(place.vpcId()));
+        assertEquals(List.of(), ownedGroups(place.vpcId()));
     }
 
     static Stream<Arguments> badInputs() {
