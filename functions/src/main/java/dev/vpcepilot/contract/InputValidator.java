@@ -109,18 +109,13 @@ public final class InputValidator {
         }
         if (input.release() && (input.policyDocument() != null || input.tags() != null)) {
             throw new InvalidInput("release takes no policyDocument or tags. Allowed with \"release\": true: vpcId, "
-                    + "routeTableIds, serviceName.");
+                    + "routeTableIds, serviceName (with \"endpointType\": \"Interface\": subnetIds).");
         }
         if (input.requireDataPath() && (input.release() || input.cleanup())) {
             throw new InvalidInput("requireDataPath cannot be combined with " + (input.release() ? "release" : "cleanup")
                     + ": it keeps the endpoint of a run whose data path is blocked, and such a run leaves none. "
                     + "Allowed: \"requireDataPath\": true on a run that keeps its endpoint (the verdicts are reported "
                     + "in verification.subnets either way).");
-        }
-        if (input.release() && input.endpoint().isInterface()) {
-            throw new InvalidInput("release applies to Gateway endpoints: an interface endpoint's standing use is not "
-                    + "released by a run. Allowed with \"endpointType\": \"Interface\": a run with \"cleanup\": true "
-                    + "(it leaves nothing it created), or a custom resource's Delete.");
         }
         if (input.requireDataPath() && input.endpoint().isInterface()) {
             throw new InvalidInput("requireDataPath applies to Gateway endpoints, whose route tables decide each "

@@ -4,16 +4,16 @@ import com.amazonaws.services.lambda.runtime.Context;
 import dev.vpcepilot.aws.AwsClients;
 import dev.vpcepilot.contract.InputValidator;
 import dev.vpcepilot.contract.InterfacePlacement;
+import dev.vpcepilot.datapath.NetworkFacts;
 import dev.vpcepilot.sharing.EndpointType;
 import dev.vpcepilot.sharing.InterfaceEndpoints;
 import dev.vpcepilot.sharing.InterfaceWrites;
-import java.util.ArrayList;
-import dev.vpcepilot.datapath.NetworkFacts;
 import dev.vpcepilot.sharing.PolicyWish;
 import dev.vpcepilot.sharing.Scope;
 import dev.vpcepilot.sharing.ServingState;
 import dev.vpcepilot.sharing.SharedEndpoints;
 import dev.vpcepilot.sharing.SharingRules;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 

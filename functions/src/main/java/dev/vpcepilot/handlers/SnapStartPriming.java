@@ -120,7 +120,7 @@ final class SnapStartPriming implements Resource {
                     VerifyEndpointHandler.Input.class);
             roundTrip(new ResolveVpcHandler.Input(null, null, null, null, null, null), ResolveVpcHandler.Input.class);
             roundTrip(new CleanupHandler.Input("s", "vpc-00000000", "e", serving, null), CleanupHandler.Input.class);
-            roundTrip(new ReleaseHandler.Input("s", "vpc-00000000", List.of(), "e"), ReleaseHandler.Input.class);
+            roundTrip(new ReleaseHandler.Input("s", "vpc-00000000", List.of(), "e", null, null, null), ReleaseHandler.Input.class);
             primeSharingRules();
             primeFleet();
             CustomResourceRequest request = CustomResourceRequest.from(Json.MAPPER.readTree(

@@ -3,13 +3,15 @@ package dev.vpcepilot.service;
 import dev.vpcepilot.aws.AwsCalls;
 import dev.vpcepilot.contract.InterfacePlacement;
 import dev.vpcepilot.datapath.DataPathReader;
-import dev.vpcepilot.datapath.NetworkFacts;
 import dev.vpcepilot.datapath.Ipv4Block;
+import dev.vpcepilot.datapath.NetworkFacts;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
@@ -24,7 +26,7 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpointType;
  */
 public final class InterfacePlacer {
 
-    private static final java.util.Set<String> LIVE = java.util.Set.of("pending", "available", "pendingacceptance");
+    private static final Set<String> LIVE = Set.of("pending", "available", "pendingacceptance");
 
     private final Ec2Client ec2;
 
@@ -59,7 +61,7 @@ public final class InterfacePlacer {
                 .filter(e -> e.vpcEndpointType() == VpcEndpointType.INTERFACE)
                 .filter(e -> e.stateAsString() != null && LIVE.contains(e.stateAsString().toLowerCase()))
                 .sorted(Comparator.comparing((VpcEndpoint e) -> Objects.requireNonNullElse(e.creationTimestamp(),
-                        java.time.Instant.MAX)).thenComparing(VpcEndpoint::vpcEndpointId))
+                        Instant.MAX)).thenComparing(VpcEndpoint::vpcEndpointId))
                 .map(VpcEndpoint::subnetIds)
                 .toList();
         List<NetworkFacts.RouteTable> tables = routeTablesRead != null ? routeTablesRead

@@ -70,8 +70,6 @@ class EndpointOptionsTest {
                         List.of("more than once")),
                 Arguments.of("{\"endpointType\":\"Interface\",\"allowedCidrs\":[\"10.0.0.0/8\"],"
                         + "\"securityGroupIds\":[\"sg-01234567\"]}", List.of("allowedCidrs opens the security group")),
-                Arguments.of("{\"endpointType\":\"Interface\",\"release\":true}",
-                        List.of("release applies to Gateway endpoints")),
                 Arguments.of("{\"endpointType\":\"Interface\",\"requireDataPath\":true}",
                         List.of("requireDataPath applies to Gateway endpoints")));
     }

@@ -249,6 +249,33 @@ class InterfaceEndpointWorkflowTest {
     }
 
     @Test
+    void aReleaseOfTheStandingUseDeletesWhatNobodyClaimsWithItsGroupAndLeavesTheGateway() {
+        Place place = place("us-east-1a", "us-east-1b");
+        String vpc = "\"vpcId\":\"" + place.vpcId() + "\"";
+        JsonNode gateway = WorkflowAssertions.succeeded(workflow.run(json("{" + vpc + "}")));
+        JsonNode served = succeeded(workflow.run(json("{\"endpointType\":\"Interface\"," + vpc + "}")));
+        String endpoint = served.get("vpcEndpointId").asText();
+
+        ExecutionResult partly = workflow.run(json("{\"endpointType\":\"Interface\",\"release\":true," + vpc
+                + ",\"subnetIds\":[\"" + place.subnets().get(0) + "\"]}"));
+
+        assertTrue(partly.succeeded(), partly::toString);
+        assertEquals(List.of(place.subnets().get(0)), strings(partly.output().get("releasedSubnetIds")));
+        assertEquals(List.of(place.subnets().get(1)), aws.endpoint(endpoint).orElseThrow().subnetIds(),
+                "the released subnet left the endpoint, the other stays");
+
+        ExecutionResult all = workflow.run(json("{\"endpointType\":\"Interface\",\"release\":true," + vpc + "}"));
+
+        assertTrue(all.succeeded(), all::toString);
+        assertEquals(List.of("Prepare", "CheckServiceAvailability", "ResolveVpc", "IsRelease",
+                "ReleaseInterfaceEndpoints", "BuildInterfaceReleaseOutput", "Succeeded"), all.statesEntered());
+        assertEquals(List.of(endpoint), strings(all.output().get("deleted")));
+        assertEquals(List.of(), liveInterfaceEndpoints(place.vpcId()));
+        assertEquals(List.of(), ownedGroups(place.vpcId()), "the group went with its endpoint");
+        assertTrue(aws.isLive(gateway.get("vpcEndpointId").asText()), "an interface release leaves the gateway");
+    }
+
+    @Test
     void aGatewayAndAnInterfaceEndpointSideBySideNeitherRunTouchesTheOther() {
         String vpcId = aws.defaultVpcId();
         JsonNode gateway = WorkflowAssertions.succeeded(workflow.run(json("{}")));

@@ -198,7 +198,7 @@ class StateMachineContractTest {
         resultPaths.forEach((name, path) -> assertEquals(path, state(name).path("ResultPath").asText(), name));
         Map.of("CreateInterfaceEndpoint", "$.endpoint", "GetInterfaceStatus", "$.endpoint",
                         "VerifyInterfaceEndpoint", "$.verification", "CleanupInterface", "$.cleanup",
-                        "SkipInterfaceCleanup", "$.cleanup")
+                        "SkipInterfaceCleanup", "$.cleanup", "ReleaseInterfaceEndpoints", "$.release")
                 .forEach((name, path) -> assertEquals(path, state(name).path("ResultPath").asText(), name));
         assertEquals("$.input", state("CheckServiceAvailability").path("InputPath").asText());
         assertEquals("$.endpoint", state("GetEndpointStatus").path("InputPath").asText());
@@ -213,6 +213,7 @@ class StateMachineContractTest {
                 Arguments.of("CreateInterfaceEndpoint", CreateEndpointHandler.Input.class),
                 Arguments.of("VerifyInterfaceEndpoint", VerifyInterfaceEndpointHandler.Input.class),
                 Arguments.of("CleanupInterface", CleanupHandler.Input.class),
+                Arguments.of("ReleaseInterfaceEndpoints", ReleaseHandler.Input.class),
                 Arguments.of("ReleaseEndpoints", ReleaseHandler.Input.class));
     }
 
@@ -296,7 +297,7 @@ class StateMachineContractTest {
     @Test
     void theStepsThatLockRetryEndpointBusy() {
         for (String name : List.of("CreateEndpoint", "VerifyEndpoint", "Cleanup", "ReleaseEndpoints", "HandleFailure",
-                "CreateInterfaceEndpoint", "VerifyInterfaceEndpoint", "CleanupInterface")) {
+                "CreateInterfaceEndpoint", "VerifyInterfaceEndpoint", "CleanupInterface", "ReleaseInterfaceEndpoints")) {
             Set<String> retried = new TreeSet<>();
             state(name).path("Retry").forEach(r -> r.path("ErrorEquals").forEach(e -> retried.add(e.asText())));
             assertTrue(retried.contains("dev.vpcepilot.errors.EndpointBusy"), name + " retries " + retried);

@@ -111,7 +111,7 @@ class TemplateIamTest {
                     Set.of("dynamodb:ListTables", "ec2:DescribeSubnets", "ec2:DescribeNetworkAcls",
                             "ec2:GetManagedPrefixListEntries")),
             "dev.vpcepilot.handlers.CleanupHandler", union(LOCK, OBSERVE, RELEASE, INTERFACE_GROUP),
-            "dev.vpcepilot.handlers.ReleaseHandler", union(LOCK, OBSERVE, RELEASE),
+            "dev.vpcepilot.handlers.ReleaseHandler", union(LOCK, OBSERVE, RELEASE, INTERFACE_GROUP),
             // SharedEndpoints.rollback (+ policies put back: ModifyVpcEndpoint; user tags put back: CreateTags and
             // DeleteTags), EndpointLookup.createdBy
             "dev.vpcepilot.handlers.RollbackHandler", union(LOCK, OBSERVE, RELEASE, INTERFACE_GROUP,
@@ -276,7 +276,7 @@ class TemplateIamTest {
                 "ec2:CreateTags", Set.of("CreateEndpointFunction"),
                 "ec2:AuthorizeSecurityGroupIngress", Set.of("CreateEndpointFunction"),
                 "ec2:DeleteSecurityGroup", Set.of("CreateEndpointFunction", "VerifyInterfaceEndpointFunction",
-                        "CleanupFunction", "RollbackFunction")), writers);
+                        "CleanupFunction", "RollbackFunction", "ReleaseFunction")), writers);
     }
 
     @Test
