@@ -5,6 +5,7 @@ import dev.vpcepilot.aws.AwsClients;
 import dev.vpcepilot.contract.InputValidator;
 import dev.vpcepilot.contract.InterfacePlacement;
 import dev.vpcepilot.contract.InterfaceVerification;
+import dev.vpcepilot.errors.EndpointBusy;
 import dev.vpcepilot.errors.VerificationFailed;
 import dev.vpcepilot.service.InterfaceChecks;
 import dev.vpcepilot.service.InterfaceReader;
@@ -24,7 +25,7 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
 
 /**
  * Step 4 of an interface endpoint: DynamoDB answers (ListTables); every requested subnet has an interface in use of
- * the endpoint serving it, and each serving endpoint's security groups admit TCP 443 from the VPC's IPv4 CIDR blocks
+ * the endpoint serving it (one not in use yet is {@link EndpointBusy}: the state machine's retries are the wait), and each serving endpoint's security groups admit TCP 443 from the VPC's IPv4 CIDR blocks
  * (read without the lock: a failure here only stops the run, which rolls back); then, under the interface scope's
  * lock, every requested subnet is read again as served by an available endpoint and the requester's claim is
  * recorded ({@link SharedEndpoints#commit}, rule 5). A run that found everything as asked reports what the create
@@ -64,7 +65,13 @@ public final class VerifyInterfaceEndpointHandler
                 input.endpoint().endpoints().stream().map(ServingState.Endpoint::vpcEndpointId).toList());
         List<String> problems = new ArrayList<>(InterfaceChecks.interfaceProblems(servedBy, read.endpoints(),
                 read.interfaces()));
+        List<String> waiting = InterfaceChecks.interfacesNotInUseYet(servedBy, read.endpoints(), read.interfaces());
         problems.addAll(InterfaceChecks.groupProblems(input.interfaces().vpcCidrs(), read.endpoints(), read.groups()));
+        if (!waiting.isEmpty() && problems.size() == waiting.size()) {
+            // The wait of the contract: available, and an interface in use in each subnet (retried, then rolled back)
+            throw new EndpointBusy("The interfaces of the endpoint in " + waiting + " are not in use yet: "
+                    + String.join("; ", problems) + "; the step is retried.");
+        }
         if (!problems.isEmpty()) {
             throw new VerificationFailed("The interface endpoint is not usable as asked: " + String.join("; ", problems)
                     + ".");

@@ -76,6 +76,24 @@ public final class InterfaceChecks {
         return problems;
     }
 
+    /**
+     * The requested subnets whose interface exists but is not in use yet (EC2 attaches an endpoint's interfaces
+     * after it reports the endpoint): the verification waits for them, with the bound of its retries.
+     */
+    public static List<String> interfacesNotInUseYet(Map<String, String> servedBy, Map<String, VpcEndpoint> endpoints,
+                                                     Map<String, NetworkInterface> interfaces) {
+        List<String> waiting = new ArrayList<>();
+        servedBy.forEach((subnet, endpointId) -> {
+            VpcEndpoint endpoint = endpoints.get(endpointId);
+            if (endpoint != null && endpoint.networkInterfaceIds().stream().map(interfaces::get)
+                    .filter(Objects::nonNull).filter(n -> subnet.equals(n.subnetId()))
+                    .anyMatch(n -> !"in-use".equals(n.statusAsString()))) {
+                waiting.add(subnet);
+            }
+        });
+        return waiting;
+    }
+
     /** The interface of {@code endpoint} in each of the subnets (in their order), where it has one. */
     public static List<String> interfacesIn(List<String> subnetIds, Map<String, VpcEndpoint> endpoints,
                                             Map<String, NetworkInterface> interfaces) {

@@ -70,6 +70,9 @@ class InterfaceChecksTest {
                 InterfaceChecks.interfaceProblems(Map.of("subnet-c", "vpce-1"), endpoints, interfaces));
         assertEquals(List.of("eni-c", "eni-a"), InterfaceChecks.interfacesIn(List.of("subnet-c", "subnet-a"),
                 endpoints, interfaces));
+        assertEquals(List.of("subnet-b"), InterfaceChecks.interfacesNotInUseYet(new java.util.TreeMap<>(Map.of(
+                "subnet-a", "vpce-1", "subnet-b", "vpce-1", "subnet-c", "vpce-1")), endpoints, interfaces),
+                "only an interface that exists and is not in use is waited for");
     }
 
     @Test

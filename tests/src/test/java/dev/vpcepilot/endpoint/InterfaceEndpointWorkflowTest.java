@@ -311,6 +311,23 @@ class InterfaceEndpointWorkflowTest {
         assertEquals(List.of(), ownedGroups(place.vpcId()));
     }
 
+    @Test
+    void groupsThatDoNotAdmitHttpsFromTheVpcFailTheVerificationAndTheRunRollsBackLeavingTheGroupsAlone() {
+        Place place = place("us-east-1a");
+        String closed = aws.ec2().createSecurityGroup(r -> r.vpcId(place.vpcId()).groupName("closed")
+                .description("admits nothing")).groupId();
+
+        ExecutionResult result = workflow.run(json("{\"endpointType\":\"Interface\",\"vpcId\":\"" + place.vpcId()
+                + "\",\"securityGroupIds\":[\"" + closed + "\"]}"));
+
+        String cause = failed(result, "VerificationFailed");
+        assertTrue(cause.contains("admit no TCP 443 from " + place.cidr()), cause);
+        assertTrue(cause.contains("Rolled back vpce-"), cause);
+        assertEquals(List.of(), liveInterfaceEndpoints(place.vpcId()), "rule 7: what the run created is gone");
+        assertEquals(1, aws.ec2().describeSecurityGroups(r -> r.groupIds(closed)).securityGroups().size(),
+                "rule 1: a group the run did not make is never deleted");
+    }
+
     static Stream<Arguments> badInputs() {
         return Stream.of(
                 Arguments.of("routeTableIds with Interface", "\"routeTableIds\":[\"rtb-01234567\"]",
