@@ -19,6 +19,8 @@ import java.util.List;
  * @param networkInterfaceIds the interfaces in the requested subnets, in the subnets' order
  * @param dnsNames           the names of {@code vpcEndpointId}, or null when several endpoints serve
  * @param endpointUrl        {@code https://} + the regional name of {@code vpcEndpointId}, or null
+ * @param probeEndpointUrl   the URL the data-path probe lists tables through: {@code endpointUrl}, or with several
+ *                           serving endpoints the first one's (by id)
  */
 public record InterfaceVerification(
         boolean interfacesOk,
@@ -33,7 +35,8 @@ public record InterfaceVerification(
         List<String> securityGroupIds,
         List<String> networkInterfaceIds,
         DnsNames dnsNames,
-        String endpointUrl) {
+        String endpointUrl,
+        String probeEndpointUrl) {
 
     /**
      * One serving interface endpoint.

@@ -106,7 +106,9 @@ final class SnapStartPriming implements Resource {
                     new InterfaceVerification.Endpoint("vpce-00000000", true, true, List.of("subnet-00000000"),
                             List.of("sg-00000000"), names, "https://vpce-0-0.d")), List.of("standing"),
                     List.of("subnet-00000000"), List.of("sg-00000000"), List.of("eni-00000000"), names,
-                    "https://vpce-0-0.d"), InterfaceVerification.class);
+                    "https://vpce-0-0.d", "https://vpce-0-0.d"), InterfaceVerification.class);
+            roundTrip(new DataPathProbeHandler.Input("vpc-00000000", "https://vpce-0-0.d"),
+                    DataPathProbeHandler.Input.class);
             // Rule 16: the schedule's steady state carries what it found from the create step to the verification.
             SharedEndpoints.Committed found = new SharedEndpoints.Committed(new SharingRules.Coverage(
                     Map.of("rtb-00000000", "vpce-00000000"), Map.of("rtb-00000000", "pl-00000000"), List.of()),

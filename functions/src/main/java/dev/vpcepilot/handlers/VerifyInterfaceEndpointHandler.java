@@ -16,9 +16,11 @@ import dev.vpcepilot.sharing.Scope;
 import dev.vpcepilot.sharing.ServingState;
 import dev.vpcepilot.sharing.SharedEndpoints;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeSet;
 import software.amazon.awssdk.services.ec2.model.SecurityGroupIdentifier;
 import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
@@ -99,6 +101,9 @@ public final class VerifyInterfaceEndpointHandler
                 endpoints.stream().allMatch(InterfaceVerification.Endpoint::owned), endpoints, committed.claimants(),
                 subnets, List.copyOf(new TreeSet<>(endpoints.stream().flatMap(e -> e.securityGroupIds().stream())
                         .toList())), interfaces, single == null ? null : single.dnsNames(),
-                single == null ? null : single.endpointUrl());
+                single == null ? null : single.endpointUrl(), endpoints.stream()
+                        .sorted(Comparator.comparing(InterfaceVerification.Endpoint::vpcEndpointId))
+                        .map(InterfaceVerification.Endpoint::endpointUrl).filter(Objects::nonNull)
+                        .findFirst().orElse(null));
     }
 }

@@ -52,7 +52,8 @@ class InterfaceEndpointWorkflowTest {
             "endpoints", "claims", "verification", "cleanedUp", "cleanupDetail");
     private static final List<String> INTERFACE_PATH = List.of("Prepare", "CheckServiceAvailability", "ResolveVpc",
             "IsRelease", "CreateInterfaceEndpoint", "IsInterfaceAvailable", "VerifyInterfaceEndpoint",
-            "WantsInterfaceCleanup", "SkipInterfaceCleanup", "BuildInterfaceOutput", "Succeeded");
+            "InterfaceProbeHere", "InterfaceProbeNotHere", "WantsInterfaceCleanup", "SkipInterfaceCleanup",
+            "BuildInterfaceOutput", "Succeeded");
 
     private static MotoServer moto;
     private static LocalWorkflow workflow;
@@ -91,6 +92,7 @@ class InterfaceEndpointWorkflowTest {
         for (String flag : List.of("interfacesOk", "securityGroupsOk", "listTablesOk")) {
             assertTrue(output.path("verification").path(flag).asBoolean(), flag + ": " + output);
         }
+        assertTrue(output.path("verification").path("probe").has("ran"), output::toString);
         return output;
     }
 
@@ -307,6 +309,7 @@ class InterfaceEndpointWorkflowTest {
         assertEquals(place.subnets().stream().sorted().toList(), strings(run.doc().get("subnetIds")));
         assertTrue(run.doc().get("cleanedUp").asBoolean(), run::toString);
         assertTrue(run.stderr().contains("-> CreateInterfaceEndpoint (Task)"), run::toString);
+        assertFalse(run.doc().at("/verification/probe/ran").asBoolean(), "no probe deployed: " + run);
         assertEquals(List.of(), liveInterfaceEndpoints(place.vpcId()));
         assertEquals(List.of(), ownedGroups(place.vpcId()));
     }
@@ -326,6 +329,17 @@ class InterfaceEndpointWorkflowTest {
         assertEquals(List.of(), liveInterfaceEndpoints(place.vpcId()), "rule 7: what the run created is gone");
         assertEquals(1, aws.ec2().describeSecurityGroups(r -> r.groupIds(closed)).securityGroups().size(),
                 "rule 1: a group the run did not make is never deleted");
+    }
+
+    @Test
+    void withTheProbeDeployedItListsTablesThroughTheEndpointsUrlLocallyTheEmulatorStandsIn() {
+        RunLocal.Run run = RunLocal.script().endpoint(moto.endpoint()).arguments("--probe")
+                .inputJson("{\"endpointType\":\"Interface\",\"cleanup\":true}").run();
+
+        assertEquals(0, run.exitCode(), run::toString);
+        assertEquals(json("{\"ran\":true,\"listTablesOk\":true,\"where\":\"local\"}"),
+                run.doc().at("/verification/probe"), run::toString);
+        assertTrue(run.stderr().contains("-> ProbeInterfaceDataPath (Task)"), run::toString);
     }
 
     static Stream<Arguments> badInputs() {

@@ -15,6 +15,7 @@ import dev.vpcepilot.contract.Verification;
 import dev.vpcepilot.errors.WorkflowError;
 import dev.vpcepilot.handlers.CleanupHandler;
 import dev.vpcepilot.handlers.CreateEndpointHandler;
+import dev.vpcepilot.handlers.DataPathProbeHandler;
 import dev.vpcepilot.handlers.ReleaseHandler;
 import dev.vpcepilot.handlers.ResolveVpcHandler;
 import dev.vpcepilot.handlers.VerifyEndpointHandler;
@@ -120,7 +121,7 @@ class StateMachineContractTest {
                     List.of(), 0, true, List.of());
             case "InterfaceVerification" -> new InterfaceVerification(true, true, true, 0, "vpce-1", true,
                     List.of(), List.of(), List.of(), List.of(), List.of(),
-                    new InterfaceVerification.DnsNames("r", List.of()), "https://r");
+                    new InterfaceVerification.DnsNames("r", List.of()), "https://r", "https://r");
             case "CleanupResult" -> new CleanupResult(true, "vpce-1", "d", List.of(), Map.of(), List.of());
             case "ReleaseResult" -> new ReleaseResult(List.of(), List.of(), Map.of(), Map.of(), "d");
             case "FailureReport" -> new FailureReport("E", "c", List.of());
@@ -214,6 +215,7 @@ class StateMachineContractTest {
                 Arguments.of("VerifyInterfaceEndpoint", VerifyInterfaceEndpointHandler.Input.class),
                 Arguments.of("CleanupInterface", CleanupHandler.Input.class),
                 Arguments.of("ReleaseInterfaceEndpoints", ReleaseHandler.Input.class),
+                Arguments.of("ProbeInterfaceDataPath", DataPathProbeHandler.Input.class),
                 Arguments.of("ReleaseEndpoints", ReleaseHandler.Input.class));
     }
 
