@@ -243,6 +243,15 @@ class InterfaceWritesTest {
     }
 
     @Test
+    void anEndpointEc2DoesNotShowHasNoGroupToReadAndIsNoError() {
+        doThrow(Fixtures.ec2Error(400, "InvalidVpcEndpointId.NotFound")).when(ec2)
+                .describeVpcEndpoints(any(java.util.function.Consumer.class));
+
+        assertEquals(List.of(), writes(null).beforeDelete(List.of("vpce-gone")));
+        verify(ec2, never()).describeSecurityGroups(any(java.util.function.Consumer.class));
+    }
+
+    @Test
     void aWriterThatLostItsLeaseDeletesNoGroup() {
         describes(List.of("sg-ours"), group("sg-ours", true));
         lost = true;
