@@ -5,9 +5,6 @@ import dev.vpcepilot.aws.AwsClients;
 import dev.vpcepilot.contract.InterfacePlacement;
 import dev.vpcepilot.contract.ReleaseResult;
 import dev.vpcepilot.sharing.Claimant;
-import dev.vpcepilot.sharing.EndpointType;
-import dev.vpcepilot.sharing.InterfaceEndpoints;
-import dev.vpcepilot.sharing.Scope;
 import dev.vpcepilot.sharing.SharedEndpoints;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,23 +40,13 @@ public final class ReleaseHandler extends JsonStepHandler<ReleaseHandler.Input, 
 
     @Override
     protected ReleaseResult handle(Input input, Context context) {
-        Scope scope = Scope.of(input.executionId(), input.vpcId(), input.serviceName());
-        SharedEndpoints endpoints;
-        List<String> places = input.routeTableIds();
-        InterfaceEndpoints interfaces = null;
-        if (EndpointType.INTERFACE.awsName().equals(input.endpointType())) {
-            // An interface scope's places are subnets; an endpoint that goes takes the run's own group with it
-            interfaces = InterfaceEndpoints.forTable(clients.ec2(), clients.dynamoDb(), lockTable, input.executionId(),
-                    log(context).infoLines());
-            endpoints = interfaces.endpoints();
-            scope = scope.withType(EndpointType.INTERFACE);
-            places = input.subnetIds() != null ? input.subnetIds()
-                    : List.copyOf(new TreeSet<>(input.interfaces().subnetZones().keySet()));
-        } else {
-            endpoints = SharedEndpoints.forTable(clients.ec2(), clients.dynamoDb(), lockTable, input.executionId(),
-                    log(context).infoLines());
-        }
-        SharedEndpoints.Released released = endpoints.releaseStanding(scope, input.executionId(), places);
+        ScopeCoordinator coordinator = ScopeCoordinator.of(clients, lockTable, input.executionId(), input.vpcId(),
+                input.serviceName(), input.endpointType(), log(context).infoLines());
+        // An interface scope's places are subnets: the requested ones, or every subnet of the VPC
+        List<String> places = !coordinator.isInterface() ? input.routeTableIds() : input.subnetIds() != null
+                ? input.subnetIds() : List.copyOf(new TreeSet<>(input.interfaces().subnetZones().keySet()));
+        SharedEndpoints.Released released = coordinator.endpoints().releaseStanding(coordinator.scope(),
+                input.executionId(), places);
         List<String> sentences = new ArrayList<>();
         if (released.releasedRouteTables().isEmpty()) {
             sentences.add("The standing use claimed none of " + places + ": nothing was released.");
@@ -72,9 +59,7 @@ public final class ReleaseHandler extends JsonStepHandler<ReleaseHandler.Input, 
         released.removedRouteTables().forEach((id, tables) -> sentences.add(tables + " left " + id + "."));
         released.keptFor().forEach((id, claimants) -> sentences.add(id + " stays for "
                 + String.join(", ", claimants.stream().map(Claimant::describe).toList()) + "."));
-        if (interfaces != null) {
-            sentences.addAll(interfaces.writes().leftBehind());
-        }
+        sentences.addAll(coordinator.leftBehind());
         return new ReleaseResult(released.releasedRouteTables(), released.deleted(), released.removedRouteTables(),
                 released.keptFor(), String.join(" ", sentences));
     }
