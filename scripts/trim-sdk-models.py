@@ -54,6 +54,13 @@ OPERATIONS = {
         "DescribeVpcEndpoints",
         "DescribeVpcs",
         "ModifyVpcEndpoint",
+        # Interface endpoints: the security group a run creates and owns (ingress TCP 443), deleted by its cleanup,
+        # and the verification of the endpoint's network interfaces and of the groups' rules.
+        "AuthorizeSecurityGroupIngress",
+        "CreateSecurityGroup",
+        "DeleteSecurityGroup",
+        "DescribeNetworkInterfaces",
+        "DescribeSecurityGroups",
     ],
     "dynamodb": [
         "ListTables",
@@ -117,13 +124,8 @@ RUNNER_OPERATIONS = {
 TEST_OPERATIONS = {
     "ec2": [
         "CreateVpc",
-        # The emulator's interface endpoints (InterfaceEndpointEmulatorTest): subnets in chosen zones, security
-        # groups, the endpoints' network interfaces.
-        "CreateSecurityGroup",
+        # The emulator's interface endpoints (InterfaceEndpointEmulatorTest): subnets in chosen zones.
         "CreateSubnet",
-        "DeleteSecurityGroup",
-        "DescribeNetworkInterfaces",
-        "DescribeSecurityGroups",
     ],
     "dynamodb": [
         "DescribeLimits",
@@ -226,10 +228,11 @@ KEPT_MEMBERS = {
 # not compile (no such method): add the member here and rerun.
 FUNCTIONS_KEPT_MEMBERS = {
     "ec2": {
-        "CreateVpcEndpointRequest": ["ClientToken", "PolicyDocument", "RouteTableIds", "ServiceName",
-                                     "TagSpecifications", "VpcEndpointType", "VpcId"],
-        "ModifyVpcEndpointRequest": ["AddRouteTableIds", "PolicyDocument", "RemoveRouteTableIds", "ResetPolicy",
-                                     "VpcEndpointId"],
+        "CreateVpcEndpointRequest": ["ClientToken", "PolicyDocument", "PrivateDnsEnabled", "RouteTableIds",
+                                     "SecurityGroupIds", "ServiceName", "SubnetIds", "TagSpecifications",
+                                     "VpcEndpointType", "VpcId"],
+        "ModifyVpcEndpointRequest": ["AddRouteTableIds", "AddSubnetIds", "PolicyDocument", "RemoveRouteTableIds",
+                                     "RemoveSubnetIds", "ResetPolicy", "VpcEndpointId"],
         "NetworkAcl": ["Associations", "Entries", "IsDefault", "NetworkAclId", "VpcId"],
         "NetworkAclAssociation": ["SubnetId"],
         "NetworkAclEntry": ["CidrBlock", "Egress", "Ipv6CidrBlock", "PortRange", "Protocol", "RuleAction",
@@ -242,11 +245,24 @@ FUNCTIONS_KEPT_MEMBERS = {
                   "VpcPeeringConnectionId"],
         "RouteTable": ["Associations", "RouteTableId", "Routes", "VpcId"],
         "RouteTableAssociation": ["Main", "SubnetId"],
-        "ServiceDetail": ["ServiceName", "ServiceType"],
-        "Subnet": ["SubnetId", "VpcId"],
-        "Vpc": ["IsDefault", "Tags", "VpcId"],
-        "VpcEndpoint": ["CreationTimestamp", "PolicyDocument", "RouteTableIds", "ServiceName", "State", "Tags",
-                        "VpcEndpointId", "VpcEndpointType", "VpcId"],
+        # Interface endpoints: their DNS names, network interfaces and security groups, as InterfaceChecks reads them
+        "AuthorizeSecurityGroupIngressRequest": ["GroupId", "IpPermissions"],
+        "AuthorizeSecurityGroupIngressResult": ["Return"],
+        "CreateSecurityGroupResult": ["GroupId"],
+        "DeleteSecurityGroupResult": ["Return"],
+        "DnsEntry": ["DnsName"],
+        "IpPermission": ["FromPort", "IpProtocol", "IpRanges", "ToPort"],
+        "IpRange": ["CidrIp", "Description"],
+        "NetworkInterface": ["NetworkInterfaceId", "Status", "SubnetId"],
+        "SecurityGroup": ["GroupId", "IpPermissions", "Tags"],
+        "SecurityGroupIdentifier": ["GroupId"],
+        "VpcCidrBlockAssociation": ["CidrBlock", "CidrBlockState"],
+        "ServiceDetail": ["AvailabilityZones", "ServiceName", "ServiceType"],
+        "Subnet": ["AvailabilityZone", "SubnetId", "VpcId"],
+        "Vpc": ["CidrBlockAssociationSet", "IsDefault", "Tags", "VpcId"],
+        "VpcEndpoint": ["CreationTimestamp", "DnsEntries", "Groups", "NetworkInterfaceIds", "PolicyDocument",
+                        "RouteTableIds", "ServiceName", "State", "SubnetIds", "Tags", "VpcEndpointId",
+                        "VpcEndpointType", "VpcId"],
     },
 }
 

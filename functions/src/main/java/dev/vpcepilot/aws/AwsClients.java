@@ -136,6 +136,14 @@ public final class AwsClients implements AutoCloseable {
         return dynamoDb;
     }
 
+    /**
+     * A DynamoDB client that sends its requests to {@code endpoint} (an interface endpoint's URL) instead of the
+     * region's endpoint; the caller closes it.
+     */
+    public DynamoDbClient dynamoDbThrough(URI endpoint) {
+        return configure(DynamoDbClient.builder()).endpointOverride(endpoint).build();
+    }
+
     public synchronized SfnClient sfn() {
         if (sfn == null) {
             sfn = configure(SfnClient.builder()).build();

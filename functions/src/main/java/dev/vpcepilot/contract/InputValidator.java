@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
 public final class InputValidator {
 
     public static final Set<String> KEYS = Set.of("vpcId", "routeTableIds", "serviceName", "policyDocument", "tags",
-            "cleanup", "release", "customResource", "requireDataPath");
+            "cleanup", "release", "customResource", "requireDataPath", "endpointType", "subnetIds", "securityGroupIds",
+            "allowedCidrs");
     public static final int MAX_POLICY_CHARS = 20_480;
     /** The policyDocument value that asks for AWS's default (full access) policy. */
     public static final String DEFAULT_POLICY = "default";
@@ -39,7 +40,7 @@ public final class InputValidator {
             "arn:aws[a-z-]*:cloudformation:[a-z0-9-]+:\\d{12}:stack/[A-Za-z][A-Za-z0-9-]{0,127}/[0-9a-f-]{36}");
     static final Pattern LOGICAL_ID = Pattern.compile("[A-Za-z0-9]{1,255}");
     private static final String ALLOWED_KEYS = "vpcId, routeTableIds, serviceName, policyDocument, tags, cleanup, "
-            + "release, customResource, requireDataPath";
+            + "release, customResource, requireDataPath, endpointType, subnetIds, securityGroupIds, allowedCidrs";
 
     /**
      * The validated input, with the service name defaulted for the region.
@@ -48,10 +49,19 @@ public final class InputValidator {
      * @param tags           the user tags, or null when the input has none (no wish)
      * @param customResource the stack and logical id of the custom resource the run is for, or null
      * @param requireDataPath a subnet on a served table that cannot reach the service fails the run (DataPathBlocked)
+     * @param endpoint       the endpoint's type, and an interface endpoint's subnets, security groups and CIDRs
      */
     public record Input(String vpcId, List<String> routeTableIds, String serviceName, String policyDocument,
                         Map<String, String> tags, boolean cleanup, boolean release, CustomResource customResource,
-                        boolean requireDataPath) {
+                        boolean requireDataPath, EndpointOptions endpoint) {
+
+        /** The input of a gateway endpoint. */
+        public Input(String vpcId, List<String> routeTableIds, String serviceName, String policyDocument,
+                     Map<String, String> tags, boolean cleanup, boolean release, CustomResource customResource,
+                     boolean requireDataPath) {
+            this(vpcId, routeTableIds, serviceName, policyDocument, tags, cleanup, release, customResource,
+                    requireDataPath, EndpointOptions.GATEWAY);
+        }
     }
 
     /** The {@code Custom::DynamoDbVpcEndpoint} a run is for (set by the custom resource). */
@@ -86,7 +96,8 @@ public final class InputValidator {
                 flag("cleanup", input.get("cleanup")),
                 flag("release", input.get("release")),
                 customResource(input.get("customResource")),
-                flag("requireDataPath", input.get("requireDataPath")));
+                flag("requireDataPath", input.get("requireDataPath")),
+                EndpointOptions.read(input, !absent(input.get("routeTableIds"))));
         checkCombination(valid);
         return valid;
     }
@@ -98,13 +109,18 @@ public final class InputValidator {
         }
         if (input.release() && (input.policyDocument() != null || input.tags() != null)) {
             throw new InvalidInput("release takes no policyDocument or tags. Allowed with \"release\": true: vpcId, "
-                    + "routeTableIds, serviceName.");
+                    + "routeTableIds, serviceName (with \"endpointType\": \"Interface\": subnetIds).");
         }
         if (input.requireDataPath() && (input.release() || input.cleanup())) {
             throw new InvalidInput("requireDataPath cannot be combined with " + (input.release() ? "release" : "cleanup")
                     + ": it keeps the endpoint of a run whose data path is blocked, and such a run leaves none. "
                     + "Allowed: \"requireDataPath\": true on a run that keeps its endpoint (the verdicts are reported "
                     + "in verification.subnets either way).");
+        }
+        if (input.requireDataPath() && input.endpoint().isInterface()) {
+            throw new InvalidInput("requireDataPath applies to Gateway endpoints, whose route tables decide each "
+                    + "subnet's path; an Interface endpoint's verification checks its network interfaces and security "
+                    + "group instead. Allowed with \"endpointType\": \"Interface\": no requireDataPath.");
         }
         if (input.customResource() != null && (input.release() || input.cleanup())) {
             throw new InvalidInput("customResource cannot be combined with cleanup or release: a custom resource "

@@ -12,10 +12,23 @@ import java.util.List;
  * @param routeTables      every route table of the VPC as this step read it (routes and associations), which
  *                         CreateEndpoint's read without the lock reuses instead of describing them again (rule 16);
  *                         null when they would weigh more than a part of the state may ({@code StateBudget})
+ * @param interfaces       for an interface endpoint, its subnets, the VPC's zones and CIDR blocks; null for a gateway
  */
 public record ResolvedVpc(
         String vpcId,
         boolean isDefault,
         List<String> routeTableIds,
-        List<NetworkFacts.RouteTable> routeTables) {
+        List<NetworkFacts.RouteTable> routeTables,
+        InterfacePlacement interfaces) {
+
+    /** The VPC of a gateway endpoint. */
+    public ResolvedVpc(String vpcId, boolean isDefault, List<String> routeTableIds,
+                       List<NetworkFacts.RouteTable> routeTables) {
+        this(vpcId, isDefault, routeTableIds, routeTables, null);
+    }
+
+    /** The same VPC, with an interface endpoint's placement. */
+    public ResolvedVpc withInterfaces(InterfacePlacement placement) {
+        return new ResolvedVpc(vpcId, isDefault, routeTableIds, routeTables, placement);
+    }
 }

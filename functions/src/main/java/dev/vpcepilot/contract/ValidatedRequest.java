@@ -11,7 +11,8 @@ import java.util.Map;
  *
  * @param region         the region the workflow runs in
  * @param serviceName    {@code com.amazonaws.<region>.dynamodb} unless given
- * @param serviceType    the endpoint type the region offers for the service ({@code Gateway})
+ * @param serviceType    the endpoint type requested and offered for the service ({@code Gateway} unless the input's
+ *                       {@code endpointType} says {@code Interface})
  * @param vpcId          the requested VPC, or null for the region's default VPC
  * @param routeTableIds  the requested route tables, or null for all of the VPC's
  * @param policyDocument the endpoint policy as a JSON string, {@code "default"}, or null (no wish)
@@ -21,6 +22,10 @@ import java.util.Map;
  * @param customResource the custom resource the run is for (its claim), or null
  * @param requireDataPath fail with DataPathBlocked (keeping the endpoint) unless every subnet on a served table is
  *                        reachable
+ * @param subnetIds       Interface: the requested subnets (sorted), or null for one per zone the service is offered in
+ * @param securityGroupIds Interface: the requested security groups, or null for one the run creates
+ * @param allowedCidrs    Interface: what the run's own security group admits besides the VPC, or null
+ * @param serviceZones    Interface: the zones the service is offered in with that type (null for Gateway)
  */
 public record ValidatedRequest(
         String region,
@@ -33,5 +38,18 @@ public record ValidatedRequest(
         boolean cleanup,
         boolean release,
         InputValidator.CustomResource customResource,
-        boolean requireDataPath) {
+        boolean requireDataPath,
+        List<String> subnetIds,
+        List<String> securityGroupIds,
+        List<String> allowedCidrs,
+        List<String> serviceZones) {
+
+    /** A gateway endpoint's request (no interface keys). */
+    public ValidatedRequest(String region, String serviceName, String serviceType, String vpcId,
+                            List<String> routeTableIds, String policyDocument, Map<String, String> tags,
+                            boolean cleanup, boolean release, InputValidator.CustomResource customResource,
+                            boolean requireDataPath) {
+        this(region, serviceName, serviceType, vpcId, routeTableIds, policyDocument, tags, cleanup, release,
+                customResource, requireDataPath, null, null, null, null);
+    }
 }

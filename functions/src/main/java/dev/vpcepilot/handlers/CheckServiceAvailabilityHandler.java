@@ -4,13 +4,14 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vpcepilot.aws.AwsClients;
 import dev.vpcepilot.aws.Regions;
+import dev.vpcepilot.contract.EndpointOptions;
 import dev.vpcepilot.contract.InputValidator;
 import dev.vpcepilot.contract.ValidatedRequest;
 import dev.vpcepilot.service.ServiceAvailabilityChecker;
 
 /**
  * Step 1: checks the region exists and validates the execution input (InvalidInput), then checks the service is
- * offered as a Gateway, before anything else calls AWS.
+ * offered with the requested endpoint type, before anything else calls AWS.
  */
 public final class CheckServiceAvailabilityHandler extends JsonStepHandler<JsonNode, ValidatedRequest> {
 
@@ -41,10 +42,12 @@ public final class CheckServiceAvailabilityHandler extends JsonStepHandler<JsonN
     protected ValidatedRequest handle(JsonNode input, Context context) {
         Regions.require(region, "The workflow's region");
         InputValidator.Input valid = validator.validate(input);
-        String type = checker.requireGateway(valid.serviceName());
-        log(context).info("Service " + valid.serviceName() + " is offered as " + type);
-        return new ValidatedRequest(region, valid.serviceName(), type, valid.vpcId(), valid.routeTableIds(),
+        EndpointOptions endpoint = valid.endpoint();
+        ServiceAvailabilityChecker.Offer offer = checker.require(valid.serviceName(), endpoint.type());
+        log(context).info("Service " + valid.serviceName() + " is offered as " + offer.type());
+        return new ValidatedRequest(region, valid.serviceName(), offer.type(), valid.vpcId(), valid.routeTableIds(),
                 valid.policyDocument(), valid.tags(), valid.cleanup(), valid.release(), valid.customResource(),
-                valid.requireDataPath());
+                valid.requireDataPath(), endpoint.subnetIds(), endpoint.securityGroupIds(), endpoint.allowedCidrs(),
+                endpoint.isInterface() ? offer.availabilityZones() : null);
     }
 }

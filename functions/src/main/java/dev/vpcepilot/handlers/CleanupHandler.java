@@ -4,7 +4,6 @@ import com.amazonaws.services.lambda.runtime.Context;
 import dev.vpcepilot.aws.AwsClients;
 import dev.vpcepilot.contract.CleanupResult;
 import dev.vpcepilot.sharing.Claimant;
-import dev.vpcepilot.sharing.Scope;
 import dev.vpcepilot.sharing.ServingState;
 import dev.vpcepilot.sharing.SharedEndpoints;
 import java.util.ArrayList;
@@ -18,7 +17,9 @@ import java.util.Map;
  */
 public final class CleanupHandler extends JsonStepHandler<CleanupHandler.Input, CleanupResult> {
 
-    public record Input(String serviceName, String vpcId, String executionId, ServingState endpoint) {
+    /** @param endpointType {@code Interface} for an interface endpoint's scope; null or {@code Gateway} otherwise */
+    public record Input(String serviceName, String vpcId, String executionId, ServingState endpoint,
+                        String endpointType) {
     }
 
     private final AwsClients clients;
@@ -36,10 +37,9 @@ public final class CleanupHandler extends JsonStepHandler<CleanupHandler.Input, 
 
     @Override
     protected CleanupResult handle(Input input, Context context) {
-        SharedEndpoints endpoints = SharedEndpoints.forTable(clients.ec2(), clients.dynamoDb(), lockTable,
-                input.executionId(), log(context).infoLines());
-        SharedEndpoints.Released released = endpoints.cleanup(
-                Scope.of(input.executionId(), input.vpcId(), input.serviceName()), input.executionId());
+        ScopeCoordinator coordinator = ScopeCoordinator.of(clients, lockTable, input.executionId(), input.vpcId(),
+                input.serviceName(), input.endpointType(), log(context).infoLines());
+        SharedEndpoints.Released released = coordinator.endpoints().cleanup(coordinator.scope(), input.executionId());
         List<String> created = input.endpoint().endpoints().stream().filter(ServingState.Endpoint::created)
                 .map(ServingState.Endpoint::vpcEndpointId).toList();
         List<String> sentences = new ArrayList<>();
@@ -53,6 +53,8 @@ public final class CleanupHandler extends JsonStepHandler<CleanupHandler.Input, 
                 .filter(e -> !released.keptFor().containsKey(e.vpcEndpointId()))
                 .forEach(e -> sentences.add(e.vpcEndpointId() + " was left in place: this run did not create it"
                         + (e.owned() ? "." : " (vpce-pilot did not create it).")));
+        // An interface endpoint's own security group went with it, or is named here as left behind
+        sentences.addAll(coordinator.leftBehind());
         boolean cleanedUp = released.deleted().containsAll(created) && !created.isEmpty();
         if (sentences.isEmpty()) {
             sentences.add("Nothing to clean up: the run's claim is released.");

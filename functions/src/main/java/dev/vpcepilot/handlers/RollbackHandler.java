@@ -7,7 +7,6 @@ import dev.vpcepilot.contract.FailureReport;
 import dev.vpcepilot.errors.TransientAwsError;
 import dev.vpcepilot.service.FailureDescriber;
 import dev.vpcepilot.sharing.EndpointLookup;
-import dev.vpcepilot.sharing.Scope;
 import dev.vpcepilot.sharing.SharedEndpoints;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,11 +56,11 @@ public final class RollbackHandler extends JsonStepHandler<JsonNode, FailureRepo
                 e.getValue().fields().forEachRemaining(t -> tags.put(t.getKey(), t.getValue().asText()));
                 previousTags.put(e.getKey(), tags);
             });
-            SharedEndpoints endpoints = SharedEndpoints.forTable(clients.ec2(), clients.dynamoDb(), lockTable,
-                    executionId, log(context).infoLines());
+            ScopeCoordinator coordinator = ScopeCoordinator.of(clients, lockTable, executionId, vpcId, serviceName,
+                    state.path("request").path("serviceType").asText(null), log(context).infoLines());
             try {
-                rolledBack = endpoints.rollback(Scope.of(executionId, vpcId, serviceName), executionId,
-                        previousPolicies, previousTags).deleted();
+                rolledBack = coordinator.endpoints().rollback(coordinator.scope(), executionId, previousPolicies,
+                        previousTags).deleted();
             } catch (TransientAwsError e) {
                 // Undoing needs the lock; without it, only a run that created nothing has nothing to undo (a claim
                 // it may have recorded lapses by itself). Otherwise the state machine retries, then RollbackFailed.

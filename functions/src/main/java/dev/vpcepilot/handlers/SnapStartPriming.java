@@ -3,6 +3,8 @@ package dev.vpcepilot.handlers;
 import dev.vpcepilot.aws.ClientPrimer;
 import dev.vpcepilot.contract.FailureReport;
 import dev.vpcepilot.contract.InputValidator;
+import dev.vpcepilot.contract.InterfacePlacement;
+import dev.vpcepilot.contract.InterfaceVerification;
 import dev.vpcepilot.contract.ResolvedVpc;
 import dev.vpcepilot.contract.ValidatedRequest;
 import dev.vpcepilot.contract.Verification;
@@ -92,7 +94,21 @@ final class SnapStartPriming implements Resource {
                     "available", List.of("rtb-00000000")))));
             roundTrip(new FailureReport("InvalidInput", "cause", List.of()), FailureReport.class);
             roundTrip(new CreateEndpointHandler.Input("s", "vpc-00000000", List.of(), null, Map.of(), false, null,
-                    "e", tables), CreateEndpointHandler.Input.class);
+                    "e", tables, null, null, null, null), CreateEndpointHandler.Input.class);
+            // An interface endpoint's placement, and what its verification reports
+            InterfacePlacement placement = new InterfacePlacement(List.of("subnet-00000000"),
+                    Map.of("subnet-00000000", "us-east-1a"), List.of("10.0.0.0/16"));
+            roundTrip(new ResolvedVpc("vpc-00000000", false, List.of(), null, placement), ResolvedVpc.class);
+            roundTrip(new VerifyInterfaceEndpointHandler.Input("s", "vpc-00000000", placement, false, null, "e",
+                    serving), VerifyInterfaceEndpointHandler.Input.class);
+            InterfaceVerification.DnsNames names = new InterfaceVerification.DnsNames("vpce-0-0.d", List.of("z"));
+            roundTrip(new InterfaceVerification(true, true, true, 0, "vpce-00000000", true, List.of(
+                    new InterfaceVerification.Endpoint("vpce-00000000", true, true, List.of("subnet-00000000"),
+                            List.of("sg-00000000"), names, "https://vpce-0-0.d")), List.of("standing"),
+                    List.of("subnet-00000000"), List.of("sg-00000000"), List.of("eni-00000000"), names,
+                    "https://vpce-0-0.d", "https://vpce-0-0.d"), InterfaceVerification.class);
+            roundTrip(new DataPathProbeHandler.Input("vpc-00000000", "https://vpce-0-0.d"),
+                    DataPathProbeHandler.Input.class);
             // Rules 16 and 17: what the create step proved travels to the verification.
             SharedEndpoints.Committed found = new SharedEndpoints.Committed(new SharingRules.Coverage(
                     Map.of("rtb-00000000", "vpce-00000000"), Map.of("rtb-00000000", "pl-00000000"), List.of()),
@@ -105,9 +121,9 @@ final class SnapStartPriming implements Resource {
             roundTrip(new VerifyEndpointHandler.Input("s", "vpc-00000000", List.of(), false, null, "e", false, found,
                     0),
                     VerifyEndpointHandler.Input.class);
-            roundTrip(new ResolveVpcHandler.Input(null, null), ResolveVpcHandler.Input.class);
-            roundTrip(new CleanupHandler.Input("s", "vpc-00000000", "e", serving), CleanupHandler.Input.class);
-            roundTrip(new ReleaseHandler.Input("s", "vpc-00000000", List.of(), "e"), ReleaseHandler.Input.class);
+            roundTrip(new ResolveVpcHandler.Input(null, null, null, null, null, null), ResolveVpcHandler.Input.class);
+            roundTrip(new CleanupHandler.Input("s", "vpc-00000000", "e", serving, null), CleanupHandler.Input.class);
+            roundTrip(new ReleaseHandler.Input("s", "vpc-00000000", List.of(), "e", null, null, null), ReleaseHandler.Input.class);
             primeSharingRules();
             primeFleet();
             CustomResourceRequest request = CustomResourceRequest.from(Json.MAPPER.readTree(

@@ -1,12 +1,10 @@
 package dev.vpcepilot.sharing;
 
-import dev.vpcepilot.aws.AwsCalls;
 import dev.vpcepilot.errors.AwsRequestFailed;
 import dev.vpcepilot.errors.EndpointBusy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -17,7 +15,6 @@ import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.TagSpecification;
 import software.amazon.awssdk.services.ec2.model.UnsuccessfulItem;
 import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
-import software.amazon.awssdk.services.ec2.model.VpcEndpointType;
 
 /**
  * The EC2 writes on endpoints, each as one call with typed errors. Callers ({@link SharedEndpoints}) decide with
@@ -32,12 +29,27 @@ public final class EndpointWriter {
     private final EventualConsistency consistency;
     private final WriteFence fence;
     private final Consumer<String> log;
+    /** Route tables for a gateway scope; subnets (and the security groups) for an interface scope. */
+    private final EndpointPlaces places;
 
+    /** The writer of a gateway scope (places: route tables). */
     public EndpointWriter(Ec2Client ec2, EventualConsistency consistency, WriteFence fence, Consumer<String> log) {
+        this(ec2, consistency, fence, log, new RouteTablePlaces(ec2, fence, log));
+    }
+
+    /** The writer of an interface scope: its places are subnets, and {@code interfaces} makes its endpoints. */
+    public EndpointWriter(Ec2Client ec2, EventualConsistency consistency, WriteFence fence, Consumer<String> log,
+                          InterfaceWrites interfaces) {
+        this(ec2, consistency, fence, log, (EndpointPlaces) interfaces);
+    }
+
+    private EndpointWriter(Ec2Client ec2, EventualConsistency consistency, WriteFence fence, Consumer<String> log,
+                           EndpointPlaces places) {
         this.ec2 = ec2;
         this.consistency = consistency;
         this.fence = fence;
         this.log = log;
+        this.places = places;
     }
 
     /** A write on an existing endpoint, each attempt behind the fence (rule 15). */
@@ -49,8 +61,8 @@ public final class EndpointWriter {
     }
 
     /**
-     * Creates an endpoint of ours for the route tables: tagged as owned and with the creating execution at
-     * creation (tag-on-create, as IAM requires), with a token unique to the execution.
+     * Creates an endpoint of ours at the places (route tables, or an interface scope's subnets): tagged as owned and
+     * with the creating execution at creation (tag-on-create, as IAM requires), with a token unique to the execution.
      *
      * @throws EndpointBusy if a route table was given a route to the service meanwhile by a writer outside
      *                      vpce-pilot (EC2's {@code RouteAlreadyExists}): the step is retried and decides again
@@ -65,34 +77,30 @@ public final class EndpointWriter {
         CreateVpcEndpointRequest.Builder create = CreateVpcEndpointRequest.builder()
                 .vpcId(scope.vpcId())
                 .serviceName(scope.serviceName())
-                .vpcEndpointType(VpcEndpointType.GATEWAY)
-                .routeTableIds(routeTableIds)
                 .clientToken(ClientTokens.forCreate(executionArn, scope.vpcId(), scope.serviceName(), routeTableIds,
                         policy.document(), userTags))
                 .tagSpecifications(TagSpecification.builder().resourceType(ResourceType.VPC_ENDPOINT).tags(tags).build());
         if (policy.document() != null) {
             create.policyDocument(policy.document());
         }
-        fence.beforeWrite("EC2 CreateVpcEndpoint for " + routeTableIds);
-        VpcEndpoint created = AwsCalls.callOr("EC2 CreateVpcEndpoint",
-                () -> ec2.createVpcEndpoint(create.build()).vpcEndpoint(), Set.of("RouteAlreadyExists"), () -> {
-                    throw new EndpointBusy("A route table of " + routeTableIds + " was given a route to "
-                            + scope.serviceName() + " by a writer outside vpce-pilot while this step decided; the "
-                            + "step is retried and decides again.");
-                });
-        log.accept("Created " + created.vpcEndpointId() + " in " + scope.vpcId() + " for " + routeTableIds);
-        return created;
+        return places.create(create, scope, routeTableIds, executionArn);
     }
 
+    /** Adds places: route tables to a gateway endpoint, subnets to an interface endpoint. */
     public void addRouteTables(String vpcEndpointId, List<String> routeTableIds) {
-        onExisting("EC2 ModifyVpcEndpoint", vpcEndpointId, () -> ec2.modifyVpcEndpoint(r -> r
-                .vpcEndpointId(vpcEndpointId).addRouteTableIds(routeTableIds)));
+        onExisting("EC2 ModifyVpcEndpoint", vpcEndpointId, () -> ec2.modifyVpcEndpoint(r -> {
+            r.vpcEndpointId(vpcEndpointId);
+            places.add(r, routeTableIds);
+        }));
         log.accept("Added " + routeTableIds + " to " + vpcEndpointId);
     }
 
+    /** Removes places: route tables from a gateway endpoint, subnets from an interface endpoint. */
     public void removeRouteTables(String vpcEndpointId, List<String> routeTableIds) {
-        onExisting("EC2 ModifyVpcEndpoint", vpcEndpointId, () -> ec2.modifyVpcEndpoint(r -> r
-                .vpcEndpointId(vpcEndpointId).removeRouteTableIds(routeTableIds)));
+        onExisting("EC2 ModifyVpcEndpoint", vpcEndpointId, () -> ec2.modifyVpcEndpoint(r -> {
+            r.vpcEndpointId(vpcEndpointId);
+            places.remove(r, routeTableIds);
+        }));
         log.accept("Removed " + routeTableIds + " from " + vpcEndpointId);
     }
 
@@ -139,6 +147,15 @@ public final class EndpointWriter {
      * know there is "not visible yet" and tried again; any other failure is an error.
      */
     public void delete(List<String> vpcEndpointIds) {
+        // What goes with the endpoints (an interface endpoint's own security groups) is read while they exist
+        List<String> belongings = places.beforeDelete(vpcEndpointIds);
+        deleteEndpoints(vpcEndpointIds);
+        if (!belongings.isEmpty()) {
+            places.afterDelete(belongings);
+        }
+    }
+
+    private void deleteEndpoints(List<String> vpcEndpointIds) {
         List<String> pending = List.copyOf(vpcEndpointIds);
         for (int attempt = 0; !pending.isEmpty(); attempt++) {
             List<String> ids = pending;

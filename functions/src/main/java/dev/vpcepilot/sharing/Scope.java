@@ -12,14 +12,34 @@ import java.util.Objects;
  * @param region      the VPC's region
  * @param vpcId       the VPC
  * @param serviceName the endpoint service ({@code com.amazonaws.<region>.dynamodb})
+ * @param type        the kind of endpoint: a gateway scope and an interface scope of one VPC and service have a lock
+ *                    and claims each, so neither kind's runs wait for or touch the other's (rule 4 of docs/design.md)
  */
-public record Scope(String account, String region, String vpcId, String serviceName) {
+public record Scope(String account, String region, String vpcId, String serviceName, EndpointType type) {
+
+    /** The suffix of an interface scope's key; a gateway scope's key has none (it is what it always was). */
+    public static final String INTERFACE_KEY_SUFFIX = "#Interface";
 
     public Scope {
         Objects.requireNonNull(account, "account");
         Objects.requireNonNull(region, "region");
         Objects.requireNonNull(vpcId, "vpcId");
         Objects.requireNonNull(serviceName, "serviceName");
+        Objects.requireNonNull(type, "type");
+    }
+
+    /** A gateway scope. */
+    public Scope(String account, String region, String vpcId, String serviceName) {
+        this(account, region, vpcId, serviceName, EndpointType.GATEWAY);
+    }
+
+    /** The same VPC and service, for endpoints of {@code endpointType}. */
+    public Scope withType(EndpointType endpointType) {
+        return new Scope(account, region, vpcId, serviceName, endpointType);
+    }
+
+    public boolean isInterface() {
+        return type == EndpointType.INTERFACE;
     }
 
     /**
@@ -35,9 +55,12 @@ public record Scope(String account, String region, String vpcId, String serviceN
         return new Scope(parts[4], parts[3], vpcId, serviceName);
     }
 
-    /** The scope's key in the lock table: {@code account/region/vpc/service}. */
+    /**
+     * The scope's key in the lock table: {@code account/region/vpc/service} for gateway endpoints (as it always
+     * was), with {@link #INTERFACE_KEY_SUFFIX} for interface endpoints.
+     */
     public String key() {
-        return account + "/" + region + "/" + vpcId + "/" + serviceName;
+        return account + "/" + region + "/" + vpcId + "/" + serviceName + (isInterface() ? INTERFACE_KEY_SUFFIX : "");
     }
 
     @Override

@@ -70,13 +70,22 @@ public final class SharingRules {
      * @param routeTableIds the route tables to serve
      * @param policy        the policy wish
      * @param tags          the user tags the holder wants on its endpoints, or null for no wish
+     * @param zones         for an interface scope, whose places are subnets: each subnet of the VPC -> its
+     *                      Availability Zone (EC2 refuses an endpoint two subnets of one zone); empty for a gateway
      */
     public record Request(Scope scope, Claimant requester, String executionArn, List<String> routeTableIds,
-                          PolicyWish policy, Map<String, String> tags) {
+                          PolicyWish policy, Map<String, String> tags, Map<String, String> zones) {
 
         public Request {
             routeTableIds = List.copyOf(new TreeSet<>(routeTableIds));
             tags = tags == null ? null : Map.copyOf(tags);
+            zones = zones == null ? Map.of() : Map.copyOf(zones);
+        }
+
+        /** A gateway scope's request (its places are route tables, which have no zone). */
+        public Request(Scope scope, Claimant requester, String executionArn, List<String> routeTableIds,
+                       PolicyWish policy, Map<String, String> tags) {
+            this(scope, requester, executionArn, routeTableIds, policy, tags, Map.of());
         }
     }
 
@@ -255,9 +264,11 @@ public final class SharingRules {
      */
     private static ObservedEndpoint extensionTarget(VpcObservation world, ClaimsDocument claims, Request request,
                                                     Map<String, String> servedBy) {
+        List<String> toServe = request.routeTableIds().stream().filter(p -> !servedBy.containsKey(p)).toList();
         List<ObservedEndpoint> candidates = world.endpoints().stream()
                 .filter(ObservedEndpoint::available)
                 .filter(SharingRules::mayModify)
+                .filter(e -> !request.scope().isInterface() || takesSubnets(e, toServe, request.zones()))
                 .sorted(OLDEST_FIRST)
                 .toList();
         // (Its policy is acceptable: a serving endpoint whose policy the request does not accept and that the
@@ -272,6 +283,23 @@ public final class SharingRules {
                 .filter(e -> request.requester().id().equals(holderOf(e, claims, request)))
                 .findFirst()
                 .orElse(null);
+    }
+
+    /**
+     * Rule 2 for an interface scope: whether an interface endpoint can take the subnets. EC2 gives an endpoint at most
+     * one subnet per zone, so none
+     * of its subnets may share a zone with one of them (a subnet of unknown zone, made after the VPC was read, counts
+     * as sharing: the subnets then get an endpoint of their own).
+     */
+    static boolean takesSubnets(ObservedEndpoint endpoint, List<String> subnetIds, Map<String, String> zones) {
+        Set<String> wanted = new TreeSet<>();
+        for (String subnet : subnetIds) {
+            String zone = zones.get(subnet);
+            if (zone == null || !wanted.add(zone)) {
+                return false;
+            }
+        }
+        return endpoint.routeTableIds().stream().map(zones::get).noneMatch(z -> z == null || wanted.contains(z));
     }
 
     /**

@@ -20,7 +20,8 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
 import software.amazon.awssdk.services.ec2.model.VpcEndpointType;
 
 /**
- * Reads a scope as EC2 shows it now, in two paginated calls: the service's gateway endpoints in the VPC (every
+ * Reads a scope as EC2 shows it now (an interface scope: its endpoints alone, {@link InterfaceObservations}), in two
+ * paginated calls: the service's gateway endpoints in the VPC (every
  * state) and the VPC's route tables. Under the lock, this is what every decision is made on.
  */
 public final class VpcObserver {
@@ -33,6 +34,10 @@ public final class VpcObserver {
 
     public VpcObservation observe(Scope scope) {
         List<VpcEndpoint> endpoints = endpoints(scope);
+        if (scope.isInterface()) {
+            // Subnets, the places of an interface scope, are read from the endpoints themselves: one call.
+            return InterfaceObservations.of(endpoints);
+        }
         return observation(endpoints, routeTables(scope));
     }
 
@@ -59,6 +64,9 @@ public final class VpcObserver {
      * ResolveVpc): one paginated call, the endpoints. Never under the lock, where every decision reads both again.
      */
     public VpcObservation observe(Scope scope, List<NetworkFacts.RouteTable> routeTablesRead) {
+        if (scope.isInterface()) {
+            return InterfaceObservations.of(endpoints(scope));
+        }
         return ofFacts(endpoints(scope), routeTablesRead);
     }
 

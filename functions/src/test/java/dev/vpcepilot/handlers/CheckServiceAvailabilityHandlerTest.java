@@ -57,7 +57,8 @@ class CheckServiceAvailabilityHandlerTest {
                  "policyDocument":{"Statement":[]},"tags":{"team":"data"},"cleanup":true}""", context(log));
 
         assertEquals(List.of("region", "serviceName", "serviceType", "vpcId", "routeTableIds", "policyDocument", "tags",
-                "cleanup", "release", "customResource", "requireDataPath"), fieldNames(out));
+                "cleanup", "release", "customResource", "requireDataPath", "subnetIds", "securityGroupIds", "allowedCidrs",
+                "serviceZones"), fieldNames(out));
         assertFalse(out.get("requireDataPath").asBoolean(), "absent: the data path is reported, not required");
         assertEquals(REGION, out.get("region").asText());
         assertEquals(SERVICE, out.get("serviceName").asText());
@@ -74,7 +75,8 @@ class CheckServiceAvailabilityHandlerTest {
     void absentKeysAreWrittenAsNullsSoJsonPathsNeverMiss() throws Exception {
         JsonNode out = invoke(handler, "{}", context());
 
-        for (String key : List.of("vpcId", "routeTableIds", "policyDocument", "tags", "customResource")) {
+        for (String key : List.of("vpcId", "routeTableIds", "policyDocument", "tags", "customResource", "subnetIds",
+                "securityGroupIds", "allowedCidrs", "serviceZones")) {
             assertTrue(out.has(key) && out.get(key).isNull(), key + " in " + out);
         }
         assertFalse(out.get("release").asBoolean());
@@ -95,6 +97,26 @@ class CheckServiceAvailabilityHandlerTest {
         offered(ServiceType.INTERFACE);
 
         assertThrows(ServiceNotAvailable.class, () -> invoke(handler, "{}", context()));
+    }
+
+    @Test
+    void anInterfaceRequestCarriesItsKeysAndTheZonesOfTheInterfaceOffer() throws Exception {
+        doReturn(DescribeVpcEndpointServicesResponse.builder().serviceDetails(
+                ServiceDetail.builder().serviceName(SERVICE).availabilityZones("us-east-1a", "us-east-1b", "us-east-1c")
+                        .serviceType(ServiceTypeDetail.builder().serviceType(ServiceType.GATEWAY).build()).build(),
+                ServiceDetail.builder().serviceName(SERVICE).availabilityZones("us-east-1b", "us-east-1a")
+                        .serviceType(ServiceTypeDetail.builder().serviceType(ServiceType.INTERFACE).build()).build())
+                .build()).when(ec2).describeVpcEndpointServices(any(DescribeVpcEndpointServicesRequest.class));
+
+        JsonNode out = invoke(handler, """
+                {"endpointType":"Interface","subnetIds":["subnet-89abcdef","subnet-01234567"],
+                 "allowedCidrs":["10.20.0.0/16"]}""", context());
+
+        assertEquals("Interface", out.get("serviceType").asText());
+        assertEquals("[\"subnet-01234567\",\"subnet-89abcdef\"]", out.get("subnetIds").toString());
+        assertEquals("[\"10.20.0.0/16\"]", out.get("allowedCidrs").toString());
+        assertTrue(out.get("securityGroupIds").isNull());
+        assertEquals("[\"us-east-1a\",\"us-east-1b\"]", out.get("serviceZones").toString());
     }
 
     @Test

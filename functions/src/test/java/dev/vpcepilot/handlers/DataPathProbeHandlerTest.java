@@ -9,10 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.doReturn;
 import static org.mockito.Mockito.doThrow;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vpcepilot.aws.AwsClients;
 import dev.vpcepilot.errors.DataPathBlocked;
 import dev.vpcepilot.fixtures.Fixtures;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +47,29 @@ class DataPathProbeHandlerTest {
         assertEquals(Fixtures.json("{\"ran\":true,\"listTablesOk\":true,\"where\":\"vpc\"}"), vpc);
         assertEquals(Fixtures.json("{\"ran\":true,\"listTablesOk\":true,\"where\":\"local\"}"), local);
         assertTrue(log.stream().anyMatch(l -> l.contains("vpc-0123456789abcdef0")), log.toString());
+    }
+
+    @Test
+    void withAnInterfaceEndpointsUrlTheProbeListsTablesThroughItAndLocallyTheEmulatorStandsIn() throws Exception {
+        DynamoDbClient through = Fixtures.dynamoDb();
+        doReturn(ListTablesResponse.builder().build()).when(through).listTables(any(ListTablesRequest.class));
+        doReturn(ListTablesResponse.builder().build()).when(dynamoDb).listTables(any(ListTablesRequest.class));
+        AwsClients clients = Fixtures.clients(Fixtures.ec2(), dynamoDb);
+        String url = "https://vpce-0abc-1x2y3z4w.dynamodb.us-east-1.vpce.amazonaws.com";
+        doReturn(through).when(clients).dynamoDbThrough(URI.create(url));
+        String input = "{\"vpcId\":\"vpc-0123456789abcdef0\",\"endpointUrl\":\"" + url + "\"}";
+
+        JsonNode vpc = invoke(new DataPathProbeHandler(clients, new FunctionSettings(Map.of(
+                FunctionSettings.PROBE_PLACEMENT, "vpc"))), input, context());
+
+        assertEquals(Fixtures.json("{\"ran\":true,\"listTablesOk\":true,\"where\":\"vpc\"}"), vpc);
+        verify(through).listTables(any(ListTablesRequest.class));
+        verify(through).close();
+        verify(dynamoDb, never()).listTables(any(ListTablesRequest.class));
+
+        invoke(new DataPathProbeHandler(clients, new FunctionSettings(Map.of(FunctionSettings.PROBE_PLACEMENT,
+                "local"))), input, context());
+        verify(dynamoDb).listTables(any(ListTablesRequest.class));
     }
 
     @Test

@@ -51,9 +51,11 @@ class ResolveVpcHandlerTest {
         vpcWithTables(true);
 
         // exactly what the ResolveVpc state's Parameters send for an input without vpcId and routeTableIds
-        JsonNode out = invoke(handler, "{\"vpcId\":null,\"routeTableIds\":null}", context());
+        JsonNode out = invoke(handler, "{\"vpcId\":null,\"routeTableIds\":null,\"endpointType\":\"Gateway\","
+                + "\"serviceName\":\"s\",\"subnetIds\":null,\"serviceZones\":null}", context());
 
-        assertEquals(List.of("vpcId", "isDefault", "routeTableIds", "routeTables"), fieldNames(out));
+        assertEquals(List.of("vpcId", "isDefault", "routeTableIds", "routeTables", "interfaces"), fieldNames(out));
+        assertTrue(out.get("interfaces").isNull(), "a gateway endpoint has no subnets to choose");
         assertEquals(VPC, out.get("vpcId").asText());
         assertTrue(out.get("isDefault").asBoolean());
         assertEquals("[\"" + RTB_A + "\",\"" + RTB_B + "\"]", out.get("routeTableIds").toString());

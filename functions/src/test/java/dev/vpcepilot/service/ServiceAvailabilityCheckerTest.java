@@ -15,6 +15,7 @@ import dev.vpcepilot.errors.ServiceNotAvailable;
 import dev.vpcepilot.errors.TransientAwsError;
 import dev.vpcepilot.errors.WorkflowError;
 import dev.vpcepilot.fixtures.Fixtures;
+import dev.vpcepilot.sharing.EndpointType;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -73,6 +74,32 @@ class ServiceAvailabilityCheckerTest {
         ServiceNotAvailable error = assertThrows(ServiceNotAvailable.class, () -> checker.requireGateway(SERVICE));
         assertTrue(error.getMessage().contains("not as a Gateway endpoint"), error.getMessage());
         assertTrue(error.getMessage().contains(SERVICE), error.getMessage());
+    }
+
+    @Test
+    void theEntryOfTheRequestedTypeDecidesWhateverTheOrderAndGivesItsZones() {
+        ServiceDetail gateway = service(SERVICE, ServiceType.GATEWAY).toBuilder().availabilityZones("us-east-1a",
+                "us-east-1b", "us-east-1c").build();
+        ServiceDetail interfaces = service(SERVICE, ServiceType.INTERFACE).toBuilder().availabilityZones("us-east-1b",
+                "us-east-1a").build();
+
+        for (List<ServiceDetail> order : List.of(List.of(gateway, interfaces), List.of(interfaces, gateway))) {
+            answer(order.toArray(ServiceDetail[]::new));
+            assertEquals(new ServiceAvailabilityChecker.Offer("Interface", List.of("us-east-1a", "us-east-1b")),
+                    checker.require(SERVICE, EndpointType.INTERFACE));
+            assertEquals(new ServiceAvailabilityChecker.Offer("Gateway", List.of("us-east-1a", "us-east-1b",
+                    "us-east-1c")), checker.require(SERVICE, EndpointType.GATEWAY));
+        }
+    }
+
+    @Test
+    void onlyGatewayIsNotAvailableAsInterfaceAndTheErrorNamesTheType() {
+        answer(service(SERVICE, ServiceType.GATEWAY));
+
+        ServiceNotAvailable error = assertThrows(ServiceNotAvailable.class,
+                () -> checker.require(SERVICE, EndpointType.INTERFACE));
+        assertTrue(error.getMessage().contains("not as an Interface endpoint (EC2 offers it as Gateway)"),
+                error.getMessage());
     }
 
     @Test

@@ -43,6 +43,17 @@ class ScopeTest {
         assertNotEquals(scope.key(), Scope.of(EXEC.replace("us-east-1", "us-east-2"), VPC, SERVICE).key());
     }
 
+    @Test
+    void anInterfaceScopeHasAKeyOfItsOwnAndTheGatewayKeyStaysAsItWas() {
+        Scope gateway = Scope.of(EXEC, VPC, SERVICE);
+        Scope interfaces = gateway.withType(EndpointType.INTERFACE);
+
+        assertEquals("123456789012/us-east-1/" + VPC + "/" + SERVICE, gateway.withType(EndpointType.GATEWAY).key());
+        assertEquals(gateway.key() + "#Interface", interfaces.key());
+        assertNotEquals(gateway, interfaces);
+        assertTrue(interfaces.isInterface());
+    }
+
     @ParameterizedTest
     @NullAndEmptySource
     @ValueSource(strings = {

@@ -54,6 +54,7 @@ class RealRuntimeStepFunctionsTest {
     private static ExecutionResult cleanedUp;
     private static ExecutionResult failed;
     private static ExecutionResult released;
+    private static ExecutionResult interfaceServed;
     private static ExecutionResult fleetApplied;
     private static ExecutionResult fleetRefused;
     /** What each function received and answered in those executions. */
@@ -72,6 +73,11 @@ class RealRuntimeStepFunctionsTest {
         fleetApplied = runtime.fleet.run(TestProject.json("{\"accounts\": [\"123456789012\", \"111111111111\"], "
                 + "\"regions\": [\"us-east-1\", \"eu-west-1\"], \"mode\": \"apply\"}"));
         fleetRefused = runtime.fleet.run(TestProject.json("{\"mode\": \"repair\"}"));
+        // (After the fleet's, which would serve this VPC with a gateway endpoint too)
+        String interfaceVpc = aws.createVpc("10.78.0.0/16");
+        aws.createSubnet(interfaceVpc, "10.78.1.0/24", "us-east-1a");
+        interfaceServed = runtime.workflow.run(TestProject.json("{\"vpcId\": \"" + interfaceVpc
+                + "\", \"endpointType\": \"Interface\"}"));
         synchronized (runtime.invocations) {
             flow.addAll(runtime.invocations.subList(from, runtime.invocations.size()));
         }
@@ -112,14 +118,16 @@ class RealRuntimeStepFunctionsTest {
         Set<String> ran = flow.stream().map(RealRuntime.Invocation::functionLogicalId)
                 .collect(Collectors.toCollection(TreeSet::new));
         assertTrue(released.succeeded(), () -> released.document() + "\n" + runtime.logTail());
+        assertTrue(interfaceServed.succeeded(), () -> interfaceServed.document() + "\n" + runtime.logTail());
+        assertEquals("Interface", interfaceServed.output().path("endpointType").asText());
         assertTrue(fleetApplied.succeeded(), () -> fleetApplied.document() + "\n" + runtime.logTail());
         assertEquals(4, fleetApplied.output().path("summary").path("created").asInt(), fleetApplied.document()
                 .toString());
         assertEquals("InvalidInput", fleetRefused.error(), fleetRefused.document().toString());
         assertEquals(new TreeSet<>(Set.of("CheckServiceAvailabilityFunction", "ResolveVpcFunction",
-                "CreateEndpointFunction", "VerifyEndpointFunction", "CleanupFunction", "RollbackFunction",
-                "ReleaseFunction", "FleetPlanFunction", "FleetSurveyFunction", "FleetApplyFunction",
-                "FleetCommitFunction", "FleetReportFunction", "DescribeFailureFunction")), ran);
+                "CreateEndpointFunction", "VerifyEndpointFunction", "VerifyInterfaceEndpointFunction",
+                "CleanupFunction", "RollbackFunction", "ReleaseFunction", "FleetPlanFunction", "FleetSurveyFunction",
+                "FleetApplyFunction", "FleetCommitFunction", "FleetReportFunction", "DescribeFailureFunction")), ran);
         List<RealRuntime.Invocation> failures = flow.stream().filter(i -> !i.result().succeeded()).toList();
         assertEquals(2, failures.size(), failures.toString());
         assertEquals("ResolveVpcFunction", failures.get(0).functionLogicalId());

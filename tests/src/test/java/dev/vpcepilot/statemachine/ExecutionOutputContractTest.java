@@ -73,8 +73,11 @@ class ExecutionOutputContractTest {
     @Test
     void theProbesResultReadsBackInTheRecordWhetherItRanOrNot() {
         ObjectNode state = Json.MAPPER.createObjectNode();
-        for (Map.Entry<String, Class<? extends Record>> result : StateMachineContractTest.RESULTS.entrySet()) {
-            state.set(result.getKey(), Json.MAPPER.valueToTree(StateMachineContractTest.sample(result.getValue())));
+        for (Map.Entry<String, java.util.List<Class<? extends Record>>> result
+                : StateMachineContractTest.RESULTS.entrySet()) {
+            // BuildOutput is a gateway endpoint's output: each part as the gateway path writes it (the first writer)
+            state.set(result.getKey(), Json.MAPPER.valueToTree(StateMachineContractTest.sample(result.getValue()
+                    .get(0))));
         }
         for (JsonNode probe : java.util.List.of(Json.MAPPER.valueToTree(ProbeResult.answered(ProbeResult.IN_VPC)),
                 Json.MAPPER.createObjectNode().put("ran", false).put("why", "ENI not ready"),
@@ -110,8 +113,8 @@ class ExecutionOutputContractTest {
             }
             Matcher path = RESULT_FIELD.matcher(entry.getValue().asText());
             assertTrue(path.matches(), key + ": " + entry.getValue().asText() + " is not $.<part>.<field>");
-            Class<? extends Record> result = StateMachineContractTest.RESULTS.get(path.group(1));
-            assertNotNull(result, "no step writes $." + path.group(1));
+            assertNotNull(StateMachineContractTest.RESULTS.get(path.group(1)), "no step writes $." + path.group(1));
+            Class<? extends Record> result = StateMachineContractTest.RESULTS.get(path.group(1)).get(0);
             assertEquals(component(result, path.group(2)).getGenericType(), component(type, field).getGenericType(),
                     type.getSimpleName() + "." + field + " against " + result.getSimpleName() + "." + path.group(2));
         });
@@ -120,8 +123,11 @@ class ExecutionOutputContractTest {
     @Test
     void whatBuildOutputMakesOfTheStepsResultsReadsBackAsTheRecord() {
         ObjectNode state = Json.MAPPER.createObjectNode();
-        for (Map.Entry<String, Class<? extends Record>> result : StateMachineContractTest.RESULTS.entrySet()) {
-            state.set(result.getKey(), Json.MAPPER.valueToTree(StateMachineContractTest.sample(result.getValue())));
+        for (Map.Entry<String, java.util.List<Class<? extends Record>>> result
+                : StateMachineContractTest.RESULTS.entrySet()) {
+            // BuildOutput is a gateway endpoint's output: each part as the gateway path writes it (the first writer)
+            state.set(result.getKey(), Json.MAPPER.valueToTree(StateMachineContractTest.sample(result.getValue()
+                    .get(0))));
         }
         state.set("probe", Json.MAPPER.valueToTree(ProbeResult.answered(ProbeResult.IN_VPC)));
         JsonNode output = PayloadTemplate.evaluate(buildOutput, state, Json.MAPPER.createObjectNode());

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vpcepilot.contract.CleanupResult;
 import dev.vpcepilot.contract.FailureReport;
+import dev.vpcepilot.contract.InterfaceVerification;
 import dev.vpcepilot.contract.ReleaseResult;
 import dev.vpcepilot.contract.ResolvedVpc;
 import dev.vpcepilot.contract.ValidatedRequest;
@@ -14,9 +15,11 @@ import dev.vpcepilot.contract.Verification;
 import dev.vpcepilot.errors.WorkflowError;
 import dev.vpcepilot.handlers.CleanupHandler;
 import dev.vpcepilot.handlers.CreateEndpointHandler;
+import dev.vpcepilot.handlers.DataPathProbeHandler;
 import dev.vpcepilot.handlers.ReleaseHandler;
 import dev.vpcepilot.handlers.ResolveVpcHandler;
 import dev.vpcepilot.handlers.VerifyEndpointHandler;
+import dev.vpcepilot.handlers.VerifyInterfaceEndpointHandler;
 import dev.vpcepilot.json.Json;
 import dev.vpcepilot.kit.level.Static;
 import dev.vpcepilot.local.TestProject;
@@ -51,15 +54,25 @@ class StateMachineContractTest {
     private static String aslText;
     private static JsonNode asl;
 
-    /** What each step writes at its ResultPath, as the handlers serialize it. */
-    static final Map<String, Class<? extends Record>> RESULTS = Map.of(
-            "request", ValidatedRequest.class,
-            "vpc", ResolvedVpc.class,
-            "endpoint", ServingState.class,
-            "release", ReleaseResult.class,
-            "verification", Verification.class,
-            "cleanup", CleanupResult.class,
-            "failure", FailureReport.class);
+    /**
+     * What each step writes at its ResultPath, as the handlers serialize it ({@code $.verification}: a gateway
+     * endpoint's, and an interface endpoint's, each read by its own output state: {@link #VERIFICATION_READERS}).
+     */
+    static final Map<String, List<Class<? extends Record>>> RESULTS = Map.of(
+            "request", List.of(ValidatedRequest.class),
+            "vpc", List.of(ResolvedVpc.class),
+            "endpoint", List.of(ServingState.class),
+            "release", List.of(ReleaseResult.class),
+            "verification", List.of(Verification.class, InterfaceVerification.class),
+            "cleanup", List.of(CleanupResult.class),
+            "failure", List.of(FailureReport.class));
+
+    /** The states that read {@code $.verification}, and whose verification they read. */
+    static final Map<String, Class<? extends Record>> VERIFICATION_READERS = Map.of(
+            "BuildOutput", Verification.class,
+            "SkipCleanup", Verification.class,
+            "BuildInterfaceOutput", InterfaceVerification.class,
+            "SkipInterfaceCleanup", InterfaceVerification.class);
 
     @BeforeAll
     static void load() throws IOException {
@@ -106,6 +119,9 @@ class StateMachineContractTest {
             case "Verification" -> new Verification(true, true, "pl-1", "vpce-1", true,
                     List.of(new SharedEndpoints.EndpointReport("vpce-1", true, true, List.of())), List.of(),
                     List.of(), 0, true, List.of());
+            case "InterfaceVerification" -> new InterfaceVerification(true, true, true, 0, "vpce-1", true,
+                    List.of(), List.of(), List.of(), List.of(), List.of(),
+                    new InterfaceVerification.DnsNames("r", List.of()), "https://r", "https://r");
             case "CleanupResult" -> new CleanupResult(true, "vpce-1", "d", List.of(), Map.of(), List.of());
             case "ReleaseResult" -> new ReleaseResult(List.of(), List.of(), Map.of(), Map.of(), "d");
             case "FailureReport" -> new FailureReport("E", "c", List.of());
@@ -137,9 +153,25 @@ class StateMachineContractTest {
     @ParameterizedTest(name = "$.{0}.{1}")
     @MethodSource("readPaths")
     void everyFieldTheDefinitionReadsIsWritten(String part, String field) throws Exception {
-        assertTrue(jsonFields(RESULTS.get(part)).contains(field),
-                "$." + part + "." + field + " is read but " + RESULTS.get(part).getSimpleName() + " writes "
-                        + jsonFields(RESULTS.get(part)));
+        Set<String> written = new TreeSet<>();
+        RESULTS.get(part).forEach(type -> written.addAll(jsonFields(type)));
+        assertTrue(written.contains(field), "$." + part + "." + field + " is read but " + RESULTS.get(part) + " write "
+                + written);
+    }
+
+    @Test
+    void eachOutputReadsTheVerificationOfItsEndpointType() {
+        Pattern read = Pattern.compile("\\$\\.verification\\.([A-Za-z]+)");
+        VERIFICATION_READERS.forEach((name, type) -> {
+            Matcher m = read.matcher(state(name).toString());
+            int count = 0;
+            while (m.find()) {
+                count++;
+                assertTrue(jsonFields(type).contains(m.group(1)), name + " reads $.verification." + m.group(1)
+                        + ", which " + type.getSimpleName() + " does not write");
+            }
+            assertTrue(count > 0, name + " reads the verification");
+        });
     }
 
     @Test
@@ -165,6 +197,10 @@ class StateMachineContractTest {
                 "ReleaseEndpoints", "$.release",
                 "HandleFailure", "$.failure");
         resultPaths.forEach((name, path) -> assertEquals(path, state(name).path("ResultPath").asText(), name));
+        Map.of("CreateInterfaceEndpoint", "$.endpoint", "GetInterfaceStatus", "$.endpoint",
+                        "VerifyInterfaceEndpoint", "$.verification", "CleanupInterface", "$.cleanup",
+                        "SkipInterfaceCleanup", "$.cleanup", "ReleaseInterfaceEndpoints", "$.release")
+                .forEach((name, path) -> assertEquals(path, state(name).path("ResultPath").asText(), name));
         assertEquals("$.input", state("CheckServiceAvailability").path("InputPath").asText());
         assertEquals("$.endpoint", state("GetEndpointStatus").path("InputPath").asText());
     }
@@ -175,6 +211,11 @@ class StateMachineContractTest {
                 Arguments.of("CreateEndpoint", CreateEndpointHandler.Input.class),
                 Arguments.of("VerifyEndpoint", VerifyEndpointHandler.Input.class),
                 Arguments.of("Cleanup", CleanupHandler.Input.class),
+                Arguments.of("CreateInterfaceEndpoint", CreateEndpointHandler.Input.class),
+                Arguments.of("VerifyInterfaceEndpoint", VerifyInterfaceEndpointHandler.Input.class),
+                Arguments.of("CleanupInterface", CleanupHandler.Input.class),
+                Arguments.of("ReleaseInterfaceEndpoints", ReleaseHandler.Input.class),
+                Arguments.of("ProbeInterfaceDataPath", DataPathProbeHandler.Input.class),
                 Arguments.of("ReleaseEndpoints", ReleaseHandler.Input.class));
     }
 
@@ -188,6 +229,7 @@ class StateMachineContractTest {
     @Test
     void skipCleanupWritesTheSameShapeAsCleanup() throws Exception {
         assertEquals(jsonFields(CleanupResult.class), parameterKeys("SkipCleanup"));
+        assertEquals(jsonFields(CleanupResult.class), parameterKeys("SkipInterfaceCleanup"));
         assertFalse(state("SkipCleanup").path("Parameters").path("cleanedUp").asBoolean(true));
     }
 
@@ -256,7 +298,8 @@ class StateMachineContractTest {
     /** The steps that take the VPC's lock retry EndpointBusy (another writer holds it); the others cannot raise it. */
     @Test
     void theStepsThatLockRetryEndpointBusy() {
-        for (String name : List.of("CreateEndpoint", "VerifyEndpoint", "Cleanup", "ReleaseEndpoints", "HandleFailure")) {
+        for (String name : List.of("CreateEndpoint", "VerifyEndpoint", "Cleanup", "ReleaseEndpoints", "HandleFailure",
+                "CreateInterfaceEndpoint", "VerifyInterfaceEndpoint", "CleanupInterface", "ReleaseInterfaceEndpoints")) {
             Set<String> retried = new TreeSet<>();
             state(name).path("Retry").forEach(r -> r.path("ErrorEquals").forEach(e -> retried.add(e.asText())));
             assertTrue(retried.contains("dev.vpcepilot.errors.EndpointBusy"), name + " retries " + retried);

@@ -316,9 +316,11 @@ final class IamPolicyChecker {
                 });
             }
         }
-        if (conditionsOnTags(s.condition()) && types.stream().anyMatch(t -> !t.equals(IamRules.CONDITIONED_TYPE))) {
-            problems.add(s.where() + ": its condition is about " + IamRules.CONDITIONED_TYPE + " resources but it "
-                    + "also names " + types + ", on which EC2 evaluates it too (give those a statement of their own)");
+        if (conditionsOnTags(s.condition()) && (types.size() > 1
+                || types.stream().anyMatch(t -> !IamRules.CONDITIONED_TYPES.contains(t)))) {
+            problems.add(s.where() + ": its condition is about the tags of one of " + new TreeSet<>(
+                    IamRules.CONDITIONED_TYPES) + " but it names " + types + ", on which EC2 evaluates it too (give "
+                    + "each type a statement of its own)");
         }
     }
 

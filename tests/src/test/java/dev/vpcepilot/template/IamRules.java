@@ -114,11 +114,16 @@ final class IamRules {
     /** Every action the template may grant on named resources, and on which. */
     static final Map<String, List<ResourceRule>> RESOURCES = Map.ofEntries(
             Map.entry("ec2:CreateVpcEndpoint", List.of(ResourceRule.ec2("vpc-endpoint"), ResourceRule.ec2("vpc"),
-                    ResourceRule.ec2("route-table"))),
+                    ResourceRule.ec2("route-table"), ResourceRule.ec2("subnet"), ResourceRule.ec2("security-group"))),
             Map.entry("ec2:ModifyVpcEndpoint", List.of(ResourceRule.ec2("vpc-endpoint"),
-                    ResourceRule.ec2("route-table"))),
+                    ResourceRule.ec2("route-table"), ResourceRule.ec2("subnet"))),
             Map.entry("ec2:DeleteVpcEndpoints", List.of(ResourceRule.ec2("vpc-endpoint"))),
-            Map.entry("ec2:CreateTags", List.of(ResourceRule.ec2("vpc-endpoint"))),
+            Map.entry("ec2:CreateTags", List.of(ResourceRule.ec2("vpc-endpoint"), ResourceRule.ec2("security-group"))),
+            // An interface endpoint's own security group (CreateSecurityGroup authorizes security-group* and vpc*;
+            // AuthorizeSecurityGroupIngress and DeleteSecurityGroup security-group*, with aws:ResourceTag)
+            Map.entry("ec2:CreateSecurityGroup", List.of(ResourceRule.ec2("security-group"), ResourceRule.ec2("vpc"))),
+            Map.entry("ec2:AuthorizeSecurityGroupIngress", List.of(ResourceRule.ec2("security-group"))),
+            Map.entry("ec2:DeleteSecurityGroup", List.of(ResourceRule.ec2("security-group"))),
             Map.entry("ec2:DeleteTags", List.of(ResourceRule.ec2("vpc-endpoint"))),
             Map.entry("ec2:GetManagedPrefixListEntries", List.of(AWS_MANAGED_PREFIX_LISTS)),
             Map.entry("dynamodb:GetItem", List.of(LOCK_TABLE)),
@@ -142,7 +147,8 @@ final class IamRules {
      */
     static final Set<String> STAR_ONLY = Set.of("ec2:DescribeVpcEndpointServices", "ec2:DescribeVpcs",
             "ec2:DescribeRouteTables", "ec2:DescribeVpcEndpoints", "ec2:DescribeRegions", "dynamodb:ListTables",
-            "ec2:DescribeSubnets", "ec2:DescribeNetworkAcls",
+            "ec2:DescribeSubnets", "ec2:DescribeNetworkAcls", "ec2:DescribeSecurityGroups",
+            "ec2:DescribeNetworkInterfaces",
             "organizations:ListAccountsForParent", "organizations:ListOrganizationalUnitsForParent",
             "logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery",
             "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies",
@@ -249,13 +255,23 @@ final class IamRules {
                     Match.AT_LEAST),
             new Entry("Null", "aws:TagKeys", List.of("false"), Match.EXACTLY)));
 
+    /** A security group of ours: tagged as owned in its create call. */
+    static final ConditionForm CREATE_OUR_GROUP = new ConditionForm("security group tagged as ours at creation",
+            List.of(new Entry("StringEquals", "aws:RequestTag/" + OWNER_TAG, List.of(OWNER), Match.EXACTLY)));
+    static final ConditionForm TAG_GROUP_ON_CREATE = new ConditionForm("security group tag on create", List.of(
+            new Entry("StringEquals", "ec2:CreateAction", List.of("CreateSecurityGroup"), Match.EXACTLY)));
+
     /** Per action and resource type, the conditions one of which must hold (absent: none needed). */
     static final Map<String, List<ConditionForm>> CONDITIONS = Map.of(
             "ec2:CreateVpcEndpoint vpc-endpoint", List.of(CREATE_OURS),
             "ec2:ModifyVpcEndpoint vpc-endpoint", List.of(OWNED),
             "ec2:DeleteVpcEndpoints vpc-endpoint", List.of(OWNED),
             "ec2:CreateTags vpc-endpoint", List.of(TAG_ON_CREATE, HOLDER_TAGS),
-            "ec2:DeleteTags vpc-endpoint", List.of(HOLDER_TAGS));
+            "ec2:DeleteTags vpc-endpoint", List.of(HOLDER_TAGS),
+            "ec2:CreateSecurityGroup security-group", List.of(CREATE_OUR_GROUP),
+            "ec2:CreateTags security-group", List.of(TAG_GROUP_ON_CREATE),
+            "ec2:AuthorizeSecurityGroupIngress security-group", List.of(OWNED),
+            "ec2:DeleteSecurityGroup security-group", List.of(OWNED));
 
     /** The conditions for a role: one that crosses regions creates under {@link #CREATE_OURS_IN_ANY_REGION}. */
     static List<ConditionForm> conditions(String action, String type, boolean crossRegion) {
@@ -265,6 +281,9 @@ final class IamRules {
         return CONDITIONS.get(action + " " + type);
     }
 
-    /** The resource type those conditions are about: a conditioned statement names no other. */
-    static final String CONDITIONED_TYPE = "vpc-endpoint";
+    /**
+     * The resource types those conditions are about (the tagged ones: endpoints, and interface endpoints' security
+     * groups): a conditioned statement names one of them and no other type.
+     */
+    static final Set<String> CONDITIONED_TYPES = Set.of("vpc-endpoint", "security-group");
 }

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -42,6 +43,11 @@ class TemplateIamTest {
     private static final Set<String> LOCK = Set.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem");
     /** VpcObserver: the endpoints and route tables of the scope, read under its lock. */
     private static final Set<String> OBSERVE = Set.of("ec2:DescribeVpcEndpoints", "ec2:DescribeRouteTables");
+    /**
+     * What goes with an interface endpoint (InterfaceWrites): its groups read while it exists, and those carrying the
+     * ownership tag deleted after it.
+     */
+    private static final Set<String> INTERFACE_GROUP = Set.of("ec2:DescribeSecurityGroups", "ec2:DeleteSecurityGroup");
     /** SharedEndpoints' releases (cleanup, release, rollback, a stack's Delete): route tables leave, endpoints go. */
     private static final Set<String> RELEASE = Set.of("ec2:ModifyVpcEndpoint", "ec2:DeleteVpcEndpoints");
 
@@ -75,16 +81,28 @@ class TemplateIamTest {
             // names a failed step's error from its input: no AWS call
             "dev.vpcepilot.handlers.DescribeFailureHandler", Set.of());
 
+    /** The handler only interface endpoints use. */
+    static final Map<String, Set<String>> INTERFACES = Map.of(
+            // InterfaceReader: the endpoints, their interfaces and groups; then SharedEndpoints.commit on the interface
+            // scope, whose release of subnets a stack's claim dropped deletes an endpoint's own group too
+            "dev.vpcepilot.handlers.VerifyInterfaceEndpointHandler", union(LOCK, OBSERVE, RELEASE, INTERFACE_GROUP,
+                    Set.of("dynamodb:ListTables", "ec2:DescribeNetworkInterfaces")));
+
     /** Per handler class, the actions its code calls. */
     static final Map<String, Set<String>> EXPECTED = withFleet(Map.of(
             // ServiceAvailabilityChecker (InputValidator calls nothing)
             "dev.vpcepilot.handlers.CheckServiceAvailabilityHandler", Set.of("ec2:DescribeVpcEndpointServices"),
-            // VpcResolver
-            "dev.vpcepilot.handlers.ResolveVpcHandler", Set.of("ec2:DescribeVpcs", "ec2:DescribeRouteTables"),
-            // ListTablesProbe (rule 17: before any write), then SharedEndpoints.ensure: EndpointWriter creates (tagged
-            // at creation: ec2:CreateTags), extends, repairs, sets policies and the holder's tags; it never deletes
-            "dev.vpcepilot.handlers.CreateEndpointHandler", union(LOCK, OBSERVE, Set.of("ec2:CreateVpcEndpoint",
-                    "ec2:CreateTags", "ec2:DeleteTags", "ec2:ModifyVpcEndpoint", "dynamodb:ListTables")),
+            // VpcResolver; InterfacePlacer for an interface endpoint: the subnets, the VPC's CIDRs (DescribeVpcs), the
+            // service's endpoints already there
+            "dev.vpcepilot.handlers.ResolveVpcHandler", Set.of("ec2:DescribeVpcs", "ec2:DescribeRouteTables",
+                    "ec2:DescribeSubnets", "ec2:DescribeVpcEndpoints"),
+            // ListTablesProbe (rule 17: before any write), then SharedEndpoints.ensure: EndpointWriter creates (tagged at creation: ec2:CreateTags), extends, repairs,
+            // sets policies and the holder's tags; it never deletes an endpoint. An interface endpoint's own security
+            // group (InterfaceWrites): created tagged, opened on 443, found again by name, deleted if the endpoint
+            // could not be created
+            "dev.vpcepilot.handlers.CreateEndpointHandler", union(LOCK, OBSERVE, INTERFACE_GROUP, Set.of(
+                    "ec2:CreateVpcEndpoint", "ec2:CreateTags", "ec2:DeleteTags", "ec2:ModifyVpcEndpoint",
+                    "ec2:CreateSecurityGroup", "ec2:AuthorizeSecurityGroupIngress", "dynamodb:ListTables")),
             // EndpointStatusReader
             "dev.vpcepilot.handlers.GetEndpointStatusHandler", Set.of("ec2:DescribeVpcEndpoints"),
             // ListTablesProbe (when the create step did not ask), then SharedEndpoints.commit (a stack's claim that
@@ -93,12 +111,12 @@ class TemplateIamTest {
             "dev.vpcepilot.handlers.VerifyEndpointHandler", union(LOCK, OBSERVE, RELEASE,
                     Set.of("dynamodb:ListTables", "ec2:DescribeSubnets", "ec2:DescribeNetworkAcls",
                             "ec2:GetManagedPrefixListEntries")),
-            "dev.vpcepilot.handlers.CleanupHandler", union(LOCK, OBSERVE, RELEASE),
-            "dev.vpcepilot.handlers.ReleaseHandler", union(LOCK, OBSERVE, RELEASE),
+            "dev.vpcepilot.handlers.CleanupHandler", union(LOCK, OBSERVE, RELEASE, INTERFACE_GROUP),
+            "dev.vpcepilot.handlers.ReleaseHandler", union(LOCK, OBSERVE, RELEASE, INTERFACE_GROUP),
             // SharedEndpoints.rollback (+ policies put back: ModifyVpcEndpoint; user tags put back: CreateTags and
             // DeleteTags), EndpointLookup.createdBy
-            "dev.vpcepilot.handlers.RollbackHandler", union(LOCK, OBSERVE, RELEASE, Set.of("ec2:CreateTags",
-                    "ec2:DeleteTags")),
+            "dev.vpcepilot.handlers.RollbackHandler", union(LOCK, OBSERVE, RELEASE, INTERFACE_GROUP,
+                    Set.of("ec2:CreateTags", "ec2:DeleteTags")),
             // InVpcProbe: one ListTables, which its role allows only under aws:SourceVpc
             "dev.vpcepilot.handlers.DataPathProbeHandler", Set.of("dynamodb:ListTables"),
             // StepFunctionsWorkflowRunner; EndpointHook: the default VPC (VpcResolver), EndpointLookup, and
@@ -110,6 +128,7 @@ class TemplateIamTest {
     private static Map<String, Set<String>> withFleet(Map<String, Set<String>> single) {
         Map<String, Set<String>> all = new LinkedHashMap<>(single);
         all.putAll(FLEET);
+        all.putAll(INTERFACES);
         return Map.copyOf(all);
     }
 
@@ -211,8 +230,8 @@ class TemplateIamTest {
                 }
             }
         }
-        Set<String> deleters = Set.of("VerifyEndpointFunction", "CleanupFunction", "ReleaseFunction",
-                "RollbackFunction", "CloudFormationHookFunction");
+        Set<String> deleters = Set.of("VerifyEndpointFunction", "VerifyInterfaceEndpointFunction", "CleanupFunction",
+                "ReleaseFunction", "RollbackFunction", "CloudFormationHookFunction");
         assertEquals(deleters, writers.get("ec2:DeleteVpcEndpoints " + IamRules.OWNED.name()));
         assertEquals(union(deleters, Set.of("CreateEndpointFunction", "FleetRole")),
                 writers.get("ec2:ModifyVpcEndpoint " + IamRules.OWNED.name()));
@@ -225,6 +244,40 @@ class TemplateIamTest {
         // the holder's tag changes, and the rollback that puts back what a failed run changed (rule 7)
         assertEquals(Set.of("CreateEndpointFunction", "FleetRole", "RollbackFunction"), writers.get("ec2:DeleteTags "
                 + IamRules.HOLDER_TAGS.name()));
+    }
+
+    /**
+     * Rule 1 for an interface endpoint's own security group: created only tagged as ours (aws:RequestTag), its tags
+     * only in the create call, and opened or deleted only while it carries the ownership tag (aws:ResourceTag); and
+     * only the roles whose code does it may.
+     */
+    @Test
+    void securityGroupsAreCreatedOpenedAndDeletedOnlyWhenTaggedAsOurs() {
+        Map<String, IamRules.ConditionForm> needed = Map.of(
+                "ec2:CreateSecurityGroup", IamRules.CREATE_OUR_GROUP,
+                "ec2:CreateTags", IamRules.TAG_GROUP_ON_CREATE,
+                "ec2:AuthorizeSecurityGroupIngress", IamRules.OWNED,
+                "ec2:DeleteSecurityGroup", IamRules.OWNED);
+        Map<String, Set<String>> writers = new TreeMap<>();
+        for (IamPolicyChecker.Role role : IamPolicyChecker.roles(transformed).values()) {
+            for (IamPolicyChecker.Statement s : role.statements()) {
+                for (String action : s.actions()) {
+                    if (!needed.containsKey(action)
+                            || s.resources().stream().noneMatch(r -> r.contains(":security-group/"))) {
+                        continue;
+                    }
+                    assertTrue(IamPolicyChecker.satisfies(s.condition(), needed.get(action)),
+                            s.where() + ": " + action + " on security groups under " + s.condition());
+                    writers.computeIfAbsent(action, k -> new TreeSet<>()).add(role.user());
+                }
+            }
+        }
+        assertEquals(Map.of(
+                "ec2:CreateSecurityGroup", Set.of("CreateEndpointFunction"),
+                "ec2:CreateTags", Set.of("CreateEndpointFunction"),
+                "ec2:AuthorizeSecurityGroupIngress", Set.of("CreateEndpointFunction"),
+                "ec2:DeleteSecurityGroup", Set.of("CreateEndpointFunction", "VerifyInterfaceEndpointFunction",
+                        "CleanupFunction", "RollbackFunction", "ReleaseFunction")), writers);
     }
 
     @Test
@@ -396,8 +449,8 @@ class TemplateIamTest {
                 broken("the route tables under the ownership condition", "  RollbackFunction:",
                         "Resource: !Sub " + ENDPOINT_ARN, "Resource:\n" + at(16, "- !Sub " + ENDPOINT_ARN)
                                 + at(16, "- !Sub " + ROUTE_TABLE_ARN).stripTrailing(),
-                        "RollbackFunctionRole statement ModifyOwnedEndpointsOnly: its condition is about "
-                                + "vpc-endpoint resources but it also names"),
+                        "RollbackFunctionRole statement ModifyOwnedEndpointsOnly: its condition is about the tags of "
+                                + "one of [security-group, vpc-endpoint] but it names [route-table, vpc-endpoint]"),
                 // rule 1: tags
                 broken("tags outside creation", "Sid: TagOnCreateOnly",
                         at(14, "Condition:") + at(16, "StringEquals:") + at(18, "ec2:CreateAction: CreateVpcEndpoint"),
@@ -438,8 +491,8 @@ class TemplateIamTest {
                         "Resource: !Ref EndpointStateMachine", "Resource: \"*\"",
                         "RunTheWorkflow: states:StartExecution on every resource"),
                 broken("an action the code never calls", "  ResolveVpcFunction:", "- ec2:DescribeVpcs",
-                        "- ec2:DescribeVpcs\n" + " ".repeat(16) + "- ec2:DescribeVpcEndpoints",
-                        "ResolveVpcFunctionRole: granted ec2:DescribeVpcEndpoints, which ResolveVpcFunction never calls"),
+                        "- ec2:DescribeVpcs\n" + " ".repeat(16) + "- ec2:DescribeNetworkAcls",
+                        "ResolveVpcFunctionRole: granted ec2:DescribeNetworkAcls, which ResolveVpcFunction never calls"),
                 broken("a delete for a function that never deletes", "  GetEndpointStatusFunction:",
                         "Action: ec2:DescribeVpcEndpoints", "Action: [ec2:DescribeVpcEndpoints, ec2:DeleteVpcEndpoints]",
                         "GetEndpointStatusFunctionRole: granted ec2:DeleteVpcEndpoints"),
@@ -451,11 +504,11 @@ class TemplateIamTest {
                         "FunctionName: !Ref DataPathProbeFunction", "FunctionName: !Ref ResolveVpcFunction",
                         "EndpointStateMachineRole: may invoke [CheckServiceAvailabilityFunction, CleanupFunction, "
                                 + "CreateEndpointFunction, DescribeFailureFunction, GetEndpointStatusFunction, "
-                                + "ReleaseFunction, ResolveVpcFunction, RollbackFunction, VerifyEndpointFunction], its "
-                                + "definition runs [CheckServiceAvailabilityFunction, CleanupFunction, "
-                                + "CreateEndpointFunction, DataPathProbeFunction, DescribeFailureFunction, "
+                                + "ReleaseFunction, ResolveVpcFunction, RollbackFunction, VerifyEndpointFunction, "
+                                + "VerifyInterfaceEndpointFunction], its definition runs [CheckServiceAvailabilityFunction, "
+                                + "CleanupFunction, CreateEndpointFunction, DataPathProbeFunction, DescribeFailureFunction, "
                                 + "GetEndpointStatusFunction, ReleaseFunction, ResolveVpcFunction, RollbackFunction, "
-                                + "VerifyEndpointFunction]"),
+                                + "VerifyEndpointFunction, VerifyInterfaceEndpointFunction]"),
                 broken("a SAM policy template, expanded by the transform", "  GetEndpointStatusFunction:",
                         at(6, "Policies:"), at(6, "Policies:") + at(8, "- DynamoDBCrudPolicy:")
                                 + at(12, "TableName: !Ref LockTable"),
