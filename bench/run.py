@@ -33,8 +33,8 @@ SERVICE = f"com.amazonaws.{REGION}.dynamodb"
 # The flags the Lambda Java runtime starts the JVM with (plus the tiered-compilation setting of template.yaml).
 LAMBDA_JVM_FLAGS = ["-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto"]
 HANDLERS = ["CheckServiceAvailabilityHandler", "ResolveVpcHandler", "CreateEndpointHandler",
-            "GetEndpointStatusHandler", "VerifyEndpointHandler", "CleanupHandler", "ReleaseHandler", "RollbackHandler",
-            "CloudFormationHookHandler"]
+            "GetEndpointStatusHandler", "VerifyEndpointHandler", "VerifyInterfaceEndpointHandler",
+            "DataPathProbeHandler", "CleanupHandler", "ReleaseHandler", "RollbackHandler", "CloudFormationHookHandler"]
 # The fleet's functions, in the order of a fleet execution: each one's input is made of the steps before it.
 FLEET_HANDLERS = ["FleetPlanHandler", "FleetSurveyHandler", "FleetApplyHandler", "FleetCommitHandler",
                   "FleetReportHandler", "DescribeFailureHandler"]
@@ -185,6 +185,28 @@ def cold_start(jh, handler, payload, endpoint, warm_calls):
     return result
 
 
+def interface_payloads(moto):
+    """The interface endpoint's verification: an interface endpoint made through ./run-local in a VPC with a subnet in
+    each of two zones (one each, the default), and the step's input as the state machine passes it."""
+    vpc = new_vpc(moto)
+    cidr = aws(moto, "ec2", "describe-vpcs", "--vpc-ids", vpc)["Vpcs"][0]["CidrBlock"]
+    prefix = ".".join(cidr.split(".")[:2])
+    for i, zone in enumerate([REGION + "a", REGION + "b"]):
+        aws(moto, "ec2", "create-subnet", "--vpc-id", vpc, "--cidr-block", f"{prefix}.{i}.0/24",
+            "--availability-zone", zone)
+    _, made = workflow(moto, vpc, endpointType="Interface")
+    subnets = made["subnetIds"]
+    zones = {s["SubnetId"]: s["AvailabilityZone"]
+             for s in aws(moto, "ec2", "describe-subnets", "--subnet-ids", *subnets)["Subnets"]}
+    serving = {"vpcEndpointId": made["vpcEndpointId"], "state": "available", "created": False, "owned": True,
+               "endpoints": [{"vpcEndpointId": made["vpcEndpointId"], "owned": True, "held": True, "created": False,
+                              "state": "available", "routeTableIds": subnets, "createdAt": None}],
+               "previousPolicies": {}, "previousTags": {}, "waitAttempts": 0, "verified": None, "tables": None}
+    return {"VerifyInterfaceEndpointHandler": {
+        "serviceName": SERVICE, "vpcId": vpc, "cleanup": False, "customResource": None, "executionId": EXECUTION,
+        "interfaces": {"subnetIds": subnets, "subnetZones": zones, "vpcCidrs": [cidr]}, "endpoint": serving}}
+
+
 def single_vpc_cold_starts(jh, moto, warm_calls):
     """The single-VPC workflow's functions and the hook, with realistic inputs for each step."""
     vpc = new_vpc(moto)
@@ -215,6 +237,9 @@ def single_vpc_cold_starts(jh, moto, warm_calls):
         "RollbackHandler": {"execution": EXECUTION, "error": {"Error": "States.Timeout", "Cause": "bench"}},
         # the deletion of an endpoint that does not exist (the sample event's): looked up, nothing to release, answered
         "CloudFormationHookHandler": hook_event,
+        # the probe inside the VPC (here against the emulator: no endpoint URL, it lists tables where it is pointed)
+        "DataPathProbeHandler": {"vpcId": vpc, "endpointUrl": None},
+        **interface_payloads(moto),
     }
     try:
         return [cold_start(jh, h, payloads[h], moto, warm_calls) for h in HANDLERS]

@@ -227,6 +227,27 @@ KEPT_MEMBERS = {
 # subnets and routes through it (its classes come first on their class path). Code that reads a member left out does
 # not compile (no such method): add the member here and rerun.
 FUNCTIONS_KEPT_MEMBERS = {
+    # The lease lock's and the claims' items, as dynamodb-lock-client (its compiled classes) and functions/ set and
+    # read them: conditional writes by expression, consistent reads, the fleet's batch read of many VPCs' claims,
+    # ListTables' pages. What no caller sets or reads leaves the model: the legacy Expected and ConditionalOperator
+    # parameters (ExpectedAttributeValue), ReturnValues, the consumed capacity and item collection metrics of every
+    # answer (ConsumedCapacity, ItemCollectionMetrics).
+    "dynamodb": {
+        "BatchGetItemInput": ["RequestItems"],
+        "BatchGetItemOutput": ["Responses", "UnprocessedKeys"],
+        "DeleteItemInput": ["ConditionExpression", "ExpressionAttributeNames", "ExpressionAttributeValues", "Key",
+                            "TableName"],
+        "DeleteItemOutput": [],
+        "GetItemInput": ["ConsistentRead", "Key", "TableName"],
+        "GetItemOutput": ["Item"],
+        "KeysAndAttributes": ["ExpressionAttributeNames", "Keys", "ProjectionExpression"],
+        "PutItemInput": ["ConditionExpression", "ExpressionAttributeNames", "ExpressionAttributeValues", "Item",
+                         "TableName"],
+        "PutItemOutput": [],
+        "UpdateItemInput": ["ConditionExpression", "ExpressionAttributeNames", "ExpressionAttributeValues", "Key",
+                            "TableName", "UpdateExpression"],
+        "UpdateItemOutput": [],
+    },
     "ec2": {
         "CreateVpcEndpointRequest": ["ClientToken", "PolicyDocument", "PrivateDnsEnabled", "RouteTableIds",
                                      "SecurityGroupIds", "ServiceName", "SubnetIds", "TagSpecifications",

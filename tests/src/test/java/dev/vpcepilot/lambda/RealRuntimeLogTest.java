@@ -79,6 +79,13 @@ class RealRuntimeLogTest {
         String created = runtime.invocationsOf("CreateEndpointFunction", from).get(0).result().payloadText();
         assertTrue(runtime.invoke("GetEndpointStatusFunction", created).succeeded(), runtime::logTail);
         failedRun = runtime.workflow.run(TestProject.json("{\"vpcId\": \"vpc-0123456789abcdef0\"}"));
+        // an interface endpoint, whose verification is a function of its own
+        MotoEc2 ec2 = new MotoEc2(runtime.moto.endpoint(), RealRuntime.REGION);
+        String interfaceVpc = ec2.createVpc("10.79.0.0/16");
+        ec2.createSubnet(interfaceVpc, "10.79.1.0/24", "us-east-1a");
+        ExecutionResult served = runtime.workflow.run(TestProject.json("{\"vpcId\": \"" + interfaceVpc
+                + "\", \"endpointType\": \"Interface\", \"cleanup\": true}"));
+        assertTrue(served.succeeded(), () -> served.document() + "\n" + runtime.logTail());
         // the fleet's functions: an apply across accounts and regions, and a refused input (DescribeFailure)
         fleetApplied = runtime.fleet.run(TestProject.json("{\"accounts\": [\"123456789012\", \"111111111111\"], "
                 + "\"regions\": [\"us-east-1\", \"eu-west-1\"], \"mode\": \"apply\"}"));
