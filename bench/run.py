@@ -33,8 +33,8 @@ SERVICE = f"com.amazonaws.{REGION}.dynamodb"
 # The flags the Lambda Java runtime starts the JVM with (plus the tiered-compilation setting of template.yaml).
 LAMBDA_JVM_FLAGS = ["-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto"]
 HANDLERS = ["CheckServiceAvailabilityHandler", "ResolveVpcHandler", "CreateEndpointHandler",
-            "GetEndpointStatusHandler", "VerifyEndpointHandler", "VerifyInterfaceEndpointHandler",
-            "DataPathProbeHandler", "CleanupHandler", "ReleaseHandler", "RollbackHandler", "CloudFormationHookHandler"]
+            "GetEndpointStatusHandler", "VerifyEndpointHandler", "VerifyInterfaceEndpointHandler", "CleanupHandler",
+            "ReleaseHandler", "RollbackHandler", "CloudFormationHookHandler"]
 # The fleet's functions, in the order of a fleet execution: each one's input is made of the steps before it.
 FLEET_HANDLERS = ["FleetPlanHandler", "FleetSurveyHandler", "FleetApplyHandler", "FleetCommitHandler",
                   "FleetReportHandler", "DescribeFailureHandler"]
@@ -237,8 +237,6 @@ def single_vpc_cold_starts(jh, moto, warm_calls):
         "RollbackHandler": {"execution": EXECUTION, "error": {"Error": "States.Timeout", "Cause": "bench"}},
         # the deletion of an endpoint that does not exist (the sample event's): looked up, nothing to release, answered
         "CloudFormationHookHandler": hook_event,
-        # the probe inside the VPC (here against the emulator: no endpoint URL, it lists tables where it is pointed)
-        "DataPathProbeHandler": {"vpcId": vpc, "endpointUrl": None},
         **interface_payloads(moto),
     }
     try:
@@ -325,8 +323,11 @@ def startup_lines(starts, warm_calls, loads):
         "(without SnapStart, which restores from a snapshot taken after priming); warm = median of "
         f"{warm_calls} further calls",
         "(the locking steps' include their lock's DynamoDB calls). Every function of the template: the single-VPC",
-        "workflow's, the hook (deleting an endpoint that does not exist: looked up, answered to a loopback URL) and",
-        "the fleet's, each fleet step's input made of the steps before it.", "",
+        "workflow's (the interface endpoint's verification on an interface endpoint made through ./run-local), the",
+        "hook (deleting an endpoint that does not exist: looked up, answered to a loopback URL) and the fleet's, each",
+        "fleet step's input made of the steps before it; not the probe inside the VPC (DataPathProbeFunction), which a",
+        "stack has only with ProbeVpcId and whose cold start in Lambda is its network interface in the VPC, which no",
+        "local run shows.", "",
         "| handler | JVM start to handler ready | cold start (first response) | warm median |", "|---|---|---|---|",
     ]
     for s in starts:
