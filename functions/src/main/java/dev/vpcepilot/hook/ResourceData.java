@@ -10,9 +10,9 @@ import java.util.Objects;
  * The answer's {@code Data}: what a template reads with {@code Fn::GetAtt} after a Create or Update. Every key is in
  * every answer, for both endpoint types, empty when it does not apply: CloudFormation fails the stack on an
  * {@code Fn::GetAtt} of a key the answer lacks, so a template that takes its EndpointType from a parameter may read
- * {@code EndpointUrl} whatever the type. A Gateway endpoint has no DNS name ({@code EndpointUrl} and {@code DnsName}
- * empty: its clients keep DynamoDB's regional endpoint); an Interface endpoint has no prefix list
- * ({@code PrefixListId} empty).
+ * {@code EndpointUrl} whatever the type. A Gateway endpoint has no DNS name of its own ({@code EndpointUrl} and
+ * {@code DnsName} empty: its clients keep DynamoDB's regional endpoint); {@code PrefixListId} is empty when the output
+ * names no prefix list.
  */
 final class ResourceData {
 
