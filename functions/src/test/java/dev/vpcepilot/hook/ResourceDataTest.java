@@ -65,18 +65,4 @@ class ResourceDataTest {
         assertEquals(REGIONAL, data.get("DnsName"), "the regional name, not a zonal one");
         assertEquals("", data.get("PrefixListId"));
     }
-
-    @Test
-    void anInterfaceOutputNamingNoSingleEndpointLeavesTheUrlAndDnsNameEmpty() {
-        ObjectNode document = gatewayDocument();
-        ExecutionOutput output = ExecutionOutput.read(document);
-        document.put("endpointType", "Interface");
-        document.putNull("endpointUrl");
-        document.putNull("dnsNames");
-
-        Map<String, String> data = ResourceData.of(output, document, "vpce-0a,vpce-0b");
-
-        assertEquals(List.of("", ""), List.of(data.get("EndpointUrl"), data.get("DnsName")));
-        assertEquals("vpce-0a,vpce-0b", data.get("VpcEndpointId"));
-    }
 }
