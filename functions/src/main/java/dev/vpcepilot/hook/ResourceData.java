@@ -11,9 +11,8 @@ import java.util.Objects;
  * every answer, for both endpoint types, empty when it does not apply: CloudFormation fails the stack on an
  * {@code Fn::GetAtt} of a key the answer lacks, so a template that takes its EndpointType from a parameter may read
  * {@code EndpointUrl} whatever the type. A Gateway endpoint has no DNS name of its own ({@code EndpointUrl} and
- * {@code DnsName} empty: its clients keep DynamoDB's regional endpoint), and neither has an interface endpoint's output
- * that names no single endpoint (several serve the subnets); {@code PrefixListId} is empty when the output names no
- * prefix list.
+ * {@code DnsName} empty: its clients keep DynamoDB's regional endpoint); {@code PrefixListId} is empty when the output
+ * names no prefix list.
  */
 final class ResourceData {
 
