@@ -46,8 +46,9 @@ public final class FleetReporter {
     public Outcome report(String manifestKey, String reportKey, TargetRequest request, double tolerated) {
         List<ReportLine> lines = lines(objects.getJson(manifestKey));
         if (request.selection() instanceof VpcSelection.Ids ids) {
+            // the line of a target that failed as a whole names no VPC
             Set<String> seen = new TreeSet<>();
-            lines.forEach(l -> seen.add(l.vpcId()));
+            lines.stream().map(ReportLine::vpcId).filter(Objects::nonNull).forEach(seen::add);
             boolean someUnreachable = lines.stream().anyMatch(l -> l.vpcId() == null);
             for (String id : ids.ids()) {
                 if (!seen.contains(id)) {

@@ -5,13 +5,14 @@ import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.ec2.model.RouteTable;
 import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
+import software.amazon.awssdk.services.ec2.model.VpcEndpointType;
 
 /**
  * What one account-region shows of the selected VPCs, read in a few batched calls.
  *
  * @param vpcs        the selected VPCs, sorted by id
  * @param routeTables VPC id -> its route tables
- * @param endpoints   VPC id -> the service's endpoints in it (every state)
+ * @param endpoints   VPC id -> the service's endpoints in it (every state, both types)
  * @param subnets     VPC id -> its subnets' ids
  * @param networkAcls VPC id -> its network ACLs
  * @param prefixLists the service's prefix list (as the routes to its endpoints name it) -> its CIDRs; empty when
@@ -32,6 +33,23 @@ public record RegionView(List<SelectedVpc> vpcs, Map<String, List<RouteTable>> r
 
     public List<VpcEndpoint> endpointsOf(String vpcId) {
         return endpoints.getOrDefault(vpcId, List.of());
+    }
+
+    /**
+     * The service's gateway endpoints in the VPC (EC2 names the type; an answer without one is a gateway's, as the
+     * sharing core reads it): the only ones that serve route tables, so the only ones the fleet judges and writes.
+     */
+    public List<VpcEndpoint> gatewayEndpointsOf(String vpcId) {
+        return endpointsOf(vpcId).stream().filter(RegionView::isGateway).toList();
+    }
+
+    static boolean isGateway(VpcEndpoint endpoint) {
+        return endpoint.vpcEndpointType() == null || endpoint.vpcEndpointType() == VpcEndpointType.GATEWAY;
+    }
+
+    /** The service's interface endpoints (AWS PrivateLink) in the VPC: reported, never written. */
+    public List<VpcEndpoint> interfaceEndpointsOf(String vpcId) {
+        return endpointsOf(vpcId).stream().filter(e -> e.vpcEndpointType() == VpcEndpointType.INTERFACE).toList();
     }
 
     public List<String> subnetsOf(String vpcId) {

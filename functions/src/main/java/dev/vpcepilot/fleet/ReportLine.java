@@ -1,5 +1,6 @@
 package dev.vpcepilot.fleet;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.vpcepilot.datapath.DataPathEvaluator;
 import dev.vpcepilot.datapath.SubnetVerdict;
@@ -48,11 +49,34 @@ public record ReportLine(String account, String region, String vpcId, String sta
         }
     }
 
-    /** An endpoint of the service in the VPC, as EC2 lists it. */
+    /**
+     * An endpoint of the service in the VPC, as EC2 lists it.
+     *
+     * @param type          {@value #GATEWAY} (serves route tables: what the fleet judges and apply creates) or
+     *                      {@value #INTERFACE} (AWS PrivateLink, network interfaces in subnets: listed, never counted as
+     *                      serving a route table, never changed, claimed or created by the fleet)
+     * @param routeTableIds the route tables it serves (none for an interface endpoint)
+     */
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    public record EndpointLine(String vpcEndpointId, boolean owned, List<String> routeTableIds) {
+    public record EndpointLine(String vpcEndpointId, String type, boolean owned, List<String> routeTableIds) {
+        public static final String GATEWAY = "Gateway";
+        public static final String INTERFACE = "Interface";
+
         public EndpointLine {
             routeTableIds = routeTableIds == null ? List.of() : List.copyOf(routeTableIds);
+        }
+
+        public static EndpointLine gateway(String vpcEndpointId, boolean owned, List<String> routeTableIds) {
+            return new EndpointLine(vpcEndpointId, GATEWAY, owned, routeTableIds);
+        }
+
+        public static EndpointLine anInterface(String vpcEndpointId, boolean owned) {
+            return new EndpointLine(vpcEndpointId, INTERFACE, owned, List.of());
+        }
+
+        @JsonIgnore
+        public boolean isInterface() {
+            return INTERFACE.equals(type);
         }
     }
 

@@ -10,6 +10,8 @@ import dev.vpcepilot.sharing.SharedEndpoints;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.stream.Stream;
+import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
 
@@ -33,7 +35,7 @@ public final class TargetCommitter {
         String serviceName = InputValidator.defaultServiceName(target.region());
         Map<String, ReportLine> lines = TargetApplier.byVpc(applied.lines());
         try (AwsClients clients = writes.clientsFor(target)) {
-            List<String> pending = pending(clients, applied, serviceName);
+            List<String> pending = pending(clients.ec2(), applied, serviceName);
             if (!pending.isEmpty()) {
                 throw new EndpointBusy(pending.size() + " endpoint(s) in " + target.account() + " " + target.region()
                         + " are still pending (" + String.join(", ", pending) + "); the step is retried until they "
@@ -50,9 +52,12 @@ public final class TargetCommitter {
                     if (status == ReportLine.Status.DRIFTED) {
                         status = ReportLine.Status.COMPLIANT; // it only had to become available
                     }
-                    List<ReportLine.EndpointLine> serving = committed.endpoints().stream()
-                            .map(e -> new ReportLine.EndpointLine(e.vpcEndpointId(), e.owned(), e.routeTableIds()))
-                            .toList();
+                    // The gateway endpoints as the commit verified them; the interface endpoints as the survey
+                    // listed them (apply never touches one).
+                    List<ReportLine.EndpointLine> serving = Stream.concat(committed.endpoints()
+                            .stream().map(e -> ReportLine.EndpointLine.gateway(e.vpcEndpointId(), e.owned(),
+                                    e.routeTableIds())), line.endpoints().stream()
+                            .filter(ReportLine.EndpointLine::isInterface)).toList();
                     lines.put(work.vpcId(), line.withStatus(status, serving, new ReportLine.RouteTables(
                             work.routeTableIds(), work.routeTableIds(), List.of()), null));
                 } catch (WorkflowError e) {
@@ -65,17 +70,23 @@ public final class TargetCommitter {
         return new SurveyResult(applied.account(), applied.region(), List.copyOf(lines.values()), List.of());
     }
 
-    private static List<String> pending(AwsClients clients, SurveyResult applied, String serviceName) {
+    /**
+     * The gateway endpoints of the applied VPCs that are still pending: an interface endpoint someone is creating
+     * beside them is not the fleet's to wait for.
+     */
+    static List<String> pending(Ec2Client ec2, SurveyResult applied, String serviceName) {
         List<String> vpcs = applied.work().stream().map(VpcWork::vpcId).toList();
         TreeSet<String> pending = new TreeSet<>();
         for (int from = 0; from < vpcs.size(); from += RegionSurvey.FILTER_VALUES) {
             List<String> chunk = vpcs.subList(from, Math.min(vpcs.size(), from + RegionSurvey.FILTER_VALUES));
             AwsCalls.call("EC2 DescribeVpcEndpoints", () -> {
-                clients.ec2().describeVpcEndpointsPaginator(r -> r.filters(
+                ec2.describeVpcEndpointsPaginator(r -> r.filters(
                         Filter.builder().name("vpc-id").values(chunk).build(),
                         Filter.builder().name("service-name").values(serviceName).build(),
                         Filter.builder().name("vpc-endpoint-state").values("pending", "Pending").build()))
-                        .vpcEndpoints().stream().map(VpcEndpoint::vpcEndpointId).forEach(pending::add);
+                        .vpcEndpoints().stream()
+                        .filter(RegionView::isGateway)
+                        .map(VpcEndpoint::vpcEndpointId).forEach(pending::add);
                 return null;
             });
         }

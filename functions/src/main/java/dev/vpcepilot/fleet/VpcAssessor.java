@@ -7,6 +7,7 @@ import dev.vpcepilot.errors.WorkflowError;
 import dev.vpcepilot.sharing.Claimant;
 import dev.vpcepilot.sharing.ClaimsDocument;
 import dev.vpcepilot.sharing.ObservedEndpoint;
+import dev.vpcepilot.sharing.Ownership;
 import dev.vpcepilot.sharing.PolicyWish;
 import dev.vpcepilot.sharing.Scope;
 import dev.vpcepilot.sharing.SharingRules;
@@ -14,10 +15,12 @@ import dev.vpcepilot.sharing.VpcObservation;
 import dev.vpcepilot.sharing.VpcObserver;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import software.amazon.awssdk.services.ec2.model.RouteTable;
+import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
 
 /**
  * One VPC of a fleet target, judged without a write: the same reuse-or-create plan a single-VPC run without
@@ -25,7 +28,9 @@ import software.amazon.awssdk.services.ec2.model.RouteTable;
  * a data-path verdict per subnet ({@link DataPathEvaluator}). Its report line says what is served and what apply
  * does (or would do); its work is what apply does. A VPC served as asked whose subnets cannot all use the endpoint
  * is {@code blocked}: what blocks it (a route, a network ACL) is not the product's to change, so apply has no work
- * for it.
+ * for it. Only gateway endpoints are judged: an interface endpoint of the service (AWS PrivateLink) serves no route
+ * table, so a VPC that has one is judged on its gateway coverage as any other; the line lists it with its type, and
+ * apply never changes, claims or creates one (an interface endpoint is billed by the hour).
  */
 public final class VpcAssessor {
 
@@ -57,10 +62,11 @@ public final class VpcAssessor {
             return new Assessment(new ReportLine(account, region, vpc.vpcId(), ReportLine.Status.SKIPPED.wireName(),
                     List.of(), ReportLine.RouteTables.NONE, ReportLine.Subnets.NONE, List.of(), null), null);
         }
-        VpcObservation world = VpcObserver.observation(view.endpointsOf(vpc.vpcId()), view.routeTablesOf(vpc.vpcId()));
+        VpcObservation world = VpcObserver.observation(view.gatewayEndpointsOf(vpc.vpcId()),
+                view.routeTablesOf(vpc.vpcId()));
         List<String> requested = view.routeTablesOf(vpc.vpcId()).stream().map(RouteTable::routeTableId).sorted()
                 .toList();
-        List<ReportLine.EndpointLine> endpoints = endpointLines(world);
+        List<ReportLine.EndpointLine> endpoints = endpointLines(world, view.interfaceEndpointsOf(vpc.vpcId()));
         SharingRules.Coverage coverage = SharingRules.coverage(world, requested);
         ReportLine.RouteTables tables = routeTables(requested, coverage);
         List<SubnetVerdict> verdicts = verdicts(vpc.vpcId(), world, view, coverage);
@@ -115,11 +121,23 @@ public final class VpcAssessor {
                 view.networkAclsOf(vpcId), prefixListId, view.prefixLists().getOrDefault(prefixListId, List.of())));
     }
 
-    static List<ReportLine.EndpointLine> endpointLines(VpcObservation world) {
-        return world.endpoints().stream().filter(ObservedEndpoint::live)
-                .map(e -> new ReportLine.EndpointLine(e.vpcEndpointId(), e.owned(),
+    /**
+     * Every live endpoint of the service in the VPC: its gateway endpoints (as the observation orders them), then its
+     * interface endpoints by id, which serve no route table and are only reported.
+     */
+    static List<ReportLine.EndpointLine> endpointLines(VpcObservation world, List<VpcEndpoint> interfaces) {
+        List<ReportLine.EndpointLine> lines = new ArrayList<>();
+        world.endpoints().stream().filter(ObservedEndpoint::live)
+                .map(e -> ReportLine.EndpointLine.gateway(e.vpcEndpointId(), e.owned(),
                         e.routeTableIds().stream().sorted().toList()))
-                .toList();
+                .forEach(lines::add);
+        interfaces.stream()
+                .filter(e -> e.stateAsString() != null
+                        && ObservedEndpoint.LIVE_STATES.contains(e.stateAsString().toLowerCase()))
+                .sorted(Comparator.comparing(VpcEndpoint::vpcEndpointId))
+                .map(e -> ReportLine.EndpointLine.anInterface(e.vpcEndpointId(), Ownership.isOwned(e.tags())))
+                .forEach(lines::add);
+        return List.copyOf(lines);
     }
 
     static ReportLine.RouteTables routeTables(List<String> requested, SharingRules.Coverage coverage) {

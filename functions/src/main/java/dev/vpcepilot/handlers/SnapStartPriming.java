@@ -163,7 +163,7 @@ final class SnapStartPriming implements Resource {
                         + "\"toleratedFailurePercentage\":0}"));
         dev.vpcepilot.fleet.TargetRequest target = dev.vpcepilot.fleet.TargetRequest.of(request);
         dev.vpcepilot.fleet.ReportLine line = new dev.vpcepilot.fleet.ReportLine("000000000000", "us-east-1",
-                "vpc-00000000", "compliant", List.of(new dev.vpcepilot.fleet.ReportLine.EndpointLine("vpce-00000000",
+                "vpc-00000000", "compliant", List.of(dev.vpcepilot.fleet.ReportLine.EndpointLine.gateway("vpce-00000000",
                 true, List.of("rtb-00000000"))), new dev.vpcepilot.fleet.ReportLine.RouteTables(List.of("rtb-00000000"),
                 List.of("rtb-00000000"), List.of()), new dev.vpcepilot.fleet.ReportLine.Subnets(1, List.of(
                 new dev.vpcepilot.fleet.ReportLine.Unreachable("subnet-00000000", "nacl-egress", "d"))), List.of(),

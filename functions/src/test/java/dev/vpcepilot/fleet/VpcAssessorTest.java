@@ -179,4 +179,66 @@ class VpcAssessorTest {
         assertEquals(ReportLine.Status.COMPLIANT.wireName(), assessed.line().status(), assessed.line().toString());
         assertNull(assessed.work(), "served and claimed by the standing use: nothing to write");
     }
+
+    private static final String INTERFACE = "vpce-0000000000000000f";
+
+    /** An interface endpoint of the service (AWS PrivateLink) in the VPC, with these tags. */
+    private static VpcEndpoint interfaceEndpoint(String state, Tag... tags) {
+        return VpcEndpoint.builder().vpcEndpointId(INTERFACE).vpcId(VPC).serviceName("com.amazonaws.us-east-1.dynamodb")
+                .vpcEndpointType("Interface").state(state).tags(tags).build();
+    }
+
+    private static RegionView withEndpoints(RegionView view, List<VpcEndpoint> endpoints, List<RouteTable> tables) {
+        return new RegionView(view.vpcs(), Map.of(VPC, tables), Map.of(VPC, endpoints), view.subnets(),
+                view.networkAcls(), view.prefixLists());
+    }
+
+    @Test
+    void aVpcWithOnlyAnInterfaceEndpointIsJudgedOnItsGatewayCoverageAndListsTheInterfaceEndpoint() {
+        RegionView served = servedView();
+        RouteTable bare = served.routeTablesOf(VPC).get(0).toBuilder().routes(List.of()).build();
+        RegionView view = withEndpoints(served, List.of(interfaceEndpoint("available", Tag.builder().key(
+                Ownership.MANAGED_BY_KEY).value(Ownership.MANAGED_BY_VALUE).build())), List.of(bare));
+
+        VpcAssessor.Assessment assessed = assessor.assess(view.vpcs().get(0), view, standingClaim(), NOW);
+
+        ReportLine line = assessed.line();
+        assertEquals(ReportLine.Status.DRIFTED.wireName(), line.status(), line.toString());
+        assertEquals(List.of(new ReportLine.EndpointLine(INTERFACE, "Interface", true, List.of())), line.endpoints(),
+                "listed with its type, serving no route table, even when it is vpce-pilot's");
+        assertEquals(new ReportLine.RouteTables(List.of(TABLE), List.of(), List.of(TABLE)), line.routeTables());
+        assertEquals(List.of("create an endpoint for " + TABLE), line.actions(), "apply creates a gateway endpoint");
+        assertTrue(line.subnets().unreachable().stream().allMatch(u -> u.verdict().equals("unserved")),
+                line.subnets().toString());
+        assertTrue(assessed.work().ensure());
+        assertEquals(List.of(TABLE), assessed.work().routeTableIds());
+    }
+
+    @Test
+    void aVpcServedByAGatewayEndpointBesideAnInterfaceEndpointIsCompliantAndListsBothWithTheirTypes() {
+        RegionView served = servedView();
+        List<VpcEndpoint> both = new ArrayList<>(served.endpointsOf(VPC));
+        both.add(0, interfaceEndpoint("available"));
+        RegionView view = withEndpoints(served, both, served.routeTablesOf(VPC));
+
+        VpcAssessor.Assessment assessed = assessor.assess(view.vpcs().get(0), view, standingClaim(), NOW);
+
+        assertEquals(ReportLine.Status.COMPLIANT.wireName(), assessed.line().status(), assessed.line().toString());
+        assertEquals(List.of(new ReportLine.EndpointLine(ENDPOINT, "Gateway", true, List.of(TABLE)),
+                new ReportLine.EndpointLine(INTERFACE, "Interface", false, List.of())), assessed.line().endpoints());
+        assertNull(assessed.work(), "the interface endpoint gives apply nothing to do");
+        assertEquals(new ReportLine.Subnets(2, List.of()), assessed.line().subnets());
+    }
+
+    @Test
+    void anInterfaceEndpointNoLongerLiveIsNotListed() {
+        RegionView served = servedView();
+        List<VpcEndpoint> both = new ArrayList<>(served.endpointsOf(VPC));
+        both.add(interfaceEndpoint("deleted"));
+        RegionView view = withEndpoints(served, both, served.routeTablesOf(VPC));
+
+        ReportLine line = assessor.assess(view.vpcs().get(0), view, standingClaim(), NOW).line();
+
+        assertEquals(List.of(ENDPOINT), line.endpoints().stream().map(ReportLine.EndpointLine::vpcEndpointId).toList());
+    }
 }

@@ -69,6 +69,16 @@ class ResourcePropertiesTest {
                 error.getMessage());
     }
 
+    /** Interface endpoints are an execution's in this version: the resource refuses them before anything starts. */
+    @Test
+    void anInterfaceEndpointsPropertiesAreUnknownHere() {
+        for (String property : List.of("EndpointType", "SubnetIds", "SecurityGroupIds", "AllowedCidrs")) {
+            InvalidInput error = assertThrows(InvalidInput.class,
+                    () -> ResourceProperties.toExecutionInput(Map.of(property, "Interface")));
+            assertTrue(error.getMessage().contains("Unknown property " + property), error.getMessage());
+        }
+    }
+
     @Test
     void noPropertiesIsAnEmptyInput() {
         assertEquals(Fixtures.json("{}"), ResourceProperties.toExecutionInput(null));

@@ -248,6 +248,24 @@ class FleetRunLocalTest {
         assertEquals(2, verify.output().path("summary").path("targets").asInt());
     }
 
+    @Test
+    @Order(8)
+    void anIdsSelectionWithAnUnreachableTargetReportsItsFailedLinesBesideTheVpcsFound() throws Exception {
+        String missing = "vpc-0000000000000dead";
+        Fleet verify = fleet(FleetWorld.input("verify", 100, "\"vpcs\": {\"ids\": [\"" + world.foreignVpc + "\", \""
+                + missing + "\"]}"));
+
+        assertEquals(0, verify.run().exitCode(), verify.run().stderr());
+        Map<String, String> expected = new java.util.TreeMap<>(Map.of(key(SECOND, "us-east-1", world.foreignVpc),
+                "compliant", "-/-/" + missing, "failed"));
+        for (String region : FleetWorld.REGIONS) {
+            expected.put(key(UNREACHABLE, region, "-"), "failed");
+        }
+        assertEquals(expected, statuses(verify));
+        assertTrue(verify.lines().get("-/-/" + missing).at("/error/cause").asText().contains("reachable targets"),
+                verify.lines().get("-/-/" + missing).toString());
+    }
+
     private static List<String> texts(JsonNode array) {
         List<String> texts = new java.util.ArrayList<>();
         array.forEach(node -> texts.add(node.asText()));
