@@ -192,8 +192,9 @@ public final class SharedEndpoints {
     }
 
     /**
-     * What the verification proved and recorded: by {@link #commit} under the lock, or, for a run that found
-     * everything as asked, by {@link #ensure} without it (rule 16; then it travels in the state's JSON).
+     * What the verification proved and recorded: by {@link #commit} under the lock, or by {@link #ensure} for a run
+     * that found everything as asked, without the lock (rule 16), or whose writes showed at once, in the hold that
+     * wrote (rule 17); then it travels in the state's JSON.
      *
      * @param routing the route tables and endpoints EC2 showed when it was proved (the data path reuses them)
      */
