@@ -53,8 +53,9 @@ public final class SharedEndpoints {
     /**
      * Reuse-or-create for the request's route tables, recording the run's claim on them: from here until the run
      * ends, nobody deletes what serves them. A run that finds everything as asked, its claim already recorded,
-     * writes nothing and takes no lock (rule 16): the state it returns carries what the verification reports. The
-     * fleet's apply commits in a step of its own ({@link #commitStanding}).
+     * writes nothing and takes no lock (rule 16): the state it returns carries what the verification reports. Its
+     * callers commit in a step of their own: the fleet's apply ({@link #commitStanding}) and an interface scope's run
+     * (its verification checks the network interfaces first).
      */
     public ServingState ensure(SharingRules.Request request) {
         return foundAsAsked(request, null, null).orElseGet(() -> ensureHolding(request, null, null));
