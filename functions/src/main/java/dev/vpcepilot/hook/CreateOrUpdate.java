@@ -11,9 +11,7 @@ import dev.vpcepilot.sharing.SharedEndpoints;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -79,7 +77,8 @@ final class CreateOrUpdate {
             return HookAnswer.failed(failureId, HookReasons.tagsNotHeld(output, executionArn, deleted));
         }
         String servingIds = String.join(",", PhysicalIds.serving(output));
-        return HookAnswer.success(servingIds, HookReasons.succeeded(output, executionArn), data(output, servingIds));
+        return HookAnswer.success(servingIds, HookReasons.succeeded(output, executionArn),
+                ResourceData.of(output, outcome.output(), servingIds));
     }
 
     /** The execution input: the properties, this resource as the claimant, and the declarative parts made explicit. */
@@ -112,17 +111,6 @@ final class CreateOrUpdate {
     /** Whether this resource holds every endpoint that serves its route tables (it may change their tags). */
     private static boolean allHeld(ExecutionOutput output) {
         return !output.endpoints().isEmpty() && output.endpoints().stream().allMatch(SharedEndpoints.EndpointReport::held);
-    }
-
-    /** The answer's Data, which templates read with Fn::GetAtt. */
-    private static Map<String, String> data(ExecutionOutput output, String servingIds) {
-        Map<String, String> data = new LinkedHashMap<>();
-        data.put("VpcEndpointId", servingIds);
-        data.put("VpcId", Objects.requireNonNullElse(output.vpcId(), ""));
-        data.put("PrefixListId", Objects.requireNonNullElse(output.prefixListId(), ""));
-        data.put("Created", String.valueOf(output.created()));
-        data.put("Claims", String.join(" ", output.claims()));
-        return data;
     }
 
     private static Duration min(Duration a, Duration b) {

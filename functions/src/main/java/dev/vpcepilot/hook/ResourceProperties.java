@@ -14,8 +14,9 @@ import java.util.Map;
 /**
  * Maps the {@code Custom::DynamoDbVpcEndpoint} properties (the input contract in PascalCase) to an execution
  * input. CloudFormation sends scalars as strings and lets a template write tags as a map or as a list of
- * {@code {Key, Value}}; both are accepted. Anything else is {@link InvalidInput}: the execution input's own
- * validation then applies to the values.
+ * {@code {Key, Value}}; both are accepted. Anything else, and a property of one endpoint type given for the other
+ * ({@link EndpointTypeProperties}), is {@link InvalidInput}: the execution input's own validation then applies to the
+ * values.
  */
 public final class ResourceProperties {
 
@@ -28,6 +29,10 @@ public final class ResourceProperties {
         KEYS.put("PolicyDocument", "policyDocument");
         KEYS.put("Tags", "tags");
         KEYS.put("RequireDataPath", "requireDataPath");
+        KEYS.put("EndpointType", "endpointType");
+        KEYS.put("SubnetIds", "subnetIds");
+        KEYS.put("SecurityGroupIds", "securityGroupIds");
+        KEYS.put("AllowedCidrs", "allowedCidrs");
     }
 
     private ResourceProperties() {
@@ -58,6 +63,7 @@ public final class ResourceProperties {
                     + " on Custom::DynamoDbVpcEndpoint. Allowed properties: ServiceToken, "
                     + String.join(", ", KEYS.keySet()) + " (all optional but ServiceToken).");
         }
+        EndpointTypeProperties.check(properties);
         return input;
     }
 

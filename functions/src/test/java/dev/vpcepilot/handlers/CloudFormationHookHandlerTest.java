@@ -210,6 +210,34 @@ class CloudFormationHookHandlerTest {
         assertEquals("pl-02cd2c6b", answer.at("/Data/PrefixListId").asText());
         assertEquals("true", answer.at("/Data/Created").asText());
         assertEquals("stack:" + STACK + "|DynamoDbEndpoint", answer.at("/Data/Claims").asText());
+        assertEquals("", answer.at("/Data/EndpointUrl").asText("missing"), "a gateway endpoint has no URL of its own");
+        assertEquals("", answer.at("/Data/DnsName").asText("missing"));
+    }
+
+    @Test
+    void theInterfacePropertiesReachTheExecutionInput() throws Exception {
+        workflowSucceeds("vpce-0new", true);
+
+        send(event("Create", null, Map.of("VpcId", VPC, "EndpointType", "Interface", "SubnetIds",
+                List.of("subnet-0123456789abcdef0"), "AllowedCidrs", List.of("192.168.0.0/16"))), context(900_000));
+
+        ArgumentCaptor<JsonNode> input = ArgumentCaptor.forClass(JsonNode.class);
+        verify(workflow).run(org.mockito.ArgumentMatchers.eq(EXECUTION_NAME), input.capture(), any());
+        assertEquals("Interface", input.getValue().path("endpointType").asText());
+        assertEquals(Fixtures.json("[\"subnet-0123456789abcdef0\"]"), input.getValue().path("subnetIds"));
+        assertEquals(Fixtures.json("[\"192.168.0.0/16\"]"), input.getValue().path("allowedCidrs"));
+    }
+
+    @Test
+    void routeTableIdsOnAnInterfaceResourceAnswersFailedWithoutRunningTheWorkflow() throws Exception {
+        send(event("Create", null, Map.of("EndpointType", "Interface", "RouteTableIds", List.of(RTB_A))),
+                context(900_000));
+
+        verify(workflow, never()).run(any(), any(), any());
+        JsonNode answer = http.lastAnswer();
+        assertEquals("FAILED", answer.path("Status").asText());
+        assertTrue(answer.path("Reason").asText().startsWith("InvalidInput: RouteTableIds is for Gateway endpoints"),
+                answer.path("Reason").asText());
     }
 
     @Test

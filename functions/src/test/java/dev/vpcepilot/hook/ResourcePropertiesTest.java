@@ -69,18 +69,60 @@ class ResourcePropertiesTest {
                 error.getMessage());
     }
 
-    /** Interface endpoints are an execution's in this version: the resource refuses them before anything starts. */
-    @Test
-    void anInterfaceEndpointsPropertiesAreUnknownHere() {
-        for (String property : List.of("EndpointType", "SubnetIds", "SecurityGroupIds", "AllowedCidrs")) {
-            InvalidInput error = assertThrows(InvalidInput.class,
-                    () -> ResourceProperties.toExecutionInput(Map.of(property, "Interface")));
-            assertTrue(error.getMessage().contains("Unknown property " + property), error.getMessage());
-        }
-    }
-
     @Test
     void noPropertiesIsAnEmptyInput() {
         assertEquals(Fixtures.json("{}"), ResourceProperties.toExecutionInput(null));
+    }
+
+    @Test
+    void theInterfacePropertiesBecomeTheInterfaceKeysOfTheInput() {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("VpcId", "vpc-0123456789abcdef0");
+        properties.put("EndpointType", "Interface");
+        properties.put("SubnetIds", List.of("subnet-0123456789abcdef0", "subnet-0123456789abcdef1"));
+        properties.put("SecurityGroupIds", List.of("sg-0123456789abcdef0"));
+        properties.put("AllowedCidrs", List.of("192.168.0.0/16"));
+
+        assertEquals(Fixtures.json("{\"vpcId\":\"vpc-0123456789abcdef0\",\"endpointType\":\"Interface\","
+                + "\"subnetIds\":[\"subnet-0123456789abcdef0\",\"subnet-0123456789abcdef1\"],"
+                + "\"securityGroupIds\":[\"sg-0123456789abcdef0\"],\"allowedCidrs\":[\"192.168.0.0/16\"]}"),
+                ResourceProperties.toExecutionInput(properties));
+        assertEquals(Fixtures.json("{\"endpointType\":\"Gateway\",\"routeTableIds\":[\"rtb-01234567\"]}"),
+                ResourceProperties.toExecutionInput(Map.of("EndpointType", "Gateway", "RouteTableIds",
+                        List.of("rtb-01234567"))));
+    }
+
+    @Test
+    void routeTableIdsOnAnInterfaceResourceIsInvalidInputNamingWhatToGiveInstead() {
+        InvalidInput error = assertThrows(InvalidInput.class, () -> ResourceProperties.toExecutionInput(Map.of(
+                "EndpointType", "Interface", "RouteTableIds", List.of("rtb-01234567"))));
+
+        assertTrue(error.getMessage().startsWith("RouteTableIds is for Gateway endpoints"), error.getMessage());
+        assertTrue(error.getMessage().contains("give SubnetIds"), error.getMessage());
+    }
+
+    @Test
+    void theInterfacePropertiesOnAGatewayResourceAreInvalidInputNamingEachOfThem() {
+        InvalidInput byDefault = assertThrows(InvalidInput.class, () -> ResourceProperties.toExecutionInput(Map.of(
+                "SubnetIds", List.of("subnet-0123456789abcdef0"))));
+        assertTrue(byDefault.getMessage().startsWith("SubnetIds is for EndpointType Interface only; this resource "
+                + "is a Gateway endpoint (EndpointType not given)"), byDefault.getMessage());
+
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("EndpointType", "Gateway");
+        properties.put("AllowedCidrs", List.of("192.168.0.0/16"));
+        properties.put("SecurityGroupIds", List.of("sg-0123456789abcdef0"));
+        InvalidInput explicit = assertThrows(InvalidInput.class, () -> ResourceProperties.toExecutionInput(properties));
+        assertTrue(explicit.getMessage().startsWith("SecurityGroupIds, AllowedCidrs are for EndpointType Interface "
+                + "only; this resource is a Gateway endpoint (EndpointType Gateway)"), explicit.getMessage());
+    }
+
+    @Test
+    void anEndpointTypeOtherThanGatewayOrInterfaceIsInvalidInput() {
+        for (Object type : List.of("interface", "GatewayLoadBalancer", "", List.of("Interface"))) {
+            InvalidInput error = assertThrows(InvalidInput.class, () -> ResourceProperties.toExecutionInput(
+                    Map.of("EndpointType", type)), String.valueOf(type));
+            assertTrue(error.getMessage().startsWith("EndpointType must be Gateway or Interface"), error.getMessage());
+        }
     }
 }

@@ -167,6 +167,27 @@ class CustomResourceTest {
         assertEquals(marker, deleted.path("PhysicalResourceId").asText());
     }
 
+    /** Issue 16: the properties of one endpoint type on a resource of the other are refused before anything runs. */
+    @Test
+    void propertiesOfTheOtherEndpointTypeFailWithoutRunningTheWorkflow() {
+        JsonNode interfaceWithTables = send(event("Create", null, Map.of("EndpointType", "Interface",
+                "RouteTableIds", List.of("rtb-0123456789abcdef0"))));
+        assertEquals("FAILED", interfaceWithTables.path("Status").asText(), interfaceWithTables.toString());
+        assertTrue(interfaceWithTables.path("Reason").asText().startsWith(
+                "InvalidInput: RouteTableIds is for Gateway endpoints"), interfaceWithTables.path("Reason").asText());
+
+        JsonNode gatewayWithSubnets = send(event("Create", null, Map.of("SubnetIds",
+                List.of("subnet-0123456789abcdef0"), "AllowedCidrs", List.of("192.168.0.0/16"))));
+        assertEquals("FAILED", gatewayWithSubnets.path("Status").asText(), gatewayWithSubnets.toString());
+        assertTrue(gatewayWithSubnets.path("Reason").asText().startsWith("InvalidInput: SubnetIds, AllowedCidrs are "
+                + "for EndpointType Interface only"), gatewayWithSubnets.path("Reason").asText());
+        assertTrue(gatewayWithSubnets.path("PhysicalResourceId").asText().startsWith(PhysicalIds.FAILED_CREATE_PREFIX));
+
+        assertEquals(0, executions.get(), "no execution was started");
+        assertEquals(0, proxy.mutatingCount(), "no AWS call changed anything");
+        assertEquals(List.of(), liveEndpoints());
+    }
+
     @Test
     void anUnknownPropertyFailsWithoutRunningTheWorkflow() {
         JsonNode failed = send(event("Create", null, Map.of("Foo", "bar")));
