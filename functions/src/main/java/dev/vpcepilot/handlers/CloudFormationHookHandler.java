@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vpcepilot.aws.AwsClients;
 import dev.vpcepilot.errors.AnswerNotDelivered;
 import dev.vpcepilot.hook.AnswerDelivery;
+import dev.vpcepilot.hook.Coordinators;
 import dev.vpcepilot.hook.CustomResourceRequest;
 import dev.vpcepilot.hook.EndpointHook;
 import dev.vpcepilot.hook.HookAnswer;
@@ -15,7 +16,6 @@ import dev.vpcepilot.hook.StepFunctionsWorkflowRunner;
 import dev.vpcepilot.hook.WorkflowRunner;
 import dev.vpcepilot.json.Json;
 import dev.vpcepilot.logging.FunctionLog;
-import dev.vpcepilot.sharing.SharedEndpoints;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -86,9 +86,8 @@ public final class CloudFormationHookHandler implements RequestStreamHandler {
         this.clock = Clock.systemUTC();
         this.log = log;
         String lockTable = settings.lockTable();
-        this.hook = new EndpointHook(workflow, clients.ec2(), owner -> SharedEndpoints.forTable(clients.ec2(),
-                clients.dynamoDb(), lockTable, owner, log.infoLines()), logHint(settings.stateMachineLogGroup()), log,
-                retrying, clock);
+        this.hook = new EndpointHook(workflow, clients.ec2(), Coordinators.forTable(clients.ec2(), clients.dynamoDb(),
+                lockTable, log.infoLines()), logHint(settings.stateMachineLogGroup()), log, retrying, clock);
         this.delivery = new AnswerDelivery(responseHttpClient, deliveryTiming, clock, log);
     }
 

@@ -2,12 +2,10 @@ package dev.vpcepilot.hook;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vpcepilot.aws.Retrying;
-import dev.vpcepilot.contract.ExecutionOutput;
 import dev.vpcepilot.errors.InvalidInput;
 import dev.vpcepilot.errors.WorkflowError;
 import dev.vpcepilot.logging.FunctionLog;
 import dev.vpcepilot.sharing.PolicyWish;
-import dev.vpcepilot.sharing.SharedEndpoints;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -68,17 +66,17 @@ final class CreateOrUpdate {
         if (outcome.status() != WorkflowRunner.Status.SUCCEEDED) {
             return HookAnswer.failed(failureId, reasons.failed(event.requestType(), outcome));
         }
-        ExecutionOutput output = ExecutionOutput.read(outcome.output());
-        if ("Update".equals(event.requestType()) && tagsChanged(event) && !allHeld(output)) {
+        ServedResource output = ServedResource.read(outcome.output());
+        if ("Update".equals(event.requestType()) && tagsChanged(event) && !output.allHeld()) {
             // FAILED after the execution succeeded: CloudFormation keeps the event's id and never hears of what the
             // execution did (in another VPC, an endpoint it created and the stack's claim there would be orphans),
             // so it is undone before the answer, as after the time bound.
             List<String> deleted = undo.undo(event, executionArn, HookScopes.ofOutput(executionArn, output), deadline);
             return HookAnswer.failed(failureId, HookReasons.tagsNotHeld(output, executionArn, deleted));
         }
-        String servingIds = String.join(",", PhysicalIds.serving(output));
+        String servingIds = String.join(",", output.servingIds());
         return HookAnswer.success(servingIds, HookReasons.succeeded(output, executionArn),
-                ResourceData.of(output, outcome.output(), servingIds));
+                ResourceData.of(output, servingIds));
     }
 
     /** The execution input: the properties, this resource as the claimant, and the declarative parts made explicit. */
@@ -106,11 +104,6 @@ final class CreateOrUpdate {
         Object before = event.oldResourceProperties() == null ? null : event.oldResourceProperties().get("Tags");
         Object after = event.resourceProperties() == null ? null : event.resourceProperties().get("Tags");
         return !Objects.equals(ResourceProperties.tagsOf(before), ResourceProperties.tagsOf(after));
-    }
-
-    /** Whether this resource holds every endpoint that serves its route tables (it may change their tags). */
-    private static boolean allHeld(ExecutionOutput output) {
-        return !output.endpoints().isEmpty() && output.endpoints().stream().allMatch(SharedEndpoints.EndpointReport::held);
     }
 
     private static Duration min(Duration a, Duration b) {

@@ -55,7 +55,7 @@ final class ExecutionUndo {
      * @return the endpoints deleted
      */
     List<String> undo(CustomResourceRequest event, String executionArn, Scope scope, Instant deadline) {
-        return retrying.until(deadline, clock, log, "Undoing the execution", () -> coordinators.forRequest(event)
-                .cancel(scope, executionArn, event.claimant())).deleted();
+        return retrying.until(deadline, clock, log, "Undoing the execution", () -> coordinators.forRequest(event,
+                scope).endpoints().cancel(scope, executionArn, event.claimant())).deleted();
     }
 }

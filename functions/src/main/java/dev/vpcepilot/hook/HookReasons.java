@@ -1,6 +1,5 @@
 package dev.vpcepilot.hook;
 
-import dev.vpcepilot.contract.ExecutionOutput;
 import dev.vpcepilot.errors.WorkflowError;
 import dev.vpcepilot.json.Json;
 import dev.vpcepilot.service.FailureDescriber;
@@ -9,6 +8,7 @@ import dev.vpcepilot.sharing.Scope;
 import dev.vpcepilot.sharing.SharedEndpoints;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The wording of the hook's answers: every Reason CloudFormation shows for this resource, in one place. A failure
@@ -54,15 +54,16 @@ final class HookReasons {
                 + ". " + logHint;
     }
 
-    static String tagsNotHeld(ExecutionOutput output, String executionArn, List<String> deleted) {
-        return "Update failed: the Tags changed, but the route tables are served by endpoints this resource does not "
-                + "hold (" + json(output.endpoints()) + "; claims " + json(output.claims()) + "): only the claimant "
-                + "an endpoint was created for may change its tags. What the execution " + executionArn + " did was "
-                + "undone" + (deleted.isEmpty() ? "" : ": " + deleted + " deleted") + ".";
+    static String tagsNotHeld(ServedResource output, String executionArn, List<String> deleted) {
+        return "Update failed: the Tags changed, but the " + output.placesNoun().toLowerCase(Locale.ROOT)
+                + " are served by endpoints this resource does not hold (" + output.endpoints() + "; claims "
+                + json(output.claims()) + "): only the claimant an endpoint was created for may change its tags. What "
+                + "the execution " + executionArn + " did was undone" + (deleted.isEmpty() ? "" : ": " + deleted
+                + " deleted") + ".";
     }
 
-    static String succeeded(ExecutionOutput output, String executionArn) {
-        return "Route tables " + json(output.routeTableIds()) + " served by " + PhysicalIds.serving(output) + " ("
+    static String succeeded(ServedResource output, String executionArn) {
+        return output.placesNoun() + " " + json(output.places()) + " served by " + output.servingIds() + " ("
                 + (output.created() ? "created" : "reused") + ") and verified; claims " + json(output.claims())
                 + " (execution " + executionArn + ")";
     }

@@ -1,18 +1,19 @@
 package dev.vpcepilot.hook;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vpcepilot.contract.ExecutionOutput;
 import dev.vpcepilot.contract.InputValidator;
 import dev.vpcepilot.service.VpcResolver;
+import dev.vpcepilot.sharing.EndpointType;
 import dev.vpcepilot.sharing.Scope;
 import java.util.Optional;
 import java.util.function.Supplier;
 import software.amazon.awssdk.arns.Arn;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
+import software.amazon.awssdk.services.ec2.model.VpcEndpointType;
 
 /**
- * The scopes (VPC locks and claims) the hook acts on, in the account and region of an ARN that Step Functions gave:
+ * The scopes (VPC locks and claims, one per endpoint type: rule 4) the hook acts on, in the account and region of an ARN that Step Functions gave:
  * an execution's own ({@code $$.Execution.Id}: StartExecution's or DescribeExecution's answer), which is where that
  * execution locked and claimed; for a Delete, which runs no execution, the state machine's, whose executions made
  * the claims.
@@ -27,14 +28,15 @@ final class HookScopes {
         this.workflow = workflow;
     }
 
-    /** What a successful execution served: its output's VPC and service, in its account and region. */
-    static Scope ofOutput(String executionArn, ExecutionOutput output) {
-        return Scope.of(executionArn, output.vpcId(), output.serviceName());
+    /** What a successful execution served: its output's VPC, service and endpoint type, in its account and region. */
+    static Scope ofOutput(String executionArn, ServedResource output) {
+        return Scope.of(executionArn, output.vpcId(), output.serviceName()).withType(output.type());
     }
 
     /**
      * The scope an execution's input names, in that execution's account and region: its VPC (or the region's
-     * default VPC) and service; empty when it names no VPC and the region has no default VPC.
+     * default VPC), service and endpoint type (Gateway unless it says {@code Interface}); empty when it names no VPC
+     * and the region has no default VPC.
      */
     Optional<Scope> ofInput(String executionArn, JsonNode input) {
         return of(() -> executionArn, input);
@@ -45,9 +47,14 @@ final class HookScopes {
         return of(workflow::stateMachineArn, properties);
     }
 
-    /** The scope an endpoint serves, in the state machine's account and region. */
+    /**
+     * The scope an endpoint serves (its VPC, service and type as EC2 shows them), in the state machine's account
+     * and region.
+     */
     Scope ofEndpoint(VpcEndpoint endpoint) {
-        return Scope.of(workflow.stateMachineArn(), endpoint.vpcId(), endpoint.serviceName());
+        EndpointType type = endpoint.vpcEndpointType() == VpcEndpointType.INTERFACE ? EndpointType.INTERFACE
+                : EndpointType.GATEWAY;
+        return Scope.of(workflow.stateMachineArn(), endpoint.vpcId(), endpoint.serviceName()).withType(type);
     }
 
     private Optional<Scope> of(Supplier<String> arn, JsonNode input) {
@@ -59,6 +66,8 @@ final class HookScopes {
         String home = arn.get();
         String service = input.path("serviceName").isTextual() ? input.get("serviceName").asText()
                 : InputValidator.defaultServiceName(Arn.fromString(home).region().orElse(""));
-        return Optional.of(Scope.of(home, vpcId, service));
+        EndpointType type = EndpointType.INTERFACE.awsName().equals(input.path("endpointType").asText(null))
+                ? EndpointType.INTERFACE : EndpointType.GATEWAY;
+        return Optional.of(Scope.of(home, vpcId, service).withType(type));
     }
 }

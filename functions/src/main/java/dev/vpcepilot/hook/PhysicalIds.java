@@ -1,6 +1,5 @@
 package dev.vpcepilot.hook;
 
-import dev.vpcepilot.contract.ExecutionOutput;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -9,13 +8,13 @@ import java.util.TreeSet;
 /**
  * The physical-id rules of {@code Custom::DynamoDbVpcEndpoint} (docs/design.md section 5), in one place:
  * <ul>
- *   <li>Create: the ids of the endpoints serving the route tables (one id, or several joined by commas when an
- *       endpoint vpce-pilot did not create serves some); when it fails, a marker
+ *   <li>Create: the ids of the endpoints serving the route tables, or an interface endpoint's subnets (one id, or
+ *       several joined by commas when an endpoint vpce-pilot did not create serves some); when it fails, a marker
  *       ({@value #FAILED_CREATE_PREFIX}execution-name) that the later Delete recognises: it undoes what that
  *       execution left for this very stack and logical id, nothing else.</li>
- *   <li>Update: the serving endpoints' ids, the same unless the VPC, the service or the route tables changed
- *       which endpoints serve (CloudFormation then deletes the old id: that Delete releases nothing the Update moved);
- *       on every failure, the event's id.</li>
+ *   <li>Update: the serving endpoints' ids, the same unless the VPC, the service, the route tables or subnets, or
+ *       the EndpointType changed which endpoints serve (CloudFormation then deletes the old id: that Delete releases
+ *       nothing the Update moved); on every failure, the event's id.</li>
  *   <li>Delete: never changes the id; of the id, only its endpoint ids ({@code vpce-...}) are released.</li>
  *   <li>A request refused before anything ran: its own id, or for a Create a marker that names no execution.</li>
  * </ul>
@@ -54,12 +53,14 @@ public final class PhysicalIds {
                 ? request.physicalResourceId() : FAILED_CREATE_PREFIX + "invalid-request";
     }
 
-    /** A Create or Update that succeeded: the ids of the endpoints serving the route tables, sorted. */
-    static List<String> serving(ExecutionOutput output) {
-        TreeSet<String> ids = new TreeSet<>();
-        output.endpoints().forEach(e -> ids.add(e.vpcEndpointId()));
-        if (ids.isEmpty() && output.vpcEndpointId() != null) {
-            ids.add(output.vpcEndpointId());
+    /**
+     * A Create or Update that succeeded: the ids of the endpoints serving the requested places (route tables or
+     * subnets), sorted; the output's single endpoint when it lists none.
+     */
+    static List<String> serving(List<String> servingEndpointIds, String vpcEndpointId) {
+        TreeSet<String> ids = new TreeSet<>(servingEndpointIds);
+        if (ids.isEmpty() && vpcEndpointId != null) {
+            ids.add(vpcEndpointId);
         }
         return List.copyOf(ids);
     }

@@ -1,7 +1,5 @@
 package dev.vpcepilot.hook;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.vpcepilot.contract.ExecutionOutput;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -21,24 +19,22 @@ final class ResourceData {
     }
 
     /**
-     * @param output     the execution's output, read as the record
-     * @param document   the same output as the execution wrote it: where {@code endpointUrl} and
-     *                   {@code dnsNames.regional} are, when the endpoint is an Interface endpoint
+     * @param output     what the execution served
      * @param servingIds the physical id: the serving endpoints' ids, comma-joined
      */
-    static Map<String, String> of(ExecutionOutput output, JsonNode document, String servingIds) {
+    static Map<String, String> of(ServedResource output, String servingIds) {
         Map<String, String> data = new LinkedHashMap<>();
         data.put("VpcEndpointId", servingIds);
-        data.put("VpcId", Objects.requireNonNullElse(output.vpcId(), ""));
-        data.put("PrefixListId", Objects.requireNonNullElse(output.prefixListId(), ""));
+        data.put("VpcId", text(output.vpcId()));
+        data.put("PrefixListId", text(output.prefixListId()));
         data.put("Created", String.valueOf(output.created()));
         data.put("Claims", String.join(" ", output.claims()));
-        data.put("EndpointUrl", text(document.path("endpointUrl")));
-        data.put("DnsName", text(document.path("dnsNames").path("regional")));
+        data.put("EndpointUrl", text(output.endpointUrl()));
+        data.put("DnsName", text(output.dnsName()));
         return data;
     }
 
-    private static String text(JsonNode value) {
-        return value.isTextual() ? value.asText() : "";
+    private static String text(String value) {
+        return Objects.requireNonNullElse(value, "");
     }
 }

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
 
@@ -66,9 +67,10 @@ final class ResourceDelete {
         }
         List<String> sentences = new ArrayList<>();
         for (Scope scope : concerned) {
-            SharedEndpoints.Released released = coordinators.forRequest(event).releaseStack(scope, event.claimant(),
-                    ids);
+            Coordinators.Coordinator coordinator = coordinators.forRequest(event, scope);
+            SharedEndpoints.Released released = coordinator.endpoints().releaseStack(scope, event.claimant(), ids);
             sentences.add(HookReasons.released(scope, released));
+            sentences.addAll(coordinator.leftBehind().get());
         }
         return done(id, String.join(" ", sentences));
     }
@@ -89,8 +91,10 @@ final class ResourceDelete {
         if (scope.isEmpty()) {
             return HookReasons.createHadNoVpc();
         }
-        return HookReasons.createUndone(coordinators.forRequest(event).cancel(scope.get(), executionArn,
+        Coordinators.Coordinator coordinator = coordinators.forRequest(event, scope.get());
+        String undone = HookReasons.createUndone(coordinator.endpoints().cancel(scope.get(), executionArn,
                 event.claimant()).deleted());
+        return String.join(" ", Stream.concat(Stream.of(undone), coordinator.leftBehind().get().stream()).toList());
     }
 
     private static HookAnswer done(String id, String reason) {

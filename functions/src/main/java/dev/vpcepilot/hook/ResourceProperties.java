@@ -79,12 +79,12 @@ public final class ResourceProperties {
     }
 
     /**
-     * The VpcId and ServiceName properties as they are, for finding a resource's VPC when its properties may not be
-     * valid any more (a Delete): no other check.
+     * The VpcId, ServiceName and EndpointType properties as they are, for finding a resource's scope when its
+     * properties may not be valid any more (a Delete): no other check.
      */
     public static ObjectNode leniently(Map<String, Object> properties) {
         ObjectNode input = JsonNodeFactory.instance.objectNode();
-        for (String key : List.of("VpcId", "ServiceName")) {
+        for (String key : List.of("VpcId", "ServiceName", "EndpointType")) {
             String value = text(properties, key);
             if (value != null) {
                 input.put(KEYS.get(key), value);

@@ -8,7 +8,9 @@ import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
 
 import dev.vpcepilot.fixtures.Fixtures;
+import dev.vpcepilot.sharing.EndpointType;
 import dev.vpcepilot.sharing.Scope;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -16,6 +18,7 @@ import software.amazon.awssdk.services.ec2.model.DescribeVpcsRequest;
 import software.amazon.awssdk.services.ec2.model.DescribeVpcsResponse;
 import software.amazon.awssdk.services.ec2.model.Vpc;
 import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
+import software.amazon.awssdk.services.ec2.model.VpcEndpointType;
 
 /** The lock scopes the hook acts on take their account and region from an ARN Step Functions gave, none made up. */
 class HookScopesTest {
@@ -48,6 +51,28 @@ class HookScopesTest {
         assertEquals(new Scope("222222222222", "eu-west-1", "vpc-2", "com.amazonaws.eu-west-1.dynamodb"),
                 scopes.ofEndpoint(VpcEndpoint.builder().vpcId("vpc-2").serviceName("com.amazonaws.eu-west-1.dynamodb")
                         .build()));
+    }
+
+    /** Rule 4: a gateway scope and an interface scope of one VPC are two, so each is found with its type. */
+    @Test
+    void anInterfaceEndpointsInputPropertiesAndEndpointNameTheInterfaceScope() {
+        when(workflow.stateMachineArn()).thenReturn(MACHINE);
+        String dynamoDb = "com.amazonaws.eu-west-1.dynamodb";
+
+        assertEquals(Optional.of(new Scope("111111111111", "eu-west-1", "vpc-1", dynamoDb, EndpointType.INTERFACE)),
+                scopes.ofInput(EXECUTION, Fixtures.json("{\"vpcId\":\"vpc-1\",\"endpointType\":\"Interface\"}")));
+        assertEquals(Optional.of(new Scope("222222222222", "eu-west-1", "vpc-1", dynamoDb, EndpointType.INTERFACE)),
+                scopes.ofProperties(ResourceProperties.leniently(Map.of("VpcId", "vpc-1", "EndpointType",
+                        "Interface"))));
+        assertEquals(Optional.of(new Scope("222222222222", "eu-west-1", "vpc-1", dynamoDb)),
+                scopes.ofProperties(ResourceProperties.leniently(Map.of("VpcId", "vpc-1", "EndpointType",
+                        "Gateway"))));
+        assertEquals(new Scope("222222222222", "eu-west-1", "vpc-2", dynamoDb, EndpointType.INTERFACE),
+                scopes.ofEndpoint(VpcEndpoint.builder().vpcId("vpc-2").serviceName(dynamoDb)
+                        .vpcEndpointType(VpcEndpointType.INTERFACE).build()));
+        assertEquals(new Scope("222222222222", "eu-west-1", "vpc-2", dynamoDb),
+                scopes.ofEndpoint(VpcEndpoint.builder().vpcId("vpc-2").serviceName(dynamoDb)
+                        .vpcEndpointType(VpcEndpointType.GATEWAY).build()));
     }
 
     @Test

@@ -2,8 +2,6 @@ package dev.vpcepilot.hook;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.vpcepilot.contract.ExecutionOutput;
-import dev.vpcepilot.sharing.SharedEndpoints;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,12 +18,6 @@ class PhysicalIdsTest {
         return new CustomResourceRequest(type, requestId, "https://example.com/answer", STACK, "DynamoDbEndpoint",
                 physicalId, "Custom::DynamoDbVpcEndpoint", Map.of(), null, "arn:aws:lambda:us-east-1:123456789012:"
                 + "function:hook", List.of());
-    }
-
-    private static ExecutionOutput output(String vpcEndpointId, List<String> serving) {
-        return new ExecutionOutput("us-east-1", "com.amazonaws.us-east-1.dynamodb", "vpc-1", vpcEndpointId, false,
-                false, List.of("rtb-a", "rtb-b"), "pl-1", serving.stream().map(id -> new SharedEndpoints.EndpointReport(
-                id, !id.endsWith("f"), false, List.of("rtb-a"))).toList(), List.of(), null, false, "");
     }
 
     @Test
@@ -57,9 +49,10 @@ class PhysicalIdsTest {
 
     @Test
     void theServingEndpointsAreTheIdSortedAndTheSingleEndpointWhenNoneIsListed() {
-        assertEquals(List.of("vpce-0aaa", "vpce-0fff"), PhysicalIds.serving(output(null,
-                List.of("vpce-0fff", "vpce-0aaa"))));
-        assertEquals(List.of("vpce-0one"), PhysicalIds.serving(output("vpce-0one", List.of())));
+        assertEquals(List.of("vpce-0aaa", "vpce-0fff"), PhysicalIds.serving(List.of("vpce-0fff", "vpce-0aaa"),
+                null));
+        assertEquals(List.of("vpce-0one"), PhysicalIds.serving(List.of(), "vpce-0one"));
+        assertEquals(List.of(), PhysicalIds.serving(List.of(), null));
     }
 
     @Test

@@ -2,10 +2,7 @@ package dev.vpcepilot.hook;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vpcepilot.contract.ExecutionOutput;
-import dev.vpcepilot.fixtures.Fixtures;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,28 +14,13 @@ import org.junit.jupiter.api.Test;
  */
 class ResourceDataTest {
 
-    private static final String VPC = "vpc-0123456789abcdef0";
-    private static final String REGIONAL = "vpce-0123456789abcdef0-abcdefgh.dynamodb.us-east-1.vpce.amazonaws.com";
-
-    /** A gateway endpoint's output, as BuildOutput writes it. */
-    private static ObjectNode gatewayDocument() {
-        return (ObjectNode) Fixtures.json("{\"region\":\"us-east-1\",\"serviceName\":\"com.amazonaws.us-east-1.dynamodb\","
-                + "\"vpcId\":\"" + VPC + "\",\"vpcEndpointId\":\"vpce-0a\",\"created\":true,\"owned\":true,"
-                + "\"routeTableIds\":[\"rtb-0a\"],\"prefixListId\":\"pl-02cd2c6b\",\"endpoints\":[{\"vpcEndpointId\":"
-                + "\"vpce-0a\",\"owned\":true,\"held\":true,\"routeTableIds\":[\"rtb-0a\"]}],\"claims\":[\"stack:s|R\"],"
-                + "\"verification\":{\"routesOk\":true,\"listTablesOk\":true,\"dataPathOk\":true,\"subnets\":[]},"
-                + "\"cleanedUp\":false,\"cleanupDetail\":\"Cleanup was not requested.\"}");
-    }
-
     @Test
     void aGatewayEndpointsDataHasEveryKeyWithTheUrlAndDnsNameEmpty() {
-        ObjectNode document = gatewayDocument();
-
-        Map<String, String> data = ResourceData.of(ExecutionOutput.read(document), document, "vpce-0a");
+        Map<String, String> data = ResourceData.of(ServedResource.read(OutputDocuments.gateway()), "vpce-0a");
 
         Map<String, String> expected = new LinkedHashMap<>();
         expected.put("VpcEndpointId", "vpce-0a");
-        expected.put("VpcId", VPC);
+        expected.put("VpcId", OutputDocuments.VPC);
         expected.put("PrefixListId", "pl-02cd2c6b");
         expected.put("Created", "true");
         expected.put("Claims", "stack:s|R");
@@ -50,33 +32,25 @@ class ResourceDataTest {
 
     @Test
     void anInterfaceEndpointsDataHasItsUrlAndRegionalDnsNameAndNoPrefixList() {
-        ObjectNode document = gatewayDocument();
-        document.putNull("prefixListId");
-        ExecutionOutput output = ExecutionOutput.read(document);
-        document.put("endpointType", "Interface");
-        document.put("endpointUrl", "https://" + REGIONAL);
-        JsonNode names = Fixtures.json("{\"regional\":\"" + REGIONAL + "\",\"zonal\":[\"vpce-0123456789abcdef0-"
-                + "abcdefgh-us-east-1a.dynamodb.us-east-1.vpce.amazonaws.com\"]}");
-        document.set("dnsNames", names);
+        Map<String, String> data = ResourceData.of(ServedResource.read(OutputDocuments.anInterface()), "vpce-0b");
 
-        Map<String, String> data = ResourceData.of(output, document, "vpce-0a");
-
-        assertEquals("https://" + REGIONAL, data.get("EndpointUrl"));
-        assertEquals(REGIONAL, data.get("DnsName"), "the regional name, not a zonal one");
+        assertEquals("https://" + OutputDocuments.REGIONAL, data.get("EndpointUrl"));
+        assertEquals(OutputDocuments.REGIONAL, data.get("DnsName"), "the regional name, not a zonal one");
         assertEquals("", data.get("PrefixListId"));
+        assertEquals(List.of("VpcEndpointId", "VpcId", "PrefixListId", "Created", "Claims", "EndpointUrl", "DnsName"),
+                List.copyOf(data.keySet()), "the same keys as a gateway endpoint's, in the same order");
     }
 
     @Test
     void anInterfaceOutputNamingNoSingleEndpointLeavesTheUrlAndDnsNameEmpty() {
-        ObjectNode document = gatewayDocument();
-        ExecutionOutput output = ExecutionOutput.read(document);
-        document.put("endpointType", "Interface");
+        ObjectNode document = OutputDocuments.anInterface();
+        document.putNull("vpcEndpointId");
         document.putNull("endpointUrl");
         document.putNull("dnsNames");
 
-        Map<String, String> data = ResourceData.of(output, document, "vpce-0a,vpce-0b");
+        Map<String, String> data = ResourceData.of(ServedResource.read(document), "vpce-0b,vpce-0c");
 
         assertEquals(List.of("", ""), List.of(data.get("EndpointUrl"), data.get("DnsName")));
-        assertEquals("vpce-0a,vpce-0b", data.get("VpcEndpointId"));
+        assertEquals("vpce-0b,vpce-0c", data.get("VpcEndpointId"));
     }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vpcepilot.aws.AwsClients;
 import dev.vpcepilot.aws.Retrying;
+import dev.vpcepilot.hook.Coordinators;
 import dev.vpcepilot.hook.EndpointHook;
 import dev.vpcepilot.hook.HookAnswer;
 import dev.vpcepilot.kit.CfnRequests;
@@ -194,8 +195,8 @@ class FleetConcurrencyTest {
     private static EndpointHook hook(LocalWorkflowRunner runner) {
         AwsClients clients = AwsClients.forEndpoint("us-east-1", moto.endpoint());
         String lockTable = single.environment("CreateEndpointFunction").get("LOCK_TABLE_NAME");
-        return new EndpointHook(runner, clients.ec2(), owner -> SharedEndpoints.forTable(clients.ec2(),
-                clients.dynamoDb(), lockTable, owner, line -> { }), "(log hint)", FunctionLog.discard(),
+        return new EndpointHook(runner, clients.ec2(), Coordinators.forTable(clients.ec2(), clients.dynamoDb(),
+                lockTable, line -> { }), "(log hint)", FunctionLog.discard(),
                 Retrying.LAMBDA.scaled(0.01), Clock.systemUTC());
     }
 }
