@@ -26,6 +26,7 @@ import dev.vpcepilot.local.moto.MotoServer;
 import dev.vpcepilot.local.template.LocalFunction;
 import dev.vpcepilot.logging.FunctionLog;
 import dev.vpcepilot.sharing.ClaimsDocument;
+import dev.vpcepilot.sharing.EndpointType;
 import dev.vpcepilot.sharing.EventualConsistency;
 import dev.vpcepilot.sharing.LeaseLedger;
 import dev.vpcepilot.sharing.Scope;
@@ -37,6 +38,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -50,6 +52,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
+import software.amazon.awssdk.services.ec2.model.VpcEndpointType;
 
 /**
  * The Custom::DynamoDbVpcEndpoint hook end to end in this JVM: the real hook handler (given CloudFormation's request
@@ -186,6 +189,124 @@ class CustomResourceTest {
         assertEquals(0, executions.get(), "no execution was started");
         assertEquals(0, proxy.mutatingCount(), "no AWS call changed anything");
         assertEquals(List.of(), liveEndpoints());
+    }
+
+    /**
+     * Issue 16: an interface endpoint through the custom resource. Create makes it in the resource's subnets with a
+     * security group of its own (443 from the VPC and AllowedCidrs) and answers its URL and DNS name; an Update of
+     * its Tags keeps the id; Delete releases the stack's claim in the interface scope, and the endpoint and its group
+     * go with it.
+     */
+    @Test
+    void anInterfaceEndpointFollowsTheStackWithItsOwnSecurityGroup() {
+        Place place = place("us-east-1a", "us-east-1b");
+        Map<String, Object> props = Map.of("VpcId", place.vpcId(), "EndpointType", "Interface", "SubnetIds",
+                place.subnets(), "AllowedCidrs", List.of("192.168.0.0/16"));
+
+        JsonNode created = send(event("Create", null, props));
+
+        assertEquals("SUCCESS", created.path("Status").asText(), created.toString());
+        String id = created.path("PhysicalResourceId").asText();
+        VpcEndpoint endpoint = endpoint(id);
+        assertEquals(VpcEndpointType.INTERFACE, endpoint.vpcEndpointType());
+        assertEquals(new java.util.TreeSet<>(place.subnets()), new java.util.TreeSet<>(endpoint.subnetIds()));
+        JsonNode data = created.path("Data");
+        assertEquals(id, data.path("VpcEndpointId").asText());
+        assertTrue(data.path("DnsName").asText().startsWith(id + "-"), data.toString());
+        assertEquals("https://" + data.path("DnsName").asText(), data.path("EndpointUrl").asText());
+        assertEquals("", data.path("PrefixListId").asText(), "an interface endpoint has no prefix list");
+        assertEquals("stack:" + STACK + "|DynamoDbEndpoint", data.path("Claims").asText());
+        assertTrue(created.path("Reason").asText().startsWith("Subnets "), created.path("Reason").asText());
+        List<String> groups = ownedGroups(place.vpcId());
+        assertEquals(1, groups.size(), "a security group of its own: " + groups);
+        assertEquals(Set.of(place.cidr(), "192.168.0.0/16"), httpsFrom(groups.get(0)));
+        assertEquals(Map.of(), claimsOf(place.vpcId()).claims(), "nothing is claimed in the gateway scope");
+
+        Map<String, Object> tagged = new java.util.HashMap<>(props);
+        tagged.put("Tags", Map.of("stage", "prod"));
+        ObjectNode update = event("Update", id, tagged);
+        JsonNode updated = send(update);
+
+        assertEquals("SUCCESS", updated.path("Status").asText(), updated.toString());
+        assertEquals(id, updated.path("PhysicalResourceId").asText(), "same VPC, same subnets: the id stays");
+        assertEquals("prod", MotoEc2.tagsOf(endpoint(id)).get("stage"));
+
+        JsonNode deleted = send(event("Delete", id, tagged));
+
+        assertEquals("SUCCESS", deleted.path("Status").asText(), deleted.toString());
+        assertTrue(isGone(id), "the endpoint goes with the stack: " + deleted);
+        assertEquals(List.of(), ownedGroups(place.vpcId()), "its security group goes with it: " + deleted);
+        assertNoClaims(interfaceScope(place.vpcId()));
+    }
+
+    /**
+     * Issue 16: an Update from a gateway endpoint to an interface endpoint is a replacement: the new id is the
+     * interface endpoint's, and CloudFormation's Delete of the old id (with the old properties) releases the gateway
+     * endpoint only; the interface endpoint stays for the stack. Rule 4: the two scopes never touch each other.
+     */
+    @Test
+    void changingTheEndpointTypeReplacesTheResourceAndTheOldOnesDeleteLeavesTheNew() {
+        Place place = place("us-east-1a");
+        Map<String, Object> gateway = Map.of("VpcId", place.vpcId());
+        String gatewayId = send(event("Create", null, gateway)).path("PhysicalResourceId").asText();
+        assertEquals(VpcEndpointType.GATEWAY, endpoint(gatewayId).vpcEndpointType());
+
+        ObjectNode update = event("Update", gatewayId, Map.of("VpcId", place.vpcId(), "EndpointType", "Interface"));
+        update.putObject("OldResourceProperties").put("ServiceToken", CfnRequests.SERVICE_TOKEN)
+                .put("VpcId", place.vpcId());
+        JsonNode updated = send(update);
+
+        assertEquals("SUCCESS", updated.path("Status").asText(), updated.toString());
+        String interfaceId = updated.path("PhysicalResourceId").asText();
+        assertNotEquals(gatewayId, interfaceId, "a new id: CloudFormation deletes the old one");
+        assertEquals(VpcEndpointType.INTERFACE, endpoint(interfaceId).vpcEndpointType());
+        assertFalse(isGone(gatewayId), "the Update itself leaves the gateway endpoint to the old id's Delete");
+
+        JsonNode oldDeleted = send(event("Delete", gatewayId, gateway));
+
+        assertEquals("SUCCESS", oldDeleted.path("Status").asText(), oldDeleted.toString());
+        assertTrue(isGone(gatewayId), oldDeleted.toString());
+        assertFalse(isGone(interfaceId), "the interface endpoint stays for the stack: " + oldDeleted);
+        assertNoClaims(place.vpcId());
+        assertEquals(Set.of("stack:" + STACK + "|DynamoDbEndpoint"), claimsOf(interfaceScope(place.vpcId()))
+                .claims().keySet());
+    }
+
+    /**
+     * Issue 16 with rule 13: an interface Create still running at the time bound is stopped and undone in the
+     * interface scope (its endpoint and its security group deleted), and the Delete of its marker leaves nothing.
+     */
+    @Test
+    void anInterfaceCreatePastTheTimeBoundIsUndoneWithItsSecurityGroup() {
+        Place place = place("us-east-1a");
+        LocalWorkflow slow = LocalWorkflow.builder(ROOT).region(REGION).endpoint(proxy.endpoint())
+                .resources(moto.endpoint()).timeScale(0).functionLog(line -> { })
+                .listener(event -> {
+                    if (event instanceof ProgressEvent.StateEntered entered
+                            && "VerifyInterfaceEndpoint".equals(entered.stateName())) {
+                        pause(Duration.ofSeconds(60)); // until the stop interrupts it
+                    }
+                }).build();
+        try (LocalWorkflowRunner slowRunner = new LocalWorkflowRunner(slow)) {
+            Map<String, Object> props = Map.of("VpcId", place.vpcId(), "EndpointType", "Interface");
+
+            JsonNode answer = send(event("Create", null, props), slowRunner, Duration.ofSeconds(6), FAST_RETRIES);
+
+            assertEquals("FAILED", answer.path("Status").asText(), answer.toString());
+            assertTrue(answer.path("Reason").asText().contains("stopped and [vpce-"), answer.toString());
+            assertEquals(List.of(), liveEndpoints(place.vpcId()), "nothing was left after the stop");
+            assertEquals(List.of(), ownedGroups(place.vpcId()), "the group went with its endpoint");
+            assertNoClaims(interfaceScope(place.vpcId()));
+
+            JsonNode deleted = send(event("Delete", answer.path("PhysicalResourceId").asText(), props), slowRunner,
+                    Duration.ofSeconds(60), FAST_RETRIES);
+
+            assertEquals("SUCCESS", deleted.path("Status").asText(), deleted.toString());
+            assertEquals(List.of(), liveEndpoints(place.vpcId()));
+            assertNoClaims(interfaceScope(place.vpcId()));
+        } finally {
+            slow.close();
+        }
     }
 
     @Test
@@ -562,16 +683,61 @@ class CustomResourceTest {
         return aws.liveEndpoints(vpcId).stream().map(VpcEndpoint::vpcEndpointId).sorted().toList();
     }
 
-    /** The claims of a VPC's DynamoDB endpoints, read from the lock table directly. */
+    /** The claims of a VPC's DynamoDB gateway endpoints, read from the lock table directly. */
     private ClaimsDocument claimsOf(String vpcId) {
-        return new LeaseLedger(direct.dynamoDb(), LOCK_TABLE, "test", EventualConsistency.SLEEP)
-                .read(Scope.of(runner.stateMachineArn(), vpcId, SERVICE)).claims();
+        return claimsOf(Scope.of(runner.stateMachineArn(), vpcId, SERVICE));
+    }
+
+    private ClaimsDocument claimsOf(Scope scope) {
+        return new LeaseLedger(direct.dynamoDb(), LOCK_TABLE, "test", EventualConsistency.SLEEP).read(scope).claims();
+    }
+
+    /** The scope of a VPC's DynamoDB interface endpoints. */
+    private Scope interfaceScope(String vpcId) {
+        return Scope.of(runner.stateMachineArn(), vpcId, SERVICE).withType(EndpointType.INTERFACE);
     }
 
     private void assertNoClaims(String vpcId) {
-        ClaimsDocument claims = claimsOf(vpcId);
-        assertEquals(Map.of(), claims.claims(), "no claim is left in " + vpcId);
-        assertEquals(Map.of(), claims.endpoints(), "no endpoint is recorded in " + vpcId);
+        assertNoClaims(Scope.of(runner.stateMachineArn(), vpcId, SERVICE));
+    }
+
+    private void assertNoClaims(Scope scope) {
+        ClaimsDocument claims = claimsOf(scope);
+        assertEquals(Map.of(), claims.claims(), "no claim is left in " + scope);
+        assertEquals(Map.of(), claims.endpoints(), "no endpoint is recorded in " + scope);
+    }
+
+    /** A VPC of its own with a subnet in each of the zones, in that order. */
+    private record Place(String vpcId, String cidr, List<String> subnets) {
+    }
+
+    private static final AtomicInteger NEXT_PLACE = new AtomicInteger(60);
+
+    private Place place(String... zones) {
+        int n = NEXT_PLACE.getAndIncrement();
+        String cidr = "10." + n + ".0.0/16";
+        String vpc = aws.createVpc(cidr);
+        List<String> subnets = new java.util.ArrayList<>();
+        for (int i = 0; i < zones.length; i++) {
+            subnets.add(aws.createSubnet(vpc, "10." + n + "." + i + ".0/24", zones[i]));
+        }
+        return new Place(vpc, cidr, subnets);
+    }
+
+    /** The security groups of a VPC tagged as vpce-pilot's. */
+    private static List<String> ownedGroups(String vpcId) {
+        return ec2().describeSecurityGroups(r -> r.filters(Filter.builder().name("vpc-id").values(vpcId).build(),
+                Filter.builder().name("tag:managed-by").values("vpce-pilot").build())).securityGroups().stream()
+                .map(software.amazon.awssdk.services.ec2.model.SecurityGroup::groupId).toList();
+    }
+
+    /** The IPv4 ranges a group admits on TCP 443. */
+    private static Set<String> httpsFrom(String groupId) {
+        Set<String> cidrs = new java.util.TreeSet<>();
+        ec2().describeSecurityGroups(r -> r.groupIds(groupId)).securityGroups().get(0).ipPermissions().stream()
+                .filter(p -> "tcp".equals(p.ipProtocol()) && Integer.valueOf(443).equals(p.fromPort()))
+                .forEach(p -> p.ipRanges().forEach(range -> cidrs.add(range.cidrIp())));
+        return cidrs;
     }
 
     private static List<String> liveEndpoints() {

@@ -113,8 +113,8 @@ public final class Emulator {
     public static dev.vpcepilot.hook.EndpointHook hook(dev.vpcepilot.hook.WorkflowRunner runner,
                                                java.util.function.Consumer<String> log) {
         software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamoDb = dynamoDb();
-        return new dev.vpcepilot.hook.EndpointHook(runner, ec2(), owner -> dev.vpcepilot.sharing.SharedEndpoints
-                .forTable(ec2(), dynamoDb, LOCK_TABLE, owner, log), "(log hint)",
+        return new dev.vpcepilot.hook.EndpointHook(runner, ec2(), dev.vpcepilot.hook.Coordinators.forTable(ec2(),
+                dynamoDb, LOCK_TABLE, log), "(log hint)",
                 dev.vpcepilot.logging.FunctionLog.lines(log),
                 dev.vpcepilot.aws.Retrying.LAMBDA.scaled(0.01), java.time.Clock.systemUTC());
     }

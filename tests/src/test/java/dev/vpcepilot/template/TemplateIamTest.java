@@ -120,8 +120,9 @@ class TemplateIamTest {
             // InVpcProbe: one ListTables, which its role allows only under aws:SourceVpc
             "dev.vpcepilot.handlers.DataPathProbeHandler", Set.of("dynamodb:ListTables"),
             // StepFunctionsWorkflowRunner; EndpointHook: the default VPC (VpcResolver), EndpointLookup, and
-            // SharedEndpoints.releaseStack / cancel
-            "dev.vpcepilot.handlers.CloudFormationHookHandler", union(LOCK, OBSERVE, RELEASE, Set.of(
+            // SharedEndpoints.releaseStack / cancel, in an interface scope with the security groups vpce-pilot made
+            // (Coordinators: InterfaceWrites)
+            "dev.vpcepilot.handlers.CloudFormationHookHandler", union(LOCK, OBSERVE, RELEASE, INTERFACE_GROUP, Set.of(
                     "states:StartExecution", "states:DescribeExecution", "states:StopExecution",
                     "ec2:DescribeVpcs"))));
 
@@ -277,7 +278,8 @@ class TemplateIamTest {
                 "ec2:CreateTags", Set.of("CreateEndpointFunction"),
                 "ec2:AuthorizeSecurityGroupIngress", Set.of("CreateEndpointFunction"),
                 "ec2:DeleteSecurityGroup", Set.of("CreateEndpointFunction", "VerifyInterfaceEndpointFunction",
-                        "CleanupFunction", "RollbackFunction", "ReleaseFunction")), writers);
+                        "CleanupFunction", "RollbackFunction", "ReleaseFunction", "CloudFormationHookFunction")),
+                writers);
     }
 
     @Test
