@@ -122,23 +122,6 @@ class InterfaceEndpointWorkflowTest {
         return cidrs;
     }
 
-    /** A VPC of its own with a subnet in each of the zones, in that order. */
-    private record Place(String vpcId, String cidr, List<String> subnets) {
-    }
-
-    private static int nextVpc = 100;
-
-    private Place place(String... zones) {
-        int n = nextVpc++;
-        String cidr = "10." + n + ".0.0/16";
-        String vpc = aws.createVpc(cidr);
-        List<String> subnets = new java.util.ArrayList<>();
-        for (int i = 0; i < zones.length; i++) {
-            subnets.add(aws.createSubnet(vpc, "10." + n + "." + i + ".0/24", zones[i]));
-        }
-        return new Place(vpc, cidr, subnets);
-    }
-
     @Test
     void withDefaultsOneSubnetInEachZoneAndASecurityGroupOfItsOwnAdmittingOnlyHttpsFromTheVpc() {
         String vpcId = aws.defaultVpcId();
@@ -187,7 +170,7 @@ class InterfaceEndpointWorkflowTest {
 
     @Test
     void explicitSubnetsAndAllowedCidrsAreWhatTheEndpointAndItsGroupGet() {
-        Place place = place("us-east-1a", "us-east-1b");
+        MotoEc2.Place place = aws.place("us-east-1a", "us-east-1b");
 
         JsonNode output = succeeded(workflow.run(json("{\"endpointType\":\"Interface\",\"vpcId\":\"" + place.vpcId()
                 + "\",\"subnetIds\":[\"" + place.subnets().get(1) + "\"],\"allowedCidrs\":[\"192.168.0.0/16\"]}")));
@@ -200,7 +183,7 @@ class InterfaceEndpointWorkflowTest {
 
     @Test
     void aForeignInterfaceEndpointServesItsZoneAsItIsAndTheOtherZoneGetsOneOfOurs() {
-        Place place = place("us-east-1a", "us-east-1b");
+        MotoEc2.Place place = aws.place("us-east-1a", "us-east-1b");
         String theirs = aws.ec2().createSecurityGroup(r -> r.vpcId(place.vpcId()).groupName("theirs")
                 .description("someone else's")).groupId();
         aws.ec2().authorizeSecurityGroupIngress(r -> r.groupId(theirs).ipPermissions(IpPermission.builder()
@@ -237,7 +220,7 @@ class InterfaceEndpointWorkflowTest {
 
     @Test
     void aCleanupDeletesTheEndpointAndTheSecurityGroupItMade() {
-        Place place = place("us-east-1a", "us-east-1c");
+        MotoEc2.Place place = aws.place("us-east-1a", "us-east-1c");
 
         ExecutionResult result = workflow.run(json("{\"endpointType\":\"Interface\",\"vpcId\":\"" + place.vpcId()
                 + "\",\"cleanup\":true}"));
@@ -252,7 +235,7 @@ class InterfaceEndpointWorkflowTest {
 
     @Test
     void aReleaseOfTheStandingUseDeletesWhatNobodyClaimsWithItsGroupAndLeavesTheGateway() {
-        Place place = place("us-east-1a", "us-east-1b");
+        MotoEc2.Place place = aws.place("us-east-1a", "us-east-1b");
         String vpc = "\"vpcId\":\"" + place.vpcId() + "\"";
         JsonNode gateway = WorkflowAssertions.succeeded(workflow.run(json("{" + vpc + "}")));
         JsonNode served = succeeded(workflow.run(json("{\"endpointType\":\"Interface\"," + vpc + "}")));
@@ -299,7 +282,7 @@ class InterfaceEndpointWorkflowTest {
 
     @Test
     void throughRunLocalTheOutputIsTheInterfaceContractAndTheCleanupLeavesNothing() {
-        Place place = place("us-east-1a", "us-east-1b");
+        MotoEc2.Place place = aws.place("us-east-1a", "us-east-1b");
 
         RunLocal.Run run = RunLocal.script().endpoint(moto.endpoint()).inputJson("{\"endpointType\":\"Interface\","
                 + "\"vpcId\":\"" + place.vpcId() + "\",\"cleanup\":true}").run();
@@ -316,7 +299,7 @@ class InterfaceEndpointWorkflowTest {
 
     @Test
     void groupsThatDoNotAdmitHttpsFromTheVpcFailTheVerificationAndTheRunRollsBackLeavingTheGroupsAlone() {
-        Place place = place("us-east-1a");
+        MotoEc2.Place place = aws.place("us-east-1a");
         String closed = aws.ec2().createSecurityGroup(r -> r.vpcId(place.vpcId()).groupName("closed")
                 .description("admits nothing")).groupId();
 
@@ -358,8 +341,8 @@ class InterfaceEndpointWorkflowTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("badInputs")
     void badInputsAreInvalidInputAndNothingIsCreated(String what, String keys, String expected) {
-        Place place = place("us-east-1a", "us-east-1a");
-        Place other = place("us-east-1b");
+        MotoEc2.Place place = aws.place("us-east-1a", "us-east-1a");
+        MotoEc2.Place other = aws.place("us-east-1b");
         String input = ("{\"endpointType\":\"Interface\",\"vpcId\":\"" + place.vpcId() + "\"," + keys + "}")
                 .replace("OTHER", other.subnets().get(0)).replace("A1", place.subnets().get(0))
                 .replace("A2", place.subnets().get(1));

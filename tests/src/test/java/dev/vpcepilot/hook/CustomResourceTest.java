@@ -199,7 +199,7 @@ class CustomResourceTest {
      */
     @Test
     void anInterfaceEndpointFollowsTheStackWithItsOwnSecurityGroup() {
-        Place place = place("us-east-1a", "us-east-1b");
+        MotoEc2.Place place = aws.place("us-east-1a", "us-east-1b");
         Map<String, Object> props = Map.of("VpcId", place.vpcId(), "EndpointType", "Interface", "SubnetIds",
                 place.subnets(), "AllowedCidrs", List.of("192.168.0.0/16"));
 
@@ -246,7 +246,7 @@ class CustomResourceTest {
      */
     @Test
     void changingTheEndpointTypeReplacesTheResourceAndTheOldOnesDeleteLeavesTheNew() {
-        Place place = place("us-east-1a");
+        MotoEc2.Place place = aws.place("us-east-1a");
         Map<String, Object> gateway = Map.of("VpcId", place.vpcId());
         String gatewayId = send(event("Create", null, gateway)).path("PhysicalResourceId").asText();
         assertEquals(VpcEndpointType.GATEWAY, endpoint(gatewayId).vpcEndpointType());
@@ -278,15 +278,8 @@ class CustomResourceTest {
      */
     @Test
     void anInterfaceCreatePastTheTimeBoundIsUndoneWithItsSecurityGroup() {
-        Place place = place("us-east-1a");
-        LocalWorkflow slow = LocalWorkflow.builder(ROOT).region(REGION).endpoint(proxy.endpoint())
-                .resources(moto.endpoint()).timeScale(0).functionLog(line -> { })
-                .listener(event -> {
-                    if (event instanceof ProgressEvent.StateEntered entered
-                            && "VerifyInterfaceEndpoint".equals(entered.stateName())) {
-                        pause(Duration.ofSeconds(60)); // until the stop interrupts it
-                    }
-                }).build();
+        MotoEc2.Place place = aws.place("us-east-1a");
+        LocalWorkflow slow = heldIn("VerifyInterfaceEndpoint", line -> { });
         try (LocalWorkflowRunner slowRunner = new LocalWorkflowRunner(slow)) {
             Map<String, Object> props = Map.of("VpcId", place.vpcId(), "EndpointType", "Interface");
 
@@ -545,19 +538,11 @@ class CustomResourceTest {
     void aCreatePastTheTimeBoundIsStoppedAndUndoneAndTheDeleteOfItsMarkerLeavesNothing() {
         String vpc = freshVpc();
         List<String> created = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
-        LocalWorkflow slow = LocalWorkflow.builder(ROOT).region(REGION).endpoint(proxy.endpoint())
-                .resources(moto.endpoint()).timeScale(0)
-                .functionLog(line -> {
-                    if (line.contains("Created vpce-")) {
-                        created.add(line);
-                    }
-                })
-                .listener(event -> {
-                    if (event instanceof ProgressEvent.StateEntered entered
-                            && "VerifyEndpoint".equals(entered.stateName())) {
-                        pause(Duration.ofSeconds(60)); // until the stop interrupts it
-                    }
-                }).build();
+        LocalWorkflow slow = heldIn("VerifyEndpoint", line -> {
+            if (line.contains("Created vpce-")) {
+                created.add(line);
+            }
+        });
         try (LocalWorkflowRunner slowRunner = new LocalWorkflowRunner(slow)) {
             ObjectNode create = event("Create", null, Map.of("VpcId", vpc));
             String execution = "cfn-" + create.get("RequestId").asText();
@@ -659,6 +644,17 @@ class CustomResourceTest {
         return CfnRequests.HOOK.json(type, STACK, physicalId, props, null);
     }
 
+    /** A workflow whose executions stay in {@code state} until they are stopped (the stop interrupts the wait). */
+    private LocalWorkflow heldIn(String state, java.util.function.Consumer<String> functionLog) {
+        return LocalWorkflow.builder(ROOT).region(REGION).endpoint(proxy.endpoint()).resources(moto.endpoint())
+                .timeScale(0).functionLog(functionLog)
+                .listener(event -> {
+                    if (event instanceof ProgressEvent.StateEntered entered && state.equals(entered.stateName())) {
+                        pause(Duration.ofSeconds(60));
+                    }
+                }).build();
+    }
+
     private static Ec2Client ec2() {
         return direct.ec2();
     }
@@ -705,23 +701,6 @@ class CustomResourceTest {
         ClaimsDocument claims = claimsOf(scope);
         assertEquals(Map.of(), claims.claims(), "no claim is left in " + scope);
         assertEquals(Map.of(), claims.endpoints(), "no endpoint is recorded in " + scope);
-    }
-
-    /** A VPC of its own with a subnet in each of the zones, in that order. */
-    private record Place(String vpcId, String cidr, List<String> subnets) {
-    }
-
-    private static final AtomicInteger NEXT_PLACE = new AtomicInteger(60);
-
-    private Place place(String... zones) {
-        int n = NEXT_PLACE.getAndIncrement();
-        String cidr = "10." + n + ".0.0/16";
-        String vpc = aws.createVpc(cidr);
-        List<String> subnets = new java.util.ArrayList<>();
-        for (int i = 0; i < zones.length; i++) {
-            subnets.add(aws.createSubnet(vpc, "10." + n + "." + i + ".0/24", zones[i]));
-        }
-        return new Place(vpc, cidr, subnets);
     }
 
     /** The security groups of a VPC tagged as vpce-pilot's. */

@@ -153,6 +153,22 @@ public final class MotoEc2 implements AutoCloseable {
         return new Vpc(vpc, List.copyOf(tables));
     }
 
+    /** A VPC of its own with a subnet in each of some zones, in that order. */
+    public record Place(String vpcId, String cidr, List<String> subnets) {
+    }
+
+    /** A new VPC ({@code 10.n.0.0/16}, as {@link #freshVpc}) with a subnet {@code 10.n.i.0/24} in each zone. */
+    public Place place(String... zones) {
+        int n = NEXT_CIDR.getAndIncrement() % 250;
+        String cidr = "10." + n + ".0.0/16";
+        String vpc = createVpc(cidr);
+        List<String> subnets = new ArrayList<>();
+        for (int i = 0; i < zones.length; i++) {
+            subnets.add(createSubnet(vpc, "10." + n + "." + i + ".0/24", zones[i]));
+        }
+        return new Place(vpc, cidr, List.copyOf(subnets));
+    }
+
     public String createVpc(String cidr) {
         return ec2().createVpc(r -> r.cidrBlock(cidr)).vpc().vpcId();
     }
