@@ -256,8 +256,9 @@ public final class SharedEndpoints {
             VpcObservation world = observer.observe(scope);
             SharingRules.Coverage coverage = SharingRules.coverage(world, routeTableIds);
             if (!coverage.complete()) {
-                throw new VerificationFailed("The endpoints' routes are not in place: "
-                        + String.join("; ", coverage.problems()) + ".");
+                throw new VerificationFailed((scope.isInterface() ? "The endpoints' network interfaces are not in "
+                        + "place: " : "The endpoints' routes are not in place: ") + String.join("; ",
+                        coverage.problems()) + ".");
             }
             ClaimRules.Commitment commitment = ClaimRules.commit(ClaimRules.pruned(read.claims(), world, now),
                     requester, executionArn, routeTableIds, coverage, now);

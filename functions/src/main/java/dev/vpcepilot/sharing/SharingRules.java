@@ -417,6 +417,12 @@ public final class SharingRules {
                 .orElse(false));
     }
 
+    /**
+     * EC2's prefix of a subnet id: the places of an interface scope are subnets, a gateway scope's route tables
+     * ({@code rtb-}), so a problem names what the place lacks in its own terms.
+     */
+    static final String SUBNET_ID_PREFIX = "subnet-";
+
     public static Coverage coverage(VpcObservation world, List<String> routeTableIds) {
         Map<String, String> servedBy = new LinkedHashMap<>();
         Map<String, String> prefixLists = new LinkedHashMap<>();
@@ -430,13 +436,16 @@ public final class SharingRules {
                     .map(ObservedEndpoint::vpcEndpointId)
                     .filter(id -> target == null || !id.equals(target.vpcEndpointId()))
                     .toList();
+            boolean subnet = routeTableId.startsWith(SUBNET_ID_PREFIX);
+            String reaches = subnet ? " is served by " : " routes to ";
             if (target == null) {
-                problems.add(routeTableId + " has no prefix-list route to an endpoint of the service"
+                problems.add(routeTableId + (subnet ? " has no network interface of an endpoint of the service"
+                        : " has no prefix-list route to an endpoint of the service")
                         + (others.isEmpty() ? "" : " (it is associated with " + String.join(", ", others) + ")"));
             } else if (!target.available()) {
-                problems.add(routeTableId + " routes to " + target.vpcEndpointId() + ", which is " + target.state());
+                problems.add(routeTableId + reaches + target.vpcEndpointId() + ", which is " + target.state());
             } else if (!others.isEmpty()) {
-                problems.add(routeTableId + " routes to " + target.vpcEndpointId() + " but is also associated with "
+                problems.add(routeTableId + reaches + target.vpcEndpointId() + " but is also associated with "
                         + String.join(", ", others));
             } else {
                 servedBy.put(routeTableId, target.vpcEndpointId());

@@ -135,7 +135,8 @@ class InterfaceSharingTest {
         assertEquals(Map.of(A1, "vpce-ours"), coverage.servedBy());
         List<String> problems = new ArrayList<>(coverage.problems());
         assertEquals(2, problems.size(), problems.toString());
-        assertTrue(problems.get(0).startsWith(B1 + " routes to vpce-pending, which is pending"), problems.toString());
-        assertTrue(problems.get(1).startsWith(C1 + " has no"), problems.toString());
+        assertEquals(B1 + " is served by vpce-pending, which is pending", problems.get(0));
+        assertEquals(C1 + " has no network interface of an endpoint of the service", problems.get(1),
+                "a subnet's problem in a subnet's terms, not a route table's");
     }
 }
