@@ -240,6 +240,31 @@ class CustomResourceTest {
     }
 
     /**
+     * Issue 16: an Update that narrows SubnetIds keeps the id, and the subnet the stack no longer claims leaves its
+     * endpoint (nobody else claims it); one that widens them adds the subnet to the endpoint the stack holds.
+     */
+    @Test
+    void anUpdateOfSubnetIdsMovesTheStacksEndpointWithIt() {
+        MotoEc2.Place place = aws.place("us-east-1a", "us-east-1b");
+        String id = send(event("Create", null, Map.of("VpcId", place.vpcId(), "EndpointType", "Interface",
+                "SubnetIds", place.subnets()))).path("PhysicalResourceId").asText();
+
+        JsonNode narrowed = send(event("Update", id, Map.of("VpcId", place.vpcId(), "EndpointType", "Interface",
+                "SubnetIds", List.of(place.subnets().get(0)))));
+
+        assertEquals("SUCCESS", narrowed.path("Status").asText(), narrowed.toString());
+        assertEquals(id, narrowed.path("PhysicalResourceId").asText());
+        assertEquals(List.of(place.subnets().get(0)), endpoint(id).subnetIds());
+
+        JsonNode widened = send(event("Update", id, Map.of("VpcId", place.vpcId(), "EndpointType", "Interface",
+                "SubnetIds", place.subnets())));
+
+        assertEquals("SUCCESS", widened.path("Status").asText(), widened.toString());
+        assertEquals(id, widened.path("PhysicalResourceId").asText());
+        assertEquals(new java.util.TreeSet<>(place.subnets()), new java.util.TreeSet<>(endpoint(id).subnetIds()));
+    }
+
+    /**
      * Issue 16: an Update from a gateway endpoint to an interface endpoint is a replacement: the new id is the
      * interface endpoint's, and CloudFormation's Delete of the old id (with the old properties) releases the gateway
      * endpoint only; the interface endpoint stays for the stack. Rule 4: the two scopes never touch each other.
