@@ -7,9 +7,9 @@ import java.util.List;
 
 /**
  * What a successful execution for an interface endpoint answers: the document its {@code BuildInterfaceOutput} state
- * writes (statemachine/vpc-endpoint.asl.json), field for field (InterfaceExecutionOutputContractTest keeps the two in
- * step). The custom-resource hook reads it with the strict mapper, as it reads a gateway endpoint's
- * {@link ExecutionOutput}: a field the definition writes and this record lacks is an error, not a silent loss.
+ * writes (statemachine/vpc-endpoint.asl.json), field for field (ExecutionOutputContractTest keeps the two in step).
+ * The custom-resource hook reads it with the strict mapper, as it reads a gateway endpoint's {@link ExecutionOutput}:
+ * a field the definition writes and this record lacks is an error, not a silent loss.
  *
  * @param region              the execution's region
  * @param serviceName         the endpoint service

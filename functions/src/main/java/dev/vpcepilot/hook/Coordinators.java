@@ -20,7 +20,7 @@ public interface Coordinators {
 
     Coordinator forOwner(String owner, EndpointType type);
 
-    /** The coordinator acting for a CloudFormation request in {@code scope}: its lock owner is named after the request. */
+    /** The coordinator for a CloudFormation request in {@code scope}: its lock owner is named after the request. */
     default Coordinator forRequest(CustomResourceRequest request, Scope scope) {
         return forOwner("cfn-" + request.requestId(), scope.type());
     }

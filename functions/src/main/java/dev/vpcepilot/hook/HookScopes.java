@@ -10,13 +10,12 @@ import java.util.function.Supplier;
 import software.amazon.awssdk.arns.Arn;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
-import software.amazon.awssdk.services.ec2.model.VpcEndpointType;
 
 /**
- * The scopes (VPC locks and claims, one per endpoint type: rule 4) the hook acts on, in the account and region of an ARN that Step Functions gave:
- * an execution's own ({@code $$.Execution.Id}: StartExecution's or DescribeExecution's answer), which is where that
- * execution locked and claimed; for a Delete, which runs no execution, the state machine's, whose executions made
- * the claims.
+ * The scopes (VPC locks and claims, one per endpoint type: rule 4) the hook acts on, in the account and region of an
+ * ARN that Step Functions gave: an execution's own ({@code $$.Execution.Id}: StartExecution's or DescribeExecution's
+ * answer), which is where that execution locked and claimed; for a Delete, which runs no execution, the state
+ * machine's, whose executions made the claims.
  */
 final class HookScopes {
 
@@ -52,9 +51,8 @@ final class HookScopes {
      * and region.
      */
     Scope ofEndpoint(VpcEndpoint endpoint) {
-        EndpointType type = endpoint.vpcEndpointType() == VpcEndpointType.INTERFACE ? EndpointType.INTERFACE
-                : EndpointType.GATEWAY;
-        return Scope.of(workflow.stateMachineArn(), endpoint.vpcId(), endpoint.serviceName()).withType(type);
+        return Scope.of(workflow.stateMachineArn(), endpoint.vpcId(), endpoint.serviceName())
+                .withType(typeOf(endpoint.vpcEndpointTypeAsString()));
     }
 
     private Optional<Scope> of(Supplier<String> arn, JsonNode input) {
@@ -66,8 +64,11 @@ final class HookScopes {
         String home = arn.get();
         String service = input.path("serviceName").isTextual() ? input.get("serviceName").asText()
                 : InputValidator.defaultServiceName(Arn.fromString(home).region().orElse(""));
-        EndpointType type = EndpointType.INTERFACE.awsName().equals(input.path("endpointType").asText(null))
-                ? EndpointType.INTERFACE : EndpointType.GATEWAY;
-        return Optional.of(Scope.of(home, vpcId, service).withType(type));
+        return Optional.of(Scope.of(home, vpcId, service).withType(typeOf(input.path("endpointType").asText(null))));
+    }
+
+    /** The type EC2 or an input names, Gateway when it names none (as the input's default). */
+    private static EndpointType typeOf(String name) {
+        return EndpointType.ofAwsName(name).orElse(EndpointType.GATEWAY);
     }
 }

@@ -3,10 +3,10 @@ package dev.vpcepilot.hook;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vpcepilot.contract.ExecutionOutput;
 import dev.vpcepilot.contract.InterfaceExecutionOutput;
+import dev.vpcepilot.contract.InterfaceVerification;
 import dev.vpcepilot.json.Json;
 import dev.vpcepilot.sharing.EndpointType;
 import dev.vpcepilot.sharing.SharedEndpoints;
-import dev.vpcepilot.contract.InterfaceVerification;
 import java.util.List;
 
 /**
@@ -34,7 +34,8 @@ record ServedResource(EndpointType type, String vpcId, String serviceName, List<
 
     /** The output document of a successful execution, read strictly as its endpoint type's record. */
     static ServedResource read(JsonNode document) {
-        if (EndpointType.INTERFACE.awsName().equals(document.path("endpointType").asText(null))) {
+        if (EndpointType.ofAwsName(document.path("endpointType").asText(null)).orElse(null)
+                == EndpointType.INTERFACE) {
             return of(InterfaceExecutionOutput.read(document));
         }
         return of(ExecutionOutput.read(document));
